@@ -1,0 +1,201 @@
+//===- CallCounter.cpp - provenance for passes that bypass the advisor ----===//
+
+#include "CallCounter.h"
+#include "Provenance.h"
+#include "SourceInfo.h"
+#include "klp/record_format.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassInstrumentation.h"
+
+#include <memory>
+
+using namespace llvm;
+
+namespace klp {
+namespace {
+
+enum class PassKind { Ignore, Inliner, Ipo };
+
+PassKind classify(StringRef PassID) {
+  return StringSwitch<PassKind>(PassID)
+      .Cases({"AlwaysInlinerPass", "PartialInlinerPass"}, PassKind::Inliner)
+      .Cases({"ModuleInlinerWrapperPass", "ModuleInlinerPass", "IPSCCPPass",
+              "DeadArgumentEliminationPass", "GlobalOptPass",
+              "CalledValuePropagationPass", "HotColdSplittingPass",
+              "MergeFunctionsPass", "IROutlinerPass", "OpenMPOptPass",
+              "AttributorPass", "AttributorLightPass"},
+             PassKind::Ipo)
+      .Default(PassKind::Ignore);
+}
+
+// What a function looked like before the pass, kept by value: the pass may
+// delete the function, and its metadata nodes outlive it.
+struct FnState {
+  MDNode *Src = nullptr;
+  ProvSet Prov;
+  bool AlwaysInline = false;
+  bool Imported = false;
+  DenseMap<const Function *, unsigned> Calls; // direct calls per callee
+};
+
+struct Snapshot {
+  const Module *M = nullptr;
+  PassKind Kind = PassKind::Ignore;
+  uint16_t Phase = 0;
+  DenseMap<const Function *, FnState> Fns;
+  StringMap<const Function *> ByName;
+};
+
+DenseMap<const Function *, unsigned> countCalls(const Function &F) {
+  DenseMap<const Function *, unsigned> Calls;
+  for (const Instruction &I : instructions(F))
+    if (auto *CB = dyn_cast<CallBase>(&I))
+      if (const Function *Callee = CB->getCalledFunction())
+        if (!Callee->isIntrinsic())
+          ++Calls[Callee];
+  return Calls;
+}
+
+uint16_t phaseOf(const Module &M) {
+  // The backend sees promoted, imported modules; a compile does not.  The
+  // plugin marks backend modules when the backend pipeline starts.
+  return M.getModuleFlag("klp.backend") ? KLP_EDGE_BACKEND : KLP_EDGE_PRELINK;
+}
+
+void takeSnapshot(const Module &M, PassKind Kind, Snapshot &S) {
+  S = Snapshot();
+  S.M = &M;
+  S.Kind = Kind;
+  S.Phase = phaseOf(M);
+  for (const Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    FnState &St = S.Fns[&F];
+    St.Src = getSrcNode(F);
+    St.Prov = ProvSet::load(F);
+    St.AlwaysInline = F.hasFnAttribute(Attribute::AlwaysInline);
+    St.Imported = F.hasAvailableExternallyLinkage();
+    St.Calls = countCalls(F);
+    S.ByName[F.getName()] = &F;
+  }
+}
+
+// Add to \p Into the source of \p Callee and, for an inliner, everything
+// already in it; for AlwaysInliner also the always-inline callees that were
+// inlined into the callee during the same pass (it may be gone by now).
+void addInlined(ProvSet &Into, const Snapshot &S, const Function *Callee,
+                uint16_t Flags, SmallPtrSetImpl<const Function *> &Seen) {
+  if (!Seen.insert(Callee).second)
+    return;
+  auto It = S.Fns.find(Callee);
+  if (It == S.Fns.end() || !It->second.Src)
+    return;
+  const FnState &St = It->second;
+  uint16_t F = Flags | (St.Imported ? KLP_EDGE_IMPORTED : 0) |
+               (St.AlwaysInline ? KLP_EDGE_MANDATORY : 0);
+  Into.add(St.Src, KLP_EDGE_INLINE, F);
+  Into.mergeInlined(St.Prov, Flags & (KLP_EDGE_BACKEND | KLP_EDGE_IMPORTED));
+  for (const auto &[Next, N] : St.Calls) {
+    auto NI = S.Fns.find(Next);
+    if (NI != S.Fns.end() && NI->second.AlwaysInline)
+      addInlined(Into, S, Next, Flags | KLP_EDGE_OVERAPPROX, Seen);
+  }
+}
+
+void compare(Module &M, const Snapshot &S) {
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    auto Old = S.Fns.find(&F);
+    if (Old == S.Fns.end() || Old->second.Src != getSrcNode(F)) {
+      // A function the pass created.  If it replaced one of the same name
+      // (argument promotion, dead-argument elimination) or was cut out of
+      // another (outlining), it inherits that function's source.
+      auto ByName = S.ByName.find(F.getName());
+      bool Replaces = ByName != S.ByName.end();
+      if (getSrcNode(F)) {
+        // Copied with its metadata (CloneFunction): a second copy of a
+        // source function, unless it took the old one's place and name.
+        if (!Replaces)
+          F.setMetadata(CloneMDKind, MDNode::get(F.getContext(), {}));
+        continue;
+      }
+      const FnState *From = nullptr;
+      if (Replaces)
+        From = &S.Fns.find(ByName->second)->second;
+      for (const User *U : F.users()) {
+        if (From)
+          break;
+        if (auto *I = dyn_cast<Instruction>(U))
+          if (MDNode *N = getSrcNode(*I->getFunction())) {
+            auto UI = S.Fns.find(I->getFunction());
+            if (UI != S.Fns.end() && UI->second.Src == N)
+              From = &UI->second;
+          }
+      }
+      if (From && From->Src) {
+        setSrcNode(F, From->Src);
+        From->Prov.store(F);
+        if (!Replaces)
+          F.setMetadata(CloneMDKind, MDNode::get(F.getContext(), {}));
+      }
+      continue;
+    }
+    const FnState &Before = Old->second;
+    DenseMap<const Function *, unsigned> After = countCalls(F);
+    ProvSet P = ProvSet::load(F);
+    bool Changed = false;
+    SmallPtrSet<const Function *, 8> Seen;
+    for (const auto &[Callee, N] : Before.Calls) {
+      if (After.lookup(Callee) >= N)
+        continue;
+      auto CI = S.Fns.find(Callee);
+      MDNode *Src = CI != S.Fns.end() ? CI->second.Src : nullptr;
+      if (S.Kind == PassKind::Inliner) {
+        addInlined(P, S, Callee, S.Phase, Seen);
+        Changed = true;
+      } else if (Src && !P.has(Src, KLP_EDGE_INLINE)) {
+        P.add(Src, KLP_EDGE_CALLEE,
+              S.Phase | KLP_EDGE_REMOVED | KLP_EDGE_OVERAPPROX);
+        Changed = true;
+      }
+    }
+    if (Changed)
+      P.store(F);
+  }
+}
+
+} // namespace
+
+void registerCallCounter(PassInstrumentationCallbacks &PIC) {
+  // One snapshot per pipeline (a PassBuilder serves one thread); the tracked
+  // passes are module passes and do not nest.
+  auto S = std::make_shared<Snapshot>();
+  PIC.registerBeforeNonSkippedPassCallback([S](StringRef PassID, Any IR) {
+    PassKind Kind = classify(PassID);
+    if (Kind == PassKind::Ignore)
+      return;
+    if (const auto *MP = llvm::any_cast<const Module *>(&IR))
+      takeSnapshot(**MP, Kind, *S);
+  });
+  // After a module pass its Module is still valid (a pass cannot delete
+  // the module), so the const_cast only lets us edit function metadata.
+  PIC.registerAfterPassCallback(
+      [S](StringRef PassID, Any IR, const PreservedAnalyses &) {
+        if (classify(PassID) == PassKind::Ignore || !S->M)
+          return;
+        const auto *MP = llvm::any_cast<const Module *>(&IR);
+        if (!MP || *MP != S->M)
+          return;
+        compare(const_cast<Module &>(**MP), *S);
+        *S = Snapshot();
+      });
+}
+
+} // namespace klp

@@ -1,0 +1,116 @@
+//===- Provenance.cpp - the set of source functions in a function's code -===//
+
+#include "Provenance.h"
+#include "SourceInfo.h"
+#include "klp/record_format.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Module.h"
+
+using namespace llvm;
+
+namespace klp {
+
+ProvSet ProvSet::load(const Function &F) {
+  ProvSet S;
+  MDNode *N = F.getMetadata(ProvMDKind);
+  if (!N)
+    return S;
+  for (const MDOperand &Op : N->operands()) {
+    auto *E = dyn_cast_or_null<MDNode>(Op.get());
+    if (!E || E->getNumOperands() != 3)
+      continue;
+    auto *Kind = mdconst::dyn_extract_or_null<ConstantInt>(E->getOperand(0));
+    auto *Flags = mdconst::dyn_extract_or_null<ConstantInt>(E->getOperand(1));
+    auto *Src = dyn_cast_or_null<MDNode>(E->getOperand(2).get());
+    if (Kind && Flags && Src)
+      S.add(Src, Kind->getZExtValue(), Flags->getZExtValue());
+  }
+  return S;
+}
+
+void ProvSet::store(Function &F) const {
+  LLVMContext &Ctx = F.getContext();
+  auto *I32 = Type::getInt32Ty(Ctx);
+  SmallVector<Metadata *, 32> Ops;
+  Ops.reserve(Edges.size());
+  for (const auto &[K, Flags] : Edges) {
+    Metadata *E[] = {ConstantAsMetadata::get(ConstantInt::get(I32, K.second)),
+                     ConstantAsMetadata::get(ConstantInt::get(I32, Flags)),
+                     K.first};
+    Ops.push_back(MDTuple::get(Ctx, E));
+  }
+  F.setMetadata(ProvMDKind, Ops.empty() ? nullptr : MDTuple::get(Ctx, Ops));
+}
+
+void ProvSet::add(MDNode *Src, uint16_t Kind, uint16_t Flags) {
+  Edges[{Src, Kind}] |= Flags;
+}
+
+void ProvSet::mergeInlined(const ProvSet &Callee, uint16_t ExtraFlags) {
+  for (const auto &[K, Flags] : Callee.Edges)
+    add(K.first, K.second, Flags | ExtraFlags);
+}
+
+void noteInlined(Function &Caller, const Function &Callee, uint16_t Flags) {
+  if (Callee.hasAvailableExternallyLinkage())
+    Flags |= KLP_EDGE_IMPORTED;
+  if (Callee.hasFnAttribute(Attribute::AlwaysInline))
+    Flags |= KLP_EDGE_MANDATORY;
+  ProvSet S = ProvSet::load(Caller);
+  S.add(srcNodeOrExtern(Callee), KLP_EDGE_INLINE, Flags);
+  // What was inlined into the callee is now in the caller as well; it came
+  // through this inline, so it carries this inline's phase and import flags.
+  S.mergeInlined(ProvSet::load(Callee),
+                 Flags & (KLP_EDGE_BACKEND | KLP_EDGE_IMPORTED));
+  S.store(Caller);
+}
+
+static bool isTracked(const Function &F) {
+  return !F.isDeclaration() && !F.hasAvailableExternallyLinkage();
+}
+
+void recordSourcesAndCalls(Module &M, uint16_t PhaseFlag) {
+  for (Function &F : M)
+    if (!F.isDeclaration() && !getSrcNode(F))
+      setSrcNode(F, computeSrcNode(F));
+
+  // CALLER edges go on the callee, so collect them per callee first.
+  MapVector<Function *, SmallVector<MDNode *, 4>> Callers;
+  for (Function &F : M) {
+    if (!isTracked(F))
+      continue;
+    ProvSet S = ProvSet::load(F);
+    bool Changed = false;
+    MDNode *Self = getSrcNode(F);
+    for (Instruction &I : instructions(F)) {
+      auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB)
+        continue;
+      Function *Callee = CB->getCalledFunction();
+      if (!Callee || Callee->isIntrinsic() || Callee == &F)
+        continue;
+      uint16_t Flags = PhaseFlag | KLP_EDGE_OVERAPPROX;
+      if (Callee->hasAvailableExternallyLinkage())
+        Flags |= KLP_EDGE_IMPORTED;
+      S.add(srcNodeOrExtern(*Callee), KLP_EDGE_CALLEE, Flags);
+      Changed = true;
+      if (Callee->hasLocalLinkage() && Self)
+        Callers[Callee].push_back(Self);
+    }
+    if (Changed)
+      S.store(F);
+  }
+  for (auto &[Callee, Srcs] : Callers) {
+    ProvSet S = ProvSet::load(*Callee);
+    for (MDNode *Src : Srcs)
+      S.add(Src, KLP_EDGE_CALLER, PhaseFlag | KLP_EDGE_OVERAPPROX);
+    S.store(*Callee);
+  }
+}
+
+} // namespace klp

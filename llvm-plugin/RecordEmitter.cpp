@@ -1,0 +1,350 @@
+//===- RecordEmitter.cpp - write the record into the object being compiled ===//
+
+#include "RecordEmitter.h"
+#include "Provenance.h"
+#include "SourceInfo.h"
+#include "Version.h"
+#include "klp/record_format.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/IR/GlobalAlias.h"
+#include "llvm/IR/Mangler.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+#include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/IPO/GlobalDCE.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace llvm;
+
+namespace klp {
+namespace {
+
+// Builds one blob: the tables of docs/record-format.md, with each func's
+// `addr` slot left zero and its symbol remembered for the relocation.
+class BlobBuilder {
+public:
+  BlobBuilder() { Strtab.push_back('\0'); }
+
+  uint32_t str(StringRef S);
+  uint32_t src(MDNode *N);
+  void addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov, uint32_t Flags,
+               uint32_t Binding);
+  std::string toAsm(uint32_t Phase, StringRef Unit, StringRef Producer);
+
+private:
+  std::vector<char> Strtab;
+  StringMap<uint32_t> StrIndex;
+  DenseMap<MDNode *, uint32_t> SrcIndex;
+  std::vector<klp_rec_src> Srcs;
+  std::vector<klp_rec_func> Funcs;
+  std::vector<std::string> FuncSyms;
+  std::vector<klp_rec_edge> Edges;
+};
+
+uint32_t BlobBuilder::str(StringRef S) {
+  if (S.empty())
+    return 0;
+  auto [It, New] = StrIndex.try_emplace(S, Strtab.size());
+  if (New) {
+    Strtab.insert(Strtab.end(), S.begin(), S.end());
+    Strtab.push_back('\0');
+  }
+  return It->second;
+}
+
+uint32_t BlobBuilder::src(MDNode *N) {
+  auto It = SrcIndex.find(N);
+  if (It != SrcIndex.end())
+    return It->second;
+  SrcInfo I;
+  if (!readSrcNode(N, I)) // not ours: treat as unknown
+    return KLP_REC_NO_SRC;
+  klp_rec_src S = {};
+  S.fingerprint = I.Fingerprint;
+  S.name = str(I.Name);
+  S.file = str(I.File);
+  S.unit = str(I.Unit);
+  S.line_begin = I.LineBegin;
+  S.line_end = I.LineEnd;
+  S.flags = I.Flags;
+  S.section = str(I.Section);
+  uint32_t Idx = Srcs.size();
+  Srcs.push_back(S);
+  SrcIndex[N] = Idx;
+  return Idx;
+}
+
+void BlobBuilder::addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov,
+                          uint32_t Flags, uint32_t Binding) {
+  klp_rec_func F = {};
+  F.sym = str(Sym);
+  F.src = Src ? src(Src) : KLP_REC_NO_SRC;
+  if (F.src == KLP_REC_NO_SRC)
+    Flags |= KLP_FUNC_NOSRC;
+  F.flags = Flags;
+  F.binding = Binding;
+  F.edge_first = Edges.size();
+  // Sorted by kind, then by source identity: the order does not depend on
+  // the order in which passes happened to add edges.
+  // An edge to itself says nothing (its own callers after inlining a
+  // callee that it calls); an extern edge says nothing once the same name is
+  // known with a body (a prelink declaration that became a backend import).
+  StringMap<bool> Known;
+  for (const auto &[K, EFlags] : Prov.edges()) {
+    SrcInfo I;
+    if (readSrcNode(K.first, I) && !(I.Flags & KLP_SRC_EXTERN))
+      Known[I.Name] = true;
+  }
+  std::vector<klp_rec_edge> Mine;
+  for (const auto &[K, EFlags] : Prov.edges()) {
+    SrcInfo I;
+    if (K.first == Src || K.second >= 4 || !readSrcNode(K.first, I))
+      continue;
+    if ((I.Flags & KLP_SRC_EXTERN) && Known.count(I.Name))
+      continue;
+    uint32_t S = src(K.first);
+    if (S != KLP_REC_NO_SRC)
+      Mine.push_back({S, K.second, EFlags});
+  }
+  auto Key = [&](const klp_rec_edge &E) {
+    const klp_rec_src &S = Srcs[E.src];
+    return std::make_tuple(E.kind, StringRef(&Strtab[S.name]),
+                           StringRef(&Strtab[S.file]),
+                           StringRef(&Strtab[S.unit]), S.fingerprint);
+  };
+  std::sort(Mine.begin(), Mine.end(),
+            [&](const klp_rec_edge &A, const klp_rec_edge &B) {
+              return Key(A) < Key(B);
+            });
+  Edges.insert(Edges.end(), Mine.begin(), Mine.end());
+  F.edge_count = Mine.size();
+  Funcs.push_back(F);
+  FuncSyms.push_back(Sym.str());
+}
+
+// A symbol as the assembler must see it: quoted unless plainly spelled.
+std::string asmSymbol(StringRef Name) {
+  bool Plain = !Name.empty() && !isdigit((unsigned char)Name[0]);
+  for (char C : Name)
+    Plain &= isalnum((unsigned char)C) || C == '_' || C == '.' || C == '$';
+  if (Plain)
+    return Name.str();
+  std::string Q = "\"";
+  for (char C : Name) {
+    if (C == '"' || C == '\\')
+      Q += '\\';
+    Q += C;
+  }
+  return Q + "\"";
+}
+
+std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
+                               StringRef Producer) {
+  klp_rec_header H = {};
+  memcpy(H.magic, KLP_REC_MAGIC, KLP_REC_MAGIC_LEN);
+  H.version_major = KLP_REC_VERSION_MAJOR;
+  H.version_minor = KLP_REC_VERSION_MINOR;
+  H.header_size = sizeof(H);
+  H.phase = Phase;
+  H.unit = str(Unit);
+  H.producer = str(Producer);
+  H.toolchain_id = xxh3_64bits(Producer);
+  H.nfunc = Funcs.size();
+  H.nsrc = Srcs.size();
+  H.nedge = Edges.size();
+  H.strtab_size = Strtab.size();
+
+  std::vector<uint8_t> Blob;
+  auto Put = [&](const void *P, size_t N) {
+    const uint8_t *B = static_cast<const uint8_t *>(P);
+    Blob.insert(Blob.end(), B, B + N);
+  };
+  Put(&H, sizeof(H));
+  Put(Funcs.data(), Funcs.size() * sizeof(klp_rec_func));
+  Put(Srcs.data(), Srcs.size() * sizeof(klp_rec_src));
+  Put(Edges.data(), Edges.size() * sizeof(klp_rec_edge));
+  Put(Strtab.data(), Strtab.size());
+  Blob.resize(alignTo(Blob.size(), KLP_REC_ALIGN), 0);
+  uint32_t Size = Blob.size();
+  memcpy(&Blob[offsetof(klp_rec_header, blob_size)], &Size, sizeof(Size));
+
+  // The blob as .quad words (x86-64 is little-endian, like the format);
+  // each func's addr word is the symbol itself, so the assembler emits the
+  // relocation.
+  std::string Out;
+  raw_string_ostream OS(Out);
+  OS << "\t.pushsection " KLP_REC_SECTION ",\"\",@progbits\n\t.p2align 3\n";
+  size_t FirstFunc = sizeof(klp_rec_header) / 8;
+  size_t Words = Blob.size() / 8;
+  unsigned OnLine = 0;
+  for (size_t W = 0; W < Words; ++W) {
+    bool IsAddr = W >= FirstFunc && W < FirstFunc + Funcs.size() * 4 &&
+                  (W - FirstFunc) % 4 == 0;
+    if (IsAddr) {
+      if (OnLine)
+        OS << "\n";
+      OS << "\t.quad " << asmSymbol(FuncSyms[(W - FirstFunc) / 4]) << "\n";
+      OnLine = 0;
+      continue;
+    }
+    uint64_t V;
+    memcpy(&V, &Blob[W * 8], 8);
+    OS << (OnLine ? "," : "\t.quad ") << format_hex(V, 18);
+    if (++OnLine == 8) {
+      OS << "\n";
+      OnLine = 0;
+    }
+  }
+  if (OnLine)
+    OS << "\n";
+  OS << "\t.popsection\n";
+  return Out;
+}
+
+uint32_t bindingOf(const GlobalValue &GV) {
+  if (GV.hasLocalLinkage())
+    return KLP_BIND_LOCAL;
+  if (GV.isWeakForLinker())
+    return KLP_BIND_WEAK;
+  return KLP_BIND_GLOBAL;
+}
+
+// A function without `!klp.src` that a pass made from another one keeps the
+// other's name as a prefix: foo.cold.1, foo.part.0, foo.specialized.2.
+MDNode *srcByNamePrefix(const Module &M, StringRef Name, ProvSet &Prov) {
+  while (true) {
+    size_t Dot = Name.rfind('.');
+    if (Dot == StringRef::npos || Dot == 0)
+      return nullptr;
+    Name = Name.take_front(Dot);
+    if (const Function *F = M.getFunction(Name))
+      if (MDNode *N = getSrcNode(*F)) {
+        Prov = ProvSet::load(*F);
+        return N;
+      }
+  }
+}
+
+// Functions that top-level asm in this unit defines: `.type NAME,@function`
+// and a label `NAME:` outside any macro body.
+std::vector<std::string> asmFunctions(StringRef Asm) {
+  std::vector<std::string> Typed, Out;
+  StringMap<bool> Labels;
+  int MacroDepth = 0;
+  SmallVector<StringRef, 64> Lines;
+  Asm.split(Lines, '\n');
+  for (StringRef Line : Lines) {
+    SmallVector<StringRef, 4> Stmts;
+    Line.split(Stmts, ';');
+    for (StringRef S : Stmts) {
+      S = S.trim();
+      if (S.starts_with(".macro") || S.starts_with(".rept") ||
+          S.starts_with(".irp"))
+        ++MacroDepth;
+      else if (S.starts_with(".endm") || S.starts_with(".endr"))
+        MacroDepth = std::max(0, MacroDepth - 1);
+      if (MacroDepth)
+        continue;
+      if (S.consume_front(".type")) {
+        auto [Name, Kind] = S.split(',');
+        Name = Name.trim();
+        Kind = Kind.trim();
+        if ((Kind == "@function" || Kind == "%function" ||
+             Kind == "STT_FUNC") && !Name.empty() && !Name.contains('\\'))
+          Typed.push_back(Name.str());
+        continue;
+      }
+      size_t Colon = S.find(':');
+      if (Colon != StringRef::npos && Colon > 0) {
+        StringRef L = S.take_front(Colon).trim();
+        if (!L.contains(' ') && !L.contains('\t') && !L.contains('\\'))
+          Labels[L] = true;
+      }
+    }
+  }
+  for (auto &N : Typed)
+    if (Labels.count(N))
+      Out.push_back(N);
+  std::sort(Out.begin(), Out.end());
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
+} // namespace
+
+PreservedAnalyses RecordEmitterPass::run(Module &M,
+                                         ModuleAnalysisManager &MAM) {
+  Triple TT(M.getTargetTriple());
+  if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF())
+    report_fatal_error(Twine("klp-lto: record format 1 supports x86-64 ELF "
+                             "only; this module targets ") +
+                           TT.str(),
+                       /*gen_crash_diag=*/false);
+
+  // The pipeline's last GlobalDCE runs after OptimizerLast.  A function it
+  // would delete must not be named in the record (the assembler would turn
+  // the name into an undefined symbol that some other object could satisfy),
+  // so run it now; the pipeline's own run then finds nothing left to do.
+  GlobalDCEPass().run(M, MAM);
+
+  LLVMContext &Ctx = M.getContext();
+  BlobBuilder B;
+  Mangler Mang;
+  auto SymName = [&](const GlobalValue &GV) {
+    SmallString<128> S;
+    Mang.getNameWithPrefix(S, &GV, /*CannotUsePrivateLabel=*/false);
+    return std::string(S);
+  };
+
+  for (Function &F : M) {
+    if (F.isDeclaration() || F.hasAvailableExternallyLinkage() ||
+        F.hasPrivateLinkage())
+      continue;
+    uint32_t Flags = F.getMetadata(CloneMDKind) ? KLP_FUNC_CLONE : 0;
+    ProvSet Prov = ProvSet::load(F);
+    MDNode *Src = getSrcNode(F);
+    if (!Src) {
+      Src = srcByNamePrefix(M, F.getName(), Prov);
+      if (Src)
+        Flags |= KLP_FUNC_CLONE;
+    }
+    B.addFunc(SymName(F), Src, Prov, Flags, bindingOf(F));
+  }
+
+  for (GlobalAlias &GA : M.aliases()) {
+    auto *F = dyn_cast_or_null<Function>(GA.getAliaseeObject());
+    if (!F || F->isDeclaration() || GA.hasPrivateLinkage())
+      continue;
+    B.addFunc(SymName(GA), getSrcNode(*F), ProvSet::load(*F), KLP_FUNC_ALIAS,
+              bindingOf(GA));
+  }
+
+  StringRef Asm = M.getModuleInlineAsm();
+  std::vector<std::string> AsmFns = asmFunctions(Asm);
+  if (!AsmFns.empty()) {
+    SrcInfo I;
+    I.File = I.Unit = M.getSourceFileName();
+    I.Flags = KLP_SRC_NODEBUG;
+    I.Fingerprint = xxh3_64bits(Asm); // any change to the unit's asm
+    for (const std::string &Name : AsmFns) {
+      I.Name = Name;
+      B.addFunc(Name, makeSrcNode(Ctx, I), ProvSet(), KLP_FUNC_ASM,
+                KLP_BIND_GLOBAL);
+    }
+  }
+
+  std::string Producer = std::string("klp-lto " KLP_LTO_VERSION "; LLVM ") +
+                         LLVM_VERSION_STRING + "; " + TT.str();
+  M.appendModuleInlineAsm(B.toAsm(Phase, M.getSourceFileName(), Producer));
+  return PreservedAnalyses::none();
+}
+
+} // namespace klp

@@ -1,0 +1,28 @@
+# lit configuration for klp-lto.  Tests compile real C with clang-22, link with
+# ld.lld-22 and the plugin, and check `klp-gen dump` with FileCheck.
+import os
+import lit.formats
+
+config.name = "klp-lto"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".ll", ".s", ".test"]
+config.excludes = ["Inputs", "kernel", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.klp_obj_root, "test")
+
+tools = config.llvm_tools_dir
+config.environment["PATH"] = os.pathsep.join([tools, config.environment.get("PATH", "")])
+
+def tool(name):
+    return os.path.join(tools, name)
+
+# clang with the plugin loaded for the pre-link compile; ld.lld with it loaded
+# for the ThinLTO backends.  -mllvm=-load lets lld accept the plugin's options.
+config.substitutions.append(("%clang_klp", "%s -fpass-plugin=%s" % (tool("clang"), config.klp_plugin)))
+config.substitutions.append(("%lld_klp", "%s --load-pass-plugin=%s -mllvm=-load=%s" % (tool("ld.lld"), config.klp_plugin, config.klp_plugin)))
+config.substitutions.append(("%clang", tool("clang")))
+config.substitutions.append(("%lld", tool("ld.lld")))
+config.substitutions.append(("%plugin", config.klp_plugin))
+config.substitutions.append(("%klp-gen", config.klp_gen))
+config.substitutions.append(("%src_root", config.klp_src_root))
+# FileCheck, not, split-file, llvm-mc, llvm-readelf ... come from PATH (tools first).

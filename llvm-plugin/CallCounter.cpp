@@ -2,6 +2,7 @@
 
 #include "CallCounter.h"
 #include "Provenance.h"
+#include "RecordEmitter.h"
 #include "SourceInfo.h"
 #include "klp/record_format.h"
 
@@ -193,8 +194,10 @@ void registerCallCounter(PassInstrumentationCallbacks &PIC) {
         const auto *MP = llvm::any_cast<const Module *>(&IR);
         if (!MP || *MP != S->M)
           return;
-        compare(const_cast<Module &>(**MP), *S);
+        Module &M = const_cast<Module &>(**MP);
+        compare(M, *S);
         *S = Snapshot();
+        reemitRecordIfWritten(M);
       });
 }
 

@@ -23,8 +23,9 @@ namespace {
 // from colliding.
 class FunctionHasher {
 public:
-  explicit FunctionHasher(Function &F) : F(F) {}
+  explicit FunctionHasher(Function *F) : F(F) {}
   uint64_t run();
+  uint64_t runGlobal(const GlobalVariable &GV);
 
 private:
   void u64(uint64_t V) {
@@ -43,7 +44,7 @@ private:
   void anonymousGlobal(const GlobalVariable *GV);
   void instruction(const Instruction &I);
 
-  Function &F;
+  Function *F; // null when hashing a global variable
   SmallVector<uint8_t, 4096> Buf;
   DenseMap<const Value *, unsigned> Local; // arguments, blocks, instructions
   DenseMap<const GlobalVariable *, unsigned> AnonSeen;
@@ -167,7 +168,7 @@ void FunctionHasher::constant(const Constant *C) {
   if (auto *BA = dyn_cast<BlockAddress>(C)) {
     tag('b');
     str(BA->getFunction()->getName());
-    u64(BA->getFunction() == &F ? Local.lookup(BA->getBasicBlock()) : ~0ull);
+    u64(BA->getFunction() == F ? Local.lookup(BA->getBasicBlock()) : ~0ull);
     return;
   }
   if (auto *CE = dyn_cast<ConstantExpr>(C)) {
@@ -278,7 +279,19 @@ void FunctionHasher::instruction(const Instruction &I) {
     value(Op.get());
 }
 
+uint64_t FunctionHasher::runGlobal(const GlobalVariable &GV) {
+  tag('V');
+  type(GV.getValueType());
+  u64(GV.isConstant() | GV.isThreadLocal() << 1 | GV.hasLocalLinkage() << 2);
+  u64(GV.getAlign() ? GV.getAlign()->value() : 0);
+  str(GV.hasSection() ? GV.getSection() : StringRef());
+  if (GV.hasInitializer())
+    constant(GV.getInitializer());
+  return xxh3_64bits(ArrayRef<uint8_t>(Buf.data(), Buf.size()));
+}
+
 uint64_t FunctionHasher::run() {
+  Function &F = *this->F;
   // Number arguments, blocks and instructions first: operands may refer
   // forward (phis, branches).
   unsigned N = 0;
@@ -315,6 +328,10 @@ uint64_t FunctionHasher::run() {
 
 } // namespace
 
-uint64_t fingerprintFunction(Function &F) { return FunctionHasher(F).run(); }
+uint64_t fingerprintFunction(Function &F) { return FunctionHasher(&F).run(); }
+
+uint64_t fingerprintGlobal(const GlobalVariable &GV) {
+  return FunctionHasher(nullptr).runGlobal(GV);
+}
 
 } // namespace klp

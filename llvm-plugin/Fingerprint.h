@@ -12,10 +12,14 @@
 
 namespace llvm {
 class Function;
-}
+class GlobalVariable;
+} // namespace llvm
 
 namespace klp {
 uint64_t fingerprintFunction(llvm::Function &F);
+/// A global variable: its type layout, initializer, section, alignment and
+/// constness; the same operand rules as for code.
+uint64_t fingerprintGlobal(const llvm::GlobalVariable &GV);
 }
 
 #endif

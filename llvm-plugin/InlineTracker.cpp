@@ -8,11 +8,18 @@
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 
 using namespace llvm;
 
 namespace klp {
 namespace {
+
+// Only for tests that prove the cross-checks can fail: a record made with
+// this is incomplete.
+cl::opt<bool> NoInlineTracking(
+    "klp-lto-no-inline-tracking", cl::Hidden,
+    cl::desc("klp-lto: do not record the inliner's decisions (tests only)"));
 
 uint16_t phaseFlag(ThinOrFullLTOPhase Phase) {
   switch (Phase) {
@@ -96,6 +103,8 @@ InlineAdvisor *makeTrackingAdvisor(Module &M, FunctionAnalysisManager &FAM,
 } // namespace
 
 void registerInlineTracker(PassBuilder &PB) {
+  if (NoInlineTracking)
+    return;
   PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
     MAM.registerPass(
         [] { return PluginInlineAdvisorAnalysis(makeTrackingAdvisor); });

@@ -70,6 +70,13 @@ void noteInlined(Function &Caller, const Function &Callee, uint16_t Flags) {
   S.store(Caller);
 }
 
+bool isRecordedData(const GlobalVariable &GV) {
+  // String literals and other private constants have no symbol; llvm.used
+  // and friends are not program data.
+  return !GV.hasPrivateLinkage() && GV.hasName() &&
+         !GV.getName().starts_with("llvm.");
+}
+
 static bool isTracked(const Function &F) {
   return !F.isDeclaration() && !F.hasAvailableExternallyLinkage();
 }
@@ -78,6 +85,9 @@ void recordSourcesAndCalls(Module &M, uint16_t PhaseFlag) {
   for (Function &F : M)
     if (!F.isDeclaration() && !getSrcNode(F))
       setSrcNode(F, computeSrcNode(F));
+  for (GlobalVariable &GV : M.globals())
+    if (!GV.isDeclaration() && !getSrcNode(GV) && isRecordedData(GV))
+      setSrcNode(GV, computeDataSrcNode(GV));
 
   // CALLER edges go on the callee, so collect them per callee first.
   MapVector<Function *, SmallVector<MDNode *, 4>> Callers;

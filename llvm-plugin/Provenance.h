@@ -16,6 +16,7 @@
 
 namespace llvm {
 class Function;
+class GlobalVariable;
 class MDNode;
 class Module;
 } // namespace llvm
@@ -49,6 +50,9 @@ private:
 /// Record that \p Callee's body was inlined into \p Caller.
 void noteInlined(llvm::Function &Caller, const llvm::Function &Callee,
                  uint16_t Flags);
+
+/// Whether a global variable gets a data entry in the record.
+bool isRecordedData(const llvm::GlobalVariable &GV);
 
 /// Give every defined function a `!klp.src` (if it has none yet) and record
 /// the CALLEE/CALLER edges of its direct calls, flagged \p PhaseFlag.

@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/Mangler.h"
 #include "llvm/IR/Module.h"
@@ -233,11 +234,17 @@ MDNode *srcByNamePrefix(const Module &M, StringRef Name, ProvSet &Prov) {
   }
 }
 
+struct AsmFunction {
+  std::string Name;
+  uint32_t Binding;
+};
+
 // Functions that top-level asm in this unit defines: `.type NAME,@function`
-// and a label `NAME:` outside any macro body.
-std::vector<std::string> asmFunctions(StringRef Asm) {
-  std::vector<std::string> Typed, Out;
+// and a label `NAME:` outside any macro body; `.globl`/`.weak` give binding.
+std::vector<AsmFunction> asmFunctions(StringRef Asm) {
+  std::vector<std::string> Typed;
   StringMap<bool> Labels;
+  StringMap<uint32_t> Bind;
   int MacroDepth = 0;
   SmallVector<StringRef, 64> Lines;
   Asm.split(Lines, '\n');
@@ -251,7 +258,7 @@ std::vector<std::string> asmFunctions(StringRef Asm) {
         ++MacroDepth;
       else if (S.starts_with(".endm") || S.starts_with(".endr"))
         MacroDepth = std::max(0, MacroDepth - 1);
-      if (MacroDepth)
+      if (MacroDepth || S.starts_with("#"))
         continue;
       if (S.consume_front(".type")) {
         auto [Name, Kind] = S.split(',');
@@ -262,6 +269,14 @@ std::vector<std::string> asmFunctions(StringRef Asm) {
           Typed.push_back(Name.str());
         continue;
       }
+      if (S.consume_front(".globl") || S.consume_front(".global")) {
+        Bind[S.trim()] = KLP_BIND_GLOBAL;
+        continue;
+      }
+      if (S.consume_front(".weak")) {
+        Bind[S.trim()] = KLP_BIND_WEAK;
+        continue;
+      }
       size_t Colon = S.find(':');
       if (Colon != StringRef::npos && Colon > 0) {
         StringRef L = S.take_front(Colon).trim();
@@ -270,18 +285,34 @@ std::vector<std::string> asmFunctions(StringRef Asm) {
       }
     }
   }
+  std::sort(Typed.begin(), Typed.end());
+  Typed.erase(std::unique(Typed.begin(), Typed.end()), Typed.end());
+  std::vector<AsmFunction> Out;
   for (auto &N : Typed)
-    if (Labels.count(N))
-      Out.push_back(N);
-  std::sort(Out.begin(), Out.end());
-  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+    if (Labels.count(N)) {
+      auto B = Bind.find(N);
+      Out.push_back({N, B == Bind.end() ? uint32_t(KLP_BIND_LOCAL) : B->second});
+    }
   return Out;
 }
 
 } // namespace
 
-PreservedAnalyses RecordEmitterPass::run(Module &M,
-                                         ModuleAnalysisManager &MAM) {
+static constexpr const char *BlobBegin = "# klp-lto record begin\n";
+static constexpr const char *BlobEnd = "# klp-lto record end\n";
+static constexpr const char *PhaseFlag = "klp.record.phase";
+
+// Top-level asm without a record we wrote before.
+static std::string asmWithoutRecord(StringRef Asm) {
+  size_t B = Asm.find(BlobBegin);
+  if (B == StringRef::npos)
+    return Asm.str();
+  size_t E = Asm.find(BlobEnd, B);
+  E = E == StringRef::npos ? Asm.size() : E + strlen(BlobEnd);
+  return (Asm.take_front(B) + Asm.drop_front(E)).str();
+}
+
+void emitRecord(Module &M, uint32_t Phase) {
   Triple TT(M.getTargetTriple());
   if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF())
     report_fatal_error(Twine("klp-lto: record format 1 supports x86-64 ELF "
@@ -289,12 +320,7 @@ PreservedAnalyses RecordEmitterPass::run(Module &M,
                            TT.str(),
                        /*gen_crash_diag=*/false);
 
-  // The pipeline's last GlobalDCE runs after OptimizerLast.  A function it
-  // would delete must not be named in the record (the assembler would turn
-  // the name into an undefined symbol that some other object could satisfy),
-  // so run it now; the pipeline's own run then finds nothing left to do.
-  GlobalDCEPass().run(M, MAM);
-
+  std::string Asm = asmWithoutRecord(M.getModuleInlineAsm());
   LLVMContext &Ctx = M.getContext();
   BlobBuilder B;
   Mangler Mang;
@@ -303,10 +329,15 @@ PreservedAnalyses RecordEmitterPass::run(Module &M,
     Mang.getNameWithPrefix(S, &GV, /*CannotUsePrivateLabel=*/false);
     return std::string(S);
   };
+  // A local function nothing refers to is about to be deleted by GlobalDCE
+  // (this runs again after passes that come after GlobalDCE could run).
+  auto WillBeDeleted = [](const GlobalValue &GV) {
+    return GV.isDiscardableIfUnused() && GV.use_empty();
+  };
 
   for (Function &F : M) {
     if (F.isDeclaration() || F.hasAvailableExternallyLinkage() ||
-        F.hasPrivateLinkage())
+        F.hasPrivateLinkage() || WillBeDeleted(F))
       continue;
     uint32_t Flags = F.getMetadata(CloneMDKind) ? KLP_FUNC_CLONE : 0;
     ProvSet Prov = ProvSet::load(F);
@@ -319,31 +350,62 @@ PreservedAnalyses RecordEmitterPass::run(Module &M,
     B.addFunc(SymName(F), Src, Prov, Flags, bindingOf(F));
   }
 
+  for (GlobalVariable &GV : M.globals()) {
+    if (GV.isDeclaration() || GV.hasAvailableExternallyLinkage() ||
+        !isRecordedData(GV) || WillBeDeleted(GV))
+      continue;
+    MDNode *Src = getSrcNode(GV);
+    if (!Src) // created by a pass (e.g. a merged or promoted constant)
+      Src = computeDataSrcNode(GV);
+    B.addFunc(SymName(GV), Src, ProvSet(), KLP_FUNC_DATA, bindingOf(GV));
+  }
+
   for (GlobalAlias &GA : M.aliases()) {
     auto *F = dyn_cast_or_null<Function>(GA.getAliaseeObject());
-    if (!F || F->isDeclaration() || GA.hasPrivateLinkage())
+    if (!F || F->isDeclaration() || GA.hasPrivateLinkage() || WillBeDeleted(GA))
       continue;
     B.addFunc(SymName(GA), getSrcNode(*F), ProvSet::load(*F), KLP_FUNC_ALIAS,
               bindingOf(GA));
   }
 
-  StringRef Asm = M.getModuleInlineAsm();
-  std::vector<std::string> AsmFns = asmFunctions(Asm);
+  std::vector<AsmFunction> AsmFns = asmFunctions(Asm);
   if (!AsmFns.empty()) {
     SrcInfo I;
     I.File = I.Unit = M.getSourceFileName();
     I.Flags = KLP_SRC_NODEBUG;
     I.Fingerprint = xxh3_64bits(Asm); // any change to the unit's asm
-    for (const std::string &Name : AsmFns) {
-      I.Name = Name;
-      B.addFunc(Name, makeSrcNode(Ctx, I), ProvSet(), KLP_FUNC_ASM,
-                KLP_BIND_GLOBAL);
+    for (const AsmFunction &AF : AsmFns) {
+      I.Name = AF.Name;
+      B.addFunc(AF.Name, makeSrcNode(Ctx, I), ProvSet(), KLP_FUNC_ASM,
+                AF.Binding);
     }
   }
 
   std::string Producer = std::string("klp-lto " KLP_LTO_VERSION "; LLVM ") +
                          LLVM_VERSION_STRING + "; " + TT.str();
-  M.appendModuleInlineAsm(B.toAsm(Phase, M.getSourceFileName(), Producer));
+  if (!Asm.empty() && Asm.back() != '\n')
+    Asm += '\n';
+  Asm += BlobBegin;
+  Asm += B.toAsm(Phase, M.getSourceFileName(), Producer);
+  Asm += BlobEnd;
+  M.setModuleInlineAsm(Asm);
+  if (!M.getModuleFlag(PhaseFlag))
+    M.addModuleFlag(Module::Warning, PhaseFlag, Phase);
+}
+
+void reemitRecordIfWritten(Module &M) {
+  if (auto *C = mdconst::extract_or_null<ConstantInt>(M.getModuleFlag(PhaseFlag)))
+    emitRecord(M, C->getZExtValue());
+}
+
+PreservedAnalyses RecordEmitterPass::run(Module &M,
+                                         ModuleAnalysisManager &MAM) {
+  // The pipeline's last GlobalDCE runs after OptimizerLast.  A function it
+  // would delete must not be named in the record (the assembler would turn
+  // the name into an undefined symbol that some other object could satisfy),
+  // so run it now; the pipeline's own run then finds nothing left to do.
+  GlobalDCEPass().run(M, MAM);
+  emitRecord(M, Phase);
   return PreservedAnalyses::none();
 }
 

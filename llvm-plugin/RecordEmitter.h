@@ -15,6 +15,13 @@
 
 namespace klp {
 
+/// Write (or rewrite) the module's record as top-level asm.
+void emitRecord(llvm::Module &M, uint32_t Phase);
+
+/// If the record was written already and a later pass (hot/cold splitting,
+/// the IR outliner) changed the set of functions, write it again.
+void reemitRecordIfWritten(llvm::Module &M);
+
 class RecordEmitterPass : public llvm::PassInfoMixin<RecordEmitterPass> {
 public:
   explicit RecordEmitterPass(uint32_t Phase) : Phase(Phase) {}

@@ -7,6 +7,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
@@ -111,9 +112,30 @@ MDNode *computeSrcNode(Function &F) {
   return makeSrcNode(F.getContext(), I);
 }
 
-MDNode *getSrcNode(const Function &F) { return F.getMetadata(SrcMDKind); }
+MDNode *computeDataSrcNode(GlobalVariable &GV) {
+  SrcInfo I;
+  I.Name = GV.getName();
+  I.Unit = GV.getParent()->getSourceFileName();
+  I.Section = GV.hasSection() ? GV.getSection() : StringRef();
+  if (GV.hasLocalLinkage())
+    I.Flags |= KLP_SRC_STATIC;
+  SmallVector<DIGlobalVariableExpression *, 1> GVEs;
+  GV.getDebugInfo(GVEs);
+  if (!GVEs.empty() && GVEs[0]->getVariable()) {
+    const DIGlobalVariable *V = GVEs[0]->getVariable();
+    I.File = V->getFilename();
+    I.LineBegin = I.LineEnd = V->getLine();
+  } else {
+    I.File = I.Unit;
+    I.Flags |= KLP_SRC_NODEBUG;
+  }
+  I.Fingerprint = fingerprintGlobal(GV);
+  return makeSrcNode(GV.getContext(), I);
+}
 
-void setSrcNode(Function &F, MDNode *N) { F.setMetadata(SrcMDKind, N); }
+MDNode *getSrcNode(const GlobalObject &GO) { return GO.getMetadata(SrcMDKind); }
+
+void setSrcNode(GlobalObject &GO, MDNode *N) { GO.setMetadata(SrcMDKind, N); }
 
 MDNode *srcNodeOrExtern(const Function &F) {
   if (MDNode *N = getSrcNode(F))

@@ -14,6 +14,8 @@
 
 namespace llvm {
 class Function;
+class GlobalObject;
+class GlobalVariable;
 class LLVMContext;
 class MDNode;
 class Module;
@@ -44,9 +46,12 @@ llvm::MDNode *makeExternSrcNode(llvm::LLVMContext &Ctx, llvm::StringRef Name);
 /// Compute the source identity of \p F from its unoptimized IR.
 llvm::MDNode *computeSrcNode(llvm::Function &F);
 
-/// The function's `!klp.src`, or null.
-llvm::MDNode *getSrcNode(const llvm::Function &F);
-void setSrcNode(llvm::Function &F, llvm::MDNode *N);
+/// Compute the source identity of a global variable (a data record entry).
+llvm::MDNode *computeDataSrcNode(llvm::GlobalVariable &GV);
+
+/// The function's or variable's `!klp.src`, or null.
+llvm::MDNode *getSrcNode(const llvm::GlobalObject &GO);
+void setSrcNode(llvm::GlobalObject &GO, llvm::MDNode *N);
 
 /// The src node for a callee: its `!klp.src` if it has one, else an extern
 /// node by name (a declaration, or a body compiled without the plugin).

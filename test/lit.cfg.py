@@ -26,3 +26,5 @@ config.substitutions.append(("%plugin", config.klp_plugin))
 config.substitutions.append(("%klp-gen", config.klp_gen))
 config.substitutions.append(("%src_root", config.klp_src_root))
 # FileCheck, not, split-file, llvm-mc, llvm-readelf ... come from PATH (tools first).
+import sys
+config.substitutions.append(("%python", sys.executable))

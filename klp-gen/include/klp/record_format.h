@@ -47,6 +47,7 @@ enum klp_rec_func_flags {
 	KLP_FUNC_ALIAS = 0x2,
 	KLP_FUNC_ASM = 0x4,
 	KLP_FUNC_NOSRC = 0x8,
+	KLP_FUNC_DATA = 0x10,
 };
 
 enum klp_rec_binding {

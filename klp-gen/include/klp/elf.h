@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ELF model: one x86-64 ELF64 little-endian file (ET_REL such as
+ * vmlinux.o or a .o, ET_EXEC or ET_DYN), its sections and symbols loaded once
+ * and indexed by hash tables, its RELA relocations loaded per section on
+ * demand.  Inputs are as large as the kernel's vmlinux.o (135 MB, tens of
+ * thousands of sections, millions of relocations), so every lookup is a hash
+ * lookup.  Every header field, index and offset is checked against the file:
+ * a malformed file gives an error naming the file, never a crash.
+ */
+#ifndef KLP_ELF_H
+#define KLP_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <gelf.h>
+
+#include "klp/hash.h"
+
+struct klp_elf;
+struct klp_symbol;
+
+struct klp_reloc {
+	uint64_t offset;		/* within the section it applies to */
+	uint32_t type;			/* R_X86_64_* */
+	int64_t addend;
+	struct klp_symbol *sym;		/* NULL for symbol index 0 */
+	struct klp_hnode off_node;	/* in klp_section.reloc_by_off */
+};
+
+struct klp_section {
+	uint32_t idx;
+	const char *name;
+	GElf_Shdr sh;
+	/* This section's own STT_SECTION symbol, if the symbol table has one. */
+	struct klp_symbol *sym;
+	/* For a section: the SHT_RELA section that applies to it. */
+	struct klp_section *rela;
+	/* For a SHT_RELA section: the section it applies to. */
+	struct klp_section *base;
+
+	/* Relocations that apply to this section: see klp_elf_load_relocs(). */
+	bool relocs_loaded;
+	size_t nreloc;
+	struct klp_reloc *relocs;
+	struct klp_htab reloc_by_off;
+
+	struct klp_hnode name_node;
+};
+
+struct klp_symbol {
+	uint32_t idx;
+	const char *name;
+	uint64_t value;
+	uint64_t size;
+	unsigned char type;		/* STT_* */
+	unsigned char bind;		/* STB_* */
+	unsigned char visibility;	/* STV_* */
+	uint32_t shndx;			/* with SHN_XINDEX resolved */
+	/* The defining section; NULL for undefined, absolute, common. */
+	struct klp_section *sec;
+	struct klp_hnode name_node;
+	struct klp_hnode pos_node;	/* by (section, value), see below */
+};
+
+struct klp_elf {
+	const char *name;		/* the path as given, for messages */
+	int fd;
+	Elf *elf;
+	const unsigned char *image;	/* the whole file, mapped */
+	size_t image_size;
+	uint16_t type;			/* ET_REL, ET_EXEC, ET_DYN */
+	uint64_t shoff;			/* e_shoff */
+
+	size_t nsec;
+	struct klp_section *secs;	/* indexed by section number */
+	struct klp_section *symtab;	/* NULL if the file has none */
+	size_t nsym;
+	struct klp_symbol *syms;	/* indexed by symbol number */
+
+	struct klp_htab sec_by_name;
+	struct klp_htab sym_by_name;
+	struct klp_htab sym_by_pos;
+};
+
+/*
+ * Opens and indexes @path.  NULL on error with klp_errmsg() set.  @path must
+ * stay valid until klp_elf_close().
+ */
+struct klp_elf *klp_elf_open(const char *path);
+void klp_elf_close(struct klp_elf *elf);
+
+static inline bool klp_elf_is_relocatable(const struct klp_elf *elf)
+{
+	return elf->type == ET_REL;
+}
+
+/* By number; NULL if out of range. */
+struct klp_section *klp_elf_section(const struct klp_elf *elf, size_t idx);
+struct klp_symbol *klp_elf_symbol(const struct klp_elf *elf, size_t idx);
+
+/* Sections with one name, in file order. */
+struct klp_section *klp_elf_section_by_name(const struct klp_elf *elf,
+					    const char *name);
+struct klp_section *klp_elf_next_section_by_name(const struct klp_elf *elf,
+						 const struct klp_section *sec);
+
+/*
+ * Symbols with one name, in symbol table order: a file such as vmlinux.o has
+ * many local symbols with the same name.
+ */
+struct klp_symbol *klp_elf_symbol_by_name(const struct klp_elf *elf,
+					  const char *name);
+struct klp_symbol *klp_elf_next_symbol_by_name(const struct klp_elf *elf,
+					       const struct klp_symbol *sym);
+
+/*
+ * Symbols defined in @sec with st_value @value (an offset in ET_REL, an
+ * address in linked files), in symbol table order.  Section and file symbols
+ * are not indexed; functions, objects and untyped labels are.
+ */
+struct klp_symbol *klp_elf_symbol_at(const struct klp_elf *elf,
+				     const struct klp_section *sec,
+				     uint64_t value);
+struct klp_symbol *klp_elf_next_symbol_at(const struct klp_elf *elf,
+					  const struct klp_symbol *sym);
+
+/*
+ * Linked files only (NULL in ET_REL): the symbols whose st_value is @addr, in
+ * any section, in symbol table order.
+ */
+struct klp_symbol *klp_elf_symbol_at_addr(const struct klp_elf *elf,
+					  uint64_t addr);
+struct klp_symbol *klp_elf_next_symbol_at_addr(const struct klp_elf *elf,
+					       const struct klp_symbol *sym);
+
+/*
+ * The bytes of @sec in the mapped file (checked to lie within it).  A
+ * SHT_NOBITS section has no bytes: *data is NULL and *size 0.
+ */
+int klp_elf_section_data(const struct klp_elf *elf,
+			 const struct klp_section *sec,
+			 const unsigned char **data, uint64_t *size);
+
+/*
+ * Loads, once, the RELA relocations that apply to @sec and indexes them by
+ * offset.  A section without relocations gets none.  Relocations are loaded
+ * per section because a file like vmlinux.o has millions of them and most
+ * tools need those of a few sections only.
+ */
+int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec);
+
+/* After klp_elf_load_relocs(): the relocations at @offset of @sec. */
+struct klp_reloc *klp_elf_reloc_at(const struct klp_section *sec,
+				   uint64_t offset);
+struct klp_reloc *klp_elf_next_reloc_at(const struct klp_reloc *rel);
+
+/* "STT_FUNC" style names for messages. */
+const char *klp_elf_sym_type_name(unsigned char type);
+
+#endif /* KLP_ELF_H */

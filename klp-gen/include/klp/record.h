@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The record reader: walks the `.klp.lto` section of an ELF file
+ * (docs/record-format.md), validates every blob completely and builds an
+ * in-memory model in which every func entry is tied to the ELF symbol it
+ * describes.  Strings point into the mapped file: the model lives as long as
+ * its klp_elf.
+ */
+#ifndef KLP_RECORD_H
+#define KLP_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "klp/elf.h"
+#include "klp/hash.h"
+#include "klp/record_format.h"
+
+struct klp_blob;
+
+/* A source function (a src entry). */
+struct klp_src {
+	struct klp_blob *blob;
+	uint32_t index;			/* in blob->srcs */
+	uint64_t fingerprint;
+	const char *name;
+	const char *file;
+	const char *unit;
+	const char *section;		/* "" unless explicit */
+	uint32_t line_begin;
+	uint32_t line_end;
+	uint32_t flags;			/* KLP_SRC_* */
+};
+
+/* A provenance edge. */
+struct klp_edge {
+	struct klp_src *src;
+	uint16_t kind;			/* KLP_EDGE_INLINE ... */
+	uint16_t flags;			/* KLP_EDGE_* */
+};
+
+/* An emitted function or variable (a func entry). */
+struct klp_func {
+	struct klp_blob *blob;
+	uint32_t index;			/* in blob->funcs */
+	const char *sym_name;		/* the name the record gives */
+	struct klp_src *src;		/* NULL if KLP_REC_NO_SRC */
+	struct klp_edge *edges;
+	uint32_t nedge;
+	uint32_t flags;			/* KLP_FUNC_* */
+	uint32_t binding;		/* KLP_BIND_* */
+
+	/*
+	 * Where it is.  In a relocatable file: the section and offset that
+	 * its relocation resolves to, and the symbol found there.  In a
+	 * linked file: the stored address and the symbol with that name and
+	 * value.  @discarded: the linker dropped it (address 0 in a linked
+	 * file, a relocation turned into R_X86_64_NONE by `ld -r`); then
+	 * @sym and @sec are NULL.
+	 */
+	bool discarded;
+	uint64_t addr;
+	struct klp_section *sec;
+	uint64_t sec_offset;
+	struct klp_symbol *sym;
+
+	struct klp_hnode sym_node;	/* in klp_record.func_by_sym */
+};
+
+/* One blob: the record of one compile or one LTO backend task. */
+struct klp_blob {
+	uint32_t index;
+	uint64_t offset;		/* in the .klp.lto section */
+	uint32_t size;
+	uint16_t version_major;
+	uint16_t version_minor;
+	uint32_t phase;			/* enum klp_rec_phase */
+	const char *unit;
+	const char *producer;
+	uint64_t toolchain_id;
+
+	uint32_t nfunc, nsrc, nedge;
+	struct klp_func *funcs;
+	struct klp_src *srcs;
+	struct klp_edge *edges;
+};
+
+struct klp_record {
+	struct klp_elf *elf;
+	struct klp_section *sec;	/* .klp.lto */
+	size_t nblob;
+	struct klp_blob *blobs;
+	size_t nfunc, nsrc, nedge;	/* totals over all blobs */
+	struct klp_htab func_by_sym;
+};
+
+/*
+ * Reads and validates the record of @elf.  NULL on error, with a message that
+ * names the file and, for a malformed blob, its offset.  Nothing is returned
+ * unless the whole record is valid and every func is resolved.
+ */
+struct klp_record *klp_record_read(struct klp_elf *elf);
+void klp_record_free(struct klp_record *rec);
+
+/*
+ * The funcs that resolve to @sym, in record order: normally one; none for a
+ * function the plugin did not see (code generated after the optimizer).
+ */
+struct klp_func *klp_record_func_of_sym(const struct klp_record *rec,
+					const struct klp_symbol *sym);
+struct klp_func *klp_record_next_func_of_sym(const struct klp_record *rec,
+					     const struct klp_func *func);
+
+/* Names for text output: "thinlto-backend", "inline", "?" if unknown. */
+const char *klp_phase_name(uint32_t phase);
+const char *klp_edge_kind_name(uint16_t kind);
+const char *klp_binding_name(uint32_t binding);
+
+#endif /* KLP_RECORD_H */

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * klp-gen's subcommands.  Each gets argv from its own name on (argv[0] is
+ * "dump"), returns the exit status, and prints its errors itself.
+ */
+#ifndef KLP_GEN_COMMANDS_H
+#define KLP_GEN_COMMANDS_H
+
+struct klp_command {
+	const char *name;
+	const char *summary;		/* one line for `klp-gen --help` */
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_dump(int argc, char **argv);
+
+/* Prints "klp-gen: MSG" to stderr; the tool's one way to report errors. */
+void klp_report(const char *msg);
+
+#endif /* KLP_GEN_COMMANDS_H */

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp-gen: builds Linux live patches for kernels compiled with Clang ThinLTO,
+ * from the klp-lto record that the pass plugin leaves in every object.
+ * This file only dispatches to the subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const struct klp_command commands[] = {
+	{ "dump", "print the klp-lto record of an object or executable", cmd_dump },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void klp_report(const char *msg)
+{
+	fprintf(stderr, "klp-gen: %s\n", msg);
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: klp-gen COMMAND [ARGS]\n"
+	      "       klp-gen COMMAND --help\n"
+	      "\n"
+	      "commands:\n", out);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "klp-gen: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

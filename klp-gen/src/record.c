@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The record reader (see klp/record.h and docs/record-format.md).
+ *
+ * The section is walked twice: a first walk checks every blob header and
+ * counts the blobs, a second one decodes their contents into arrays that no
+ * longer move, so the model can point at them.  Fields are decoded byte by
+ * byte as little-endian: the section may sit at any offset in a hostile file.
+ */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/error.h"
+#include "klp/record.h"
+
+#define HDR_SIZE	sizeof(struct klp_rec_header)
+#define FUNC_SIZE	sizeof(struct klp_rec_func)
+#define SRC_SIZE	sizeof(struct klp_rec_src)
+#define EDGE_SIZE	sizeof(struct klp_rec_edge)
+
+#define FIELD(type, f, p)	((p) + offsetof(struct type, f))
+
+static uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+	       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static bool all_zero(const unsigned char *p, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* What the walk knows about the blob it is decoding, for messages. */
+struct blob_ctx {
+	const char *file;
+	uint64_t off;			/* in the section */
+	const unsigned char *p;		/* its first byte */
+	const char *strtab;
+	uint32_t strtab_size;
+	/* Strings at offsets up to here end within the table (O(1) check). */
+	int64_t last_nul;
+};
+
+#define blob_err(c, fmt, ...) \
+	klp_err("%s: " KLP_REC_SECTION " blob at offset 0x%" PRIx64 ": " fmt, \
+		(c)->file, (c)->off, ##__VA_ARGS__)
+
+/*
+ * Checks a blob header at @off; @rem bytes remain in the section.  On success
+ * *size is the blob's size.
+ */
+static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
+{
+	const unsigned char *h = c->p;
+	uint32_t nfunc, nsrc, nedge, strtab_size, blob_size, phase;
+	uint64_t need;
+
+	if (rem < HDR_SIZE)
+		return blob_err(c, "truncated header: %" PRIu64 " bytes left in the section, a header takes %zu",
+				rem, HDR_SIZE);
+	if (memcmp(h, KLP_REC_MAGIC, KLP_REC_MAGIC_LEN))
+		return blob_err(c, "bad magic (not a klp-lto record blob, or garbage between blobs)");
+	if (le16(FIELD(klp_rec_header, version_major, h)) !=
+	    KLP_REC_VERSION_MAJOR)
+		return blob_err(c, "record format version %u.%u, but this klp-gen reads version %u.x",
+				le16(FIELD(klp_rec_header, version_major, h)),
+				le16(FIELD(klp_rec_header, version_minor, h)),
+				KLP_REC_VERSION_MAJOR);
+	if (le32(FIELD(klp_rec_header, header_size, h)) != HDR_SIZE)
+		return blob_err(c, "header_size %u, expected %zu",
+				le32(FIELD(klp_rec_header, header_size, h)),
+				HDR_SIZE);
+
+	blob_size = le32(FIELD(klp_rec_header, blob_size, h));
+	if (blob_size < HDR_SIZE || blob_size % KLP_REC_ALIGN)
+		return blob_err(c, "blob_size %u is not a multiple of %d of at least %zu",
+				blob_size, KLP_REC_ALIGN, HDR_SIZE);
+	if (blob_size > rem)
+		return blob_err(c, "blob_size %u runs past the end of the section (%" PRIu64 " bytes left)",
+				blob_size, rem);
+
+	phase = le32(FIELD(klp_rec_header, phase, h));
+	if (phase > KLP_PHASE_FULLLTO_BACKEND)
+		return blob_err(c, "unknown phase %u", phase);
+
+	nfunc = le32(FIELD(klp_rec_header, nfunc, h));
+	nsrc = le32(FIELD(klp_rec_header, nsrc, h));
+	nedge = le32(FIELD(klp_rec_header, nedge, h));
+	strtab_size = le32(FIELD(klp_rec_header, strtab_size, h));
+	/* Each term is below 2^38: the sum cannot overflow. */
+	need = HDR_SIZE + (uint64_t)nfunc * FUNC_SIZE +
+	       (uint64_t)nsrc * SRC_SIZE + (uint64_t)nedge * EDGE_SIZE +
+	       strtab_size;
+	if ((need + KLP_REC_ALIGN - 1) / KLP_REC_ALIGN * KLP_REC_ALIGN !=
+	    blob_size)
+		return blob_err(c, "%u funcs, %u srcs, %u edges and %u string bytes take %" PRIu64 " bytes, but blob_size is %u",
+				nfunc, nsrc, nedge, strtab_size, need,
+				blob_size);
+	if (!all_zero(c->p + need, blob_size - need))
+		return blob_err(c, "nonzero padding after the string table");
+	if (strtab_size == 0 || c->p[need - strtab_size] != '\0')
+		return blob_err(c, "the string table does not start with an empty string");
+	*size = blob_size;
+	return 0;
+}
+
+/*
+ * Finds the next blob at or after *off, skipping zero padding 8 bytes at a
+ * time.  Returns 1 and sets c->off, c->p and *size if there is one, 0 at the
+ * end of the section, -1 on error.
+ */
+static int next_blob(struct blob_ctx *c, const unsigned char *data,
+		     uint64_t size, uint64_t *off, uint32_t *blob_size)
+{
+	while (*off < size) {
+		uint64_t rem = size - *off;
+
+		c->off = *off;
+		c->p = data + *off;
+		if (rem < KLP_REC_ALIGN) {
+			if (all_zero(c->p, rem))
+				return 0;
+			return blob_err(c, "%" PRIu64 " trailing bytes that are neither padding nor a blob",
+					rem);
+		}
+		if (all_zero(c->p, KLP_REC_ALIGN)) {
+			*off += KLP_REC_ALIGN;
+			continue;
+		}
+		if (check_header(c, rem, blob_size))
+			return -1;
+		*off += *blob_size;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A string of the blob's table, or NULL after reporting what is wrong.  @what
+ * names the entry ("func", "src") or is NULL for the header.
+ */
+static const char *blob_str(struct blob_ctx *c, uint32_t off,
+			    const char *what, uint32_t idx, const char *field)
+{
+	char who[32] = "";
+
+	if (off < c->strtab_size && (int64_t)off <= c->last_nul)
+		return c->strtab + off;
+	if (what)
+		snprintf(who, sizeof(who), "%s %u: ", what, idx);
+	if (off >= c->strtab_size)
+		blob_err(c, "%s%s string offset 0x%x is outside the string table (%u bytes)",
+			 who, field, off, c->strtab_size);
+	else
+		blob_err(c, "%s%s string at 0x%x is not NUL-terminated within the string table",
+			 who, field, off);
+	return NULL;
+}
+
+static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
+		       const unsigned char *p)
+{
+	for (uint32_t i = 0; i < b->nsrc; i++, p += SRC_SIZE) {
+		struct klp_src *s = &b->srcs[i];
+
+		s->blob = b;
+		s->index = i;
+		s->fingerprint = le64(FIELD(klp_rec_src, fingerprint, p));
+		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));
+		s->line_end = le32(FIELD(klp_rec_src, line_end, p));
+		s->flags = le32(FIELD(klp_rec_src, flags, p));
+		s->name = blob_str(c, le32(FIELD(klp_rec_src, name, p)),
+				   "src", i, "name");
+		if (!s->name)
+			return -1;
+		s->file = blob_str(c, le32(FIELD(klp_rec_src, file, p)),
+				   "src", i, "file");
+		if (!s->file)
+			return -1;
+		s->unit = blob_str(c, le32(FIELD(klp_rec_src, unit, p)),
+				   "src", i, "unit");
+		if (!s->unit)
+			return -1;
+		s->section = blob_str(c, le32(FIELD(klp_rec_src, section, p)),
+				      "src", i, "section");
+		if (!s->section)
+			return -1;
+	}
+	return 0;
+}
+
+static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
+			const unsigned char *p)
+{
+	for (uint32_t i = 0; i < b->nedge; i++, p += EDGE_SIZE) {
+		struct klp_edge *e = &b->edges[i];
+		uint32_t src = le32(FIELD(klp_rec_edge, src, p));
+
+		e->kind = le16(FIELD(klp_rec_edge, kind, p));
+		e->flags = le16(FIELD(klp_rec_edge, flags, p));
+		if (src >= b->nsrc)
+			return blob_err(c, "edge %u: src index %u out of range (%u srcs)",
+					i, src, b->nsrc);
+		if (e->kind < KLP_EDGE_INLINE || e->kind > KLP_EDGE_CALLER)
+			return blob_err(c, "edge %u: unknown kind %u", i,
+					e->kind);
+		e->src = &b->srcs[src];
+	}
+	return 0;
+}
+
+static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
+			const unsigned char *p)
+{
+	for (uint32_t i = 0; i < b->nfunc; i++, p += FUNC_SIZE) {
+		struct klp_func *f = &b->funcs[i];
+		uint32_t src = le32(FIELD(klp_rec_func, src, p));
+		uint32_t first = le32(FIELD(klp_rec_func, edge_first, p));
+		uint32_t count = le32(FIELD(klp_rec_func, edge_count, p));
+
+		f->blob = b;
+		f->index = i;
+		f->addr = le64(FIELD(klp_rec_func, addr, p));
+		f->flags = le32(FIELD(klp_rec_func, flags, p));
+		f->binding = le32(FIELD(klp_rec_func, binding, p));
+		f->sym_name = blob_str(c, le32(FIELD(klp_rec_func, sym, p)),
+				       "func", i, "sym");
+		if (!f->sym_name)
+			return -1;
+		if (src != KLP_REC_NO_SRC && src >= b->nsrc)
+			return blob_err(c, "func %u (%s): src index %u out of range (%u srcs)",
+					i, f->sym_name, src, b->nsrc);
+		f->src = src == KLP_REC_NO_SRC ? NULL : &b->srcs[src];
+		if ((uint64_t)first + count > b->nedge)
+			return blob_err(c, "func %u (%s): edges %u..%" PRIu64 " out of range (%u edges)",
+					i, f->sym_name, first,
+					(uint64_t)first + count, b->nedge);
+		f->edges = count ? &b->edges[first] : NULL;
+		f->nedge = count;
+		if (f->binding > KLP_BIND_WEAK)
+			return blob_err(c, "func %u (%s): unknown binding %u",
+					i, f->sym_name, f->binding);
+	}
+	return 0;
+}
+
+/* Decodes the blob that check_header() accepted at c->p. */
+static int decode_blob(struct blob_ctx *c, struct klp_blob *b)
+{
+	const unsigned char *h = c->p, *funcs, *srcs, *edges;
+	const char *nul;
+
+	b->offset = c->off;
+	b->size = le32(FIELD(klp_rec_header, blob_size, h));
+	b->version_major = le16(FIELD(klp_rec_header, version_major, h));
+	b->version_minor = le16(FIELD(klp_rec_header, version_minor, h));
+	b->phase = le32(FIELD(klp_rec_header, phase, h));
+	b->toolchain_id = le64(FIELD(klp_rec_header, toolchain_id, h));
+	b->nfunc = le32(FIELD(klp_rec_header, nfunc, h));
+	b->nsrc = le32(FIELD(klp_rec_header, nsrc, h));
+	b->nedge = le32(FIELD(klp_rec_header, nedge, h));
+
+	funcs = h + HDR_SIZE;
+	srcs = funcs + (size_t)b->nfunc * FUNC_SIZE;
+	edges = srcs + (size_t)b->nsrc * SRC_SIZE;
+	c->strtab = (const char *)(edges + (size_t)b->nedge * EDGE_SIZE);
+	c->strtab_size = le32(FIELD(klp_rec_header, strtab_size, h));
+	/* check_header() saw strtab[0] == '\0', so a last NUL exists. */
+	nul = c->strtab + c->strtab_size - 1;
+	while (*nul)
+		nul--;
+	c->last_nul = nul - c->strtab;
+
+	b->unit = blob_str(c, le32(FIELD(klp_rec_header, unit, h)),
+			   NULL, 0, "unit");
+	if (!b->unit)
+		return -1;
+	b->producer = blob_str(c, le32(FIELD(klp_rec_header, producer, h)),
+			       NULL, 0, "producer");
+	if (!b->producer)
+		return -1;
+
+	b->funcs = calloc(b->nfunc ? b->nfunc : 1, sizeof(*b->funcs));
+	b->srcs = calloc(b->nsrc ? b->nsrc : 1, sizeof(*b->srcs));
+	b->edges = calloc(b->nedge ? b->nedge : 1, sizeof(*b->edges));
+	if (!b->funcs || !b->srcs || !b->edges)
+		return klp_err("%s: out of memory", c->file);
+	if (decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
+	    decode_funcs(c, b, funcs))
+		return -1;
+	return 0;
+}
+
+#define func_err(rec, f, fmt, ...) \
+	klp_err("%s: blob %u (unit %s): func %s: " fmt, (rec)->elf->name, \
+		(f)->blob->index, (f)->blob->unit, (f)->sym_name, ##__VA_ARGS__)
+
+/* Is @sym an acceptable home for @f when the relocation names a position? */
+static int sym_rank(const struct klp_func *f, const struct klp_symbol *sym)
+{
+	if (!strcmp(sym->name, f->sym_name))
+		return 3;
+	if (f->flags & KLP_FUNC_DATA)
+		return sym->type == STT_OBJECT ? 2 : 0;
+	if (sym->type == STT_FUNC || sym->type == STT_GNU_IFUNC)
+		return 2;
+	return sym->type == STT_NOTYPE ? 1 : 0;
+}
+
+/*
+ * Relocatable files: the func's addr word is relocated; the relocation names
+ * the symbol or, after the assembler rewrote a local symbol, its section plus
+ * an offset.  In `ld -r` output one section may hold several same-named local
+ * copies (the kernel's vmlinux.o), so only the position tells them apart.
+ */
+static int resolve_by_reloc(struct klp_record *rec, struct klp_func *f)
+{
+	uint64_t at = f->blob->offset + HDR_SIZE + (uint64_t)f->index * FUNC_SIZE;
+	struct klp_reloc *rel = klp_elf_reloc_at(rec->sec, at);
+	struct klp_symbol *sym, *best = NULL;
+	int best_rank = 0;
+	uint64_t off;
+
+	if (!rel)
+		return func_err(rec, f, "no relocation at " KLP_REC_SECTION "+0x%" PRIx64,
+				at);
+	if (klp_elf_next_reloc_at(rel))
+		return func_err(rec, f, "more than one relocation at " KLP_REC_SECTION "+0x%" PRIx64,
+				at);
+	/* `ld -r` turns a relocation against a discarded section into NONE. */
+	if (rel->type == R_X86_64_NONE && !rel->sym) {
+		f->discarded = true;
+		return 0;
+	}
+	if (rel->type != R_X86_64_64)
+		return func_err(rec, f, "relocation type %u at " KLP_REC_SECTION "+0x%" PRIx64 " is not R_X86_64_64",
+				rel->type, at);
+	sym = rel->sym;
+	if (!sym)
+		return func_err(rec, f, "relocation at " KLP_REC_SECTION "+0x%" PRIx64 " points nowhere (symbol 0)",
+				at);
+	if (!sym->sec)
+		return func_err(rec, f, "relocation at " KLP_REC_SECTION "+0x%" PRIx64 " points to undefined symbol %s",
+				at, sym->name);
+
+	f->sec = sym->sec;
+	if (sym->type != STT_SECTION && rel->addend == 0) {
+		f->sec_offset = sym->value;
+		f->sym = sym;
+		return 0;
+	}
+	/* Unsigned wrap-around is what the linker would compute, too. */
+	off = sym->value + (uint64_t)rel->addend;
+	f->sec_offset = off;
+	if (off > sym->sec->sh.sh_size)
+		return func_err(rec, f, "relocation points to %s+0x%" PRIx64 ", past the end of the section",
+				sym->sec->name, off);
+	for (struct klp_symbol *s = klp_elf_symbol_at(rec->elf, sym->sec, off);
+	     s; s = klp_elf_next_symbol_at(rec->elf, s)) {
+		int rank = sym_rank(f, s);
+
+		if (rank > best_rank) {
+			best = s;
+			best_rank = rank;
+		}
+	}
+	if (!best)
+		return func_err(rec, f, "relocation points to %s+0x%" PRIx64 ", where no symbol is defined",
+				sym->sec->name, off);
+	f->sym = best;
+	return 0;
+}
+
+/*
+ * Linked files: the linker stored the address (0 if it discarded the
+ * function); the symbol is the one with that address and the record's name.
+ */
+static int resolve_by_addr(struct klp_record *rec, struct klp_func *f)
+{
+	struct klp_symbol *s;
+
+	if (f->addr == 0) {
+		f->discarded = true;
+		return 0;
+	}
+	for (s = klp_elf_symbol_at_addr(rec->elf, f->addr); s;
+	     s = klp_elf_next_symbol_at_addr(rec->elf, s))
+		if (!strcmp(s->name, f->sym_name))
+			break;
+	if (!s)
+		return func_err(rec, f, "no symbol %s at address 0x%" PRIx64,
+				f->sym_name, f->addr);
+	f->sym = s;
+	f->sec = s->sec;
+	f->sec_offset = f->addr - s->sec->sh.sh_addr;
+	return 0;
+}
+
+static int resolve_funcs(struct klp_record *rec)
+{
+	bool rel = klp_elf_is_relocatable(rec->elf);
+
+	if (rel) {
+		if (!rec->sec->rela && rec->nfunc)
+			return klp_err("%s: " KLP_REC_SECTION " has no relocations (" KLP_REC_RELA_SECTION " is missing)",
+				       rec->elf->name);
+		if (klp_elf_load_relocs(rec->elf, rec->sec))
+			return -1;
+	}
+	if (klp_htab_init(&rec->func_by_sym, rec->nfunc))
+		return klp_err("%s: out of memory", rec->elf->name);
+	/* Backwards, so that lookups return funcs in record order. */
+	for (size_t i = rec->nblob; i-- > 0;) {
+		struct klp_blob *b = &rec->blobs[i];
+
+		for (uint32_t j = b->nfunc; j-- > 0;) {
+			struct klp_func *f = &b->funcs[j];
+
+			if (rel ? resolve_by_reloc(rec, f) :
+				  resolve_by_addr(rec, f))
+				return -1;
+			if (f->sym &&
+			    klp_htab_add(&rec->func_by_sym, &f->sym_node,
+					 klp_hash_u64(f->sym->idx)))
+				return klp_err("%s: out of memory",
+					       rec->elf->name);
+		}
+	}
+	return 0;
+}
+
+struct klp_record *klp_record_read(struct klp_elf *elf)
+{
+	struct blob_ctx c = { .file = elf->name };
+	const unsigned char *data;
+	struct klp_record *rec;
+	uint64_t size, off;
+	uint32_t blob_size;
+	size_t n = 0;
+	int r;
+
+	rec = calloc(1, sizeof(*rec));
+	if (!rec) {
+		klp_err("%s: out of memory", elf->name);
+		return NULL;
+	}
+	rec->elf = elf;
+	rec->sec = klp_elf_section_by_name(elf, KLP_REC_SECTION);
+	if (!rec->sec) {
+		klp_err("%s: no klp-lto record (" KLP_REC_SECTION " section missing): was it built with the klp-lto plugin?",
+			elf->name);
+		goto fail;
+	}
+	if (klp_elf_next_section_by_name(elf, rec->sec)) {
+		klp_err("%s: more than one " KLP_REC_SECTION " section",
+			elf->name);
+		goto fail;
+	}
+	if (rec->sec->sh.sh_type != SHT_PROGBITS) {
+		klp_err("%s: section %u (" KLP_REC_SECTION ") is not SHT_PROGBITS",
+			elf->name, rec->sec->idx);
+		goto fail;
+	}
+	if (klp_elf_section_data(elf, rec->sec, &data, &size))
+		goto fail;
+
+	/* First walk: check the headers, count the blobs. */
+	for (off = 0; (r = next_blob(&c, data, size, &off, &blob_size)) > 0;)
+		n++;
+	if (r < 0)
+		goto fail;
+	rec->blobs = calloc(n ? n : 1, sizeof(*rec->blobs));
+	if (!rec->blobs) {
+		klp_err("%s: out of memory", elf->name);
+		goto fail;
+	}
+
+	/* Second walk: decode them. */
+	for (off = 0; rec->nblob < n &&
+	     next_blob(&c, data, size, &off, &blob_size) > 0;) {
+		struct klp_blob *b = &rec->blobs[rec->nblob];
+
+		b->index = rec->nblob++;
+		if (decode_blob(&c, b))
+			goto fail;
+		rec->nfunc += b->nfunc;
+		rec->nsrc += b->nsrc;
+		rec->nedge += b->nedge;
+	}
+	if (resolve_funcs(rec))
+		goto fail;
+	return rec;
+fail:
+	klp_record_free(rec);
+	return NULL;
+}
+
+void klp_record_free(struct klp_record *rec)
+{
+	if (!rec)
+		return;
+	for (size_t i = 0; rec->blobs && i < rec->nblob; i++) {
+		free(rec->blobs[i].funcs);
+		free(rec->blobs[i].srcs);
+		free(rec->blobs[i].edges);
+	}
+	free(rec->blobs);
+	klp_htab_free(&rec->func_by_sym);
+	free(rec);
+}
+
+static struct klp_func *func_of_sym_from(struct klp_hnode *n,
+					 const struct klp_symbol *sym)
+{
+	for (; n; n = klp_htab_next(n)) {
+		struct klp_func *f;
+
+		f = klp_container_of(n, struct klp_func, sym_node);
+		if (f->sym == sym)
+			return f;
+	}
+	return NULL;
+}
+
+struct klp_func *klp_record_func_of_sym(const struct klp_record *rec,
+					const struct klp_symbol *sym)
+{
+	return func_of_sym_from(klp_htab_first(&rec->func_by_sym,
+					       klp_hash_u64(sym->idx)), sym);
+}
+
+struct klp_func *klp_record_next_func_of_sym(const struct klp_record *rec,
+					     const struct klp_func *func)
+{
+	(void)rec;
+	return func_of_sym_from(klp_htab_next(&func->sym_node), func->sym);
+}
+
+const char *klp_phase_name(uint32_t phase)
+{
+	switch (phase) {
+	case KLP_PHASE_COMPILE:		return "compile";
+	case KLP_PHASE_THINLTO_BACKEND:	return "thinlto-backend";
+	case KLP_PHASE_FULLLTO_BACKEND:	return "fulllto-backend";
+	default:			return "?";
+	}
+}
+
+const char *klp_edge_kind_name(uint16_t kind)
+{
+	switch (kind) {
+	case KLP_EDGE_INLINE:	return "inline";
+	case KLP_EDGE_CALLEE:	return "callee";
+	case KLP_EDGE_CALLER:	return "caller";
+	default:		return "?";
+	}
+}
+
+const char *klp_binding_name(uint32_t binding)
+{
+	switch (binding) {
+	case KLP_BIND_LOCAL:	return "local";
+	case KLP_BIND_GLOBAL:	return "global";
+	case KLP_BIND_WEAK:	return "weak";
+	default:		return "?";
+	}
+}

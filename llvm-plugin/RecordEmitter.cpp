@@ -239,10 +239,26 @@ struct AsmFunction {
   uint32_t Binding;
 };
 
+// `.set NAME, TARGET` (or `.equ`) in top-level asm: NAME is another name of
+// TARGET's code, e.g. the kernel's cond_syscall() weak aliases of
+// sys_ni_syscall.  Only those whose TARGET is a function get an entry.
+struct AsmAlias {
+  std::string Name;
+  std::string Target;
+  uint32_t Binding;
+};
+
+struct AsmSymbols {
+  std::vector<AsmFunction> Functions;
+  std::vector<AsmAlias> Aliases;
+};
+
 // Functions that top-level asm in this unit defines: `.type NAME,@function`
 // and a label `NAME:` outside any macro body; `.globl`/`.weak` give binding.
-std::vector<AsmFunction> asmFunctions(StringRef Asm) {
+// Also the `.set`/`.equ` aliases it defines.
+AsmSymbols asmSymbols(StringRef Asm) {
   std::vector<std::string> Typed;
+  std::vector<std::pair<std::string, std::string>> Sets;
   StringMap<bool> Labels;
   StringMap<uint32_t> Bind;
   int MacroDepth = 0;
@@ -277,6 +293,18 @@ std::vector<AsmFunction> asmFunctions(StringRef Asm) {
         Bind[S.trim()] = KLP_BIND_WEAK;
         continue;
       }
+      if (S.consume_front(".set") || S.consume_front(".equ")) {
+        if (S.empty() || (S.front() != ' ' && S.front() != '\t'))
+          continue; // .setfoo, .equiv, ...
+        auto [Name, Target] = S.split(',');
+        Name = Name.trim();
+        Target = Target.trim();
+        if (!Name.empty() && !Target.empty() && !Name.contains(' ') &&
+            !Target.contains(' ') && !Name.contains('\\') &&
+            !Target.contains('\\'))
+          Sets.emplace_back(Name.str(), Target.str());
+        continue;
+      }
       size_t Colon = S.find(':');
       if (Colon != StringRef::npos && Colon > 0) {
         StringRef L = S.take_front(Colon).trim();
@@ -287,12 +315,16 @@ std::vector<AsmFunction> asmFunctions(StringRef Asm) {
   }
   std::sort(Typed.begin(), Typed.end());
   Typed.erase(std::unique(Typed.begin(), Typed.end()), Typed.end());
-  std::vector<AsmFunction> Out;
+  auto BindingOf = [&](StringRef N) {
+    auto B = Bind.find(N);
+    return B == Bind.end() ? uint32_t(KLP_BIND_LOCAL) : B->second;
+  };
+  AsmSymbols Out;
   for (auto &N : Typed)
-    if (Labels.count(N)) {
-      auto B = Bind.find(N);
-      Out.push_back({N, B == Bind.end() ? uint32_t(KLP_BIND_LOCAL) : B->second});
-    }
+    if (Labels.count(N))
+      Out.Functions.push_back({N, BindingOf(N)});
+  for (auto &[Name, Target] : Sets)
+    Out.Aliases.push_back({Name, Target, BindingOf(Name)});
   return Out;
 }
 
@@ -368,17 +400,31 @@ void emitRecord(Module &M, uint32_t Phase) {
               bindingOf(GA));
   }
 
-  std::vector<AsmFunction> AsmFns = asmFunctions(Asm);
-  if (!AsmFns.empty()) {
+  AsmSymbols AsmSyms = asmSymbols(Asm);
+  StringMap<MDNode *> AsmSrcs;
+  if (!AsmSyms.Functions.empty()) {
     SrcInfo I;
     I.File = I.Unit = M.getSourceFileName();
     I.Flags = KLP_SRC_NODEBUG;
     I.Fingerprint = xxh3_64bits(Asm); // any change to the unit's asm
-    for (const AsmFunction &AF : AsmFns) {
+    for (const AsmFunction &AF : AsmSyms.Functions) {
       I.Name = AF.Name;
-      B.addFunc(AF.Name, makeSrcNode(Ctx, I), ProvSet(), KLP_FUNC_ASM,
-                AF.Binding);
+      MDNode *N = makeSrcNode(Ctx, I);
+      AsmSrcs[AF.Name] = N;
+      B.addFunc(AF.Name, N, ProvSet(), KLP_FUNC_ASM, AF.Binding);
     }
+  }
+  for (const AsmAlias &AA : AsmSyms.Aliases) {
+    if (GlobalValue *GV = M.getNamedValue(AA.Name))
+      if (!GV->isDeclaration())
+        continue; // an IR definition has its own entry
+    Function *F = M.getFunction(AA.Target);
+    if (F && !F->isDeclaration() && !F->hasAvailableExternallyLinkage())
+      B.addFunc(AA.Name, getSrcNode(*F), ProvSet::load(*F), KLP_FUNC_ALIAS,
+                AA.Binding);
+    else if (MDNode *N = AsmSrcs.lookup(AA.Target))
+      B.addFunc(AA.Name, N, ProvSet(), KLP_FUNC_ALIAS | KLP_FUNC_ASM,
+                AA.Binding);
   }
 
   std::string Producer = std::string("klp-lto " KLP_LTO_VERSION "; LLVM ") +

@@ -13,6 +13,7 @@ struct klp_command {
 };
 
 int cmd_dump(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 /* Prints "klp-gen: MSG" to stderr; the tool's one way to report errors. */
 void klp_report(const char *msg);

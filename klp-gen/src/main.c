@@ -11,6 +11,7 @@
 
 static const struct klp_command commands[] = {
 	{ "dump", "print the klp-lto record of an object or executable", cmd_dump },
+	{ "coverage", "check that every function symbol has a record entry", cmd_coverage },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,64 @@
+#!/bin/sh
+# run-all.sh --build CMAKE_BUILD_DIR
+#
+# The real-kernel test round (scripts/test.sh runs it after the lit suite):
+#   1. Linux 6.12 (tinyconfig + livepatch, ThinLTO) built with the klp-lto
+#      plugin into $KLP_WORK/kernel-orig (incremental when it exists);
+#   2. test-record-coverage.sh: the record of vmlinux.o is complete;
+#   3. test-sample-livepatch.sh: the kernel's own livepatch sample loads
+#      (the test bed itself works);
+#   4. test-klp-build.sh for every scenarios/*/: klp-gen builds a livepatch
+#      from a source patch, QEMU boots the kernel and checks the behaviour
+#      before, while and after it is applied.
+# Fails (after running all) if any test fails.  Times are printed per step.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+say() { echo "[run-all] $*"; }
+die() { echo "[run-all] ERROR: $*" >&2; exit 1; }
+
+build=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) build=$2; shift 2 ;;
+	*) die "usage: $0 --build CMAKE_BUILD_DIR" ;;
+	esac
+done
+[ -n "$build" ] || die "usage: $0 --build CMAKE_BUILD_DIR"
+build=$(cd "$build" && pwd)
+plugin=$build/llvm-plugin/KlpLtoPlugin.so
+klpgen=$build/klp-gen/klp-gen
+[ -f "$plugin" ] && [ -x "$klpgen" ] || die "build $build first (plugin, klp-gen)"
+export KLP_WORK=${KLP_WORK:-$HOME/.cache/klp-lto}
+export KLP_GEN=$klpgen
+PATH=/usr/lib/llvm-22/bin:$PATH
+export PATH
+mkdir -p "$KLP_WORK"
+kout=$KLP_WORK/kernel-orig
+
+t0=$(date +%s)
+"$top/scripts/build-kernel.sh" --src "$KLP_WORK/src" --out "$kout" --plugin "$plugin"
+say "kernel build: $(( $(date +%s) - t0 )) s"
+
+fails=0
+run() { # run NAME COMMAND...
+	n=$1; shift
+	t=$(date +%s)
+	if "$@"; then
+		say "PASS $n ($(( $(date +%s) - t )) s)"
+	else
+		say "FAIL $n ($(( $(date +%s) - t )) s)"
+		fails=$((fails + 1))
+	fi
+}
+run record-coverage "$here/test-record-coverage.sh" --build "$kout" --klp-gen "$klpgen"
+run sample-livepatch "$here/test-sample-livepatch.sh" --build "$kout"
+[ ! -x "$here/test-module-build.sh" ] ||
+	run module-build "$here/test-module-build.sh" --build "$kout"
+for s in "$here"/scenarios/*/; do
+	[ -f "$s/patch" ] || continue
+	run "scenario $(basename "$s")" "$here/test-klp-build.sh" --build "$kout" --scenario "$s"
+done
+say "total $(( $(date +%s) - t0 )) s, $fails failed"
+[ "$fails" = 0 ]

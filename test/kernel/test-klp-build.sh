@@ -1,0 +1,50 @@
+#!/bin/sh
+# test-klp-build.sh --build OUT --scenario DIR [--timeout N]
+#
+# End to end on a real kernel: a scenario DIR holds
+#   patch        a source patch (-p1) against Linux 6.12
+#   plan.check   FileCheck lines matched against klp-gen's plan and report
+#                (which functions are replaced, and why)
+#   guest.sh     the guest script (sourcing /lib/klp-check.sh); the module is
+#                at /klp.ko, its livepatch name is in $KLP_NAME
+# scripts/klp-build.sh builds the patched kernel and the module against OUT;
+# then OUT's bzImage boots in QEMU and guest.sh loads, checks and unloads it.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+say() { echo "[test-klp-build] $*"; }
+die() { echo "[test-klp-build] FAIL: $*" >&2; exit 1; }
+
+out= scen= timeout=180 klpgen=${KLP_GEN:-}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) out=$2; shift 2 ;;
+	--scenario) scen=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--klp-gen) klpgen=$2; shift 2 ;;
+	*) die "usage: $0 --build OUT --scenario DIR [--timeout N] [--klp-gen PATH]" ;;
+	esac
+done
+[ -n "$out" ] && [ -n "$scen" ] || die "usage: $0 --build OUT --scenario DIR"
+out=$(cd "$out" && pwd)
+scen=$(cd "$scen" && pwd)
+name=klp_$(basename "$scen" | tr -c 'a-z0-9_\n' '_')
+[ -n "$klpgen" ] || klpgen=$(command -v klp-gen)
+work=$out/klp-tests/$name
+mkdir -p "$work"
+say "scenario $(basename "$scen") -> module $name"
+
+"$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \
+	-o "$work/$name.ko" --work "$(dirname "$out")/klp-build-$name" --klp-gen "$klpgen" ||
+	die "klp-build failed"
+bw=$(dirname "$out")/klp-build-$name
+cat "$bw/plan" "$bw/report.txt" > "$work/plan+report.txt"
+FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
+	die "plan/report do not match $scen/plan.check"
+
+{ echo "KLP_NAME=$name"; cat "$scen/guest.sh"; } > "$work/guest.sh"
+"$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
+	--add "$work/$name.ko:/klp.ko" --log "$work/console.log" --timeout "$timeout" --quiet ||
+	die "guest checks failed; console: $work/console.log"
+say "PASS"

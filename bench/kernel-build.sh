@@ -40,7 +40,7 @@ while [ $i -lt "$pairs" ]; do
 done
 o=$b-with/vmlinux.o
 size=$(stat -c %s "$o")
-rec=$(llvm-readelf-22 -S -W "$o" | awk '$2 == ".klp.lto" || $2 == ".rela.klp.lto" { s += strtonum("0x" $6) } END { print s }')
+rec=$(llvm-size-22 -A "$o" | awk '$1 == ".klp.lto" || $1 == ".rela.klp.lto" { s += $2 } END { print s + 0 }')
 echo "vmlinux.o: $size bytes; .klp.lto + .rela.klp.lto: $rec bytes ($(awk -v r="$rec" -v s="$size" 'BEGIN { printf "%.2f", 100 * r / s }')%)"
 nosize=$(stat -c %s "$b-without/vmlinux.o")
 echo "vmlinux.o without plugin: $nosize bytes"

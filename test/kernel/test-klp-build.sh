@@ -7,6 +7,11 @@
 #                (which functions are replaced, and why)
 #   guest.sh     the guest script (sourcing /lib/klp-check.sh); the module is
 #                at /klp.ko, its livepatch name is in $KLP_NAME
+#   control      optional: the negative control.  Its first line is an ERE;
+#                the plan's replace lines matching it are removed, a module
+#                is built from that reduced plan, and guest.sh must then FAIL
+#                with the check named on the second line: proof that the
+#                removed functions are needed and that guest.sh can tell.
 # scripts/klp-build.sh builds the patched kernel and the module against OUT;
 # then OUT's bzImage boots in QEMU and guest.sh loads, checks and unloads it.
 set -eu
@@ -47,4 +52,28 @@ FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
 	--add "$work/$name.ko:/klp.ko" --log "$work/console.log" --timeout "$timeout" --quiet ||
 	die "guest checks failed; console: $work/console.log"
+
+if [ -f "$scen/control" ]; then
+	drop=$(sed -n 1p "$scen/control")
+	must_fail=$(sed -n 2p "$scen/control")
+	grep -Ev "$drop" "$bw/plan" > "$work/control.plan"
+	[ "$(grep -c '^replace ' "$work/control.plan")" -lt "$(grep -c '^replace ' "$bw/plan")" ] ||
+		die "control: '$drop' removes no replace line from the plan"
+	grep -q '^replace ' "$work/control.plan" || die "control: no replace line left"
+	say "negative control: plan without /$drop/"
+	"$klpgen" extract --plan "$work/control.plan" --patched "$bw/kernel/vmlinux.o" \
+		--orig "$out/vmlinux" --symvers "$out/Module.symvers" -o "$work/control.o" ||
+		die "control: extract failed"
+	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$work/control.plan" \
+		--object "$work/control.o" --name "$name" -o "$work/control.ko" ||
+		die "control: module build failed"
+	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
+		--add "$work/control.ko:/klp.ko" --log "$work/control-console.log" \
+		--timeout "$timeout" --quiet >/dev/null 2>&1; then
+		die "control: guest checks passed without the dropped functions"
+	fi
+	grep -q "^FAIL: $must_fail" "$work/control-console.log" ||
+		die "control: guest did not fail '$must_fail' (see $work/control-console.log)"
+	say "negative control failed as it must: $must_fail"
+fi
 say "PASS"

@@ -3,6 +3,7 @@
 # runs the lit suite, then the real-kernel tests (Linux 6.12 under QEMU).
 #   KLP_SKIP_KERNEL=1  only the lit suite
 #   KLP_WORK=DIR       where kernel trees and builds go (default: $HOME/.cache/klp-lto)
+#   KLP_FUZZ_SECONDS=N length of the fuzzing run (default 60)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${KLP_BUILD:-$top/build}
@@ -13,6 +14,18 @@ ninja -C "$build"
 
 echo "[test] lit suite"
 ninja -C "$build" check-klp
+
+# The same suite with klp-gen built by clang-22 with ASan + UBSan, then a
+# bounded libFuzzer run of the record reader (test/fuzz/run-fuzz.sh).
+san=${KLP_SAN_BUILD:-$build-san}
+echo "[test] sanitizer build in $san (ASan + UBSan + libFuzzer)"
+cmake -S "$top" -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DCMAKE_C_COMPILER=clang-22 -DKLP_SANITIZE=address,undefined -DKLP_FUZZ=ON >/dev/null
+ninja -C "$san"
+echo "[test] lit suite with the sanitizer build"
+ninja -C "$san" check-klp
+echo "[test] fuzzing the record reader"
+"$top/test/fuzz/run-fuzz.sh" --build "$san" --seconds "${KLP_FUZZ_SECONDS:-60}"
 
 if [ "${KLP_SKIP_KERNEL:-0}" = 1 ]; then
 	echo "[test] kernel tests skipped (KLP_SKIP_KERNEL=1)"

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The plan (docs/plan-format.md): what one live patch replaces.  `klp-gen
+ * diff` builds one and writes it with klp_plan_write(); `klp-gen extract`
+ * and `klp-gen glue` read it with klp_plan_read().  Both directions apply the
+ * same checks, so a plan that klp-gen writes is always one it can read back.
+ *
+ * Replace entries are numbered in file order across all objects (the
+ * `index` field): entry i is the new code `klp_lto_new_<i>` in patch.o.
+ */
+#ifndef KLP_PLAN_H
+#define KLP_PLAN_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define KLP_PLAN_VERSION	1
+
+/*
+ * Limits of the kernel's livepatch core: klp_resolve_symbols() parses
+ * ".klp.sym.%55[^.].%511[^,],%lu" (MODULE_NAME_LEN 56, KSYM_NAME_LEN 512).
+ */
+#define KLP_PLAN_OBJNAME_MAX	55
+#define KLP_PLAN_SYMNAME_MAX	511
+
+enum klp_plan_reason {
+	KLP_PLAN_CHANGED,	/* its own source changed */
+	KLP_PLAN_INLINES,	/* a changed source was inlined into it */
+	KLP_PLAN_IPO,		/* IPO edge to a changed source, code differs */
+	KLP_PLAN_CALLER,	/* stands in for an unpatchable changed callee */
+	KLP_PLAN_NREASONS
+};
+
+struct klp_plan_via {
+	char *file;		/* SRC_FILE of via=SRC_FILE:SRC_NAME */
+	char *name;		/* SRC_NAME */
+};
+
+struct klp_plan_replace {
+	char *old_sym;		/* kallsyms name in the running kernel */
+	unsigned long sympos;	/* 0: unique name; else 1-based rank */
+	char *new_sym;		/* symbol of the patched vmlinux.o */
+	enum klp_plan_reason reason;
+	struct klp_plan_via *vias;
+	size_t nvias;
+	size_t index;		/* 0-based, in file order over all objects */
+	unsigned int line;	/* in the file read; 0 if built in memory */
+};
+
+struct klp_plan_object {
+	char *name;		/* "vmlinux" or a module name */
+	struct klp_plan_replace *replaces;
+	size_t nreplaces;
+	unsigned int line;
+};
+
+struct klp_plan_refusal {
+	char *text;
+	unsigned int line;
+};
+
+struct klp_plan {
+	unsigned int version;
+	struct klp_plan_object *objects;
+	size_t nobjects;
+	struct klp_plan_refusal *refusals;
+	size_t nrefusals;
+	size_t nreplaces;	/* over all objects */
+};
+
+/*
+ * Reads and validates the plan at @path.  NULL on error with klp_errmsg()
+ * set to "PATH:LINE: what is wrong" (no line for I/O errors).
+ */
+struct klp_plan *klp_plan_read(const char *path);
+void klp_plan_free(struct klp_plan *plan);
+
+/*
+ * Building a plan in memory (for `klp-gen diff`).  Every string is copied and
+ * checked as the reader checks it; -1/NULL with klp_errmsg() set otherwise.
+ * Replace entries get their index in the order they are added, so add them
+ * object by object, in the order klp_plan_write() will print them.
+ * The arrays grow by realloc(): a returned object (replace entry) pointer is
+ * valid until the next object (replace entry of that object) is added.
+ */
+struct klp_plan *klp_plan_new(void);
+struct klp_plan_object *klp_plan_add_object(struct klp_plan *plan,
+					    const char *name);
+struct klp_plan_replace *klp_plan_add_replace(struct klp_plan *plan,
+					      struct klp_plan_object *obj,
+					      const char *old_sym,
+					      unsigned long sympos,
+					      const char *new_sym,
+					      enum klp_plan_reason reason);
+int klp_plan_add_via(struct klp_plan_replace *rep, const char *file,
+		     const char *name);
+int klp_plan_add_refusal(struct klp_plan *plan, const char *text);
+
+/*
+ * Prints @plan in the format of docs/plan-format.md: the version line, the
+ * objects with their replace lines, then the refuse lines.  -1 with
+ * klp_errmsg() set on a write error (the caller flushes and closes @out).
+ */
+int klp_plan_write(FILE *out, const struct klp_plan *plan);
+
+/* "changed" ...; NULL for a value out of range. */
+const char *klp_plan_reason_name(enum klp_plan_reason reason);
+
+/*
+ * The name checks that the reader applies, for other users of plan names
+ * (they are what the kernel and a C string literal can carry):
+ * an object name is 1..55 of [A-Za-z0-9_] (the kernel's module name, with
+ * '-' already turned into '_'), a symbol name 1..511 of [A-Za-z0-9_.$].
+ * Return NULL if @s is valid, else a short description of what is wrong.
+ */
+const char *klp_plan_check_objname(const char *s);
+const char *klp_plan_check_symname(const char *s);
+
+#endif /* KLP_PLAN_H */

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The plan writer (see klp/plan.h).  The names were checked when the plan was
+ * built, but a caller may have edited the structures since: each one is
+ * checked again, so a plan that klp-gen prints always reads back.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "klp/error.h"
+#include "klp/plan.h"
+
+static int write_replace(FILE *out, const struct klp_plan_replace *rep)
+{
+	const char *reason = klp_plan_reason_name(rep->reason);
+	const char *why;
+
+	if ((why = klp_plan_check_symname(rep->old_sym)) ||
+	    (why = klp_plan_check_symname(rep->new_sym)))
+		return klp_err("plan entry %zu (%s): %s", rep->index,
+			       rep->old_sym, why);
+	if (!reason)
+		return klp_err("plan entry %zu (%s): reason out of range",
+			       rep->index, rep->old_sym);
+	fprintf(out, "replace %s sympos=%lu new=%s reason=%s", rep->old_sym,
+		rep->sympos, rep->new_sym, reason);
+	for (size_t k = 0; k < rep->nvias; k++) {
+		const struct klp_plan_via *via = &rep->vias[k];
+
+		if (!*via->file || strchr(via->file, ' ') ||
+		    klp_plan_check_symname(via->name))
+			return klp_err("plan entry %zu (%s): bad via %s:%s",
+				       rep->index, rep->old_sym, via->file,
+				       via->name);
+		fprintf(out, " via=%s:%s", via->file, via->name);
+	}
+	fputc('\n', out);
+	return 0;
+}
+
+int klp_plan_write(FILE *out, const struct klp_plan *plan)
+{
+	fprintf(out, "klp-plan %d\n", KLP_PLAN_VERSION);
+	for (size_t i = 0; i < plan->nobjects; i++) {
+		const struct klp_plan_object *obj = &plan->objects[i];
+		const char *why = klp_plan_check_objname(obj->name);
+
+		if (why)
+			return klp_err("plan object '%s': %s", obj->name, why);
+		fprintf(out, "object %s\n", obj->name);
+		for (size_t j = 0; j < obj->nreplaces; j++)
+			if (write_replace(out, &obj->replaces[j]))
+				return -1;
+	}
+	for (size_t i = 0; i < plan->nrefusals; i++) {
+		const char *text = plan->refusals[i].text;
+		bool bad = !*text || *text == ' ';
+
+		for (const char *p = text; *p; p++)
+			bad |= (unsigned char)*p < ' ' || *p == 0x7f;
+		if (bad)
+			return klp_err("plan refusal %zu: empty text, or a leading space or control character",
+				       i);
+		fprintf(out, "refuse %s\n", text);
+	}
+	if (ferror(out))
+		return klp_err("writing the plan: %s",
+			       strerror(errno ? errno : EIO));
+	return 0;
+}

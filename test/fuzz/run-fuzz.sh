@@ -19,6 +19,8 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: $0 --build DIR [--seconds N]" >&2; exit 2 ;;
 	esac
 done
+[ -n "$build" ] && [ -d "$build" ] || { echo "usage: $0 --build DIR [--seconds N]" >&2; exit 2; }
+build=$(cd "$build" && pwd)
 fuzzer=$build/klp-gen/fuzz_record
 plugin=$build/llvm-plugin/KlpLtoPlugin.so
 [ -x "$fuzzer" ] && [ -f "$plugin" ] || { echo "run-fuzz: build $build with -DKLP_FUZZ=ON first" >&2; exit 1; }

@@ -7,6 +7,11 @@
 #                (which functions are replaced, and why)
 #   guest.sh     the guest script (sourcing /lib/klp-check.sh); the module is
 #                at /klp.ko, its livepatch name is in $KLP_NAME
+#   guest-tools  optional: names of C files in test/kernel/guest-tools/,
+#                one per line, built static with clang-22 and put at
+#                /bin/<name without .c> in the guest
+#   refuse       instead of plan.check/guest.sh: klp-build must refuse the
+#                patch; the file holds an ERE that its error output must match
 #   control      optional: the negative control.  Its first line is an ERE;
 #                the plan's replace lines matching it are removed, a module
 #                is built from that reduced plan, and guest.sh must then FAIL
@@ -40,17 +45,39 @@ work=$out/klp-tests/$name
 mkdir -p "$work"
 say "scenario $(basename "$scen") -> module $name"
 
-"$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \
-	-o "$work/$name.ko" --work "$(dirname "$out")/klp-build-$name" --klp-gen "$klpgen" ||
-	die "klp-build failed"
 bw=$(dirname "$out")/klp-build-$name
+if [ -f "$scen/refuse" ]; then
+	rm -f "$work/$name.ko"
+	if "$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \
+		-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" > "$work/refuse.log" 2>&1; then
+		die "klp-build accepted a patch it must refuse (log: $work/refuse.log)"
+	fi
+	[ ! -e "$work/$name.ko" ] || die "klp-build refused but left $work/$name.ko behind"
+	grep -Eq -f "$scen/refuse" "$work/refuse.log" ||
+		die "klp-build failed, but not with /$(cat "$scen/refuse")/ (log: $work/refuse.log)"
+	say "refused as expected: $(grep -E -m1 -f "$scen/refuse" "$work/refuse.log")"
+	say "PASS"
+	exit 0
+fi
+"$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \
+	-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
+	die "klp-build failed"
 cat "$bw/plan" "$bw/report.txt" > "$work/plan+report.txt"
 FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 	die "plan/report do not match $scen/plan.check"
 
 { echo "KLP_NAME=$name"; cat "$scen/guest.sh"; } > "$work/guest.sh"
+set --
+if [ -f "$scen/guest-tools" ]; then
+	for t in $(cat "$scen/guest-tools"); do
+		b=$work/$(basename "$t" .c)
+		clang-22 -static -O2 -Wall -Werror -o "$b" "$here/guest-tools/$t" ||
+			die "cannot build guest tool $t"
+		set -- "$@" --add "$b:/bin/$(basename "$t" .c)"
+	done
+fi
 "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
-	--add "$work/$name.ko:/klp.ko" --log "$work/console.log" --timeout "$timeout" --quiet ||
+	--add "$work/$name.ko:/klp.ko" "$@" --log "$work/console.log" --timeout "$timeout" --quiet ||
 	die "guest checks failed; console: $work/console.log"
 
 if [ -f "$scen/control" ]; then
@@ -68,7 +95,7 @@ if [ -f "$scen/control" ]; then
 		--object "$work/control.o" --name "$name" -o "$work/control.ko" ||
 		die "control: module build failed"
 	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
-		--add "$work/control.ko:/klp.ko" --log "$work/control-console.log" \
+		--add "$work/control.ko:/klp.ko" "$@" --log "$work/control-console.log" \
 		--timeout "$timeout" --quiet >/dev/null 2>&1; then
 		die "control: guest checks passed without the dropped functions"
 	fi

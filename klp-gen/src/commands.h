@@ -14,6 +14,12 @@ struct klp_command {
 
 int cmd_dump(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_glue(int argc, char **argv);
+int cmd_finalize(int argc, char **argv);
 
 /* Prints "klp-gen: MSG" to stderr; the tool's one way to report errors. */
 void klp_report(const char *msg);

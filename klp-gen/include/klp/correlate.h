@@ -18,11 +18,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "klp/hash.h"
 #include "klp/record.h"
 
 struct klp_corr;
 
-/* NULL on error (out of memory, or an ambiguity it cannot resolve). */
+/*
+ * NULL on error (out of memory).  Functions whose key is not unique in a
+ * build stay unpaired and are marked ambiguous (klp_corr_func_ambiguous()).
+ * A linked record (vmlinux) works on either side; its discarded funcs are
+ * left out.
+ */
 struct klp_corr *klp_correlate(struct klp_record *orig,
 			       struct klp_record *patched);
 void klp_corr_free(struct klp_corr *c);
@@ -44,5 +50,62 @@ struct klp_src *klp_corr_patched_src_of(const struct klp_corr *c,
  * emitted function).
  */
 size_t klp_role_len(const char *name);
+/* Do @a and @b have the same role?  The hash of a role. */
+bool klp_role_eq(const char *a, const char *b);
+uint64_t klp_role_hash(const char *name);
+
+/*
+ * Source identities.  Every (file, name, unit) seen in either record (as the
+ * source of a func or as the target of an edge) is one struct klp_corr_src,
+ * numbered 0..klp_corr_nsrc()-1.  An EXTERN source is identified by its name
+ * only (file and unit are "" here).  @orig and @patched are the
+ * representative src entries of each build (from the blob of the source's
+ * own unit when there is one), NULL if the build does not have it.
+ * @fp_conflict: copies of the source within one build disagree on the
+ * fingerprint (the representative's fingerprint is the one to use).
+ */
+struct klp_corr_src {
+	uint32_t id;
+	const char *file;
+	const char *name;
+	const char *unit;
+	bool is_extern;
+	bool fp_conflict;
+	struct klp_src *orig;
+	struct klp_src *patched;
+	struct klp_hnode node;
+};
+
+size_t klp_corr_nsrc(const struct klp_corr *c);
+struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id);
+/* The identity of a src entry of the original (patched) record. */
+struct klp_corr_src *klp_corr_src_of_orig(const struct klp_corr *c,
+					  const struct klp_src *s);
+struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
+					     const struct klp_src *s);
+
+/*
+ * Emitted functions whose (source, role) key is shared by several
+ * non-discarded funcs of one build get no peer; this tells them apart from
+ * funcs that have no counterpart at all.
+ */
+bool klp_corr_func_ambiguous(const struct klp_corr *c,
+			     const struct klp_func *f);
+size_t klp_corr_nambiguous(const struct klp_corr *c);
+
+/*
+ * The peer of a symbol in the other build: through the record for a
+ * symbol with a func entry, else (assembly, linker-script symbols) the one
+ * defined symbol of the same exact name and type, if the name is unique
+ * among the defined symbols of both files.  NULL if there is none.
+ */
+struct klp_symbol *klp_corr_orig_sym_of(const struct klp_corr *c,
+					const struct klp_symbol *patched_sym);
+struct klp_symbol *klp_corr_patched_sym_of(const struct klp_corr *c,
+					   const struct klp_symbol *orig_sym);
+
+/* The records the correlation was made from. */
+struct klp_record *klp_corr_orig(const struct klp_corr *c);
+struct klp_record *klp_corr_patched(const struct klp_corr *c);
 
 #endif /* KLP_CORRELATE_H */

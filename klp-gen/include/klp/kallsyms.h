@@ -1,22 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kallsyms positions ("sympos") as the kernel's livepatch core counts them:
- * klp_find_object_symbol() walks kallsyms, which is sorted by address, and
- * counts the symbols with the wanted name.  Position 0 means "the name is
- * unique"; otherwise the 1-based rank by address.  Needs a linked file
- * (vmlinux), whose symbol values are the final addresses.
+ * Kallsyms positions ("sympos") as the kernel's livepatch core counts them.
+ *
+ * klp_find_object_symbol() asks kallsyms_on_each_match_symbol() for a name;
+ * that walks the kallsyms entries of the name sorted by (address, order in
+ * `nm -n`) and the core counts them.  Position 0 means "the name is unique";
+ * otherwise the 1-based rank by address.
+ *
+ * Which symbols kallsyms holds is decided at kernel link time
+ * (scripts/link-vmlinux.sh): `nm -n vmlinux`, filtered by scripts/mksysmap,
+ * then by scripts/kallsyms (with --all-symbols, since livepatch kernels have
+ * CONFIG_KALLSYMS_ALL, klp-gen assumes it: the positions of symbols outside
+ * the text ranges would otherwise not exist).  klp_kallsyms_holds() mirrors
+ * those filters on the ELF symbol table of the linked vmlinux.
  */
 #ifndef KLP_KALLSYMS_H
 #define KLP_KALLSYMS_H
 
+#include <stdbool.h>
+
 #include "klp/elf.h"
 
+/* Whether kallsyms of the linked file @elf has an entry for @sym. */
+bool klp_kallsyms_holds(const struct klp_elf *elf,
+			const struct klp_symbol *sym);
+
 /*
- * The sympos of @sym in the linked file @elf: 0 if no other function or
- * object symbol has its name, else its 1-based rank by address among them.
- * -1 with klp_errmsg() set if @elf is not linked or @sym is not in it.
+ * The sympos of @sym in the linked file @elf: 0 if no other kallsyms entry
+ * has its name, else its 1-based rank by address among them.
+ * -1 with klp_errmsg() set if @elf is not linked or kallsyms lacks @sym.
  */
 int klp_kallsyms_pos(const struct klp_elf *elf, const struct klp_symbol *sym,
 		     unsigned long *pos);
+
+/*
+ * The inverse: the symbol that the kernel finds for (@name, @pos), or NULL
+ * with klp_errmsg() set, worded as the kernel words its refusal (not found,
+ * ambiguous with pos 0, no such position).
+ */
+struct klp_symbol *klp_kallsyms_find(const struct klp_elf *elf,
+				     const char *name, unsigned long pos);
 
 #endif /* KLP_KALLSYMS_H */

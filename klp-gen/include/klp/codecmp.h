@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The machine-code oracle (docs/selection.md, "verify"): does an emitted
+ * function of the original build have the same final code as its peer in
+ * the patched build?
+ *
+ * A function is the bytes [st_value, st_value + st_size) of its symbol's
+ * section (never the whole section: `ld -r` merges same-named sections, so
+ * one .text.native_read_msr holds several local copies).  Relocation sites
+ * are masked out of the bytes; the relocations are compared one by one by
+ * offset, type and what they point at:
+ *   - a symbol with a record entry: the peer given by the correlation;
+ *   - another symbol: its name without a ".llvm.<digits>" suffix;
+ *   - a section symbol plus offset: the function or object symbol that
+ *     contains the target, else, in a SHF_MERGE|SHF_STRINGS section, the
+ *     string itself (after `ld -r` merged string sections shift), else the
+ *     section's name and offset;
+ * plus the addend relative to that target.  Relocations and symbol lists
+ * are loaded per section, on first use.
+ */
+#ifndef KLP_CODECMP_H
+#define KLP_CODECMP_H
+
+#include <stddef.h>
+
+#include "klp/correlate.h"
+
+struct klp_codecmp;
+
+/* Compares code of the two records of @c.  NULL when out of memory. */
+struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c);
+void klp_codecmp_free(struct klp_codecmp *cc);
+
+/*
+ * 1 if the code of @orig (a symbol of the original file) differs from that
+ * of @patched, 0 if it is the same, -1 on error with klp_errmsg() set.  On 1,
+ * @why (if not NULL) says where, e.g. "bytes differ at +0x1c".
+ */
+int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
+		    const struct klp_symbol *patched, char *why, size_t whylen);
+
+#endif /* KLP_CODECMP_H */

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Correlation of two builds' records (klp/correlate.h, docs/selection.md).
+ *
+ * Source identities are interned in one table shared by both records; every
+ * src entry of either record gets the number of its identity (flat arrays
+ * indexed by blob base + index, so a lookup is O(1)).  Emitted functions are
+ * then hashed per record by (identity, data or code, role) and paired when
+ * the key is unique on both sides.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/correlate.h"
+#include "klp/error.h"
+
+#define NO_ID	UINT32_MAX
+
+struct fnode {
+	struct klp_hnode node;
+	struct klp_func *f;
+	uint32_t srcid;			/* NO_ID: func without a source */
+};
+
+struct side {
+	struct klp_record *rec;
+	size_t *src_base;		/* per blob: first flat src index */
+	size_t *func_base;		/* per blob: first flat func index */
+	uint32_t *src_id;		/* per flat src: identity */
+	struct fnode *fnodes;		/* per flat func */
+	struct klp_func **peer;		/* per flat func */
+	bool *ambiguous;		/* per flat func */
+	struct klp_htab func_by_key;
+};
+
+struct klp_corr {
+	struct side side[2];		/* 0: original, 1: patched */
+	struct klp_corr_src *srcs;
+	size_t nsrc, cap;
+	struct klp_htab src_by_key;
+	size_t nambiguous;
+};
+
+size_t klp_role_len(const char *name)
+{
+	size_t len = strlen(name);
+	size_t i = len;
+
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	if (i == len || i < 6 || memcmp(name + i - 6, ".llvm.", 6))
+		return len;
+	return i - 6;
+}
+
+bool klp_role_eq(const char *a, const char *b)
+{
+	size_t la = klp_role_len(a), lb = klp_role_len(b);
+
+	return la == lb && !memcmp(a, b, la);
+}
+
+uint64_t klp_role_hash(const char *name)
+{
+	return klp_hash_bytes(name, klp_role_len(name));
+}
+
+static uint64_t src_key_hash(const char *file, const char *name,
+			     const char *unit)
+{
+	return klp_hash_pair(klp_hash_pair(klp_hash_str(file),
+					   klp_hash_str(name)),
+			     klp_hash_str(unit));
+}
+
+/* Interns the identity of @s and makes @s its representative if better. */
+static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s)
+{
+	bool ext = s->flags & KLP_SRC_EXTERN;
+	const char *file = ext ? "" : s->file;
+	const char *unit = ext ? "" : s->unit;
+	uint64_t h = src_key_hash(file, s->name, unit);
+	struct klp_corr_src *id = NULL, *pos;
+
+	klp_htab_for_each(pos, &c->src_by_key, h, struct klp_corr_src, node)
+		if (pos->is_extern == ext && !strcmp(pos->name, s->name) &&
+		    !strcmp(pos->file, file) && !strcmp(pos->unit, unit)) {
+			id = pos;
+			break;
+		}
+	if (!id) {
+		/* cap is the total of both records: no reallocation. */
+		id = &c->srcs[c->nsrc];
+		id->id = (uint32_t)c->nsrc++;
+		id->file = file;
+		id->name = s->name;
+		id->unit = unit;
+		id->is_extern = ext;
+		if (klp_htab_add(&c->src_by_key, &id->node, h))
+			return NO_ID;
+	}
+	{
+		struct klp_src **rep = k ? &id->patched : &id->orig;
+
+		if (!*rep) {
+			*rep = s;
+		} else {
+			if ((*rep)->fingerprint != s->fingerprint)
+				id->fp_conflict = true;
+			/* Prefer the copy from the source's own unit. */
+			if (strcmp((*rep)->blob->unit, (*rep)->unit) &&
+			    !strcmp(s->blob->unit, s->unit))
+				*rep = s;
+		}
+	}
+	return id->id;
+}
+
+static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
+{
+	struct side *sd = &c->side[k];
+	size_t ns = 0, nf = 0;
+
+	sd->rec = rec;
+	sd->src_base = calloc(rec->nblob + 1, sizeof(*sd->src_base));
+	sd->func_base = calloc(rec->nblob + 1, sizeof(*sd->func_base));
+	sd->src_id = calloc(rec->nsrc + 1, sizeof(*sd->src_id));
+	sd->fnodes = calloc(rec->nfunc + 1, sizeof(*sd->fnodes));
+	sd->peer = calloc(rec->nfunc + 1, sizeof(*sd->peer));
+	sd->ambiguous = calloc(rec->nfunc + 1, sizeof(*sd->ambiguous));
+	if (!sd->src_base || !sd->func_base || !sd->src_id || !sd->fnodes ||
+	    !sd->peer || !sd->ambiguous ||
+	    klp_htab_init(&sd->func_by_key, rec->nfunc))
+		return klp_err("%s: out of memory", rec->elf->name);
+	for (size_t b = 0; b < rec->nblob; b++) {
+		struct klp_blob *bl = &rec->blobs[b];
+
+		sd->src_base[b] = ns;
+		sd->func_base[b] = nf;
+		for (uint32_t i = 0; i < bl->nsrc; i++) {
+			uint32_t id = intern_src(c, k, &bl->srcs[i]);
+
+			if (id == NO_ID)
+				return klp_err("%s: out of memory",
+					       rec->elf->name);
+			sd->src_id[ns + i] = id;
+		}
+		ns += bl->nsrc;
+		nf += bl->nfunc;
+	}
+	return 0;
+}
+
+static size_t flat_func(const struct side *sd, const struct klp_func *f)
+{
+	return sd->func_base[f->blob->index] + f->index;
+}
+
+static uint32_t srcid_of(const struct side *sd, const struct klp_src *s)
+{
+	return sd->src_id[sd->src_base[s->blob->index] + s->index];
+}
+
+static uint64_t func_key_hash(const struct fnode *n)
+{
+	uint64_t h = n->srcid == NO_ID ? klp_hash_str(n->f->blob->unit) :
+					 klp_hash_u64(n->srcid);
+
+	h = klp_hash_pair(h, klp_role_hash(n->f->sym_name));
+	return klp_hash_pair(h, n->f->flags & KLP_FUNC_DATA);
+}
+
+static bool func_key_eq(const struct fnode *a, const struct fnode *b)
+{
+	if (a->srcid != b->srcid)
+		return false;
+	if (a->srcid == NO_ID && strcmp(a->f->blob->unit, b->f->blob->unit))
+		return false;
+	if ((a->f->flags ^ b->f->flags) & KLP_FUNC_DATA)
+		return false;
+	return klp_role_eq(a->f->sym_name, b->f->sym_name);
+}
+
+static int index_funcs(struct klp_corr *c, int k)
+{
+	struct side *sd = &c->side[k];
+	struct klp_record *rec = sd->rec;
+
+	for (size_t b = 0; b < rec->nblob; b++) {
+		struct klp_blob *bl = &rec->blobs[b];
+
+		for (uint32_t i = 0; i < bl->nfunc; i++) {
+			struct klp_func *f = &bl->funcs[i];
+			struct fnode *n = &sd->fnodes[flat_func(sd, f)];
+
+			n->f = f;
+			n->srcid = f->src ? srcid_of(sd, f->src) : NO_ID;
+			if (f->discarded)
+				continue;
+			if (klp_htab_add(&sd->func_by_key, &n->node,
+					 func_key_hash(n)))
+				return klp_err("%s: out of memory",
+					       rec->elf->name);
+		}
+	}
+	return 0;
+}
+
+/* The nodes of side @sd with the key of @n: how many, and the first. */
+static size_t count_key(const struct side *sd, const struct fnode *n,
+			uint64_t h, struct fnode **first)
+{
+	struct fnode *pos;
+	size_t cnt = 0;
+
+	*first = NULL;
+	klp_htab_for_each(pos, &sd->func_by_key, h, struct fnode, node)
+		if (func_key_eq(pos, n)) {
+			if (!cnt)
+				*first = pos;
+			cnt++;
+		}
+	return cnt;
+}
+
+static void mark_all(struct klp_corr *c, int k, const struct fnode *n,
+		     uint64_t h)
+{
+	struct side *sd = &c->side[k];
+	struct fnode *pos;
+
+	klp_htab_for_each(pos, &sd->func_by_key, h, struct fnode, node)
+		if (func_key_eq(pos, n)) {
+			size_t i = flat_func(sd, pos->f);
+
+			if (!sd->ambiguous[i]) {
+				sd->ambiguous[i] = true;
+				c->nambiguous++;
+			}
+		}
+}
+
+static void pair_funcs(struct klp_corr *c)
+{
+	struct side *o = &c->side[0], *p = &c->side[1];
+
+	for (size_t i = 0; i < o->rec->nfunc; i++) {
+		struct fnode *n = &o->fnodes[i], *mo, *mp;
+		size_t co, cp;
+		uint64_t h;
+
+		if (!n->f || n->f->discarded || o->peer[i] || o->ambiguous[i])
+			continue;
+		h = func_key_hash(n);
+		co = count_key(o, n, h, &mo);
+		cp = count_key(p, n, h, &mp);
+		if (co == 1 && cp == 1) {
+			o->peer[i] = mp->f;
+			p->peer[flat_func(p, mp->f)] = n->f;
+		} else if (cp > 0) {
+			mark_all(c, 0, n, h);
+			mark_all(c, 1, n, h);
+		}
+	}
+}
+
+struct klp_corr *klp_correlate(struct klp_record *orig,
+			       struct klp_record *patched)
+{
+	struct klp_corr *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	c->cap = orig->nsrc + patched->nsrc + 1;
+	c->srcs = calloc(c->cap, sizeof(*c->srcs));
+	if (!c->srcs || klp_htab_init(&c->src_by_key, c->cap)) {
+		klp_err("out of memory");
+		goto fail;
+	}
+	if (side_init(c, 0, orig) || side_init(c, 1, patched) ||
+	    index_funcs(c, 0) || index_funcs(c, 1))
+		goto fail;
+	pair_funcs(c);
+	return c;
+fail:
+	klp_corr_free(c);
+	return NULL;
+}
+
+void klp_corr_free(struct klp_corr *c)
+{
+	if (!c)
+		return;
+	for (int k = 0; k < 2; k++) {
+		struct side *sd = &c->side[k];
+
+		free(sd->src_base);
+		free(sd->func_base);
+		free(sd->src_id);
+		free(sd->fnodes);
+		free(sd->peer);
+		free(sd->ambiguous);
+		klp_htab_free(&sd->func_by_key);
+	}
+	free(c->srcs);
+	klp_htab_free(&c->src_by_key);
+	free(c);
+}
+
+struct klp_func *klp_corr_orig_of(const struct klp_corr *c,
+				  const struct klp_func *patched_func)
+{
+	const struct side *sd = &c->side[1];
+
+	return sd->peer[flat_func(sd, patched_func)];
+}
+
+struct klp_func *klp_corr_patched_of(const struct klp_corr *c,
+				     const struct klp_func *orig_func)
+{
+	const struct side *sd = &c->side[0];
+
+	return sd->peer[flat_func(sd, orig_func)];
+}
+
+struct klp_src *klp_corr_orig_src_of(const struct klp_corr *c,
+				     const struct klp_src *patched_src)
+{
+	return klp_corr_src_of_patched(c, patched_src)->orig;
+}
+
+struct klp_src *klp_corr_patched_src_of(const struct klp_corr *c,
+					const struct klp_src *orig_src)
+{
+	return klp_corr_src_of_orig(c, orig_src)->patched;
+}
+
+size_t klp_corr_nsrc(const struct klp_corr *c)
+{
+	return c->nsrc;
+}
+
+struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id)
+{
+	return id < c->nsrc ? &c->srcs[id] : NULL;
+}
+
+struct klp_corr_src *klp_corr_src_of_orig(const struct klp_corr *c,
+					  const struct klp_src *s)
+{
+	return &c->srcs[srcid_of(&c->side[0], s)];
+}
+
+struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
+					     const struct klp_src *s)
+{
+	return &c->srcs[srcid_of(&c->side[1], s)];
+}
+
+bool klp_corr_func_ambiguous(const struct klp_corr *c,
+			     const struct klp_func *f)
+{
+	/* @f may belong to either record: check which one by its blob. */
+	for (int k = 0; k < 2; k++) {
+		const struct side *sd = &c->side[k];
+		const struct klp_blob *b = f->blob;
+
+		if (b->index < sd->rec->nblob && &sd->rec->blobs[b->index] == b)
+			return sd->ambiguous[flat_func(sd, f)];
+	}
+	return false;
+}
+
+size_t klp_corr_nambiguous(const struct klp_corr *c)
+{
+	return c->nambiguous;
+}
+
+/* The one defined, non-section symbol named @name in @elf, or NULL. */
+static struct klp_symbol *unique_sym(const struct klp_elf *elf,
+				     const char *name)
+{
+	struct klp_symbol *found = NULL;
+
+	for (struct klp_symbol *s = klp_elf_symbol_by_name(elf, name); s;
+	     s = klp_elf_next_symbol_by_name(elf, s)) {
+		if (!s->sec || s->type == STT_SECTION || s->type == STT_FILE)
+			continue;
+		if (found)
+			return NULL;
+		found = s;
+	}
+	return found;
+}
+
+static struct klp_symbol *peer_sym(const struct klp_corr *c, int from,
+				   const struct klp_symbol *sym)
+{
+	const struct side *sd = &c->side[from];
+	const struct side *other = &c->side[!from];
+	struct klp_func *f = klp_record_func_of_sym(sd->rec, sym);
+	struct klp_symbol *a, *b;
+
+	if (f) {
+		for (; f; f = klp_record_next_func_of_sym(sd->rec, f)) {
+			struct klp_func *p = sd->peer[flat_func(sd, f)];
+
+			if (p && p->sym)
+				return p->sym;
+		}
+		return NULL;
+	}
+	a = unique_sym(sd->rec->elf, sym->name);
+	b = unique_sym(other->rec->elf, sym->name);
+	if (a != sym || !b || a->type != b->type)
+		return NULL;
+	/* A recorded symbol is paired through the record only. */
+	if (klp_record_func_of_sym(other->rec, b))
+		return NULL;
+	return b;
+}
+
+struct klp_symbol *klp_corr_orig_sym_of(const struct klp_corr *c,
+					const struct klp_symbol *patched_sym)
+{
+	return peer_sym(c, 1, patched_sym);
+}
+
+struct klp_symbol *klp_corr_patched_sym_of(const struct klp_corr *c,
+					   const struct klp_symbol *orig_sym)
+{
+	return peer_sym(c, 0, orig_sym);
+}
+
+struct klp_record *klp_corr_orig(const struct klp_corr *c)
+{
+	return c->side[0].rec;
+}
+
+struct klp_record *klp_corr_patched(const struct klp_corr *c)
+{
+	return c->side[1].rec;
+}

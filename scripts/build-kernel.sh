@@ -89,7 +89,9 @@ kmake() { make -C "$src" O="$out" LLVM=$LLVM_SUFFIX "$@"; }
 # reported (and counted below) rather than stopping the build.
 # UNWINDER_ORC (+ STACKTRACE) gives HAVE_RELIABLE_STACKTRACE, without which
 # livepatch has no consistency model and transitions never complete
-# (tinyconfig picks UNWINDER_GUESS).
+# (tinyconfig picks UNWINDER_GUESS).  JUMP_LABEL: static keys, whose
+# __jump_table entries a live patch must carry; BINFMT_MISC=m: a small
+# loadable module for the module-patching tests.
 frag=$out/klp-lto-base.config
 cat > "$frag.new" <<'EOF'
 CONFIG_64BIT=y
@@ -116,6 +118,8 @@ CONFIG_DYNAMIC_FTRACE=y
 CONFIG_STACKTRACE=y
 CONFIG_UNWINDER_ORC=y
 CONFIG_LIVEPATCH=y
+CONFIG_JUMP_LABEL=y
+CONFIG_BINFMT_MISC=m
 CONFIG_LTO_CLANG_THIN=y
 CONFIG_DEBUG_INFO_DWARF5=y
 CONFIG_MULTIUSER=y

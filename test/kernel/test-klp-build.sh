@@ -10,6 +10,7 @@
 #   guest-tools  optional: names of C files in test/kernel/guest-tools/,
 #                one per line, built static with clang-22 and put at
 #                /bin/<name without .c> in the guest
+#   append       optional: extra kernel command line for the guest
 #   refuse       instead of plan.check/guest.sh: klp-build must refuse the
 #                patch; the file holds an ERE that its error output must match
 #   control      optional: the negative control.  Its first line is an ERE;
@@ -68,6 +69,7 @@ FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 
 { echo "KLP_NAME=$name"; cat "$scen/guest.sh"; } > "$work/guest.sh"
 set --
+[ ! -f "$scen/append" ] || set -- --append "$(cat "$scen/append")"
 if [ -f "$scen/guest-tools" ]; then
 	for t in $(cat "$scen/guest-tools"); do
 		b=$work/$(basename "$t" .c)

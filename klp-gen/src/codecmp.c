@@ -454,10 +454,19 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	reloc_shape(rel->type, &width, &bias);
 	place = s->value + (uint64_t)rel->addend;
 	if (sec->sh.sh_flags & SHF_MERGE) {
-		t->off = -(int64_t)bias;
+		/*
+		 * A named symbol (.L.str.3, kept by the assembler for merged
+		 * sections) marks the start of its entry; a section symbol
+		 * plus addend gives the place only up to the instruction's
+		 * trailing immediate, so take the smallest distance (bias).
+		 */
+		uint64_t at = s->type == STT_SECTION ? place + bias : s->value;
+
 		if (!(sec->sh.sh_flags & SHF_STRINGS))
-			t->off = (int64_t)place;
-		r = merged_entry(sd, sec, place + bias, t);
+			t->off = (int64_t)place;	/* made entry-relative */
+		else if (s->type == STT_SECTION)
+			t->off = -(int64_t)bias;
+		r = merged_entry(sd, sec, at, t);
 		if (r <= 0)
 			return r;
 		/* Out of the section: compare as a plain place. */
@@ -554,7 +563,10 @@ static void describe(const struct target *t, char *buf, size_t len)
 			else
 				n += snprintf(buf + n, len - n, "\\x%02x", ch);
 		}
-		snprintf(buf + n, len - n, "%s\"", t->len > 24 ? "..." : "");
+		n += snprintf(buf + n, len - n, "%s\"",
+			      t->len > 24 ? "..." : "");
+		if (t->off && n < len)
+			snprintf(buf + n, len - n, "%c0x%llx", sign, mag);
 		break;
 	}
 	case T_SECOFF:

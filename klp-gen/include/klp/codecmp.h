@@ -27,7 +27,11 @@
 
 struct klp_codecmp;
 
-/* Compares code of the two records of @c.  NULL when out of memory. */
+/*
+ * Compares code of the two records of @c.  NULL with klp_errmsg() set when
+ * out of memory or when a file is not relocatable (a linked file keeps no
+ * relocations to compare).
+ */
 struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c);
 void klp_codecmp_free(struct klp_codecmp *cc);
 

@@ -48,11 +48,22 @@ struct cmp_side {
 	bool syms_done;
 };
 
+/* Out-of-line code of one function in one symbol-less section. */
+struct frag {
+	const struct klp_section *sec;
+	uint64_t base;			/* lowest place the function jumps to */
+	uint64_t top;			/* highest such place */
+};
+
 struct klp_codecmp {
 	const struct klp_corr *corr;
 	struct cmp_side side[2];	/* 0: original, 1: patched */
 	unsigned char *buf[2];		/* masked copies of the code */
 	size_t bufcap;
+	struct target *tv[2];		/* targets of one function's relocs */
+	size_t tvcap;
+	struct frag *frags[2];		/* its out-of-line sections */
+	size_t nfrag[2], fragcap[2];
 };
 
 enum target_kind {
@@ -60,6 +71,7 @@ enum target_kind {
 	T_SYM,		/* a symbol plus offset */
 	T_BYTES,	/* a string or constant in a mergeable section */
 	T_SECOFF,	/* an unnamed place: section name plus offset */
+	T_FRAG,		/* an unnamed place in code: out-of-line code */
 };
 
 struct target {
@@ -67,7 +79,8 @@ struct target {
 	struct klp_symbol *sym;		/* T_SYM */
 	const unsigned char *bytes;	/* T_BYTES */
 	size_t len;
-	const char *secname;		/* T_SECOFF */
+	const char *secname;		/* T_SECOFF, T_FRAG */
+	const struct klp_section *sec;	/* T_FRAG */
 	int64_t off;			/* addend relative to the target */
 };
 
@@ -186,8 +199,11 @@ void klp_codecmp_free(struct klp_codecmp *cc)
 		free(sd->syms);
 		free(sd->sec_first);
 	}
-	free(cc->buf[0]);
-	free(cc->buf[1]);
+	for (int k = 0; k < 2; k++) {
+		free(cc->buf[k]);
+		free(cc->tv[k]);
+		free(cc->frags[k]);
+	}
 	free(cc);
 }
 
@@ -318,10 +334,12 @@ static int sym_rank(const struct cmp_side *sd, const struct klp_symbol *s)
 /*
  * The sized function or object symbol of @sec that contains @lo, or else
  * the first one that starts in (@lo, @hi]: a PC-relative reference to the
- * start of a symbol has an addend a few bytes before it.
+ * start of a symbol has an addend a few bytes before it.  Places are
+ * signed: "x - 5" for `cmpb $0, x(%rip)` with x at offset 0 is before the
+ * section.
  */
 static int containing_symbol(struct cmp_side *sd, struct klp_section *sec,
-			     uint64_t lo, uint64_t hi,
+			     int64_t lo, int64_t hi,
 			     struct klp_symbol **out)
 {
 	size_t first, end, a, b, i;
@@ -330,23 +348,25 @@ static int containing_symbol(struct cmp_side *sd, struct klp_section *sec,
 	*out = NULL;
 	if (index_symbols(sd))
 		return -1;
+	if (hi < 0)
+		return 0;
 	first = sd->sec_first[sec->idx];
 	end = sd->sec_first[sec->idx + 1];
-	/* b: the first symbol that starts after @lo. */
+	/* a: the first symbol that starts after @lo. */
 	a = first;
 	b = end;
-	while (a < b) {
+	while (lo >= 0 && a < b) {
 		size_t mid = a + (b - a) / 2;
 
-		if (sd->syms[mid]->value <= lo)
+		if (sd->syms[mid]->value <= (uint64_t)lo)
 			a = mid + 1;
 		else
 			b = mid;
 	}
-	for (i = a; i > first && a - i < CONTAIN_LOOKBACK; i--) {
+	for (i = a; lo >= 0 && i > first && a - i < CONTAIN_LOOKBACK; i--) {
 		struct klp_symbol *s = sd->syms[i - 1];
 
-		if (lo - s->value >= s->size)
+		if ((uint64_t)lo - s->value >= s->size)
 			continue;
 		if (!best || s->value > best->value ||
 		    (s->value == best->value && s->size < best->size) ||
@@ -355,7 +375,7 @@ static int containing_symbol(struct cmp_side *sd, struct klp_section *sec,
 			best = s;
 	}
 	if (!best)
-		for (i = a; i < end && sd->syms[i]->value <= hi; i++) {
+		for (i = a; i < end && sd->syms[i]->value <= (uint64_t)hi; i++) {
 			struct klp_symbol *s = sd->syms[i];
 
 			if (best && s->value != best->value)
@@ -475,7 +495,8 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	}
 	if (s->type != STT_SECTION)
 		return 0;
-	if (containing_symbol(sd, sec, place + bias, place + 2 * bias, &c))
+	if (containing_symbol(sd, sec, (int64_t)place + bias,
+			      (int64_t)place + 2 * bias, &c))
 		return -1;
 	if (c) {
 		struct klp_symbol *rc = recorded_at(sd, c);
@@ -484,10 +505,23 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 		t->off = (int64_t)(place - c->value);
 		return 0;
 	}
+	/*
+	 * Code without symbols: out-of-line fragments such as those of
+	 * static_cpu_has() in .altinstr_aux, one after the other for the
+	 * whole object, so their offsets move with every other object's.
+	 * klp_codecmp_sym() makes the offset relative to the function's
+	 * first fragment and compares the fragments themselves.
+	 */
 	t->kind = T_SECOFF;
 	t->sym = NULL;
 	t->secname = sec->name;
+	t->sec = sec;
 	t->off = (int64_t)place;
+	if (sec->sh.sh_flags & SHF_EXECINSTR) {
+		/* Where the jump lands (the place, not the addend). */
+		t->kind = T_FRAG;
+		t->off += bias;
+	}
 	return 0;
 }
 
@@ -532,6 +566,7 @@ static bool same_target(const struct klp_codecmp *cc, const struct target *a,
 	case T_BYTES:
 		return a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
 	case T_SECOFF:
+	case T_FRAG:
 		return !strcmp(a->secname, b->secname);
 	}
 	return false;
@@ -571,6 +606,10 @@ static void describe(const struct target *t, char *buf, size_t len)
 	}
 	case T_SECOFF:
 		snprintf(buf, len, "%s%c0x%llx", t->secname, sign, mag);
+		break;
+	case T_FRAG:
+		snprintf(buf, len, "%s(fragment)%c0x%llx", t->secname, sign,
+			 mag);
 		break;
 	}
 }
@@ -646,13 +685,212 @@ static int grow_bufs(struct klp_codecmp *cc, size_t size)
 	return 0;
 }
 
+/* Notes a T_FRAG target of side @k in the function's fragment list. */
+static int note_frag(struct klp_codecmp *cc, int k, const struct target *t)
+{
+	uint64_t place = (uint64_t)t->off;
+	struct frag *f;
+
+	for (size_t i = 0; i < cc->nfrag[k]; i++) {
+		f = &cc->frags[k][i];
+		if (f->sec == t->sec) {
+			if (place < f->base)
+				f->base = place;
+			if (place > f->top)
+				f->top = place;
+			return 0;
+		}
+	}
+	if (cc->nfrag[k] == cc->fragcap[k]) {
+		size_t ncap = cc->fragcap[k] ? 2 * cc->fragcap[k] : 4;
+
+		f = realloc(cc->frags[k], ncap * sizeof(*f));
+		if (!f)
+			return klp_err("out of memory");
+		cc->frags[k] = f;
+		cc->fragcap[k] = ncap;
+	}
+	f = &cc->frags[k][cc->nfrag[k]++];
+	f->sec = t->sec;
+	f->base = f->top = place;
+	return 0;
+}
+
+static const struct frag *find_frag(const struct klp_codecmp *cc, int k,
+				    const char *secname)
+{
+	for (size_t i = 0; i < cc->nfrag[k]; i++)
+		if (!strcmp(cc->frags[k][i].sec->name, secname))
+			return &cc->frags[k][i];
+	return NULL;
+}
+
+/* Does @r jump or point into the function @fn? */
+static bool points_into(const struct klp_reloc *r, const struct klp_symbol *fn)
+{
+	unsigned int width, bias;
+	int64_t at;
+
+	if (!r->sym || r->sym->sec != fn->sec || reloc_shape(r->type, &width, &bias))
+		return false;
+	at = (int64_t)r->sym->value + r->addend + bias;
+	return at >= (int64_t)fn->value &&
+	       at <= (int64_t)(fn->value + fn->size);
+}
+
+/* Longest run of out-of-line code that one function is taken to own. */
+#define FRAG_MAX	0x10000
+
+/*
+ * The extent of @fn's fragments in @fr->sec: from the first place it jumps
+ * to, through every relocation up to the last one that jumps back into
+ * @fn, stopping at the first that leads into other code (the next
+ * function's fragments).  Relocation indexes in @v: [*first, *end).
+ */
+static int frag_extent(struct cmp_side *sd, const struct klp_symbol *fn,
+		       const struct frag *fr, struct klp_reloc ***v,
+		       size_t *first, size_t *end, uint64_t *stop)
+{
+	struct klp_section *sec = (struct klp_section *)fr->sec;
+	const unsigned char *data;
+	uint64_t size;
+	size_t i, n;
+
+	if (klp_elf_section_data(sd->elf, sec, &data, &size) ||
+	    sorted_relocs(sd, sec, v))
+		return -1;
+	n = *v ? sec->nreloc : 0;
+	*first = *end = reloc_lower_bound(*v, n, fr->base);
+	*stop = fr->top + 1;
+	for (i = *first; i < n && (*v)[i]->offset < fr->base + FRAG_MAX; i++) {
+		const struct klp_reloc *r = (*v)[i];
+		unsigned int width, bias;
+
+		if (points_into(r, fn)) {
+			reloc_shape(r->type, &width, &bias);
+			if (r->offset + width > *stop)
+				*stop = r->offset + width;
+			*end = i + 1;
+			continue;
+		}
+		if (r->offset > fr->top && r->sym && r->sym->sec &&
+		    (r->sym->sec->sh.sh_flags & SHF_EXECINSTR))
+			break;
+	}
+	if (*stop > size)
+		return klp_err("%s: %s: out-of-line code at %s+0x%lx runs past the section",
+			       sd->elf->name, fn->name, sec->name,
+			       (unsigned long)fr->base);
+	while (*end < n && (*v)[*end]->offset < *stop)
+		(*end)++;
+	return 0;
+}
+
+static int grow_bufs(struct klp_codecmp *cc, size_t size);
+
+/* Compares the fragments of the two functions in one section. */
+static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
+			const struct frag **fr, char *why, size_t whylen)
+{
+	struct klp_reloc **v[2];
+	size_t first[2], end[2];
+	uint64_t stop[2], len;
+	char da[160], db[160];
+
+	for (int k = 0; k < 2; k++)
+		if (frag_extent(&cc->side[k], fn[k], fr[k], &v[k], &first[k],
+				&end[k], &stop[k]))
+			return -1;
+	len = stop[0] - fr[0]->base;
+	if (len != stop[1] - fr[1]->base) {
+		snprintf(why, whylen, "out-of-line code in %s: size 0x%lx -> 0x%lx",
+			 fr[0]->sec->name, (unsigned long)len,
+			 (unsigned long)(stop[1] - fr[1]->base));
+		return 1;
+	}
+	if (end[0] - first[0] != end[1] - first[1]) {
+		snprintf(why, whylen, "out-of-line code in %s: %zu relocations -> %zu",
+			 fr[0]->sec->name, end[0] - first[0], end[1] - first[1]);
+		return 1;
+	}
+	if (grow_bufs(cc, len + 1))
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		const unsigned char *data;
+		uint64_t size;
+
+		klp_elf_section_data(cc->side[k].elf, fr[k]->sec, &data, &size);
+		memcpy(cc->buf[k], data + fr[k]->base, len);
+		for (size_t i = first[k]; i < end[k]; i++) {
+			unsigned int width, bias;
+			uint64_t off = v[k][i]->offset - fr[k]->base;
+
+			reloc_shape(v[k][i]->type, &width, &bias);
+			for (uint64_t b = off; b < off + width && b < len; b++)
+				cc->buf[k][b] = 0;
+		}
+	}
+	if (memcmp(cc->buf[0], cc->buf[1], len)) {
+		size_t i = 0;
+
+		while (cc->buf[0][i] == cc->buf[1][i])
+			i++;
+		snprintf(why, whylen, "out-of-line code in %s: bytes differ at +0x%zx",
+			 fr[0]->sec->name, i);
+		return 1;
+	}
+	for (size_t i = 0; i < end[0] - first[0]; i++) {
+		const struct klp_reloc *ra = v[0][first[0] + i];
+		const struct klp_reloc *rb = v[1][first[1] + i];
+		uint64_t oa = ra->offset - fr[0]->base;
+		struct target ta, tb;
+
+		if (oa != rb->offset - fr[1]->base || ra->type != rb->type) {
+			snprintf(why, whylen, "out-of-line code in %s: relocation at +0x%lx differs",
+				 fr[0]->sec->name, (unsigned long)oa);
+			return 1;
+		}
+		if (resolve(&cc->side[0], ra, &ta) ||
+		    resolve(&cc->side[1], rb, &tb))
+			return -1;
+		/* Places in fragments: relative to the fragments' start. */
+		if (ta.kind == T_FRAG && ta.sec == fr[0]->sec)
+			ta.off -= (int64_t)fr[0]->base;
+		if (tb.kind == T_FRAG && tb.sec == fr[1]->sec)
+			tb.off -= (int64_t)fr[1]->base;
+		if (!same_target(cc, &ta, &tb)) {
+			describe(&ta, da, sizeof(da));
+			describe(&tb, db, sizeof(db));
+			snprintf(why, whylen, "out-of-line code in %s: relocation at +0x%lx: %s -> %s",
+				 fr[0]->sec->name, (unsigned long)oa, da, db);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int grow_targets(struct klp_codecmp *cc, size_t n)
+{
+	if (n <= cc->tvcap)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		struct target *t = realloc(cc->tv[k], n * sizeof(*t));
+
+		if (!t)
+			return klp_err("out of memory");
+		cc->tv[k] = t;
+	}
+	cc->tvcap = n;
+	return 0;
+}
+
 int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		    const struct klp_symbol *patched, char *why, size_t whylen)
 {
 	const struct klp_symbol *s[2] = { orig, patched };
 	const unsigned char *data[2];
 	struct klp_reloc **v[2];
-	size_t first[2], end[2], n;
+	size_t first[2], end[2], n, nrel;
 	char da[160], db[160];
 	char dummy[1];
 
@@ -685,17 +923,22 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		snprintf(why, whylen, "bytes differ at +0x%zx", i);
 		return 1;
 	}
-	if (end[0] - first[0] != end[1] - first[1]) {
+	nrel = end[0] - first[0];
+	if (nrel != end[1] - first[1]) {
 		snprintf(why, whylen, "%zu relocations -> %zu",
-			 end[0] - first[0], end[1] - first[1]);
+			 nrel, end[1] - first[1]);
 		return 1;
 	}
-	for (size_t i = 0; i < end[0] - first[0]; i++) {
+
+	/* Offsets and types, then what each relocation points at. */
+	if (grow_targets(cc, nrel + 1))
+		return -1;
+	cc->nfrag[0] = cc->nfrag[1] = 0;
+	for (size_t i = 0; i < nrel; i++) {
 		const struct klp_reloc *ra = v[0][first[0] + i];
 		const struct klp_reloc *rb = v[1][first[1] + i];
 		uint64_t oa = ra->offset - orig->value;
 		uint64_t ob = rb->offset - patched->value;
-		struct target ta, tb;
 
 		if (oa != ob) {
 			snprintf(why, whylen, "relocation at +0x%lx -> +0x%lx",
@@ -707,16 +950,49 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 				 (unsigned long)oa, ra->type, rb->type);
 			return 1;
 		}
-		if (resolve(&cc->side[0], ra, &ta) ||
-		    resolve(&cc->side[1], rb, &tb))
-			return -1;
-		if (!same_target(cc, &ta, &tb)) {
-			describe(&ta, da, sizeof(da));
-			describe(&tb, db, sizeof(db));
+		for (int k = 0; k < 2; k++) {
+			struct target *t = &cc->tv[k][i];
+
+			if (resolve(&cc->side[k], v[k][first[k] + i], t))
+				return -1;
+			if (t->kind == T_FRAG && note_frag(cc, k, t))
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < nrel; i++) {
+		struct target *ta = &cc->tv[0][i], *tb = &cc->tv[1][i];
+
+		for (int k = 0; k < 2; k++) {
+			struct target *t = &cc->tv[k][i];
+
+			if (t->kind == T_FRAG)
+				t->off -= (int64_t)find_frag(cc, k, t->secname)->base;
+		}
+		if (!same_target(cc, ta, tb)) {
+			describe(ta, da, sizeof(da));
+			describe(tb, db, sizeof(db));
 			snprintf(why, whylen, "relocation at +0x%lx: %s -> %s",
-				 (unsigned long)oa, da, db);
+				 (unsigned long)(v[0][first[0] + i]->offset -
+						 orig->value), da, db);
 			return 1;
 		}
+	}
+
+	/* The fragments themselves, section by section. */
+	for (size_t i = 0; i < cc->nfrag[0]; i++) {
+		const struct frag *fr[2] = { &cc->frags[0][i], NULL };
+		int r;
+
+		fr[1] = find_frag(cc, 1, fr[0]->sec->name);
+		if (!fr[1]) {
+			/* Cannot happen: the targets matched by name. */
+			snprintf(why, whylen, "out-of-line code in %s is gone",
+				 fr[0]->sec->name);
+			return 1;
+		}
+		r = compare_frag(cc, s, fr, why, whylen);
+		if (r)
+			return r;
 	}
 	return 0;
 }

@@ -80,7 +80,7 @@ struct target {
 	const unsigned char *bytes;	/* T_BYTES */
 	size_t len;
 	const char *secname;		/* T_SECOFF, T_FRAG */
-	const struct klp_section *sec;	/* T_FRAG */
+	const struct klp_section *sec;	/* T_SECOFF, T_FRAG */
 	int64_t off;			/* addend relative to the target */
 };
 
@@ -383,6 +383,14 @@ static int containing_symbol(struct cmp_side *sd, struct klp_section *sec,
 			if (!best || sym_rank(sd, s) < sym_rank(sd, best))
 				best = s;
 		}
+	/* Last, one past the end of an array (`arr + ARRAY_SIZE(arr)`). */
+	for (i = a; !best && lo >= 0 && i > first && a - i < CONTAIN_LOOKBACK;
+	     i--) {
+		struct klp_symbol *s = sd->syms[i - 1];
+
+		if (s->value + s->size == (uint64_t)lo)
+			best = s;
+	}
 	*out = best;
 	return 0;
 }
@@ -517,6 +525,14 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	t->secname = sec->name;
 	t->sec = sec;
 	t->off = (int64_t)place;
+	{
+		const unsigned char *data;
+		uint64_t size;
+
+		/* Checked here so that same_unnamed_data() cannot fail. */
+		if (klp_elf_section_data(sd->elf, sec, &data, &size))
+			return -1;
+	}
 	if (sec->sh.sh_flags & SHF_EXECINSTR) {
 		/* Where the jump lands (the place, not the addend). */
 		t->kind = T_FRAG;
@@ -553,6 +569,33 @@ static bool same_symbol(const struct klp_codecmp *cc, struct klp_symbol *a,
 	return klp_role_eq(a->name, b->name);
 }
 
+/* Read-only data without symbols is compared whole up to this size. */
+#define UNNAMED_DATA_MAX	0x10000
+
+/*
+ * A place in data without a symbol: typically a private constant that the
+ * compiler put in a section of its own (.rodata..L__const.FUNC.VAR).  Its
+ * content is part of the function's behaviour, so a small read-only section
+ * is compared whole, relocation fields (zero in RELA files) included; big
+ * shared sections such as .rodata are compared by name and offset only.
+ */
+static bool same_unnamed_data(const struct klp_codecmp *cc,
+			      const struct klp_section *a,
+			      const struct klp_section *b)
+{
+	const unsigned char *da, *db;
+	uint64_t sa, sb;
+
+	if ((a->sh.sh_flags & SHF_WRITE) || a->sh.sh_type != SHT_PROGBITS ||
+	    a->sh.sh_size > UNNAMED_DATA_MAX)
+		return true;
+	if (a->sh.sh_type != b->sh.sh_type || a->sh.sh_size != b->sh.sh_size)
+		return false;
+	klp_elf_section_data(cc->side[0].elf, a, &da, &sa);
+	klp_elf_section_data(cc->side[1].elf, b, &db, &sb);
+	return sa == sb && !memcmp(da, db, sa);
+}
+
 static bool same_target(const struct klp_codecmp *cc, const struct target *a,
 			const struct target *b)
 {
@@ -566,6 +609,8 @@ static bool same_target(const struct klp_codecmp *cc, const struct target *a,
 	case T_BYTES:
 		return a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
 	case T_SECOFF:
+		return !strcmp(a->secname, b->secname) &&
+		       same_unnamed_data(cc, a->sec, b->sec);
 	case T_FRAG:
 		return !strcmp(a->secname, b->secname);
 	}
@@ -971,9 +1016,10 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		if (!same_target(cc, ta, tb)) {
 			describe(ta, da, sizeof(da));
 			describe(tb, db, sizeof(db));
-			snprintf(why, whylen, "relocation at +0x%lx: %s -> %s",
+			snprintf(why, whylen, "relocation at +0x%lx: %s -> %s%s",
 				 (unsigned long)(v[0][first[0] + i]->offset -
-						 orig->value), da, db);
+						 orig->value), da, db,
+				 strcmp(da, db) ? "" : " (contents differ)");
 			return 1;
 		}
 	}

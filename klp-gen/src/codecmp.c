@@ -541,6 +541,15 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	return 0;
 }
 
+/* Same source file and function (or both without a source)? */
+static bool same_source(const struct klp_func *a, const struct klp_func *b)
+{
+	if (!a->src || !b->src)
+		return !a->src && !b->src;
+	return !strcmp(a->src->name, b->src->name) &&
+	       !strcmp(a->src->file, b->src->file);
+}
+
 /* Do @a (original) and @b (patched) stand for the same thing? */
 static bool same_symbol(const struct klp_codecmp *cc, struct klp_symbol *a,
 			struct klp_symbol *b)
@@ -564,7 +573,9 @@ static bool same_symbol(const struct klp_codecmp *cc, struct klp_symbol *a,
 		 */
 		if (klp_corr_orig_sym_of(cc->corr, rb))
 			return false;
-		return klp_role_eq(ra->name, rb->name);
+		return klp_role_eq(ra->name, rb->name) &&
+		       same_source(klp_record_func_of_sym(o->rec, ra),
+				   klp_record_func_of_sym(p->rec, rb));
 	}
 	return klp_role_eq(a->name, b->name);
 }

@@ -49,6 +49,7 @@ struct vline {
 	const struct klp_symbol *sym;		/* orig, or patched for new */
 	const struct klp_symbol *peer;		/* patched, for changed */
 	const char *file;			/* source file or NULL */
+	int side;				/* 0: ORIG, 1: PATCHED */
 	char *why;
 	bool planned;				/* covered by a plan entry */
 };
@@ -63,7 +64,7 @@ struct verify {
 	size_t compared;
 };
 
-static int add_line(struct verify *v, enum line_kind kind,
+static int add_line(struct verify *v, enum line_kind kind, int side,
 		    const struct klp_symbol *sym, const struct klp_symbol *peer,
 		    const struct klp_func *f, const char *why)
 {
@@ -81,6 +82,7 @@ static int add_line(struct verify *v, enum line_kind kind,
 	l = &v->lines[v->nlines];
 	memset(l, 0, sizeof(*l));
 	l->kind = kind;
+	l->side = side;
 	l->sym = sym;
 	l->peer = peer;
 	l->file = f && f->src ? f->src->file : NULL;
@@ -107,7 +109,7 @@ static int compare_pair(struct verify *v, const struct klp_symbol *o,
 	if (r < 0)
 		return -1;
 	v->compared++;
-	return r ? add_line(v, L_CHANGED, o, p, f, why) : 0;
+	return r ? add_line(v, L_CHANGED, 0, o, p, f, why) : 0;
 }
 
 /* Recorded functions: pairs first, then those without a peer. */
@@ -146,7 +148,7 @@ static int walk_recorded(struct verify *v)
 				v->seen[k][f->sym->idx] = true;
 				if (klp_corr_func_ambiguous(v->corr, f))
 					kind = L_AMBIGUOUS;
-				if (add_line(v, kind, f->sym, NULL, f,
+				if (add_line(v, kind, k, f->sym, NULL, f,
 					     k ? "patched" : "orig"))
 					return -1;
 			}
@@ -208,7 +210,7 @@ static int walk_unrecorded(struct verify *v)
 				kind = L_UNPAIRED;
 			else
 				kind = k ? L_NEW : L_REMOVED;
-			if (add_line(v, kind, s, NULL, NULL,
+			if (add_line(v, kind, k, s, NULL, NULL,
 				     k ? "patched" : "orig"))
 				return -1;
 		}
@@ -229,6 +231,8 @@ static int line_cmp(const void *a, const void *b)
 	r = strcmp(x->file ? x->file : "", y->file ? y->file : "");
 	if (r)
 		return r;
+	if (x->side != y->side)
+		return x->side - y->side;
 	return x->sym->idx < y->sym->idx ? -1 : x->sym->idx > y->sym->idx;
 }
 

@@ -459,9 +459,10 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 		   struct target *t)
 {
 	struct klp_symbol *s = rel->sym, *c;
+	const unsigned char *data;
 	struct klp_section *sec;
 	unsigned int width, bias;
-	uint64_t place;
+	uint64_t place, size;
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -513,28 +514,24 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 		t->off = (int64_t)(place - c->value);
 		return 0;
 	}
-	/*
-	 * Code without symbols: out-of-line fragments such as those of
-	 * static_cpu_has() in .altinstr_aux, one after the other for the
-	 * whole object, so their offsets move with every other object's.
-	 * klp_codecmp_sym() makes the offset relative to the function's
-	 * first fragment and compares the fragments themselves.
-	 */
+	/* A place without a symbol. */
 	t->kind = T_SECOFF;
 	t->sym = NULL;
 	t->secname = sec->name;
 	t->sec = sec;
 	t->off = (int64_t)place;
-	{
-		const unsigned char *data;
-		uint64_t size;
-
-		/* Checked here so that same_unnamed_data() cannot fail. */
-		if (klp_elf_section_data(sd->elf, sec, &data, &size))
-			return -1;
-	}
+	/* Checked here so that same_unnamed_data() cannot fail. */
+	if (klp_elf_section_data(sd->elf, sec, &data, &size))
+		return -1;
+	/*
+	 * Code without symbols: out-of-line fragments such as those of
+	 * static_cpu_has() in .altinstr_aux, one after the other for the
+	 * whole object, so their offsets move with every other object's.
+	 * klp_codecmp_sym() makes the offset relative to the function's
+	 * first fragment and compares the fragments themselves.  The offset
+	 * is where the jump lands (the place, not the addend).
+	 */
 	if (sec->sh.sh_flags & SHF_EXECINSTR) {
-		/* Where the jump lands (the place, not the addend). */
 		t->kind = T_FRAG;
 		t->off += bias;
 	}

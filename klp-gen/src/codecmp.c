@@ -13,8 +13,10 @@
  *   - a place in a section (a section symbol plus addend, which is how the
  *     assembler refers to local symbols and .L labels): the function or
  *     object symbol that contains it, as above; in a mergeable string
- *     section the string; in another mergeable section the constant; else
- *     the section name and offset.
+ *     section the string; in another mergeable section the constant; in
+ *     code without symbols (.altinstr_aux) a fragment, compared as code;
+ *     else the section name and offset, plus the content of a small
+ *     read-only section (a private constant).
  *
  * Addends are compared relative to the resolved target, so "foo - 4"
  * against the symbol foo equals ".text.foo + 0x30 - 4" when foo sits at

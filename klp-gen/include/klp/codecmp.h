@@ -13,8 +13,11 @@
  *   - another symbol: its name without a ".llvm.<digits>" suffix;
  *   - a section symbol plus offset: the function or object symbol that
  *     contains the target, else, in a SHF_MERGE|SHF_STRINGS section, the
- *     string itself (after `ld -r` merged string sections shift), else the
- *     section's name and offset;
+ *     string itself (after `ld -r` merged string sections shift), in
+ *     another SHF_MERGE section the constant, else the section's name and
+ *     offset (for a small read-only section also its content; in code
+ *     without symbols such as .altinstr_aux, the offset from the
+ *     function's first fragment there, and the fragments are compared);
  * plus the addend relative to that target.  Relocations and symbol lists
  * are loaded per section, on first use.
  */
@@ -27,7 +30,11 @@
 
 struct klp_codecmp;
 
-/* Compares code of the two records of @c.  NULL when out of memory. */
+/*
+ * Compares code of the two records of @c.  NULL with klp_errmsg() set when
+ * out of memory or when a file is not relocatable (a linked file keeps no
+ * relocations to compare).
+ */
 struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c);
 void klp_codecmp_free(struct klp_codecmp *cc);
 

@@ -1,9 +1,458 @@
 // SPDX-License-Identifier: GPL-2.0
-/* klp-gen verify: placeholder until the command lands; it refuses to run. */
+/*
+ * `klp-gen verify ORIG PATCHED [--plan PLAN]`: the machine-code oracle
+ * (docs/selection.md, "verify").  Every emitted function of ORIG is paired
+ * with its peer in PATCHED through the records and their final code is
+ * compared (klp/codecmp.h); with a plan, every function whose code changed
+ * must be replaced by it.  The whole report is built in memory and printed
+ * only when every step succeeded.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
+#include "klp/codecmp.h"
+#include "klp/correlate.h"
+#include "klp/elf.h"
+#include "klp/error.h"
+#include "klp/hash.h"
+#include "klp/plan.h"
+#include "klp/record.h"
+
+static const char verify_usage[] =
+	"usage: klp-gen verify ORIG PATCHED [--plan PLAN]\n"
+	"\n"
+	"Compare the final machine code of every function of ORIG with its\n"
+	"peer in PATCHED (two `ld -r` outputs such as vmlinux.o, built with\n"
+	"the klp-lto plugin).  Prints one line per function whose code\n"
+	"changed, per new, removed and ambiguous function, then a summary.\n"
+	"With --plan, also checks that PLAN replaces every changed function:\n"
+	"`MISS` lines and exit status 1 if not.  See docs/klp-gen.md.\n";
+
+enum line_kind {
+	L_CHANGED,
+	L_NEW,
+	L_REMOVED,
+	L_AMBIGUOUS,
+	L_UNPAIRED,
+	L_NKINDS
+};
+
+static const char *const kind_names[L_NKINDS] = {
+	"changed", "new", "removed", "ambiguous", "unpaired",
+};
+
+/* One reported function. */
+struct vline {
+	enum line_kind kind;
+	const struct klp_symbol *sym;		/* orig, or patched for new */
+	const struct klp_symbol *peer;		/* patched, for changed */
+	const char *file;			/* source file or NULL */
+	char *why;
+	bool planned;				/* covered by a plan entry */
+};
+
+struct verify {
+	struct klp_corr *corr;
+	struct klp_codecmp *cc;
+	struct klp_record *rec[2];
+	bool *seen[2];				/* per symbol number */
+	struct vline *lines;
+	size_t nlines, cap;
+	size_t compared;
+};
+
+static int add_line(struct verify *v, enum line_kind kind,
+		    const struct klp_symbol *sym, const struct klp_symbol *peer,
+		    const struct klp_func *f, const char *why)
+{
+	struct vline *l;
+
+	if (v->nlines == v->cap) {
+		size_t ncap = v->cap ? 2 * v->cap : 64;
+		struct vline *n = realloc(v->lines, ncap * sizeof(*n));
+
+		if (!n)
+			return klp_err("out of memory");
+		v->lines = n;
+		v->cap = ncap;
+	}
+	l = &v->lines[v->nlines];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->sym = sym;
+	l->peer = peer;
+	l->file = f && f->src ? f->src->file : NULL;
+	if (why) {
+		l->why = strdup(why);
+		if (!l->why)
+			return klp_err("out of memory");
+	}
+	v->nlines++;
+	return 0;
+}
+
+static bool is_code(const struct klp_func *f)
+{
+	return !(f->flags & KLP_FUNC_DATA) && !f->discarded && f->sym;
+}
+
+static int compare_pair(struct verify *v, const struct klp_symbol *o,
+			const struct klp_symbol *p, const struct klp_func *f)
+{
+	char why[512];
+	int r = klp_codecmp_sym(v->cc, o, p, why, sizeof(why));
+
+	if (r < 0)
+		return -1;
+	v->compared++;
+	return r ? add_line(v, L_CHANGED, o, p, f, why) : 0;
+}
+
+/* Recorded functions: pairs first, then those without a peer. */
+static int walk_recorded(struct verify *v)
+{
+	for (int k = 0; k < 2; k++) {
+		struct klp_record *rec = v->rec[k];
+
+		for (size_t b = 0; b < rec->nblob; b++)
+			for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
+				struct klp_func *f = &rec->blobs[b].funcs[i];
+				struct klp_func *peer;
+
+				if (!is_code(f) || v->seen[k][f->sym->idx])
+					continue;
+				peer = k ? klp_corr_orig_of(v->corr, f) :
+					   klp_corr_patched_of(v->corr, f);
+				if (!peer || !peer->sym)
+					continue;
+				v->seen[k][f->sym->idx] = true;
+				v->seen[!k][peer->sym->idx] = true;
+				if (!k && compare_pair(v, f->sym, peer->sym, f))
+					return -1;
+			}
+	}
+	for (int k = 0; k < 2; k++) {
+		struct klp_record *rec = v->rec[k];
+
+		for (size_t b = 0; b < rec->nblob; b++)
+			for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
+				struct klp_func *f = &rec->blobs[b].funcs[i];
+				enum line_kind kind = k ? L_NEW : L_REMOVED;
+
+				if (!is_code(f) || v->seen[k][f->sym->idx])
+					continue;
+				v->seen[k][f->sym->idx] = true;
+				if (klp_corr_func_ambiguous(v->corr, f))
+					kind = L_AMBIGUOUS;
+				if (add_line(v, kind, f->sym, NULL, f,
+					     k ? "patched" : "orig"))
+					return -1;
+			}
+	}
+	return 0;
+}
+
+/* A function symbol that no record describes (assembly, linker-made). */
+static bool unrecorded_func(const struct klp_record *rec,
+			    const struct klp_symbol *s)
+{
+	if (s->type != STT_FUNC || !s->sec || !s->size)
+		return false;
+	for (struct klp_symbol *a = klp_elf_symbol_at(rec->elf, s->sec, s->value);
+	     a; a = klp_elf_next_symbol_at(rec->elf, a))
+		if (klp_record_func_of_sym(rec, a))
+			return false;
+	return true;
+}
+
+static bool name_defined(const struct klp_elf *elf, const char *name)
+{
+	for (struct klp_symbol *s = klp_elf_symbol_by_name(elf, name); s;
+	     s = klp_elf_next_symbol_by_name(elf, s))
+		if (s->sec && s->type == STT_FUNC)
+			return true;
+	return false;
+}
+
+/*
+ * Function symbols without a record are paired by unique exact name (as
+ * klp_corr_*_sym_of() does); the others are new, removed, or unpaired
+ * when their name is not unique.
+ */
+static int walk_unrecorded(struct verify *v)
+{
+	for (int k = 0; k < 2; k++) {
+		struct klp_elf *elf = v->rec[k]->elf;
+		struct klp_elf *other = v->rec[!k]->elf;
+
+		for (size_t i = 0; i < elf->nsym; i++) {
+			struct klp_symbol *s = &elf->syms[i], *peer;
+			enum line_kind kind;
+
+			if (v->seen[k][i] || !unrecorded_func(v->rec[k], s))
+				continue;
+			v->seen[k][i] = true;
+			peer = k ? klp_corr_orig_sym_of(v->corr, s) :
+				   klp_corr_patched_sym_of(v->corr, s);
+			if (peer && peer->type == STT_FUNC &&
+			    unrecorded_func(v->rec[!k], peer)) {
+				v->seen[!k][peer->idx] = true;
+				if (compare_pair(v, k ? peer : s, k ? s : peer,
+						 NULL))
+					return -1;
+				continue;
+			}
+			if (name_defined(other, s->name))
+				kind = L_UNPAIRED;
+			else
+				kind = k ? L_NEW : L_REMOVED;
+			if (add_line(v, kind, s, NULL, NULL,
+				     k ? "patched" : "orig"))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	const struct vline *x = a, *y = b;
+	int r;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	r = strcmp(x->sym->name, y->sym->name);
+	if (r)
+		return r;
+	r = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+	if (r)
+		return r;
+	return x->sym->idx < y->sym->idx ? -1 : x->sym->idx > y->sym->idx;
+}
+
+/* A plan entry's names, hashed to find the changed functions it covers. */
+struct pnode {
+	struct klp_hnode node;
+	const struct klp_plan_replace *rep;
+	bool used;
+};
+
+static uint64_t names_hash(const char *old_sym, const char *new_sym)
+{
+	return klp_hash_pair(klp_hash_str(old_sym), klp_hash_str(new_sym));
+}
+
+/*
+ * Marks the changed lines covered by @plan and prints the MISS and extra
+ * lines.  A changed function is covered by a replace entry naming its
+ * original symbol as OLD_SYM and its patched symbol as NEW_SYM; several
+ * changed functions with the same two names need as many entries (they
+ * differ in sympos, which only the linked kernel can check).
+ * Returns the number of misses, or -1.
+ */
+static long check_plan(struct verify *v, const struct klp_plan *plan,
+		       FILE *out)
+{
+	struct pnode *nodes = calloc(plan->nreplaces + 1, sizeof(*nodes));
+	struct klp_htab tab;
+	size_t n = 0;
+	long miss = 0;
+
+	if (!nodes || klp_htab_init(&tab, plan->nreplaces)) {
+		free(nodes);
+		return klp_err("out of memory");
+	}
+	/* Backwards so that lookups find entries in file order. */
+	for (size_t o = plan->nobjects; o-- > 0;)
+		for (size_t r = plan->objects[o].nreplaces; r-- > 0;) {
+			const struct klp_plan_replace *rep =
+				&plan->objects[o].replaces[r];
+
+			nodes[n].rep = rep;
+			if (klp_htab_add(&tab, &nodes[n].node,
+					 names_hash(rep->old_sym,
+						    rep->new_sym))) {
+				klp_htab_free(&tab);
+				free(nodes);
+				return klp_err("out of memory");
+			}
+			n++;
+		}
+	for (size_t i = 0; i < v->nlines; i++) {
+		struct vline *l = &v->lines[i];
+		struct pnode *pos;
+		uint64_t h;
+
+		if (l->kind != L_CHANGED)
+			continue;
+		h = names_hash(l->sym->name, l->peer->name);
+		klp_htab_for_each(pos, &tab, h, struct pnode, node)
+			if (!pos->used &&
+			    !strcmp(pos->rep->old_sym, l->sym->name) &&
+			    !strcmp(pos->rep->new_sym, l->peer->name)) {
+				pos->used = true;
+				l->planned = true;
+				break;
+			}
+		if (!l->planned) {
+			fprintf(out, "MISS %s (%s) new=%s\n", l->sym->name,
+				l->file ? l->file : "no-record", l->peer->name);
+			miss++;
+		}
+	}
+	/* Extras in plan order. */
+	for (size_t k = n; k-- > 0;)
+		if (!nodes[k].used)
+			fprintf(out, "extra %s sympos=%lu new=%s reason=%s\n",
+				nodes[k].rep->old_sym, nodes[k].rep->sympos,
+				nodes[k].rep->new_sym,
+				klp_plan_reason_name(nodes[k].rep->reason));
+	klp_htab_free(&tab);
+	free(nodes);
+	return miss;
+}
+
+static int print_report(struct verify *v, const struct klp_plan *plan,
+			FILE *out, long *miss)
+{
+	size_t count[L_NKINDS] = { 0 };
+
+	qsort(v->lines, v->nlines, sizeof(*v->lines), line_cmp);
+	for (size_t i = 0; i < v->nlines; i++) {
+		const struct vline *l = &v->lines[i];
+
+		count[l->kind]++;
+		fprintf(out, "%s %s (%s)", kind_names[l->kind], l->sym->name,
+			l->file ? l->file : "no-record");
+		if (l->kind == L_CHANGED) {
+			if (strcmp(l->sym->name, l->peer->name))
+				fprintf(out, " new=%s", l->peer->name);
+			fprintf(out, " %s", l->why);
+		} else if (l->kind == L_AMBIGUOUS || l->kind == L_UNPAIRED) {
+			fprintf(out, " %s", l->why);
+		}
+		fputc('\n', out);
+	}
+	*miss = 0;
+	if (plan) {
+		*miss = check_plan(v, plan, out);
+		if (*miss < 0)
+			return -1;
+	}
+	fprintf(out, "summary compared=%zu changed=%zu new=%zu removed=%zu ambiguous=%zu unpaired=%zu",
+		v->compared, count[L_CHANGED], count[L_NEW], count[L_REMOVED],
+		count[L_AMBIGUOUS], count[L_UNPAIRED]);
+	if (plan)
+		fprintf(out, " planned=%zu missing=%ld", plan->nreplaces,
+			*miss);
+	fputc('\n', out);
+	return 0;
+}
 
 int cmd_verify(int argc, char **argv)
 {
-	klp_report("verify: not implemented in this build");
-	return 2;
+	const char *path[2] = { NULL, NULL }, *plan_path = NULL;
+	struct klp_elf *elf[2] = { NULL, NULL };
+	struct klp_plan *plan = NULL;
+	struct verify v;
+	char *text = NULL;
+	size_t textlen = 0, npath = 0;
+	FILE *out = NULL;
+	long miss = 0;
+	int ret = 1;
+
+	memset(&v, 0, sizeof(v));
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(verify_usage, stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--plan")) {
+			if (i + 1 >= argc || plan_path) {
+				fprintf(stderr, "klp-gen verify: --plan needs one PLAN\n%s",
+					verify_usage);
+				return 2;
+			}
+			plan_path = argv[++i];
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "klp-gen verify: unknown option %s\n%s",
+				argv[i], verify_usage);
+			return 2;
+		}
+		if (npath == 2) {
+			fprintf(stderr, "klp-gen verify: ORIG and PATCHED only\n%s",
+				verify_usage);
+			return 2;
+		}
+		path[npath++] = argv[i];
+	}
+	if (npath != 2) {
+		fprintf(stderr, "klp-gen verify: needs ORIG and PATCHED\n%s",
+			verify_usage);
+		return 2;
+	}
+
+	if (plan_path && !(plan = klp_plan_read(plan_path)))
+		goto fail;
+	for (int k = 0; k < 2; k++) {
+		elf[k] = klp_elf_open(path[k]);
+		if (!elf[k])
+			goto fail;
+		v.rec[k] = klp_record_read(elf[k]);
+		if (!v.rec[k])
+			goto fail;
+		v.seen[k] = calloc(elf[k]->nsym + 1, sizeof(bool));
+		if (!v.seen[k]) {
+			klp_err("out of memory");
+			goto fail;
+		}
+	}
+	v.corr = klp_correlate(v.rec[0], v.rec[1]);
+	if (!v.corr)
+		goto fail;
+	v.cc = klp_codecmp_new(v.corr);
+	if (!v.cc || walk_recorded(&v) || walk_unrecorded(&v))
+		goto fail;
+
+	out = open_memstream(&text, &textlen);
+	if (!out) {
+		klp_err("out of memory");
+		goto fail;
+	}
+	if (print_report(&v, plan, out, &miss))
+		goto fail;
+	if (fclose(out)) {
+		out = NULL;
+		klp_err("out of memory");
+		goto fail;
+	}
+	out = NULL;
+	if (fwrite(text, 1, textlen, stdout) != textlen || fflush(stdout)) {
+		klp_err("stdout: write error");
+		goto fail;
+	}
+	ret = miss ? 1 : 0;
+	goto done;
+fail:
+	klp_report(klp_errmsg());
+done:
+	if (out)
+		fclose(out);
+	free(text);
+	for (size_t i = 0; i < v.nlines; i++)
+		free(v.lines[i].why);
+	free(v.lines);
+	klp_codecmp_free(v.cc);
+	klp_corr_free(v.corr);
+	for (int k = 0; k < 2; k++) {
+		free(v.seen[k]);
+		klp_record_free(v.rec[k]);
+		klp_elf_close(elf[k]);
+	}
+	klp_plan_free(plan);
+	return ret;
 }

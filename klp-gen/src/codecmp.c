@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine-code oracle (klp/codecmp.h, docs/selection.md "verify").
+ *
+ * A function is compared as the bytes of its symbol with every relocation
+ * field zeroed, plus its relocations one by one: offset from the function's
+ * start, type, and the thing the relocation points at.  "The thing" is
+ * resolved to something that survives a rebuild:
+ *
+ *   - a recorded function or variable: its peer through the correlation
+ *     (so foo.llvm.1 and foo.llvm.2 of the same source are equal);
+ *   - another named symbol: its name without ".llvm.<digits>";
+ *   - a place in a section (a section symbol plus addend, which is how the
+ *     assembler refers to local symbols and .L labels): the function or
+ *     object symbol that contains it, as above; in a mergeable string
+ *     section the string; in another mergeable section the constant; else
+ *     the section name and offset.
+ *
+ * Addends are compared relative to the resolved target, so "foo - 4"
+ * against the symbol foo equals ".text.foo + 0x30 - 4" when foo sits at
+ * 0x30 of a merged .text.foo.  Places inside `ld -r` output move whenever a
+ * same-named section of another object changes (strings, constants,
+ * same-named local functions), which is why offsets are never compared raw.
+ *
+ * Per file, relocations are sorted per section on first use and the sized
+ * function and object symbols are sorted by (section, value) once, so a
+ * lookup is a binary search and comparing all of vmlinux.o is linear apart
+ * from the sorts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/codecmp.h"
+#include "klp/error.h"
+
+/* One of the two files being compared. */
+struct cmp_side {
+	struct klp_record *rec;
+	struct klp_elf *elf;
+	/* Per section number: its relocations sorted by offset, or NULL. */
+	struct klp_reloc ***sorted;
+	bool *sorted_done;
+	/* Sized STT_FUNC/STT_OBJECT symbols sorted by (section, value). */
+	struct klp_symbol **syms;
+	size_t nsyms;
+	size_t *sec_first;		/* per section: first index in syms */
+	bool syms_done;
+};
+
+struct klp_codecmp {
+	const struct klp_corr *corr;
+	struct cmp_side side[2];	/* 0: original, 1: patched */
+	unsigned char *buf[2];		/* masked copies of the code */
+	size_t bufcap;
+};
+
+enum target_kind {
+	T_NONE,		/* no symbol (R_X86_64_NONE or symbol 0) */
+	T_SYM,		/* a symbol plus offset */
+	T_BYTES,	/* a string or constant in a mergeable section */
+	T_SECOFF,	/* an unnamed place: section name plus offset */
+};
+
+struct target {
+	enum target_kind kind;
+	struct klp_symbol *sym;		/* T_SYM */
+	const unsigned char *bytes;	/* T_BYTES */
+	size_t len;
+	const char *secname;		/* T_SECOFF */
+	int64_t off;			/* addend relative to the target */
+};
+
+/*
+ * Field width of an x86-64 relocation type and, for PC-relative types, the
+ * distance from the field to the end of the smallest instruction that can
+ * hold it: a PC-relative addend is "target - (field + width) - trailing
+ * immediate", so the place the code means is at least addend + width.
+ * Returns -1 for types that do not occur in relocatable code.
+ */
+static int reloc_shape(uint32_t type, unsigned int *width,
+		       unsigned int *bias)
+{
+	*bias = 0;
+	switch (type) {
+	case R_X86_64_NONE:
+	case R_X86_64_TLSDESC_CALL:
+		*width = 0;
+		return 0;
+	case R_X86_64_8:
+		*width = 1;
+		return 0;
+	case R_X86_64_PC8:
+		*width = *bias = 1;
+		return 0;
+	case R_X86_64_16:
+		*width = 2;
+		return 0;
+	case R_X86_64_PC16:
+		*width = *bias = 2;
+		return 0;
+	case R_X86_64_32:
+	case R_X86_64_32S:
+	case R_X86_64_GOT32:
+	case R_X86_64_DTPOFF32:
+	case R_X86_64_TPOFF32:
+	case R_X86_64_SIZE32:
+		*width = 4;
+		return 0;
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+	case R_X86_64_GOTPCREL:
+	case R_X86_64_GOTPCRELX:
+	case R_X86_64_REX_GOTPCRELX:
+	case R_X86_64_TLSGD:
+	case R_X86_64_TLSLD:
+	case R_X86_64_GOTTPOFF:
+	case R_X86_64_GOTPC32:
+	case R_X86_64_GOTPC32_TLSDESC:
+		*width = *bias = 4;
+		return 0;
+	case R_X86_64_64:
+	case R_X86_64_DTPOFF64:
+	case R_X86_64_TPOFF64:
+	case R_X86_64_GOTOFF64:
+	case R_X86_64_GOT64:
+	case R_X86_64_PLTOFF64:
+	case R_X86_64_SIZE64:
+		*width = 8;
+		return 0;
+	case R_X86_64_PC64:
+	case R_X86_64_GOTPCREL64:
+	case R_X86_64_GOTPC64:
+		*width = *bias = 8;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c)
+{
+	struct klp_codecmp *cc = calloc(1, sizeof(*cc));
+
+	if (!cc) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	cc->corr = c;
+	for (int k = 0; k < 2; k++) {
+		struct cmp_side *sd = &cc->side[k];
+
+		sd->rec = k ? klp_corr_patched(c) : klp_corr_orig(c);
+		sd->elf = sd->rec->elf;
+		if (!klp_elf_is_relocatable(sd->elf)) {
+			klp_err("%s: not a relocatable file: code comparison needs the relocations of an `ld -r` output such as vmlinux.o",
+				sd->elf->name);
+			goto fail;
+		}
+		sd->sorted = calloc(sd->elf->nsec + 1, sizeof(*sd->sorted));
+		sd->sorted_done = calloc(sd->elf->nsec + 1,
+					 sizeof(*sd->sorted_done));
+		if (!sd->sorted || !sd->sorted_done) {
+			klp_err("out of memory");
+			goto fail;
+		}
+	}
+	return cc;
+fail:
+	klp_codecmp_free(cc);
+	return NULL;
+}
+
+void klp_codecmp_free(struct klp_codecmp *cc)
+{
+	if (!cc)
+		return;
+	for (int k = 0; k < 2; k++) {
+		struct cmp_side *sd = &cc->side[k];
+
+		if (sd->sorted)
+			for (size_t i = 0; i < sd->elf->nsec; i++)
+				free(sd->sorted[i]);
+		free(sd->sorted);
+		free(sd->sorted_done);
+		free(sd->syms);
+		free(sd->sec_first);
+	}
+	free(cc->buf[0]);
+	free(cc->buf[1]);
+	free(cc);
+}
+
+static int reloc_cmp(const void *a, const void *b)
+{
+	const struct klp_reloc *x = *(const struct klp_reloc *const *)a;
+	const struct klp_reloc *y = *(const struct klp_reloc *const *)b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	/* File order among relocations at one offset. */
+	return x < y ? -1 : x > y;
+}
+
+/* The relocations of @sec sorted by offset (NULL if it has none). */
+static int sorted_relocs(struct cmp_side *sd, struct klp_section *sec,
+			 struct klp_reloc ***out)
+{
+	struct klp_reloc **v;
+
+	if (sd->sorted_done[sec->idx]) {
+		*out = sd->sorted[sec->idx];
+		return 0;
+	}
+	if (klp_elf_load_relocs(sd->elf, sec))
+		return -1;
+	*out = NULL;
+	if (sec->nreloc) {
+		bool in_order = true;
+
+		v = malloc(sec->nreloc * sizeof(*v));
+		if (!v)
+			return klp_err("out of memory");
+		for (size_t i = 0; i < sec->nreloc; i++) {
+			v[i] = &sec->relocs[i];
+			if (i && v[i]->offset < v[i - 1]->offset)
+				in_order = false;
+		}
+		if (!in_order)
+			qsort(v, sec->nreloc, sizeof(*v), reloc_cmp);
+		*out = v;
+	}
+	sd->sorted[sec->idx] = *out;
+	sd->sorted_done[sec->idx] = true;
+	return 0;
+}
+
+/* Index of the first relocation of @v[0..n) at or after @offset. */
+static size_t reloc_lower_bound(struct klp_reloc **v, size_t n,
+				uint64_t offset)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid]->offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool containable(const struct klp_symbol *s)
+{
+	return s->sec && s->size &&
+	       (s->type == STT_FUNC || s->type == STT_OBJECT);
+}
+
+static int sym_pos_cmp(const void *a, const void *b)
+{
+	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
+	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
+
+	if (x->sec->idx != y->sec->idx)
+		return x->sec->idx < y->sec->idx ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Sorts the sized function and object symbols of the file, once. */
+static int index_symbols(struct cmp_side *sd)
+{
+	struct klp_elf *elf = sd->elf;
+	size_t n = 0, j = 0;
+
+	if (sd->syms_done)
+		return 0;
+	for (size_t i = 0; i < elf->nsym; i++)
+		n += containable(&elf->syms[i]);
+	sd->syms = malloc((n ? n : 1) * sizeof(*sd->syms));
+	sd->sec_first = calloc(elf->nsec + 2, sizeof(*sd->sec_first));
+	if (!sd->syms || !sd->sec_first)
+		return klp_err("out of memory");
+	for (size_t i = 0; i < elf->nsym; i++)
+		if (containable(&elf->syms[i]))
+			sd->syms[j++] = &elf->syms[i];
+	qsort(sd->syms, n, sizeof(*sd->syms), sym_pos_cmp);
+	sd->nsyms = n;
+	/* sec_first[s] .. sec_first[s + 1] are the symbols of section s. */
+	j = 0;
+	for (size_t s = 0; s <= elf->nsec; s++) {
+		while (j < n && sd->syms[j]->sec->idx < s)
+			j++;
+		sd->sec_first[s] = j;
+	}
+	sd->sec_first[elf->nsec + 1] = n;
+	sd->syms_done = true;
+	return 0;
+}
+
+/*
+ * Prefer, among symbols at one place, one that the record describes (it
+ * correlates exactly), then a global, then the first in the symbol table.
+ */
+static int sym_rank(const struct cmp_side *sd, const struct klp_symbol *s)
+{
+	if (klp_record_func_of_sym(sd->rec, s))
+		return 0;
+	return s->bind == STB_LOCAL ? 2 : 1;
+}
+
+/* How far back to look for a symbol that contains a place (nesting). */
+#define CONTAIN_LOOKBACK	16
+
+/*
+ * The sized function or object symbol of @sec that contains @lo, or else
+ * the first one that starts in (@lo, @hi]: a PC-relative reference to the
+ * start of a symbol has an addend a few bytes before it.
+ */
+static int containing_symbol(struct cmp_side *sd, struct klp_section *sec,
+			     uint64_t lo, uint64_t hi,
+			     struct klp_symbol **out)
+{
+	size_t first, end, a, b, i;
+	struct klp_symbol *best = NULL;
+
+	*out = NULL;
+	if (index_symbols(sd))
+		return -1;
+	first = sd->sec_first[sec->idx];
+	end = sd->sec_first[sec->idx + 1];
+	/* b: the first symbol that starts after @lo. */
+	a = first;
+	b = end;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (sd->syms[mid]->value <= lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (i = a; i > first && a - i < CONTAIN_LOOKBACK; i--) {
+		struct klp_symbol *s = sd->syms[i - 1];
+
+		if (lo - s->value >= s->size)
+			continue;
+		if (!best || s->value > best->value ||
+		    (s->value == best->value && s->size < best->size) ||
+		    (s->value == best->value && s->size == best->size &&
+		     sym_rank(sd, s) <= sym_rank(sd, best)))
+			best = s;
+	}
+	if (!best)
+		for (i = a; i < end && sd->syms[i]->value <= hi; i++) {
+			struct klp_symbol *s = sd->syms[i];
+
+			if (best && s->value != best->value)
+				break;
+			if (!best || sym_rank(sd, s) < sym_rank(sd, best))
+				best = s;
+		}
+	*out = best;
+	return 0;
+}
+
+/*
+ * The symbol at the place of @s that the record describes, @s itself if it
+ * is described, or NULL: code may name an alias of a recorded function.
+ */
+static struct klp_symbol *recorded_at(const struct cmp_side *sd,
+				      struct klp_symbol *s)
+{
+	if (klp_record_func_of_sym(sd->rec, s))
+		return s;
+	if (!s->sec || s->type == STT_SECTION)
+		return NULL;
+	for (struct klp_symbol *a = klp_elf_symbol_at(sd->elf, s->sec, s->value);
+	     a; a = klp_elf_next_symbol_at(sd->elf, a))
+		if (a != s && klp_record_func_of_sym(sd->rec, a))
+			return a;
+	return NULL;
+}
+
+/* The bytes of the mergeable-section entry at @t (a string or constant). */
+static int merged_entry(const struct cmp_side *sd, struct klp_section *sec,
+			uint64_t t, struct target *out)
+{
+	const unsigned char *data;
+	uint64_t size, ent = sec->sh.sh_entsize ? sec->sh.sh_entsize : 1;
+
+	if (klp_elf_section_data(sd->elf, sec, &data, &size))
+		return -1;
+	if (t >= size)
+		return 1;
+	out->kind = T_BYTES;
+	if (sec->sh.sh_flags & SHF_STRINGS) {
+		/* From @t to the terminating all-zero character, included. */
+		uint64_t e = t;
+
+		for (;;) {
+			bool zero = true;
+
+			if (e + ent > size)
+				return 1;
+			for (uint64_t k = 0; k < ent; k++)
+				zero &= !data[e + k];
+			e += ent;
+			if (zero)
+				break;
+		}
+		out->bytes = data + t;
+		out->len = e - t;
+		return 0;
+	}
+	/* A constant: the whole entry, and the offset into it. */
+	t -= t % ent;
+	if (t + ent > size)
+		return 1;
+	out->bytes = data + t;
+	out->len = ent;
+	out->off -= (int64_t)t;
+	return 0;
+}
+
+/* What @rel (of side @sd) points at. */
+static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
+		   struct target *t)
+{
+	struct klp_symbol *s = rel->sym, *c;
+	struct klp_section *sec;
+	unsigned int width, bias;
+	uint64_t place;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	t->off = rel->addend;
+	if (!s) {
+		t->kind = T_NONE;
+		return 0;
+	}
+	sec = s->sec;
+	t->kind = T_SYM;
+	t->sym = s;
+	if (recorded_at(sd, s) || !sec)
+		return 0;
+	if (s->type != STT_SECTION && !(sec->sh.sh_flags & SHF_MERGE))
+		return 0;
+
+	/* A place in a section: what is there? */
+	reloc_shape(rel->type, &width, &bias);
+	place = s->value + (uint64_t)rel->addend;
+	if (sec->sh.sh_flags & SHF_MERGE) {
+		t->off = -(int64_t)bias;
+		if (!(sec->sh.sh_flags & SHF_STRINGS))
+			t->off = (int64_t)place;
+		r = merged_entry(sd, sec, place + bias, t);
+		if (r <= 0)
+			return r;
+		/* Out of the section: compare as a plain place. */
+		t->kind = T_SYM;
+		t->off = rel->addend;
+	}
+	if (s->type != STT_SECTION)
+		return 0;
+	if (containing_symbol(sd, sec, place + bias, place + 2 * bias, &c))
+		return -1;
+	if (c) {
+		struct klp_symbol *rc = recorded_at(sd, c);
+
+		t->sym = rc ? rc : c;
+		t->off = (int64_t)(place - c->value);
+		return 0;
+	}
+	t->kind = T_SECOFF;
+	t->sym = NULL;
+	t->secname = sec->name;
+	t->off = (int64_t)place;
+	return 0;
+}
+
+/* Do @a (original) and @b (patched) stand for the same thing? */
+static bool same_symbol(const struct klp_codecmp *cc, struct klp_symbol *a,
+			struct klp_symbol *b)
+{
+	const struct cmp_side *o = &cc->side[0], *p = &cc->side[1];
+	struct klp_symbol *ra = recorded_at(o, a), *rb = recorded_at(p, b);
+
+	if (ra || rb) {
+		struct klp_symbol *pa;
+
+		if (!ra || !rb)
+			return false;
+		pa = klp_corr_patched_sym_of(cc->corr, ra);
+		if (pa)
+			return pa == rb || (pa->sec && rb->sec &&
+					    pa->sec->idx == rb->sec->idx &&
+					    pa->value == rb->value);
+		/*
+		 * Neither has a peer (ambiguous keys): the best evidence left
+		 * is the name, as for symbols without a record.
+		 */
+		if (klp_corr_orig_sym_of(cc->corr, rb))
+			return false;
+		return klp_role_eq(ra->name, rb->name);
+	}
+	return klp_role_eq(a->name, b->name);
+}
+
+static bool same_target(const struct klp_codecmp *cc, const struct target *a,
+			const struct target *b)
+{
+	if (a->kind != b->kind || a->off != b->off)
+		return false;
+	switch (a->kind) {
+	case T_NONE:
+		return true;
+	case T_SYM:
+		return same_symbol(cc, a->sym, b->sym);
+	case T_BYTES:
+		return a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
+	case T_SECOFF:
+		return !strcmp(a->secname, b->secname);
+	}
+	return false;
+}
+
+/* "foo+0x8", "\"string\"", ".rodata+0x40" for messages. */
+static void describe(const struct target *t, char *buf, size_t len)
+{
+	char sign = t->off < 0 ? '-' : '+';
+	unsigned long long mag = t->off < 0 ? -(unsigned long long)t->off :
+					      (unsigned long long)t->off;
+
+	switch (t->kind) {
+	case T_NONE:
+		snprintf(buf, len, "nothing%c0x%llx", sign, mag);
+		break;
+	case T_SYM:
+		snprintf(buf, len, "%s%c0x%llx", t->sym->name, sign, mag);
+		break;
+	case T_BYTES: {
+		size_t n = 0;
+
+		n += snprintf(buf, len, "\"");
+		for (size_t i = 0; i < t->len && i < 24 && n + 6 < len; i++) {
+			unsigned char ch = t->bytes[i];
+
+			if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
+				buf[n++] = ch;
+			else
+				n += snprintf(buf + n, len - n, "\\x%02x", ch);
+		}
+		snprintf(buf + n, len - n, "%s\"", t->len > 24 ? "..." : "");
+		break;
+	}
+	case T_SECOFF:
+		snprintf(buf, len, "%s%c0x%llx", t->secname, sign, mag);
+		break;
+	}
+}
+
+/* Checks that @s is a function body in its file; its bytes in @data. */
+static int sym_bytes(const struct cmp_side *sd, const struct klp_symbol *s,
+		     const unsigned char **data)
+{
+	uint64_t size;
+
+	if (!s->sec)
+		return klp_err("%s: symbol %s is not defined in a section",
+			       sd->elf->name, s->name);
+	if (klp_elf_section_data(sd->elf, s->sec, data, &size))
+		return -1;
+	if (!*data)
+		return klp_err("%s: symbol %s is in %s, which has no bytes",
+			       sd->elf->name, s->name, s->sec->name);
+	if (s->value > size || s->size > size - s->value)
+		return klp_err("%s: symbol %s (0x%lx bytes at 0x%lx) lies past the end of %s",
+			       sd->elf->name, s->name, (unsigned long)s->size,
+			       (unsigned long)s->value, s->sec->name);
+	*data += s->value;
+	return 0;
+}
+
+/*
+ * The relocations of @s: @v[*first .. *end) of its section's sorted list.
+ * Their fields are zeroed in @buf (a copy of the code).
+ */
+static int sym_relocs(struct cmp_side *sd, const struct klp_symbol *s,
+		      unsigned char *buf, struct klp_reloc ***v,
+		      size_t *first, size_t *end)
+{
+	size_t i;
+
+	if (sorted_relocs(sd, s->sec, v))
+		return -1;
+	*first = *end = 0;
+	if (!*v)
+		return 0;
+	*first = reloc_lower_bound(*v, s->sec->nreloc, s->value);
+	for (i = *first; i < s->sec->nreloc; i++) {
+		const struct klp_reloc *r = (*v)[i];
+		unsigned int width, bias;
+		uint64_t off = r->offset - s->value;
+
+		if (r->offset >= s->value + s->size)
+			break;
+		if (reloc_shape(r->type, &width, &bias))
+			return klp_err("%s: %s+0x%lx: relocation type %u is not supported in code",
+				       sd->elf->name, s->name,
+				       (unsigned long)off, r->type);
+		for (uint64_t k = off; k < off + width && k < s->size; k++)
+			buf[k] = 0;
+	}
+	*end = i;
+	return 0;
+}
+
+static int grow_bufs(struct klp_codecmp *cc, size_t size)
+{
+	if (size <= cc->bufcap)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		unsigned char *n = realloc(cc->buf[k], size);
+
+		if (!n)
+			return klp_err("out of memory");
+		cc->buf[k] = n;
+	}
+	cc->bufcap = size;
+	return 0;
+}
+
+int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
+		    const struct klp_symbol *patched, char *why, size_t whylen)
+{
+	const struct klp_symbol *s[2] = { orig, patched };
+	const unsigned char *data[2];
+	struct klp_reloc **v[2];
+	size_t first[2], end[2], n;
+	char da[160], db[160];
+	char dummy[1];
+
+	if (!why) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	for (int k = 0; k < 2; k++)
+		if (sym_bytes(&cc->side[k], s[k], &data[k]))
+			return -1;
+	if (orig->size != patched->size) {
+		snprintf(why, whylen, "size 0x%lx -> 0x%lx",
+			 (unsigned long)orig->size, (unsigned long)patched->size);
+		return 1;
+	}
+	n = orig->size;
+	if (grow_bufs(cc, n + 1))
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		memcpy(cc->buf[k], data[k], n);
+		if (sym_relocs(&cc->side[k], s[k], cc->buf[k], &v[k],
+			       &first[k], &end[k]))
+			return -1;
+	}
+	if (memcmp(cc->buf[0], cc->buf[1], n)) {
+		size_t i = 0;
+
+		while (cc->buf[0][i] == cc->buf[1][i])
+			i++;
+		snprintf(why, whylen, "bytes differ at +0x%zx", i);
+		return 1;
+	}
+	if (end[0] - first[0] != end[1] - first[1]) {
+		snprintf(why, whylen, "%zu relocations -> %zu",
+			 end[0] - first[0], end[1] - first[1]);
+		return 1;
+	}
+	for (size_t i = 0; i < end[0] - first[0]; i++) {
+		const struct klp_reloc *ra = v[0][first[0] + i];
+		const struct klp_reloc *rb = v[1][first[1] + i];
+		uint64_t oa = ra->offset - orig->value;
+		uint64_t ob = rb->offset - patched->value;
+		struct target ta, tb;
+
+		if (oa != ob) {
+			snprintf(why, whylen, "relocation at +0x%lx -> +0x%lx",
+				 (unsigned long)oa, (unsigned long)ob);
+			return 1;
+		}
+		if (ra->type != rb->type) {
+			snprintf(why, whylen, "relocation at +0x%lx: type %u -> %u",
+				 (unsigned long)oa, ra->type, rb->type);
+			return 1;
+		}
+		if (resolve(&cc->side[0], ra, &ta) ||
+		    resolve(&cc->side[1], rb, &tb))
+			return -1;
+		if (!same_target(cc, &ta, &tb)) {
+			describe(&ta, da, sizeof(da));
+			describe(&tb, db, sizeof(db));
+			snprintf(why, whylen, "relocation at +0x%lx: %s -> %s",
+				 (unsigned long)oa, da, db);
+			return 1;
+		}
+	}
+	return 0;
+}

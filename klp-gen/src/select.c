@@ -456,8 +456,7 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			if (in_init(f)) {
 				if (!changed && first == NONE &&
 				    note(&s->r.skipped, &s->r.nskipped, f, id,
-					 "__init code that inlines the changed %s (%s): it already ran",
-					 src_name(s, id), src_file(s, id)))
+					 "__init code inlines it: it ran at boot and was freed, nothing to replace"))
 					return -1;
 				first = id;
 				continue;

@@ -184,7 +184,7 @@ static struct klp_plan *build_plan(struct diff_ctx *d)
 			struct klp_corr_src *cs = klp_corr_src(c, rp->via[k]);
 
 			if (klp_plan_add_via(rep, cs->is_extern ? "extern" :
-						  cs->file, cs->name))
+						  klp_select_path(cs->file), cs->name))
 				goto fail;
 		}
 	}
@@ -201,12 +201,12 @@ static const char *sfile(struct klp_corr *c, uint32_t id)
 {
 	struct klp_corr_src *cs = klp_corr_src(c, id);
 
-	return cs->is_extern ? "extern" : cs->file;
+	return cs->is_extern ? "extern" : klp_select_path(cs->file);
 }
 
 static const char *ffile(const struct klp_func *f)
 {
-	return f->src ? f->src->file : f->blob->unit;
+	return klp_select_path(f->src ? f->src->file : f->blob->unit);
 }
 
 static void report_ids(FILE *out, struct klp_corr *c, const char *title,

@@ -232,7 +232,7 @@ static const char *id_file(struct planner *p, uint32_t id)
 {
 	struct klp_corr_src *cs = klp_corr_src(p->c, id);
 
-	return cs->is_extern ? "extern" : cs->file;
+	return cs->is_extern ? "extern" : klp_select_path(cs->file);
 }
 
 static void print_src(struct planner *p, FILE *out, uint32_t id)
@@ -246,7 +246,7 @@ static void print_src(struct planner *p, FILE *out, uint32_t id)
 static void print_func(FILE *out, const struct klp_func *f)
 {
 	fprintf(out, "%s (%s)", f->sym->name,
-		f->src ? f->src->file : f->blob->unit);
+		klp_select_path(f->src ? f->src->file : f->blob->unit));
 }
 
 static void print_result(struct planner *p, FILE *out)

@@ -154,12 +154,19 @@ static uint32_t id_of(const struct klp_select *s, const struct klp_func *f)
 	return f->src ? klp_corr_src_of_orig(s->c, f->src)->id : NONE;
 }
 
+const char *klp_select_path(const char *file)
+{
+	while (file[0] == '.' && file[1] == '/' && file[2])
+		file += 2;
+	return file;
+}
+
 /* "name (file)" of a source identity, for messages. */
 static const char *src_file(const struct klp_select *s, uint32_t id)
 {
 	struct klp_corr_src *cs = klp_corr_src(s->c, id);
 
-	return cs->is_extern ? "extern" : cs->file;
+	return cs->is_extern ? "extern" : klp_select_path(cs->file);
 }
 
 static const char *src_name(const struct klp_select *s, uint32_t id)
@@ -430,7 +437,8 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 		if (cs->orig && (starts(cs->orig->section, ".init") ||
 				 starts(cs->orig->section, ".exit")) &&
 		    refuse(s, "__init code changed: %s (%s) is in section %s: it ran at boot and was freed, a live patch cannot change it",
-			   cs->name, cs->file, cs->orig->section))
+			   cs->name, klp_select_path(cs->file),
+			   cs->orig->section))
 			return -1;
 	}
 	for (size_t j = 0; j < s->nfunc; j++) {
@@ -702,7 +710,7 @@ static struct klp_func *func_of_holder(const struct klp_select *s,
 
 static const char *func_file(const struct klp_func *f)
 {
-	return f->src ? f->src->file : f->blob->unit;
+	return klp_select_path(f->src ? f->src->file : f->blob->unit);
 }
 
 /* A reference to an unpatchable selected function: select its holder. */

@@ -115,4 +115,10 @@ struct klp_corr *klp_select_corr(const struct klp_select *s);
  */
 int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym);
 
+/*
+ * @file as reports print it: without leading "./" (the compiler's name for
+ * a header found through "-I." or a quoted include).
+ */
+const char *klp_select_path(const char *file);
+
 #endif /* KLP_SELECT_H */

@@ -674,8 +674,8 @@ static int scan_refs(struct klp_select *s, ref_fn fn)
 			struct klp_symbol *t = rel->sym;
 			struct klp_func *tf;
 
-			if (!t)
-				continue;
+			if (!t || rel->type == R_X86_64_NONE)
+				continue;	/* no reference (objtool, ld -r) */
 			if (t->type == STT_SECTION && t->sec) {
 				int64_t a = rel->addend +
 					    (pc_relative(rel->type) ? 4 : 0);

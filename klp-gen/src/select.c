@@ -34,6 +34,7 @@ enum {
 	F_DROPPED = 0x2,	/* replaced through its callers instead */
 	F_WANTED = 0x4,		/* target of the current reference scan */
 	F_REMOVED = 0x8,	/* its source was removed */
+	F_NOPEER = 0x10,	/* dropped for want of a patched peer */
 };
 
 struct klp_select {
@@ -725,8 +726,9 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
 		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so replacing its callers is not enough",
 			      t->sym->name, func_file(t),
-			      s->fflags[target] & F_REMOVED ? "removed" :
-			      "no __fentry__ call or no patched counterpart",
+			      s->fflags[target] & F_NOPEER ?
+			      "no counterpart in the patched build" :
+			      "no __fentry__ call",
 			      from->name, (unsigned long long)off);
 	g = func_of_holder(s, holder);
 	if (!g)
@@ -758,10 +760,18 @@ static int patchability(struct klp_select *s)
 			const char *why = NULL;
 			int fentry;
 
-			if (s->opts->codecmp && !r->patched)
+			/*
+			 * plan: a candidate is only a possibility; whether it
+			 * can be patched matters once diff confirms it.
+			 */
+			if (!s->opts->codecmp && r->reason == KLP_PLAN_IPO)
+				continue;
+			if (s->opts->codecmp && !r->patched) {
 				why = klp_corr_func_ambiguous(s->c, r->orig) ?
 				      "its counterpart in the patched build is ambiguous" :
 				      "the patched build has no counterpart";
+				s->fflags[j] |= F_NOPEER;
+			}
 			if (!why) {
 				fentry = klp_select_has_fentry(elf,
 							       r->orig->sym);

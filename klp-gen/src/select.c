@@ -881,26 +881,73 @@ static int cmp_repl(const void *a, const void *b)
 	return f->index < g->index ? -1 : f->index > g->index;
 }
 
-/* Drops the functions replaced through callers and sorts the rest. */
-static void finish(struct klp_select *s)
+struct at_node {
+	struct klp_hnode node;
+	struct klp_func *f;
+};
+
+/*
+ * Drops the functions replaced through callers, and aliases: two symbols of
+ * one code (`__attribute__((alias))`, SYSCALL_DEFINE's __x64_sys_ names)
+ * are one function for ftrace, replaced once, through the non-alias.  Then
+ * sorts the rest into record order.
+ */
+static int finish(struct klp_select *s)
 {
+	struct at_node *nodes = calloc(s->r.nrepl + 1, sizeof(*nodes));
+	struct klp_htab at;
 	size_t n = 0;
 
+	if (!nodes || klp_htab_init(&at, s->r.nrepl)) {
+		free(nodes);
+		return oom();
+	}
 	for (size_t i = 0; i < s->r.nrepl; i++) {
 		struct klp_select_repl *r = &s->r.repl[i];
+		uint64_t h = klp_hash_pair(r->orig->sec->idx,
+					   r->orig->sec_offset);
+		struct at_node *pos, *dup = NULL;
 
 		if (s->fflags[flat_of(s, r->orig)] & F_DROPPED) {
 			free(r->via);
 			continue;
 		}
+		klp_htab_for_each(pos, &at, h, struct at_node, node)
+			if (pos->f->sec == r->orig->sec &&
+			    pos->f->sec_offset == r->orig->sec_offset)
+				dup = pos;
+		if (dup) {
+			/* keep the non-alias one */
+			if ((dup->f->flags & KLP_FUNC_ALIAS) &&
+			    !(r->orig->flags & KLP_FUNC_ALIAS)) {
+				for (size_t k = 0; k < n; k++)
+					if (s->r.repl[k].orig == dup->f) {
+						free(s->r.repl[k].via);
+						s->r.repl[k] = *r;
+					}
+				dup->f = r->orig;
+			} else {
+				free(r->via);
+			}
+			continue;
+		}
+		nodes[i].f = r->orig;
+		if (klp_htab_add(&at, &nodes[i].node, h)) {
+			klp_htab_free(&at);
+			free(nodes);
+			return oom();
+		}
 		s->r.repl[n++] = *r;
 	}
+	klp_htab_free(&at);
+	free(nodes);
 	s->r.nrepl = n;
 	qsort(s->r.repl, n, sizeof(*s->r.repl), cmp_repl);
 	for (size_t j = 0; j < s->nfunc; j++)
 		s->repl_of[j] = 0;
 	for (size_t i = 0; i < n; i++)
 		s->repl_of[flat_of(s, s->r.repl[i].orig)] = i + 1;
+	return 0;
 }
 
 int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
@@ -931,7 +978,8 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 		goto out;
 	if (s->r.removed_funcs.n && removed_still_called(s))
 		goto out;
-	finish(s);
+	if (finish(s))
+		goto out;
 	ret = 0;
 out:
 	free(queue);

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Selection (docs/selection.md): which functions of the ORIGINAL build a
+ * live patch must replace, and why.  `klp-gen diff` finds the changed
+ * sources by comparing fingerprints of two records (klp_select_compare());
+ * `klp-gen plan` marks them from a source patch's hunks
+ * (klp_select_mark_changed()).  Both then run the same closure
+ * (klp_select_run()): must-replace through INLINE edges, the IPO closure over
+ * CALLEE/CALLER edges (confirmed by a machine-code check in diff, kept as an
+ * upper bound in plan), patchability (a __fentry__ call), and the refusals.
+ *
+ * Every lookup is an array indexed by source identity (klp_corr_src id) or
+ * by flat func number, or a hash table: nothing is quadratic.
+ */
+#ifndef KLP_SELECT_H
+#define KLP_SELECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "klp/correlate.h"
+#include "klp/plan.h"
+
+struct klp_select;
+
+/*
+ * Does the code of @orig differ from that of its peer @patched?  1 yes, 0 no,
+ * -1 error (klp_errmsg() set).  On 1, @why may say where.
+ */
+typedef int (*klp_select_codecmp_fn)(void *arg, const struct klp_func *orig,
+				     const struct klp_func *patched,
+				     char *why, size_t whylen);
+
+struct klp_select_opts {
+	/*
+	 * NULL (plan): every IPO candidate is kept, peers are not needed.
+	 * Else (diff): candidates are kept only if their code differs, and
+	 * a selected function needs a peer in the patched build.
+	 */
+	klp_select_codecmp_fn codecmp;
+	void *codecmp_arg;
+};
+
+/* A function that will be replaced (or stands in the plan's place). */
+struct klp_select_repl {
+	struct klp_func *orig;
+	struct klp_func *patched;	/* NULL in plan mode */
+	enum klp_plan_reason reason;
+	uint32_t *via;			/* klp_corr_src ids */
+	size_t nvia;
+	char detail[128];		/* ipo: where the code differs */
+};
+
+/* A function that is reported but not replaced, with why. */
+struct klp_select_note {
+	struct klp_func *orig;
+	uint32_t via;			/* klp_corr_src id, or UINT32_MAX */
+	char *text;
+};
+
+/* Lists of source identities (klp_corr_src ids). */
+struct klp_select_ids {
+	uint32_t *ids;
+	size_t n, cap;
+};
+
+struct klp_select_result {
+	struct klp_select_ids changed;		/* function sources */
+	struct klp_select_ids new_funcs;
+	struct klp_select_ids removed_funcs;
+	struct klp_select_ids changed_data;
+	struct klp_select_ids new_data;
+	struct klp_select_ids removed_data;
+
+	struct klp_select_repl *repl;		/* in ORIGINAL record order */
+	size_t nrepl;
+	struct klp_select_note *ipo_same;	/* IPO candidates, code same */
+	size_t nipo_same;
+	struct klp_select_note *indirect;	/* replaced through callers */
+	size_t nindirect;
+	struct klp_select_note *skipped;	/* __init code that inlines */
+	size_t nskipped;
+	char **refusals;
+	size_t nrefusals;
+};
+
+struct klp_select *klp_select_new(struct klp_corr *c);
+void klp_select_free(struct klp_select *s);
+
+/*
+ * diff, step 1: every source in both builds whose fingerprint differs is
+ * changed, one only in PATCHED (ORIGINAL) with emitted code is new
+ * (removed); data sources are listed apart.  -1 on error.
+ */
+int klp_select_compare(struct klp_select *s);
+
+/* plan: marks the source identity @id as changed (idempotent). */
+int klp_select_mark_changed(struct klp_select *s, uint32_t id);
+bool klp_select_is_changed(const struct klp_select *s, uint32_t id);
+
+/*
+ * Steps 2-5.  Call once, after the changed sources are known.  -1 on error
+ * (a refusal is not an error: it is in the result).
+ */
+int klp_select_run(struct klp_select *s, const struct klp_select_opts *o);
+
+const struct klp_select_result *klp_select_result(const struct klp_select *s);
+struct klp_corr *klp_select_corr(const struct klp_select *s);
+
+/*
+ * Whether @sym (a function symbol of the ORIGINAL relocatable file) has a
+ * call to __fentry__ among its first bytes, i.e. ftrace, and so livepatch,
+ * can redirect it.  -1 on error.
+ */
+int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym);
+
+/*
+ * @file as reports print it: without leading "./" (the compiler's name for
+ * a header found through "-I." or a quoted include).
+ */
+const char *klp_select_path(const char *file);
+
+#endif /* KLP_SELECT_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A reader for unified diffs (`diff -u`, `git diff`, `quilt`), as much as
+ * `klp-gen plan` needs: for every hunk, its file (with the first path
+ * component stripped, as `patch -p1` does) and the ORIGINAL-side lines it
+ * changes.  A removed line is its old line number; added lines are an
+ * insertion after the old line before them (0: at the top of the file).
+ */
+#ifndef KLP_UDIFF_H
+#define KLP_UDIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct klp_udiff_change {
+	unsigned long line;	/* old-side line number */
+	bool insert;		/* lines added after @line, not @line removed */
+};
+
+struct klp_udiff_hunk {
+	unsigned int index;	/* 1-based over the whole patch */
+	char *file;		/* -p1 path: the old one, or the new one for a new file */
+	bool new_file;		/* old side is /dev/null */
+	unsigned long old_start, old_count;
+	unsigned int patch_line; /* where its @@ line is in the patch */
+	struct klp_udiff_change *changes;
+	size_t nchanges;
+};
+
+struct klp_udiff {
+	struct klp_udiff_hunk *hunks;
+	size_t nhunks;
+};
+
+/*
+ * Reads the patch at @path.  NULL with klp_errmsg() set ("PATH:LINE: what is
+ * wrong") on an I/O error or a malformed hunk; a patch without any hunk is
+ * an error too.
+ */
+struct klp_udiff *klp_udiff_read(const char *path);
+void klp_udiff_free(struct klp_udiff *d);
+
+#endif /* KLP_UDIFF_H */

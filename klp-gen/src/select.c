@@ -1,0 +1,987 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selection (klp/select.h, docs/selection.md).
+ *
+ * State lives in flat arrays: per source identity (klp_corr_src id) and per
+ * func of the ORIGINAL record (numbered blob by blob).  The IPO closure walks
+ * a reverse index, built once in O(edges): for each source, the funcs with a
+ * CALLEE or CALLER edge to it.  Finding who references a function (needed
+ * only when a selected function cannot be patched itself, or a removed one
+ * may still be called) scans the relocations once per round for a whole set
+ * of wanted targets.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/error.h"
+#include "klp/select.h"
+
+#define NONE		UINT32_MAX
+#define FENTRY_WINDOW	16	/* endbr64 (4) + call (5), with room */
+
+enum {
+	S_CHANGED = 0x1,	/* a changed function source */
+	S_DATA = 0x2,		/* the source of a variable */
+	S_EMIT_O = 0x4,		/* has a kept func in ORIGINAL */
+	S_EMIT_P = 0x8,		/* has a kept func in PATCHED */
+	S_AFFECTED = 0x10,	/* in the IPO closure's queue */
+};
+
+enum {
+	F_SEEN = 0x1,		/* considered as an IPO candidate */
+	F_DROPPED = 0x2,	/* replaced through its callers instead */
+	F_WANTED = 0x4,		/* target of the current reference scan */
+	F_REMOVED = 0x8,	/* its source was removed */
+	F_NOPEER = 0x10,	/* dropped for want of a patched peer */
+};
+
+struct klp_select {
+	struct klp_corr *c;
+	struct klp_record *orig;
+	size_t nsrc;
+	uint8_t *sflags;		/* per source id */
+	size_t nfunc;
+	size_t *func_base;		/* per ORIGINAL blob */
+	struct klp_func **funcs;	/* per flat func */
+	uint8_t *fflags;		/* per flat func */
+	size_t *repl_of;		/* per flat func: repl index + 1, or 0 */
+	size_t *ipo_start;		/* per source id, nsrc + 1 entries */
+	uint32_t *ipo_funcs;		/* flat funcs */
+	uint32_t *stamp;		/* per source id: dedupe of vias */
+	uint32_t cur_stamp;
+	/* function symbols of ORIGINAL sorted by (section, value) */
+	struct klp_symbol **fsyms;
+	size_t nfsyms;
+	size_t *fsym_start;		/* per section, nsec + 1 entries */
+	bool has_run;
+	const struct klp_select_opts *opts;
+	struct klp_select_result r;
+};
+
+static size_t flat_of(const struct klp_select *s, const struct klp_func *f)
+{
+	return s->func_base[f->blob->index] + f->index;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+static int oom(void)
+{
+	return klp_err("out of memory");
+}
+
+static int ids_add(struct klp_select_ids *l, uint32_t id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		uint32_t *p = realloc(l->ids, cap * sizeof(*p));
+
+		if (!p)
+			return oom();
+		l->ids = p;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = id;
+	return 0;
+}
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *p;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return NULL;
+	p = malloc((size_t)n + 1);
+	if (p)
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+static int refuse(struct klp_select *s, const char *fmt, ...)
+	KLP_PRINTF(2, 3);
+static int refuse(struct klp_select *s, const char *fmt, ...)
+{
+	char **v = realloc(s->r.refusals,
+			   (s->r.nrefusals + 1) * sizeof(*v));
+	va_list ap;
+
+	if (!v)
+		return oom();
+	s->r.refusals = v;
+	va_start(ap, fmt);
+	v[s->r.nrefusals] = vfmt(fmt, ap);
+	va_end(ap);
+	if (!v[s->r.nrefusals])
+		return oom();
+	s->r.nrefusals++;
+	return 0;
+}
+
+static int note(struct klp_select_note **arr, size_t *n,
+		struct klp_func *f, uint32_t via, const char *fmt, ...)
+	KLP_PRINTF(5, 6);
+static int note(struct klp_select_note **arr, size_t *n,
+		struct klp_func *f, uint32_t via, const char *fmt, ...)
+{
+	struct klp_select_note *v = realloc(*arr, (*n + 1) * sizeof(*v));
+	va_list ap;
+
+	if (!v)
+		return oom();
+	*arr = v;
+	v[*n].orig = f;
+	v[*n].via = via;
+	va_start(ap, fmt);
+	v[*n].text = vfmt(fmt, ap);
+	va_end(ap);
+	if (!v[*n].text)
+		return oom();
+	(*n)++;
+	return 0;
+}
+
+static uint32_t id_of(const struct klp_select *s, const struct klp_func *f)
+{
+	return f->src ? klp_corr_src_of_orig(s->c, f->src)->id : NONE;
+}
+
+const char *klp_select_path(const char *file)
+{
+	while (file[0] == '.' && file[1] == '/' && file[2])
+		file += 2;
+	return file;
+}
+
+/* "name (file)" of a source identity, for messages. */
+static const char *src_file(const struct klp_select *s, uint32_t id)
+{
+	struct klp_corr_src *cs = klp_corr_src(s->c, id);
+
+	return cs->is_extern ? "extern" : klp_select_path(cs->file);
+}
+
+static const char *src_name(const struct klp_select *s, uint32_t id)
+{
+	return klp_corr_src(s->c, id)->name;
+}
+
+static bool in_init(const struct klp_func *f)
+{
+	if (f->src && (starts(f->src->section, ".init") ||
+		       starts(f->src->section, ".exit")))
+		return true;
+	return f->sec && (starts(f->sec->name, ".init") ||
+			  starts(f->sec->name, ".exit"));
+}
+
+static bool is_code(const struct klp_func *f)
+{
+	return !f->discarded && !(f->flags & KLP_FUNC_DATA) && f->sym;
+}
+
+/* The reverse IPO index: per source, the funcs with an IPO edge to it. */
+static int build_ipo_index(struct klp_select *s)
+{
+	size_t total = 0;
+
+	s->ipo_start = calloc(s->nsrc + 2, sizeof(*s->ipo_start));
+	if (!s->ipo_start)
+		return oom();
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < s->nfunc; j++) {
+			struct klp_func *f = s->funcs[j];
+
+			if (!is_code(f))
+				continue;
+			for (uint32_t e = 0; e < f->nedge; e++) {
+				uint32_t id;
+
+				if (f->edges[e].kind != KLP_EDGE_CALLEE &&
+				    f->edges[e].kind != KLP_EDGE_CALLER)
+					continue;
+				id = klp_corr_src_of_orig(s->c,
+							  f->edges[e].src)->id;
+				if (!pass)
+					s->ipo_start[id + 2]++;
+				else
+					s->ipo_funcs[s->ipo_start[id + 1]++] =
+						(uint32_t)j;
+			}
+		}
+		if (!pass) {
+			for (size_t i = 2; i < s->nsrc + 2; i++)
+				s->ipo_start[i] += s->ipo_start[i - 1];
+			total = s->ipo_start[s->nsrc + 1];
+			s->ipo_funcs = malloc((total + 1) *
+					      sizeof(*s->ipo_funcs));
+			if (!s->ipo_funcs)
+				return oom();
+		}
+	}
+	/* ipo_start[id] .. ipo_start[id + 1] now delimit source id */
+	return 0;
+}
+
+struct klp_select *klp_select_new(struct klp_corr *c)
+{
+	struct klp_select *s = calloc(1, sizeof(*s));
+	struct klp_record *recs[2];
+
+	if (!s) {
+		oom();
+		return NULL;
+	}
+	s->c = c;
+	s->orig = klp_corr_orig(c);
+	recs[0] = s->orig;
+	recs[1] = klp_corr_patched(c);
+	s->nsrc = klp_corr_nsrc(c);
+	s->nfunc = s->orig->nfunc;
+	s->sflags = calloc(s->nsrc + 1, 1);
+	s->stamp = calloc(s->nsrc + 1, sizeof(*s->stamp));
+	s->func_base = calloc(s->orig->nblob + 1, sizeof(*s->func_base));
+	s->funcs = calloc(s->nfunc + 1, sizeof(*s->funcs));
+	s->fflags = calloc(s->nfunc + 1, 1);
+	s->repl_of = calloc(s->nfunc + 1, sizeof(*s->repl_of));
+	if (!s->sflags || !s->stamp || !s->func_base || !s->funcs ||
+	    !s->fflags || !s->repl_of) {
+		oom();
+		goto fail;
+	}
+	for (size_t b = 0, n = 0; b < s->orig->nblob; b++) {
+		struct klp_blob *bl = &s->orig->blobs[b];
+
+		s->func_base[b] = n;
+		for (uint32_t i = 0; i < bl->nfunc; i++)
+			s->funcs[n++] = &bl->funcs[i];
+	}
+	for (int k = 0; k < 2; k++)
+		for (size_t b = 0; b < recs[k]->nblob; b++) {
+			struct klp_blob *bl = &recs[k]->blobs[b];
+
+			for (uint32_t i = 0; i < bl->nfunc; i++) {
+				struct klp_func *f = &bl->funcs[i];
+				struct klp_corr_src *cs;
+
+				if (!f->src)
+					continue;
+				cs = k ? klp_corr_src_of_patched(c, f->src) :
+					 klp_corr_src_of_orig(c, f->src);
+				if (f->flags & KLP_FUNC_DATA)
+					s->sflags[cs->id] |= S_DATA;
+				if (!f->discarded)
+					s->sflags[cs->id] |=
+						k ? S_EMIT_P : S_EMIT_O;
+			}
+		}
+	if (build_ipo_index(s))
+		goto fail;
+	return s;
+fail:
+	klp_select_free(s);
+	return NULL;
+}
+
+static void free_notes(struct klp_select_note *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].text);
+	free(v);
+}
+
+void klp_select_free(struct klp_select *s)
+{
+	if (!s)
+		return;
+	free(s->r.changed.ids);
+	free(s->r.new_funcs.ids);
+	free(s->r.removed_funcs.ids);
+	free(s->r.changed_data.ids);
+	free(s->r.new_data.ids);
+	free(s->r.removed_data.ids);
+	for (size_t i = 0; i < s->r.nrepl; i++)
+		free(s->r.repl[i].via);
+	free(s->r.repl);
+	free_notes(s->r.ipo_same, s->r.nipo_same);
+	free_notes(s->r.indirect, s->r.nindirect);
+	free_notes(s->r.skipped, s->r.nskipped);
+	for (size_t i = 0; i < s->r.nrefusals; i++)
+		free(s->r.refusals[i]);
+	free(s->r.refusals);
+	free(s->sflags);
+	free(s->stamp);
+	free(s->func_base);
+	free(s->funcs);
+	free(s->fflags);
+	free(s->repl_of);
+	free(s->ipo_start);
+	free(s->ipo_funcs);
+	free(s->fsyms);
+	free(s->fsym_start);
+	free(s);
+}
+
+const struct klp_select_result *klp_select_result(const struct klp_select *s)
+{
+	return &s->r;
+}
+
+struct klp_corr *klp_select_corr(const struct klp_select *s)
+{
+	return s->c;
+}
+
+bool klp_select_is_changed(const struct klp_select *s, uint32_t id)
+{
+	return id < s->nsrc && (s->sflags[id] & S_CHANGED);
+}
+
+int klp_select_mark_changed(struct klp_select *s, uint32_t id)
+{
+	if (id >= s->nsrc)
+		return klp_err("source id %u out of range", id);
+	if (s->sflags[id] & S_CHANGED)
+		return 0;
+	s->sflags[id] |= S_CHANGED;
+	return ids_add(&s->r.changed, id);
+}
+
+int klp_select_compare(struct klp_select *s)
+{
+	for (uint32_t id = 0; id < s->nsrc; id++) {
+		struct klp_corr_src *cs = klp_corr_src(s->c, id);
+		bool data = s->sflags[id] & S_DATA;
+		int ret = 0;
+
+		if (cs->is_extern)
+			continue;
+		if (cs->orig && cs->patched) {
+			if (cs->orig->fingerprint == cs->patched->fingerprint)
+				continue;
+			ret = data ? ids_add(&s->r.changed_data, id) :
+				     klp_select_mark_changed(s, id);
+		} else if (cs->patched && (s->sflags[id] & S_EMIT_P)) {
+			ret = ids_add(data ? &s->r.new_data :
+					     &s->r.new_funcs, id);
+		} else if (cs->orig && (s->sflags[id] & S_EMIT_O)) {
+			ret = ids_add(data ? &s->r.removed_data :
+					     &s->r.removed_funcs, id);
+		}
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+static struct klp_select_repl *add_repl(struct klp_select *s,
+					struct klp_func *f,
+					enum klp_plan_reason reason)
+{
+	struct klp_select_repl *v, *r;
+	size_t j = flat_of(s, f);
+
+	v = realloc(s->r.repl, (s->r.nrepl + 1) * sizeof(*v));
+	if (!v) {
+		oom();
+		return NULL;
+	}
+	s->r.repl = v;
+	r = &v[s->r.nrepl++];
+	memset(r, 0, sizeof(*r));
+	r->orig = f;
+	r->reason = reason;
+	if (s->opts->codecmp)
+		r->patched = klp_corr_patched_of(s->c, f);
+	s->repl_of[j] = s->r.nrepl;
+	return r;
+}
+
+static int repl_add_via(struct klp_select_repl *r, uint32_t id)
+{
+	uint32_t *v = realloc(r->via, (r->nvia + 1) * sizeof(*v));
+
+	if (!v)
+		return oom();
+	r->via = v;
+	r->via[r->nvia++] = id;
+	return 0;
+}
+
+/* Marks @id affected and queues it for the IPO closure. */
+static void affect(struct klp_select *s, uint32_t id, uint32_t *queue,
+		   size_t *tail)
+{
+	if (id == NONE || (s->sflags[id] & S_AFFECTED))
+		return;
+	s->sflags[id] |= S_AFFECTED;
+	queue[(*tail)++] = id;
+}
+
+/* Step 2: own source changed, or a changed source inlined. */
+static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
+{
+	for (size_t i = 0; i < s->r.changed.n; i++) {
+		uint32_t id = s->r.changed.ids[i];
+		struct klp_corr_src *cs = klp_corr_src(s->c, id);
+
+		affect(s, id, queue, tail);
+		if (cs->orig && (starts(cs->orig->section, ".init") ||
+				 starts(cs->orig->section, ".exit")) &&
+		    refuse(s, "__init code changed: %s (%s) is in section %s: it ran at boot and was freed, a live patch cannot change it",
+			   cs->name, klp_select_path(cs->file),
+			   cs->orig->section))
+			return -1;
+	}
+	for (size_t j = 0; j < s->nfunc; j++) {
+		struct klp_func *f = s->funcs[j];
+		uint32_t own = id_of(s, f);
+		bool changed = own != NONE && (s->sflags[own] & S_CHANGED);
+		struct klp_select_repl *r = NULL;
+		uint32_t first = NONE;
+
+		if (!is_code(f))
+			continue;
+		s->cur_stamp++;
+		for (uint32_t e = 0; e < f->nedge; e++) {
+			uint32_t id;
+
+			if (f->edges[e].kind != KLP_EDGE_INLINE)
+				continue;
+			id = klp_corr_src_of_orig(s->c, f->edges[e].src)->id;
+			if (!(s->sflags[id] & S_CHANGED) || id == own ||
+			    s->stamp[id] == s->cur_stamp)
+				continue;
+			s->stamp[id] = s->cur_stamp;
+			if (in_init(f)) {
+				if (!changed && first == NONE &&
+				    note(&s->r.skipped, &s->r.nskipped, f, id,
+					 "__init code inlines it: it ran at boot and was freed, nothing to replace"))
+					return -1;
+				first = id;
+				continue;
+			}
+			if (!r) {
+				r = add_repl(s, f, changed ? KLP_PLAN_CHANGED :
+							     KLP_PLAN_INLINES);
+				if (!r)
+					return -1;
+			}
+			if (repl_add_via(r, id))
+				return -1;
+		}
+		if (changed && !r && !in_init(f) && !add_repl(s, f,
+							     KLP_PLAN_CHANGED))
+			return -1;
+		if (s->repl_of[j])
+			affect(s, own, queue, tail);
+	}
+	return 0;
+}
+
+/* Step 3: the IPO closure, confirmed by machine code in diff. */
+static int ipo_closure(struct klp_select *s, uint32_t *queue, size_t *tail)
+{
+	const struct klp_select_opts *o = s->opts;
+
+	for (size_t head = 0; head < *tail; head++) {
+		uint32_t id = queue[head];
+
+		for (size_t k = s->ipo_start[id]; k < s->ipo_start[id + 1];
+		     k++) {
+			uint32_t j = s->ipo_funcs[k];
+			struct klp_func *f = s->funcs[j], *peer;
+			char why[128] = "";
+			int differs = 1;
+			struct klp_select_repl *r;
+
+			if (s->repl_of[j] || (s->fflags[j] & F_SEEN))
+				continue;
+			s->fflags[j] |= F_SEEN;
+			if (in_init(f))
+				continue;	/* ran at boot, freed */
+			if (o->codecmp) {
+				peer = klp_corr_patched_of(s->c, f);
+				if (!peer)
+					snprintf(why, sizeof(why),
+						 "no counterpart in the patched build");
+				else
+					differs = o->codecmp(o->codecmp_arg, f,
+							     peer, why,
+							     sizeof(why));
+				if (differs < 0)
+					return -1;
+			}
+			if (differs) {
+				r = add_repl(s, f, KLP_PLAN_IPO);
+				if (!r || repl_add_via(r, id))
+					return -1;
+				snprintf(r->detail, sizeof(r->detail), "%s",
+					 why);
+			} else if (note(&s->r.ipo_same, &s->r.nipo_same, f, id,
+					"code unchanged")) {
+				return -1;
+			}
+			/* IR facts flow on even if this code stayed the same */
+			affect(s, id_of(s, f), queue, tail);
+		}
+	}
+	return 0;
+}
+
+int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
+{
+	struct klp_section *sec = sym->sec;
+	uint64_t end;
+
+	if (!sec)
+		return 0;
+	if (klp_elf_load_relocs(elf, sec))
+		return -1;
+	end = sym->value + (sym->size && sym->size < FENTRY_WINDOW ?
+			    sym->size : FENTRY_WINDOW);
+	for (uint64_t off = sym->value; off < end; off++)
+		for (struct klp_reloc *r = klp_elf_reloc_at(sec, off); r;
+		     r = klp_elf_next_reloc_at(r))
+			if (r->sym && r->sym->name &&
+			    !strcmp(r->sym->name, "__fentry__"))
+				return 1;
+	return 0;
+}
+
+static int cmp_fsym(const void *a, const void *b)
+{
+	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
+	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
+
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Function symbols by (section, value), to find what contains an offset. */
+static int build_fsyms(struct klp_select *s)
+{
+	struct klp_elf *elf = s->orig->elf;
+
+	if (s->fsyms)
+		return 0;
+	s->fsyms = malloc((elf->nsym + 1) * sizeof(*s->fsyms));
+	s->fsym_start = calloc(elf->nsec + 2, sizeof(*s->fsym_start));
+	if (!s->fsyms || !s->fsym_start)
+		return oom();
+	for (size_t i = 0; i < elf->nsym; i++) {
+		struct klp_symbol *y = &elf->syms[i];
+
+		if (y->type == STT_FUNC && y->sec && y->shndx < elf->nsec)
+			s->fsyms[s->nfsyms++] = y;
+	}
+	qsort(s->fsyms, s->nfsyms, sizeof(*s->fsyms), cmp_fsym);
+	for (size_t i = 0; i < s->nfsyms; i++)
+		s->fsym_start[s->fsyms[i]->shndx + 1]++;
+	for (size_t i = 1; i <= elf->nsec + 1; i++)
+		s->fsym_start[i] += s->fsym_start[i - 1];
+	return 0;
+}
+
+/* The function symbol of ORIGINAL whose code holds @sec + @off, or NULL. */
+static struct klp_symbol *containing(const struct klp_select *s,
+				     const struct klp_section *sec,
+				     uint64_t off)
+{
+	size_t lo = s->fsym_start[sec->idx], hi = s->fsym_start[sec->idx + 1];
+	struct klp_symbol *best = NULL;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->fsyms[mid]->value <= off) {
+			best = s->fsyms[mid];
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	if (best && off < best->value + (best->size ? best->size : 1))
+		return best;
+	return NULL;
+}
+
+/*
+ * Sections whose references to a function describe that function (ftrace
+ * sites, unwind and exception tables, patch sites) or belong to code that
+ * ran at boot: they neither call it nor keep its address for later use.
+ */
+static bool metadata_section(const char *name)
+{
+	static const char *const prefixes[] = {
+		".init", ".exit", ".discard", ".orc_", ".eh_frame",
+		"__mcount_loc", "__patchable_function_entries", "__ex_table",
+		"__jump_table", ".altinstructions", ".static_call_sites",
+		".return_sites", ".call_sites", ".retpoline_sites",
+		".ibt_endbr_seal", "__bug_table", ".smp_locks",
+		".parainstructions", ".cfi_sites", ".debug", ".klp.lto",
+	};
+
+	if (!name)
+		return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (starts(name, prefixes[i]))
+			return true;
+	return strstr(name, "initcall") != NULL;
+}
+
+static bool pc_relative(uint32_t type)
+{
+	return type == R_X86_64_PC32 || type == R_X86_64_PLT32;
+}
+
+/*
+ * Calls @fn for every reference, from an allocated section, to a flat func
+ * marked F_WANTED.  @fn gets the target, the section and offset of the
+ * reference, and the function symbol that holds it (NULL if none).
+ */
+typedef int (*ref_fn)(struct klp_select *s, size_t target,
+		      struct klp_section *from, uint64_t off,
+		      struct klp_symbol *holder);
+
+static int scan_refs(struct klp_select *s, ref_fn fn)
+{
+	struct klp_elf *elf = s->orig->elf;
+
+	if (build_fsyms(s))
+		return -1;
+	for (size_t i = 0; i < elf->nsec; i++) {
+		struct klp_section *sec = &elf->secs[i];
+
+		if (!sec->rela || !(sec->sh.sh_flags & SHF_ALLOC) ||
+		    metadata_section(sec->name))
+			continue;
+		if (klp_elf_load_relocs(elf, sec))
+			return -1;
+		for (size_t k = 0; k < sec->nreloc; k++) {
+			struct klp_reloc *rel = &sec->relocs[k];
+			struct klp_symbol *t = rel->sym;
+			struct klp_func *tf;
+
+			if (!t || rel->type == R_X86_64_NONE)
+				continue;	/* no reference (objtool, ld -r) */
+			if (t->type == STT_SECTION && t->sec) {
+				int64_t a = rel->addend +
+					    (pc_relative(rel->type) ? 4 : 0);
+
+				if (a < 0)
+					continue;
+				t = containing(s, t->sec, (uint64_t)a);
+				if (!t)
+					continue;
+			}
+			for (tf = klp_record_func_of_sym(s->orig, t); tf;
+			     tf = klp_record_next_func_of_sym(s->orig, tf)) {
+				size_t j = flat_of(s, tf);
+
+				if (!(s->fflags[j] & F_WANTED))
+					continue;
+				if (fn(s, j, sec, rel->offset,
+				       containing(s, sec, rel->offset)))
+					return -1;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static struct klp_func *func_of_holder(const struct klp_select *s,
+				       struct klp_symbol *holder)
+{
+	return holder ? klp_record_func_of_sym(s->orig, holder) : NULL;
+}
+
+static const char *func_file(const struct klp_func *f)
+{
+	return klp_select_path(f->src ? f->src->file : f->blob->unit);
+}
+
+/* A reference to an unpatchable selected function: select its holder. */
+static int redirect_ref(struct klp_select *s, size_t target,
+			struct klp_section *from, uint64_t off,
+			struct klp_symbol *holder)
+{
+	struct klp_func *t = s->funcs[target], *g;
+	struct klp_select_repl *r;
+	size_t gj;
+
+	if (!(from->sh.sh_flags & SHF_EXECINSTR))
+		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so replacing its callers is not enough",
+			      t->sym->name, func_file(t),
+			      s->fflags[target] & F_NOPEER ?
+			      "no counterpart in the patched build" :
+			      "no __fentry__ call",
+			      from->name, (unsigned long long)off);
+	g = func_of_holder(s, holder);
+	if (!g)
+		return refuse(s, "%s (%s) cannot be patched itself and is called from code without a record (%s+0x%llx)",
+			      t->sym->name, func_file(t), from->name,
+			      (unsigned long long)off);
+	gj = flat_of(s, g);
+	if (gj == target || s->repl_of[gj] || (s->fflags[gj] & F_DROPPED) ||
+	    in_init(g))
+		return 0;
+	r = add_repl(s, g, KLP_PLAN_CALLER);
+	if (!r)
+		return -1;
+	return repl_add_via(r, id_of(s, t));
+}
+
+/* Step 4: every selected function must be patchable, else its callers. */
+static int patchability(struct klp_select *s)
+{
+	struct klp_elf *elf = s->orig->elf;
+	size_t done = 0;
+
+	while (done < s->r.nrepl) {
+		size_t end = s->r.nrepl, nwanted = 0;
+
+		for (size_t i = done; i < end; i++) {
+			struct klp_select_repl *r = &s->r.repl[i];
+			size_t j = flat_of(s, r->orig);
+			const char *why = NULL;
+			int fentry;
+
+			/*
+			 * plan: a candidate is only a possibility; whether it
+			 * can be patched matters once diff confirms it.
+			 */
+			if (!s->opts->codecmp && r->reason == KLP_PLAN_IPO)
+				continue;
+			if (s->opts->codecmp && !r->patched) {
+				why = klp_corr_func_ambiguous(s->c, r->orig) ?
+				      "its counterpart in the patched build is ambiguous" :
+				      "the patched build has no counterpart";
+				s->fflags[j] |= F_NOPEER;
+			}
+			if (!why) {
+				fentry = klp_select_has_fentry(elf,
+							       r->orig->sym);
+				if (fentry < 0)
+					return -1;
+				if (!fentry)
+					why = "no __fentry__ call (notrace or not traceable)";
+			}
+			if (!why)
+				continue;
+			s->fflags[j] |= F_DROPPED | F_WANTED;
+			nwanted++;
+			if (note(&s->r.indirect, &s->r.nindirect, r->orig,
+				 id_of(s, r->orig),
+				 "%s: replaced through its callers", why))
+				return -1;
+		}
+		if (nwanted && scan_refs(s, redirect_ref))
+			return -1;
+		for (size_t j = 0; j < s->nfunc; j++)
+			s->fflags[j] &= (uint8_t)~F_WANTED;
+		done = end;
+	}
+	return 0;
+}
+
+static int removed_ref(struct klp_select *s, size_t target,
+		       struct klp_section *from, uint64_t off,
+		       struct klp_symbol *holder)
+{
+	struct klp_func *t = s->funcs[target], *g;
+	size_t gj;
+
+	if (!(from->sh.sh_flags & SHF_EXECINSTR))
+		return refuse(s, "removed function %s (%s) is still referenced from %s+0x%llx, which the patch does not replace",
+			      t->sym->name, func_file(t), from->name,
+			      (unsigned long long)off);
+	g = func_of_holder(s, holder);
+	if (g) {
+		gj = flat_of(s, g);
+		if (gj == target || (s->fflags[gj] & F_REMOVED) ||
+		    (s->repl_of[gj] && !(s->fflags[gj] & F_DROPPED)) ||
+		    in_init(g))
+			return 0;
+	}
+	return refuse(s, "removed function %s (%s) is still called from %s, which the patch does not replace",
+		      t->sym->name, func_file(t),
+		      holder ? holder->name : from->name);
+}
+
+/* Step 5: a removed function must not stay reachable from old code. */
+static int removed_still_called(struct klp_select *s)
+{
+	size_t nwanted = 0;
+
+	for (size_t i = 0; i < s->r.removed_funcs.n; i++)
+		s->stamp[s->r.removed_funcs.ids[i]] = UINT32_MAX;
+	for (size_t j = 0; j < s->nfunc; j++) {
+		struct klp_func *f = s->funcs[j];
+		uint32_t id = id_of(s, f);
+
+		if (is_code(f) && id != NONE && s->stamp[id] == UINT32_MAX) {
+			s->fflags[j] |= F_REMOVED | F_WANTED;
+			nwanted++;
+		}
+	}
+	if (nwanted && scan_refs(s, removed_ref))
+		return -1;
+	for (size_t j = 0; j < s->nfunc; j++)
+		s->fflags[j] &= (uint8_t)~F_WANTED;
+	return 0;
+}
+
+/* A code change in a function the record cannot name (diff only). */
+static int nosrc_changes(struct klp_select *s)
+{
+	const struct klp_select_opts *o = s->opts;
+
+	for (size_t j = 0; j < s->nfunc; j++) {
+		struct klp_func *f = s->funcs[j], *peer;
+		char why[128] = "";
+		int d;
+
+		if (!is_code(f) || s->repl_of[j] ||
+		    (f->src && !(f->flags & KLP_FUNC_ASM)) || in_init(f))
+			continue;
+		peer = klp_corr_patched_of(s->c, f);
+		if (!peer)
+			continue;
+		d = o->codecmp(o->codecmp_arg, f, peer, why, sizeof(why));
+		if (d < 0)
+			return -1;
+		if (d && refuse(s, "%s (unit %s) has no source identity in the record and its machine code changed (%s)",
+				f->sym->name, f->blob->unit, why))
+			return -1;
+	}
+	return 0;
+}
+
+static int cmp_repl(const void *a, const void *b)
+{
+	const struct klp_select_repl *x = a, *y = b;
+	const struct klp_func *f = x->orig, *g = y->orig;
+
+	if (f->blob->index != g->blob->index)
+		return f->blob->index < g->blob->index ? -1 : 1;
+	return f->index < g->index ? -1 : f->index > g->index;
+}
+
+struct at_node {
+	struct klp_hnode node;
+	struct klp_func *f;
+};
+
+/*
+ * Drops the functions replaced through callers, and aliases: two symbols of
+ * one code (`__attribute__((alias))`, SYSCALL_DEFINE's __x64_sys_ names)
+ * are one function for ftrace, replaced once, through the non-alias.  Then
+ * sorts the rest into record order.
+ */
+static int finish(struct klp_select *s)
+{
+	struct at_node *nodes = calloc(s->r.nrepl + 1, sizeof(*nodes));
+	struct klp_htab at;
+	size_t n = 0;
+
+	if (!nodes || klp_htab_init(&at, s->r.nrepl)) {
+		free(nodes);
+		return oom();
+	}
+	for (size_t i = 0; i < s->r.nrepl; i++) {
+		struct klp_select_repl *r = &s->r.repl[i];
+		uint64_t h = klp_hash_pair(r->orig->sec->idx,
+					   r->orig->sec_offset);
+		struct at_node *pos, *dup = NULL;
+
+		if (s->fflags[flat_of(s, r->orig)] & F_DROPPED) {
+			free(r->via);
+			continue;
+		}
+		klp_htab_for_each(pos, &at, h, struct at_node, node)
+			if (pos->f->sec == r->orig->sec &&
+			    pos->f->sec_offset == r->orig->sec_offset)
+				dup = pos;
+		if (dup) {
+			/* keep the non-alias one */
+			if ((dup->f->flags & KLP_FUNC_ALIAS) &&
+			    !(r->orig->flags & KLP_FUNC_ALIAS)) {
+				for (size_t k = 0; k < n; k++)
+					if (s->r.repl[k].orig == dup->f) {
+						free(s->r.repl[k].via);
+						s->r.repl[k] = *r;
+					}
+				dup->f = r->orig;
+			} else {
+				free(r->via);
+			}
+			continue;
+		}
+		nodes[i].f = r->orig;
+		if (klp_htab_add(&at, &nodes[i].node, h)) {
+			klp_htab_free(&at);
+			free(nodes);
+			return oom();
+		}
+		s->r.repl[n++] = *r;
+	}
+	klp_htab_free(&at);
+	free(nodes);
+	s->r.nrepl = n;
+	qsort(s->r.repl, n, sizeof(*s->r.repl), cmp_repl);
+	for (size_t j = 0; j < s->nfunc; j++)
+		s->repl_of[j] = 0;
+	for (size_t i = 0; i < n; i++)
+		s->repl_of[flat_of(s, s->r.repl[i].orig)] = i + 1;
+	return 0;
+}
+
+int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
+{
+	uint32_t *queue;
+	size_t tail = 0;
+	int ret = -1;
+
+	if (s->has_run)
+		return klp_err("selection already ran");
+	s->has_run = true;
+	s->opts = o;
+	for (size_t i = 0; i < s->r.changed_data.n; i++) {
+		uint32_t id = s->r.changed_data.ids[i];
+
+		if (refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch replaces code, not data",
+			   src_name(s, id), src_file(s, id)))
+			return -1;
+	}
+	queue = malloc((s->nsrc + 1) * sizeof(*queue));
+	if (!queue)
+		return oom();
+	if (must_replace(s, queue, &tail) || ipo_closure(s, queue, &tail))
+		goto out;
+	if (o->codecmp && nosrc_changes(s))
+		goto out;
+	if (patchability(s))
+		goto out;
+	if (s->r.removed_funcs.n && removed_still_called(s))
+		goto out;
+	if (finish(s))
+		goto out;
+	ret = 0;
+out:
+	free(queue);
+	return ret;
+}

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unified diff reader (klp/udiff.h).  Lines outside hunks (`diff --git`,
+ * `index`, mail headers, commit messages) are skipped; a `---` line followed
+ * by a `+++` line starts a file, `@@ -A,B +C,D @@` a hunk whose body must
+ * hold exactly B old-side and D new-side lines.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/error.h"
+#include "klp/udiff.h"
+
+struct reader {
+	const char *path;
+	FILE *in;
+	char *line;
+	size_t cap;
+	ssize_t len;
+	unsigned int lineno;
+};
+
+static bool next_line(struct reader *r)
+{
+	r->len = getline(&r->line, &r->cap, r->in);
+	if (r->len < 0)
+		return false;
+	r->lineno++;
+	while (r->len > 0 && (r->line[r->len - 1] == '\n' ||
+			      r->line[r->len - 1] == '\r'))
+		r->line[--r->len] = '\0';
+	return true;
+}
+
+/*
+ * The path of a `--- PATH` / `+++ PATH` line, up to a tab (a timestamp
+ * follows in `diff -u` output), with the first component stripped (-p1).
+ * NULL for /dev/null.
+ */
+static char *header_path(const char *s, bool *devnull)
+{
+	size_t n = strcspn(s, "\t");
+	const char *slash;
+
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	*devnull = n == 9 && !strncmp(s, "/dev/null", 9);
+	if (*devnull)
+		return NULL;
+	slash = memchr(s, '/', n);
+	if (slash) {
+		n -= (size_t)(slash + 1 - s);
+		s = slash + 1;
+	}
+	return strndup(s, n);
+}
+
+static int parse_range(const char **p, unsigned long *start,
+		       unsigned long *count)
+{
+	char *end;
+
+	errno = 0;
+	*start = strtoul(*p, &end, 10);
+	if (end == *p || errno)
+		return -1;
+	*count = 1;
+	if (*end == ',') {
+		const char *q = end + 1;
+
+		*count = strtoul(q, &end, 10);
+		if (end == q || errno)
+			return -1;
+	}
+	*p = end;
+	return 0;
+}
+
+static int add_change(struct klp_udiff_hunk *h, unsigned long line,
+		      bool insert)
+{
+	struct klp_udiff_change *v;
+
+	/* consecutive added lines are one insertion */
+	if (insert && h->nchanges && h->changes[h->nchanges - 1].insert &&
+	    h->changes[h->nchanges - 1].line == line)
+		return 0;
+	v = realloc(h->changes, (h->nchanges + 1) * sizeof(*v));
+	if (!v)
+		return klp_err("out of memory");
+	h->changes = v;
+	v[h->nchanges].line = line;
+	v[h->nchanges].insert = insert;
+	h->nchanges++;
+	return 0;
+}
+
+static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
+{
+	const char *p = r->line + 4;
+	unsigned long new_start, new_count, old_left, new_left, old_line;
+
+	if (parse_range(&p, &h->old_start, &h->old_count) || *p != ' ' ||
+	    p[1] != '+')
+		return klp_err("%s:%u: malformed hunk header '%s'", r->path,
+			       r->lineno, r->line);
+	p += 2;
+	if (parse_range(&p, &new_start, &new_count) || strncmp(p, " @@", 3))
+		return klp_err("%s:%u: malformed hunk header '%s'", r->path,
+			       r->lineno, r->line);
+	h->patch_line = r->lineno;
+	old_left = h->old_count;
+	new_left = new_count;
+	/* an empty old side ("-0,0" or "-5,0") inserts after old_start */
+	old_line = h->old_count ? h->old_start : h->old_start + 1;
+	while (old_left || new_left) {
+		if (!next_line(r))
+			return klp_err("%s:%u: hunk %u ends early (%lu old and %lu new lines missing)",
+				       r->path, r->lineno, h->index, old_left,
+				       new_left);
+		switch (r->line[0]) {
+		case '\\':	/* "\ No newline at end of file" */
+			continue;
+		case ' ':
+		case '\0':	/* context line whose space was stripped */
+			if (!old_left || !new_left)
+				goto bad;
+			old_left--;
+			new_left--;
+			old_line++;
+			break;
+		case '-':
+			if (!old_left)
+				goto bad;
+			if (add_change(h, old_line, false))
+				return -1;
+			old_left--;
+			old_line++;
+			break;
+		case '+':
+			if (!new_left)
+				goto bad;
+			/*
+			 * Lines added right after removed ones replace them:
+			 * the removal already names the place.
+			 */
+			if (!(h->nchanges &&
+			      !h->changes[h->nchanges - 1].insert &&
+			      h->changes[h->nchanges - 1].line == old_line - 1) &&
+			    add_change(h, old_line - 1, true))
+				return -1;
+			new_left--;
+			break;
+		default:
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	return klp_err("%s:%u: line does not fit hunk %u (%lu old and %lu new lines left): '%s'",
+		       r->path, r->lineno, h->index, old_left, new_left,
+		       r->line);
+}
+
+void klp_udiff_free(struct klp_udiff *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nhunks; i++) {
+		free(d->hunks[i].file);
+		free(d->hunks[i].changes);
+	}
+	free(d->hunks);
+	free(d);
+}
+
+struct klp_udiff *klp_udiff_read(const char *path)
+{
+	struct reader r = { .path = path };
+	struct klp_udiff *d = calloc(1, sizeof(*d));
+	char *old = NULL, *cur = NULL;
+	bool old_null = false, have_file = false, cur_new = false;
+	int ret = -1;
+
+	if (!d) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	r.in = fopen(path, "r");
+	if (!r.in) {
+		klp_err("%s: cannot open: %s", path, strerror(errno));
+		goto out;
+	}
+	while (next_line(&r)) {
+		if (!strncmp(r.line, "--- ", 4)) {
+			free(old);
+			old = header_path(r.line + 4, &old_null);
+			if (!old && !old_null) {
+				klp_err("out of memory");
+				goto out;
+			}
+			if (!next_line(&r) || strncmp(r.line, "+++ ", 4)) {
+				/* a "--- " line of a mail or a message */
+				free(old);
+				old = NULL;
+				continue;
+			}
+			bool new_null;
+			char *new = header_path(r.line + 4, &new_null);
+
+			free(cur);
+			cur_new = old_null;
+			cur = old_null ? new : (free(new), strdup(old));
+			if (!cur) {
+				klp_err("%s:%u: a patch between /dev/null and /dev/null",
+					path, r.lineno);
+				goto out;
+			}
+			have_file = true;
+			continue;
+		}
+		if (!strncmp(r.line, "@@ -", 4)) {
+			struct klp_udiff_hunk *v, *h;
+
+			if (!have_file) {
+				klp_err("%s:%u: hunk before any ---/+++ file header",
+					path, r.lineno);
+				goto out;
+			}
+			v = realloc(d->hunks, (d->nhunks + 1) * sizeof(*v));
+			if (!v) {
+				klp_err("out of memory");
+				goto out;
+			}
+			d->hunks = v;
+			h = &v[d->nhunks++];
+			memset(h, 0, sizeof(*h));
+			h->index = (unsigned int)d->nhunks;
+			h->new_file = cur_new;
+			h->file = strdup(cur);
+			if (!h->file) {
+				klp_err("out of memory");
+				goto out;
+			}
+			if (read_hunk(&r, h))
+				goto out;
+		}
+	}
+	if (ferror(r.in)) {
+		klp_err("%s: read error", path);
+		goto out;
+	}
+	if (!d->nhunks) {
+		klp_err("%s: no hunk found: not a unified diff", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (r.in)
+		fclose(r.in);
+	free(r.line);
+	free(old);
+	free(cur);
+	if (ret) {
+		klp_udiff_free(d);
+		return NULL;
+	}
+	return d;
+}

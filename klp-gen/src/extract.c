@@ -489,9 +489,13 @@ static int target_of(struct ex *ex, const char *where, struct klp_symbol *ent,
 		*osym = undef_symbol(ex, peer->name, false);
 		return *osym < 0 ? -1 : 0;
 	}
-	if (klp_kallsyms_pos(ex->oe, peer, &pos))
+	if (klp_kallsyms_pos(ex->oe, peer, &pos)) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", klp_errmsg());
 		return klp_err("%s: %s (running kernel's %s) is not exported and %s",
-			       where, symname(ent), peer->name, klp_errmsg());
+			       where, symname(ent), peer->name, why);
+	}
 	name = malloc(strlen(peer->name) + 64);
 	if (!name)
 		return klp_err("out of memory");
@@ -817,10 +821,13 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 	long osec, osym;
 	size_t n = 0;
 
-	if (!klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos))
+	if (!klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos)) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", klp_errmsg());
 		return klp_err("%s:%u: replace %s sympos=%lu: %s", ex->args->plan,
-			       rep->line, rep->old_sym, rep->sympos,
-			       klp_errmsg());
+			       rep->line, rep->old_sym, rep->sympos, why);
+	}
 	for (s = klp_elf_symbol_by_name(ex->pe, rep->new_sym); s;
 	     s = klp_elf_next_symbol_by_name(ex->pe, s))
 		if (s->type == STT_FUNC && s->sec) {

@@ -76,6 +76,6 @@ int cmd_extract(int argc, char **argv)
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
 		printf(" %s=%zu", st.table_name[i] ? st.table_name[i] : "?",
 		       st.table_entries[i]);
-	printf("\n");
+	printf("; runtime constants rewritten: %zu\n", st.runtime_consts);
 	return 0;
 }

@@ -484,7 +484,13 @@ static int target_of(struct ex *ex, const char *where, struct klp_symbol *ent,
 		return klp_err("%s: points into the middle of %s (+0x%" PRIx64 "), a function of the running kernel",
 			       where, symname(ent), (uint64_t)mid);
 	*oadd = rel;
-	if (peer->bind != STB_LOCAL &&
+	/*
+	 * Exported: the symbol of vmlinux.o is global (the linked vmlinux
+	 * shows every symbol as local hidden, so its binding tells nothing)
+	 * and Module.symvers lists the running kernel's name.  A local symbol
+	 * that shares an exported name is not what the loader would bind.
+	 */
+	if (ent->bind != STB_LOCAL && !strcmp(ent->name, peer->name) &&
 	    klp_symvers_exported(ex->sv, "vmlinux", peer->name)) {
 		*osym = undef_symbol(ex, peer->name, false);
 		return *osym < 0 ? -1 : 0;
@@ -508,6 +514,12 @@ static int target_of(struct ex *ex, const char *where, struct klp_symbol *ent,
 	*osym = undef_symbol(ex, name, true);
 	free(name);
 	return *osym < 0 ? -1 : 0;
+}
+
+int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
+			int64_t addend, long *osym, int64_t *oadd)
+{
+	return target_of(ex, where, s, addend, false, 0, osym, oadd);
 }
 
 /*

@@ -97,6 +97,10 @@ struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
 			    struct klp_blob *blob, long osec, uint64_t obase,
 			    long osym, uint64_t osym_value);
 
+/* What a reference to symbol @s + @addend becomes in patch.o. */
+int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
+			int64_t addend, long *osym, int64_t *oadd);
+
 /* extract_tables.c */
 int ex_tables_init(struct ex *ex);
 void ex_tables_free(struct ex *ex);

@@ -19,6 +19,9 @@
  *   __bug_table       12 bytes (CONFIG_DEBUG_BUGVERBOSE: s32 bug_addr,
  *                     s32 file, u16 line, u16 flags) or 8 (no file, line);
  *                     told apart by the number of relocations per entry
+ *   runtime_ptr_SYM    4 bytes: s32 pointing at the imm64 of a movabs that
+ *                     boot code patches; not copied: the instruction is
+ *                     rewritten to load SYM (see rewrite_runtime_ptr())
  *
  * Not copied (see docs/klp-gen.md): what objtool generates from the code,
  * which the module build's objtool run generates again for patch.o, and
@@ -33,10 +36,12 @@
 #include "extract_priv.h"
 #include "klp/error.h"
 
-static const struct tdesc {
+struct tdesc {
 	const char *name;
 	uint64_t entsize;		/* 0: __bug_table, see above */
-} tdescs[KLP_EXTRACT_NTABLES] = {
+};
+
+static const struct tdesc tdescs[KLP_EXTRACT_NTABLES] = {
 	{ "__ex_table", 12 },
 	{ "__jump_table", 16 },
 	{ ".altinstructions", 14 },
@@ -79,6 +84,10 @@ struct ex_table {
 
 struct ex_tables {
 	struct ex_table t[KLP_EXTRACT_NTABLES];
+	/* runtime_ptr_<SYM> sections, see rewrite_runtime_ptr(). */
+	struct ex_table *rt;
+	struct tdesc *rtdesc;
+	size_t nrt;
 	long altrepl_osec;
 	struct klp_section *altrepl;
 };
@@ -164,6 +173,48 @@ static int index_table(struct ex *ex, struct ex_table *t)
 	return 0;
 }
 
+#define RUNTIME_PTR_PREFIX	"runtime_ptr_"
+
+/* The runtime_ptr_<SYM> sections (runtime constants, 6.11+). */
+static int index_runtime_ptrs(struct ex *ex)
+{
+	struct ex_tables *ts = ex->tables;
+	struct klp_elf *e = ex->pe;
+	size_t n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 1; i < e->nsec; i++) {
+			struct klp_section *sec = &e->secs[i];
+			struct ex_table *t;
+
+			if (!sec->name || sec->sh.sh_type != SHT_PROGBITS ||
+			    strncmp(sec->name, RUNTIME_PTR_PREFIX,
+				    strlen(RUNTIME_PTR_PREFIX)))
+				continue;
+			if (!pass) {
+				n++;
+				continue;
+			}
+			t = &ts->rt[ts->nrt];
+			ts->rtdesc[ts->nrt].name = sec->name;
+			ts->rtdesc[ts->nrt].entsize = 4;
+			t->d = &ts->rtdesc[ts->nrt];
+			t->sec = sec;
+			t->osec = -1;
+			ts->nrt++;
+			if (index_table(ex, t))
+				return -1;
+		}
+		if (!pass) {
+			ts->rt = calloc(n + 1, sizeof(*ts->rt));
+			ts->rtdesc = calloc(n + 1, sizeof(*ts->rtdesc));
+			if (!ts->rt || !ts->rtdesc)
+				return klp_err("out of memory");
+		}
+	}
+	return 0;
+}
+
 int ex_tables_init(struct ex *ex)
 {
 	struct ex_tables *ts = calloc(1, sizeof(*ts));
@@ -188,7 +239,7 @@ int ex_tables_init(struct ex *ex)
 		if (index_table(ex, t))
 			return -1;
 	}
-	return 0;
+	return index_runtime_ptrs(ex);
 }
 
 void ex_tables_free(struct ex *ex)
@@ -202,6 +253,13 @@ void ex_tables_free(struct ex *ex)
 		free(ts->t[i].runs);
 		klp_htab_free(&ts->t[i].by_sec);
 	}
+	for (size_t i = 0; i < ts->nrt; i++) {
+		free(ts->rt[i].refs);
+		free(ts->rt[i].runs);
+		klp_htab_free(&ts->rt[i].by_sec);
+	}
+	free(ts->rt);
+	free(ts->rtdesc);
 	free(ts);
 	ex->tables = NULL;
 }
@@ -315,40 +373,129 @@ static int copy_entry(struct ex *ex, struct ex_table *t, size_t idx,
 	return 0;
 }
 
+/* The entries of @t that point into @c: refs[*first, *end). */
+static void entries_in(const struct ex_table *t, const struct ex_copy *c,
+		       size_t *first, size_t *end)
+{
+	struct trun *run, *found = NULL;
+	size_t lo, hi;
+
+	*first = *end = 0;
+	if (!t->sec)
+		return;
+	klp_htab_for_each(run, &t->by_sec, klp_hash_u64(c->sec->idx),
+			  struct trun, node)
+		if (run->secidx == c->sec->idx)
+			found = run;
+	if (!found)
+		return;
+	lo = found->first;
+	hi = found->first + found->n;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (t->refs[m].off < c->start)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	*first = lo;
+	for (hi = lo; hi < found->first + found->n &&
+	     t->refs[hi].off < c->start + c->size; hi++)
+		;
+	*end = hi;
+}
+
+/*
+ * A runtime constant: `movabs $0x0123456789abcdef, %reg` whose immediate
+ * the core kernel patches once at boot (runtime_const_init(), for vmlinux
+ * only: modules cannot use them).  In the copy the instruction becomes a
+ * load of the variable itself, `mov SYM(%rip), %reg` (7 bytes) and a 3-byte
+ * NOP: the same value, read where it lives, as module code reads it.
+ */
+static int rewrite_runtime_ptr(struct ex *ex, struct ex_table *t,
+			       struct ex_copy *c, const struct tref *ref)
+{
+	static const unsigned char placeholder[8] = {
+		0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01 };
+	const char *symname = t->sec->name + strlen(RUNTIME_PTR_PREFIX);
+	struct klp_symbol *s, *var = NULL;
+	const unsigned char *d;
+	unsigned char insn[10];
+	struct klp_reloc **v;
+	uint64_t size, at, out;
+	unsigned int reg;
+	size_t n, nvar = 0;
+	char where[600];
+	long osym;
+	int64_t oadd;
+
+	snprintf(where, sizeof(where), "%s entry %zu (runtime constant %s at %s+0x%" PRIx64 ")",
+		 t->sec->name, ref->entry, symname, c->name,
+		 ref->off - c->start);
+	if (ref->off < c->start + 2 || ref->off + 8 > c->start + c->size)
+		return klp_err("%s: the constant is not inside the copied function",
+			       where);
+	at = ref->off - 2;
+	if (klp_elf_section_data(ex->pe, c->sec, &d, &size) ||
+	    ex_relocs_in(ex, c->sec, at, at + 10, &v, &n))
+		return -1;
+	if ((d[at] & 0xfe) != 0x48 || (d[at + 1] & 0xf8) != 0xb8 ||
+	    memcmp(d + at + 2, placeholder, 8) || n)
+		return klp_err("%s: not the `movabs $0x0123456789abcdef, %%reg` that runtime_const_ptr() emits",
+			       where);
+	reg = (d[at + 1] & 7u) | ((d[at] & 1u) << 3);
+	for (s = klp_elf_symbol_by_name(ex->pe, symname); s;
+	     s = klp_elf_next_symbol_by_name(ex->pe, s))
+		if (s->type == STT_OBJECT && s->sec) {
+			var = s;
+			nvar++;
+		}
+	if (nvar != 1)
+		return klp_err("%s: %zu variables named %s in %s; need exactly one",
+			       where, nvar, symname, ex->pe->name);
+	if (ex_target_of_symbol(ex, where, var, -4, &osym, &oadd))
+		return -1;
+	insn[0] = 0x48 | (reg >= 8 ? 0x04 : 0);	/* REX.W, REX.R */
+	insn[1] = 0x8b;				/* mov r/m64 -> r64 */
+	insn[2] = (unsigned char)(((reg & 7) << 3) | 5);	/* RIP + disp32 */
+	memset(insn + 3, 0, 4);
+	insn[7] = 0x0f;				/* nopl (%rax) */
+	insn[8] = 0x1f;
+	insn[9] = 0x00;
+	out = c->obase + (at - c->start);
+	if (klp_out_patch(ex->out, c->osec, out, insn, sizeof(insn)) ||
+	    klp_out_add_reloc(ex->out, c->osec, out + 3, R_X86_64_PC32, osym,
+			      oadd))
+		return -1;
+	ex->stats->relocs++;
+	ex->stats->runtime_consts++;
+	return 0;
+}
+
 int ex_tables_copy_for(struct ex *ex, struct ex_copy *c)
 {
 	struct ex_tables *ts = ex->tables;
+	size_t lo, end;
 
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++) {
 		struct ex_table *t = &ts->t[i];
-		struct trun *run, *found = NULL;
-		size_t lo, hi;
 
-		if (!t->sec)
-			continue;
-		klp_htab_for_each(run, &t->by_sec, klp_hash_u64(c->sec->idx),
-				  struct trun, node)
-			if (run->secidx == c->sec->idx)
-				found = run;
-		if (!found)
-			continue;
-		lo = found->first;
-		hi = found->first + found->n;
-		while (lo < hi) {
-			size_t m = lo + (hi - lo) / 2;
-
-			if (t->refs[m].off < c->start)
-				lo = m + 1;
-			else
-				hi = m;
-		}
-		for (; lo < found->first + found->n &&
-		       t->refs[lo].off < c->start + c->size; lo++) {
+		entries_in(t, c, &lo, &end);
+		for (; lo < end; lo++) {
 			if (copy_entry(ex, t, t->refs[lo].entry, c,
 				       &t->refs[lo]))
 				return -1;
 			ex->stats->table_entries[i]++;
 		}
+	}
+	for (size_t i = 0; i < ts->nrt; i++) {
+		struct ex_table *t = &ts->rt[i];
+
+		entries_in(t, c, &lo, &end);
+		for (; lo < end; lo++)
+			if (rewrite_runtime_ptr(ex, t, c, &t->refs[lo]))
+				return -1;
 	}
 	return 0;
 }
@@ -361,6 +508,9 @@ static bool skipped_section(const struct ex *ex, const struct klp_section *s)
 		return true;	/* carried with .altinstructions entries */
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
 		if (ex->tables->t[i].sec == s)
+			return true;
+	for (size_t i = 0; i < ex->tables->nrt; i++)
+		if (ex->tables->rt[i].sec == s)
 			return true;
 	for (size_t i = 0; i < sizeof(regenerated) / sizeof(regenerated[0]); i++)
 		if (!strcmp(s->name, regenerated[i]))

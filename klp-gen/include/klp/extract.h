@@ -31,6 +31,7 @@ struct klp_extract_stats {
 	size_t klp_syms;		/* .klp.sym.vmlinux.* symbols */
 	size_t exported;		/* plain undefined symbols */
 	size_t relocs;			/* relocations written */
+	size_t runtime_consts;		/* runtime_const_ptr() loads rewritten */
 	const char *table_name[KLP_EXTRACT_NTABLES];
 	size_t table_entries[KLP_EXTRACT_NTABLES];
 };

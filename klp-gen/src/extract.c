@@ -355,6 +355,7 @@ static struct ex_copy *copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 			s->value, s->size, func, blob_of(ex, s), osec, off,
 			osym, off);
 	if (c) {
+		c->sym = s;
 		if (func)
 			ex->stats->new_funcs++;
 		else
@@ -445,9 +446,30 @@ static long undef_symbol(struct ex *ex, const char *name, bool klpsym)
  * pointed-at byte in @ent when the reference came through a section symbol
  * (code must not point into the middle of a running kernel's function).
  */
-static int target_of(struct ex *ex, const char *where, struct klp_symbol *ent,
-		     int64_t rel, bool via_section, int64_t mid, long *osym,
-		     int64_t *oadd)
+/*
+ * Is @ent an outlined part of the function copied as @from (hot/cold
+ * splitting: `work.cold.1` is a clone with the source of `work`, entered by
+ * a jump, never called)?  The new code's part must be copied with it: the
+ * running kernel's part belongs to the old code.
+ */
+static bool part_of(struct ex *ex, const struct ex_copy *from,
+		    const struct klp_symbol *ent)
+{
+	struct klp_func *ff, *ft;
+
+	if (!from || !from->sym || ent->type != STT_FUNC)
+		return false;
+	ff = klp_record_func_of_sym(ex->prec, from->sym);
+	ft = klp_record_func_of_sym(ex->prec, ent);
+	if (!ff || !ft || !ff->src || !ft->src || !(ft->flags & KLP_FUNC_CLONE))
+		return false;
+	return klp_corr_src_of_patched(ex->corr, ff->src) ==
+	       klp_corr_src_of_patched(ex->corr, ft->src);
+}
+
+static int target_of(struct ex *ex, const struct ex_copy *from,
+		     const char *where, struct klp_symbol *ent, int64_t rel,
+		     bool via_section, int64_t mid, long *osym, int64_t *oadd)
 {
 	struct klp_symbol *peer;
 	struct ex_copy *c = NULL;
@@ -467,7 +489,11 @@ static int target_of(struct ex *ex, const char *where, struct klp_symbol *ent,
 			return klp_err("%s: %s is an absolute or common symbol; klp-gen cannot tell what it stands for",
 				       where, symname(ent));
 		peer = klp_corr_orig_sym_of(ex->corr, ent);
-		if (!peer) {
+		if (peer && part_of(ex, from, ent)) {
+			c = copy_new_symbol(ex, ent, where);
+			if (!c)
+				return -1;
+		} else if (!peer) {
 			if (check_really_new(ex, ent, where))
 				return -1;
 			c = copy_new_symbol(ex, ent, where);
@@ -519,7 +545,7 @@ static int target_of(struct ex *ex, const char *where, struct klp_symbol *ent,
 int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
 			int64_t addend, long *osym, int64_t *oadd)
 {
-	return target_of(ex, where, s, addend, false, 0, osym, oadd);
+	return target_of(ex, NULL, where, s, addend, false, 0, osym, oadd);
 }
 
 /*
@@ -750,7 +776,8 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 		return klp_err("%s: %s without a symbol", where,
 			       rtype_name(r->type));
 	if (s->type != STT_SECTION) {
-		if (target_of(ex, where, s, r->addend, false, 0, &osym, &oadd))
+		if (target_of(ex, from, where, s, r->addend, false, 0, &osym,
+			      &oadd))
 			return -1;
 	} else {
 		struct klp_section *sec = s->sec;
@@ -774,7 +801,7 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 			if (err)
 				return -1;
 			if (ent) {
-				if (target_of(ex, where, ent,
+				if (target_of(ex, from, where, ent,
 					      raw - (int64_t)ent->value, true,
 					      (int64_t)(t - ent->value), &osym,
 					      &oadd))
@@ -828,6 +855,7 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 {
 	struct klp_symbol *s, *found = NULL;
 	const unsigned char *bytes;
+	struct ex_copy *c;
 	char name[64], secname[80];
 	uint64_t off;
 	long osec, osym;
@@ -882,9 +910,11 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 				  off, s->size);
 	if (osym < 0)
 		return -1;
-	if (!ex_new_copy(ex, EX_REPLACED, s->name, s->sec, s->value, s->size,
-			 true, blob_of(ex, s), osec, off, osym, off))
+	c = ex_new_copy(ex, EX_REPLACED, s->name, s->sec, s->value, s->size,
+			true, blob_of(ex, s), osec, off, osym, off);
+	if (!c)
 		return -1;
+	c->sym = s;
 	ex->stats->replaced++;
 	return 0;
 }

@@ -31,6 +31,7 @@ enum ex_kind {
 struct ex_copy {
 	enum ex_kind kind;
 	const char *name;		/* for messages */
+	struct klp_symbol *sym;		/* a function's or variable's symbol */
 	struct klp_section *sec;	/* its section in vmlinux.o */
 	uint64_t start, size;		/* its bytes there */
 	bool code;			/* relocations are instruction operands */

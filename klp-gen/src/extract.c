@@ -506,6 +506,11 @@ static int target_of(struct ex *ex, const struct ex_copy *from,
 		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
 		return 0;
 	}
+	if (peer->sec && peer->sec->name &&
+	    (starts_with(peer->sec->name, ".init.") ||
+	     starts_with(peer->sec->name, ".exit.")))
+		return klp_err("%s: %s is the running kernel's %s in %s, which is freed after boot",
+			       where, symname(ent), peer->name, peer->sec->name);
 	if (via_section && ent->type == STT_FUNC && mid != 0)
 		return klp_err("%s: points into the middle of %s (+0x%" PRIx64 "), a function of the running kernel",
 			       where, symname(ent), (uint64_t)mid);
@@ -792,7 +797,11 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 				       where, rtype_name(r->type), sec->name,
 				       r->addend);
 		t = (uint64_t)raw + bias;
-		if ((sec->sh.sh_flags & (SHF_MERGE | SHF_STRINGS)) ==
+		if (!strcmp(sec->name, ".altinstr_aux")) {
+			if (ex_copy_altaux(ex, from, where, sec, t, raw, &osym,
+					   &oadd))
+				return -1;
+		} else if ((sec->sh.sh_flags & (SHF_MERGE | SHF_STRINGS)) ==
 		    (SHF_MERGE | SHF_STRINGS)) {
 			if (copy_string(ex, where, sec, t, raw, &osym, &oadd))
 				return -1;

@@ -107,6 +107,10 @@ int ex_tables_init(struct ex *ex);
 void ex_tables_free(struct ex *ex);
 /* Copies the entries of every special section that point into @c. */
 int ex_tables_copy_for(struct ex *ex, struct ex_copy *c);
+/* A static_cpu_has() stub of .altinstr_aux jumped to from copied code. */
+int ex_copy_altaux(struct ex *ex, const struct ex_copy *from,
+		   const char *where, struct klp_section *sec, uint64_t t,
+		   int64_t raw, long *osym, int64_t *oadd);
 /* Refuses if any other section points into the middle of a copied function. */
 int ex_tables_check_others(struct ex *ex);
 

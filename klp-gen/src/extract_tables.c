@@ -89,6 +89,7 @@ struct ex_tables {
 	struct tdesc *rtdesc;
 	size_t nrt;
 	long altrepl_osec;
+	long altaux_osec;
 	struct klp_section *altrepl;
 };
 
@@ -223,6 +224,7 @@ int ex_tables_init(struct ex *ex)
 		return klp_err("out of memory");
 	ex->tables = ts;
 	ts->altrepl_osec = -1;
+	ts->altaux_osec = -1;
 	ts->altrepl = klp_elf_section_by_name(ex->pe, ".altinstr_replacement");
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++) {
 		struct ex_table *t = &ts->t[i];
@@ -500,12 +502,73 @@ int ex_tables_copy_for(struct ex *ex, struct ex_copy *c)
 	return 0;
 }
 
+/*
+ * A stub of .altinstr_aux (static_cpu_has(): the code jumps to it until
+ * alternatives are applied):
+ *	testb $bit, cap_byte(%rip)	f6 05 <disp32> <imm8>
+ *	jnz t_yes			0f 85 <rel32>
+ *	jmp t_no			e9 <rel32>
+ * 18 bytes, copied into patch.o's .altinstr_aux as code of the function
+ * that jumps to it; its jumps back land in the copy.
+ */
+#define ALTAUX_STUB	18
+
+int ex_copy_altaux(struct ex *ex, const struct ex_copy *from,
+		   const char *where, struct klp_section *sec, uint64_t t,
+		   int64_t raw, long *osym, int64_t *oadd)
+{
+	struct ex_tables *ts = ex->tables;
+	const unsigned char *d;
+	struct ex_copy *c;
+	uint64_t size, off;
+	long sym;
+
+	if (klp_elf_section_data(ex->pe, sec, &d, &size))
+		return -1;
+	if (t > size || size - t < ALTAUX_STUB || d[t] != 0xf6 ||
+	    d[t + 1] != 0x05 || d[t + 7] != 0x0f || d[t + 8] != 0x85 ||
+	    d[t + 13] != 0xe9)
+		return klp_err("%s: %s+0x%" PRIx64 " is not a static_cpu_has() stub (testb; jnz; jmp)",
+			       where, sec->name, t);
+	c = NULL;
+	for (struct ex_copy *p = ex->sec_copies[sec->idx]; p; p = p->next_in_sec)
+		if (p->start == t)
+			c = p;
+	if (!c) {
+		if (ts->altaux_osec < 0) {
+			ts->altaux_osec = klp_out_add_section(ex->out,
+							      ".altinstr_aux",
+							      SHT_PROGBITS,
+							      SHF_ALLOC | SHF_EXECINSTR,
+							      1, 0);
+			if (ts->altaux_osec < 0)
+				return -1;
+		}
+		sym = klp_out_section_symbol(ex->out, ts->altaux_osec);
+		if (sym < 0 ||
+		    klp_out_append(ex->out, ts->altaux_osec, d + t,
+				   ALTAUX_STUB, 1, &off))
+			return -1;
+		c = ex_new_copy(ex, EX_ALTREPL, from ? from->name : sec->name,
+				sec, t, ALTAUX_STUB, true,
+				from ? from->blob : NULL, ts->altaux_osec, off,
+				sym, 0);
+		if (!c)
+			return -1;
+	}
+	*osym = c->osym;
+	*oadd = raw - (int64_t)c->start + (int64_t)c->obase;
+	return 0;
+}
+
 static bool skipped_section(const struct ex *ex, const struct klp_section *s)
 {
 	if (!(s->sh.sh_flags & SHF_ALLOC))
 		return true;	/* non-runtime: .discard.*, .debug_*, ... */
 	if (!strcmp(s->name, ".altinstr_replacement"))
 		return true;	/* carried with .altinstructions entries */
+	if (!strcmp(s->name, ".altinstr_aux"))
+		return true;	/* stubs entered from their function only */
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
 		if (ex->tables->t[i].sec == s)
 			return true;

@@ -366,9 +366,10 @@ static struct ex_copy *copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 
 /*
  * A patched symbol without a peer: is it really new?  Its identity must
- * not be ambiguous, and for a variable (whose state matters, unlike code)
- * no variable of the running kernel with the same role may lack a patched
- * peer: that could be this very variable, unpaired.
+ * not be ambiguous, and for a writable variable (whose state matters,
+ * unlike code and read-only data) no variable of the running kernel with
+ * the same role may lack a patched peer: that could be this very variable,
+ * unpaired.
  */
 static int check_really_new(struct ex *ex, struct klp_symbol *s,
 			    const char *where)
@@ -389,7 +390,9 @@ static int check_really_new(struct ex *ex, struct klp_symbol *s,
 					       where, symname(s), ex->pe->name,
 					       ex->oe->name);
 	}
-	if (s->type != STT_OBJECT)
+	/* Read-only data has no state: a copy is as good as the original. */
+	if (s->type != STT_OBJECT || (s->sec->sh.sh_type != SHT_NOBITS &&
+				      !(s->sec->sh.sh_flags & SHF_WRITE)))
 		return 0;
 	klp_htab_for_each(r, &ex->orig_obj_by_role, klp_role_hash(s->name),
 			  struct orole, node)

@@ -1,9 +1,81 @@
 // SPDX-License-Identifier: GPL-2.0
-/* klp-gen extract: placeholder until the command lands; it refuses to run. */
+/*
+ * `klp-gen extract --plan PLAN --patched PATCHED/vmlinux.o --orig ORIG/vmlinux
+ *  --symvers ORIG/Module.symvers -o patch.o`: the new code of a plan as a
+ * relocatable object (docs/klp-gen.md, "klp-gen extract").
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include "commands.h"
+#include "klp/error.h"
+#include "klp/extract.h"
+
+static const char extract_usage[] =
+	"usage: klp-gen extract --plan PLAN --patched PATCHED/vmlinux.o\n"
+	"                       --orig ORIG/vmlinux --symvers ORIG/Module.symvers\n"
+	"                       -o patch.o\n"
+	"\n"
+	"Copy the functions that PLAN replaces out of the patched build's\n"
+	"vmlinux.o into the relocatable object patch.o: klp_lto_new_<i> for the\n"
+	"i-th replace line, new functions and data they use as local copies,\n"
+	"their exception table, jump label and alternative entries, and\n"
+	"references to the running kernel as exported names or\n"
+	".klp.sym.vmlinux.NAME,POS symbols.  Refuses (exit 1, no output file)\n"
+	"whatever it cannot make safe.  Rules: docs/klp-gen.md.\n";
 
 int cmd_extract(int argc, char **argv)
 {
-	klp_report("extract: not implemented in this build");
-	return 2;
+	struct klp_extract_args a = { 0 };
+	struct klp_extract_stats st;
+	const char **slot;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(extract_usage, stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--plan"))
+			slot = &a.plan;
+		else if (!strcmp(argv[i], "--patched"))
+			slot = &a.patched;
+		else if (!strcmp(argv[i], "--orig"))
+			slot = &a.orig;
+		else if (!strcmp(argv[i], "--symvers"))
+			slot = &a.symvers;
+		else if (!strcmp(argv[i], "-o"))
+			slot = &a.out;
+		else {
+			fprintf(stderr, "klp-gen extract: unexpected argument %s\n%s",
+				argv[i], extract_usage);
+			return 2;
+		}
+		if (i + 1 >= argc || *slot) {
+			fprintf(stderr, "klp-gen extract: %s %s\n%s", argv[i],
+				*slot ? "given twice" : "needs a value",
+				extract_usage);
+			return 2;
+		}
+		*slot = argv[++i];
+	}
+	if (!a.plan || !a.patched || !a.orig || !a.symvers || !a.out) {
+		fprintf(stderr, "klp-gen extract: --plan, --patched, --orig, --symvers and -o are all required\n%s",
+			extract_usage);
+		return 2;
+	}
+	if (klp_extract(&a, &st)) {
+		klp_report(klp_errmsg());
+		return 1;
+	}
+	printf("extract: %s: %zu replaced function(s), %zu new function(s), %zu new variable(s), %zu read-only data piece(s), %zu string(s)\n",
+	       a.out, st.replaced, st.new_funcs, st.new_data, st.anon_rodata,
+	       st.strings);
+	printf("extract: references: %zu .klp.sym symbol(s), %zu exported symbol(s); %zu relocation(s)\n",
+	       st.klp_syms, st.exported, st.relocs);
+	printf("extract: special entries:");
+	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
+		printf(" %s=%zu", st.table_name[i] ? st.table_name[i] : "?",
+		       st.table_entries[i]);
+	printf("; runtime constants rewritten: %zu\n", st.runtime_consts);
+	return 0;
 }

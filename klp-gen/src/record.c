@@ -392,6 +392,24 @@ static int resolve_by_reloc(struct klp_record *rec, struct klp_func *f)
  * Linked files: the linker stored the address (0 if it discarded the
  * function); the symbol is the one with that address and the record's name.
  */
+/*
+ * Whether @addr lies in no allocated section of the linked file: there
+ * lld stores the addend alone (its "tombstone" for a relocation from a
+ * non-allocated section to a discarded one, e.g. the kernel's
+ * .discard.addressable piece at +0x7fc0), not an address.
+ */
+static bool addr_outside_image(const struct klp_elf *elf, uint64_t addr)
+{
+	for (size_t i = 1; i < elf->nsec; i++) {
+		const GElf_Shdr *sh = &elf->secs[i].sh;
+
+		if ((sh->sh_flags & SHF_ALLOC) && addr >= sh->sh_addr &&
+		    addr - sh->sh_addr < (sh->sh_size ? sh->sh_size : 1))
+			return false;
+	}
+	return true;
+}
+
 static int resolve_by_addr(struct klp_record *rec, struct klp_func *f)
 {
 	struct klp_symbol *s;
@@ -404,6 +422,10 @@ static int resolve_by_addr(struct klp_record *rec, struct klp_func *f)
 	     s = klp_elf_next_symbol_at_addr(rec->elf, s))
 		if (!strcmp(s->name, f->sym_name))
 			break;
+	if (!s && addr_outside_image(rec->elf, f->addr)) {
+		f->discarded = true;
+		return 0;
+	}
 	if (!s)
 		return func_err(rec, f, "no symbol %s at address 0x%" PRIx64,
 				f->sym_name, f->addr);

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `klp-gen extract` (docs/klp-gen.md, "klp-gen extract"): copies the new
+ * code that a plan names out of the patched build's vmlinux.o into a
+ * relocatable object, patch.o, whose references to the running kernel are
+ * plain names (exported symbols) or `.klp.sym.vmlinux.NAME,POS` symbols
+ * (everything else), ready for `klp-gen finalize`.
+ */
+#ifndef KLP_EXTRACT_H
+#define KLP_EXTRACT_H
+
+#include <stddef.h>
+
+struct klp_extract_args {
+	const char *plan;		/* the plan file */
+	const char *patched;		/* PATCHED/vmlinux.o */
+	const char *orig;		/* ORIG/vmlinux (linked, with the record) */
+	const char *symvers;		/* ORIG/Module.symvers */
+	const char *out;		/* patch.o */
+};
+
+/* The special sections whose entries are copied (see extract.c). */
+#define KLP_EXTRACT_NTABLES	5
+
+struct klp_extract_stats {
+	size_t replaced;		/* klp_lto_new_<i> */
+	size_t new_funcs;		/* functions only the patched build has */
+	size_t new_data;		/* variables only the patched build has */
+	size_t anon_rodata;		/* symbol-less read-only data copied */
+	size_t strings;			/* string literals copied */
+	size_t klp_syms;		/* .klp.sym.vmlinux.* symbols */
+	size_t exported;		/* plain undefined symbols */
+	size_t relocs;			/* relocations written */
+	size_t runtime_consts;		/* runtime_const_ptr() loads rewritten */
+	const char *table_name[KLP_EXTRACT_NTABLES];
+	size_t table_entries[KLP_EXTRACT_NTABLES];
+};
+
+/*
+ * Does it all; on any error or refusal returns -1 with klp_errmsg() set and
+ * writes nothing (not even a partial @args->out).
+ */
+int klp_extract(const struct klp_extract_args *args,
+		struct klp_extract_stats *stats);
+
+#endif /* KLP_EXTRACT_H */

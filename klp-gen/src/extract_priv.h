@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared state of `klp-gen extract` (extract.c: the copies and their
+ * relocations; extract_tables.c: the special sections).  Private to those
+ * two files.
+ */
+#ifndef KLP_EXTRACT_PRIV_H
+#define KLP_EXTRACT_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "klp/correlate.h"
+#include "klp/elf.h"
+#include "klp/elf_write.h"
+#include "klp/extract.h"
+#include "klp/hash.h"
+#include "klp/plan.h"
+#include "klp/record.h"
+#include "klp/symvers.h"
+
+enum ex_kind {
+	EX_REPLACED,		/* klp_lto_new_<i> */
+	EX_NEW_FUNC,		/* a function only the patched build has */
+	EX_NEW_DATA,		/* a variable only the patched build has */
+	EX_ANON,		/* symbol-less read-only data */
+	EX_ALTREPL,		/* .altinstr_replacement bytes of a copied entry */
+};
+
+/* One range of PATCHED/vmlinux.o copied into patch.o. */
+struct ex_copy {
+	enum ex_kind kind;
+	const char *name;		/* for messages */
+	struct klp_symbol *sym;		/* a function's or variable's symbol */
+	struct klp_section *sec;	/* its section in vmlinux.o */
+	uint64_t start, size;		/* its bytes there */
+	bool code;			/* relocations are instruction operands */
+	struct klp_blob *blob;		/* unit it comes from, NULL if unknown */
+	long osec;			/* output section */
+	uint64_t obase;			/* offset of @start in @osec */
+	long osym;			/* what references to it relocate against */
+	uint64_t osym_value;		/* st_value of @osym */
+	struct klp_hnode node;		/* in ex.copies, by (section, start) */
+	struct ex_copy *next_in_sec;	/* ex.sec_copies[section] */
+	struct ex_copy *next_work;
+};
+
+/* The symbols of one section that can contain a target, by st_value. */
+struct ex_secsyms {
+	struct klp_symbol **v;
+	size_t n;
+	uint64_t maxsize;
+};
+
+/* The relocations of one section sorted by offset (made on first use). */
+struct ex_relidx {
+	bool done;
+	struct klp_reloc **v;
+	size_t n;
+};
+
+struct ex_tables;
+
+struct ex {
+	const struct klp_extract_args *args;
+	struct klp_extract_stats *stats;
+	struct klp_plan *plan;
+	struct klp_elf *pe, *oe;
+	struct klp_record *prec, *orec;
+	struct klp_corr *corr;
+	struct klp_symvers *sv;
+	struct klp_out *out;
+
+	struct ex_secsyms *secsyms;	/* per section of vmlinux.o */
+	struct ex_relidx *relidx;	/* per section of vmlinux.o */
+	struct ex_copy **sec_copies;	/* per section of vmlinux.o */
+	struct klp_htab copies;
+	struct ex_copy *work_head, *work_tail;
+	struct klp_htab orig_obj_by_role;	/* ORIG data symbols */
+	struct orole *oroles;
+
+	struct klp_htab strings;
+	struct exstr *strs;
+	long strsec;
+
+	struct ex_tables *tables;
+};
+
+/* extract.c */
+int ex_relocs_in(struct ex *ex, struct klp_section *sec, uint64_t start,
+		 uint64_t end, struct klp_reloc ***v, size_t *n);
+int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
+		  const char *where, const struct klp_reloc *r, bool code,
+		  long osec, uint64_t ooff);
+struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
+			    const char *name, struct klp_section *sec,
+			    uint64_t start, uint64_t size, bool code,
+			    struct klp_blob *blob, long osec, uint64_t obase,
+			    long osym, uint64_t osym_value);
+
+/* What a reference to symbol @s + @addend becomes in patch.o. */
+int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
+			int64_t addend, long *osym, int64_t *oadd);
+
+/* extract_tables.c */
+int ex_tables_init(struct ex *ex);
+void ex_tables_free(struct ex *ex);
+/* Copies the entries of every special section that point into @c. */
+int ex_tables_copy_for(struct ex *ex, struct ex_copy *c);
+/* A static_cpu_has() stub of .altinstr_aux jumped to from copied code. */
+int ex_copy_altaux(struct ex *ex, const struct ex_copy *from,
+		   const char *where, struct klp_section *sec, uint64_t t,
+		   int64_t raw, long *osym, int64_t *oadd);
+/* Refuses if any other section points into the middle of a copied function. */
+int ex_tables_check_others(struct ex *ex);
+
+#endif /* KLP_EXTRACT_PRIV_H */

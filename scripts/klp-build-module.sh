@@ -27,7 +27,7 @@ say() { echo "[klp-build-module] $*"; }
 die() { echo "[klp-build-module] ERROR: $*" >&2; exit 1; }
 usage() { die "usage: $0 --kernel-build ORIG --plan PLAN --object PATCH.o --name NAME -o OUT.ko [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]"; }
 
-orig= plan= obj= name= out= hooks= klpgen=${KLP_GEN:-} keep=
+orig='' plan='' obj='' name='' out='' hooks='' klpgen=${KLP_GEN:-} keep=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;

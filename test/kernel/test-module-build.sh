@@ -28,7 +28,7 @@ say() { echo "[test-module-build] $*"; }
 die() { echo "[test-module-build] FAIL: $*" >&2; exit 1; }
 usage() { die "usage: $0 --build ORIG [--work DIR] [--klp-gen PATH] [--timeout N]"; }
 
-orig= work= klpgen=${KLP_GEN:-} timeout=180
+orig='' work='' klpgen=${KLP_GEN:-} timeout=180
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;

@@ -5,7 +5,9 @@
 # hand-made patch.o (module-build/patch.c, compiled with clang-22 for the
 # kernel's code model) replaces fs/proc/cmdline.c:cmdline_proc_show as
 # klp_lto_new_0, calls the exported seq_printf and reads the non-exported
-# saved_command_line through .klp.sym.vmlinux.saved_command_line,0.
+# saved_command_line through .klp.sym.vmlinux.saved_command_line,0;
+# and replaces bm_status_read of the module binfmt_misc as klp_lto_new_1,
+# reading its static bm_fs_type through .klp.sym.binfmt_misc.bm_fs_type,0.
 # scripts/klp-build-module.sh builds it, with the hooks file
 # module-build/hooks.c (callbacks + a shadow variable), into
 # klp_module_test.ko; then:
@@ -17,7 +19,9 @@
 #         finalize) does not load; the finalized one does, /proc/cmdline
 #         shows the new text with the real command line (the livepatch
 #         relocation works), the callbacks ran and the shadow variable
-#         counts; after disable + rmmod the original text is back and the
+#         counts; binfmt_misc, loaded after the patch, gets patched (its
+#         livepatch relocation is applied only then) and unpatched when
+#         removed; after disable + rmmod the original texts are back and the
 #         shadow variable was freed.
 # Work files go to DIR (default ORIG/klp-tests/module-build).
 set -eu
@@ -65,10 +69,19 @@ say "replacing $old"
 ! grep -q '	saved_command_line	' "$orig/Module.symvers" ||
 	die "saved_command_line is exported by this kernel; the .klp.sym reference would prove nothing"
 
+# The module object: binfmt_misc (CONFIG_BINFMT_MISC=m), loaded in the guest
+# only after the patch, so its livepatch relocations wait for it.
+bm=$orig/fs/binfmt_misc.ko
+[ -f "$bm" ] || die "$bm missing (the test needs CONFIG_BINFMT_MISC=m)"
+llvm-nm "$bm" | grep -q ' t bm_status_read$' || die "$bm has no local bm_status_read"
+llvm-nm "$bm" | grep -q ' d bm_fs_type$' || die "$bm has no local bm_fs_type"
+
 cat > "$work/plan" <<EOF
 klp-plan 1
 object vmlinux
 replace $old sympos=0 new=cmdline_proc_show reason=changed
+object binfmt_misc
+replace bm_status_read sympos=0 new=bm_status_read reason=changed
 EOF
 
 # The kernel's code model and ABI: no red zone, no SSE, kernel cmodel, IBT
@@ -120,6 +133,10 @@ grep -Eq 'R_X86_64_PC32 +0+ \.klp\.sym\.vmlinux\.saved_command_line,0 - 4' "$wor
 	die "no PC32 livepatch relocation against saved_command_line (see $work/readelf.txt)"
 grep -Eq 'GLOBAL +DEFAULT +OS\[0xff20\] \.klp\.sym\.vmlinux\.saved_command_line,0$' "$work/readelf.txt" ||
 	die "the .klp.sym symbol is not SHN_LIVEPATCH (see $work/readelf.txt)"
+grep -Eq '\.klp\.rela\.binfmt_misc\.\.text\.klp_lto_new_1 +RELA +[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ 18 +AIo ' "$work/readelf.txt" ||
+	die "no .klp.rela.binfmt_misc..text.klp_lto_new_1 (RELA, flags AIo) in $ko (see $work/readelf.txt)"
+grep -Eq 'GLOBAL +DEFAULT +OS\[0xff20\] \.klp\.sym\.binfmt_misc\.bm_fs_type,0$' "$work/readelf.txt" ||
+	die "the .klp.sym symbol of binfmt_misc is not SHN_LIVEPATCH (see $work/readelf.txt)"
 if grep -E 'UND \.klp\.sym' "$work/readelf.txt"; then die "undefined .klp.sym symbols left"; fi
 # (llvm-objcopy rejects SHN_LIVEPATCH symbols; readelf's string dump will do.)
 llvm-readelf -p .modinfo "$ko" | grep -Eq '\] +livepatch=Y$' || die "no livepatch=Y in .modinfo"
@@ -127,7 +144,7 @@ say "host checks passed"
 
 # --- the guest ---
 "$here/qemu-run.sh" --kernel "$bz" --script "$src/guest.sh" \
-	--add "$ko:/klp.ko" --add "$work/kbuild/$name.ko:/raw.ko" \
+	--add "$ko:/klp.ko" --add "$work/kbuild/$name.ko:/raw.ko" --add "$bm:/binfmt_misc.ko" \
 	--log "$work/console.log" --timeout "$timeout" --quiet ||
 	die "guest checks failed; console: $work/console.log"
 grep -E '^(PASS|FAIL): ' "$work/console.log"

@@ -99,6 +99,9 @@ llvm-nm "$work/patch.o" | grep -q ' U \.klp\.sym\.vmlinux\.saved_command_line,0$
 	die "patch.o has no undefined .klp.sym.vmlinux.saved_command_line,0"
 
 # --- host checks: refusals leave nothing behind ---
+# (A failed klp-build-module.sh keeps its build dir for debugging: in $work.)
+TMPDIR=$work
+export TMPDIR
 { cat "$work/plan"; echo "refuse a test refusal"; } > "$work/refused.plan"
 if "$top/scripts/klp-build-module.sh" --kernel-build "$orig" --plan "$work/refused.plan" \
 	--object "$work/patch.o" --name "$name" -o "$work/refused.ko" --klp-gen "$klpgen" \

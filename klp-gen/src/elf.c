@@ -174,6 +174,14 @@ static int link_rela_sections(struct klp_elf *elf)
 		/* .rela.dyn and .rela.plt of linked files apply to no section. */
 		if (rela->sh.sh_info == 0)
 			continue;
+		/*
+		 * A finalized live patch module has, next to a section's own
+		 * .rela section, .klp.rela.OBJ.SECTION ones that the livepatch
+		 * core applies (SHF_RELA_LIVEPATCH, see klp/finalize.h): they
+		 * are not the section's relocations in this model.
+		 */
+		if (rela->sh.sh_flags & 0x00100000)
+			continue;
 		if (rela->sh.sh_info >= elf->nsec)
 			return klp_err("%s: section %zu (%s) applies to section %u, past the last section (%zu)",
 				       elf->name, i, rela->name,

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp-lto module runtime: the C part of every live patch module that
+ * scripts/klp-build-module.sh builds.  The tables come from glue.h (written
+ * by `klp-gen glue` from the plan), the new code from patch.o (written by
+ * `klp-gen extract`), the optional callbacks and shadow variable ids from
+ * the patch author's hooks file (see klp_lto.h).  All this file does is put
+ * them into a struct klp_patch and hand it to the livepatch core.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/livepatch.h>
+#include <linux/module.h>
+
+#include "klp_lto.h"
+#include "glue.h"
+
+#if KLP_LTO_GLUE_VERSION != 1
+#error "glue.h comes from a klp-gen whose glue format this runtime does not know"
+#endif
+
+#ifdef KLP_LTO_HAVE_HOOKS
+#define KLP_LTO_HOOKS (&klp_lto_hooks)
+#else
+static const struct klp_lto_hooks klp_lto_no_hooks;
+#define KLP_LTO_HOOKS (&klp_lto_no_hooks)
+#endif
+
+static struct klp_patch klp_lto_patch = {
+	.mod = THIS_MODULE,
+	.objs = klp_lto_objs,
+};
+
+static int __init klp_lto_init(void)
+{
+	const struct klp_lto_hooks *hooks = KLP_LTO_HOOKS;
+	struct klp_object *obj;
+
+	for (obj = klp_lto_objs; obj->funcs; obj++) {
+		obj->callbacks.pre_patch = hooks->pre_patch;
+		obj->callbacks.post_patch = hooks->post_patch;
+		obj->callbacks.pre_unpatch = hooks->pre_unpatch;
+		obj->callbacks.post_unpatch = hooks->post_unpatch;
+	}
+	return klp_enable_patch(&klp_lto_patch);
+}
+
+/*
+ * A live patch module can only be removed once its patch is disabled and the
+ * transition is over: no task runs the new code, which alone knows the
+ * shadow variables, so they can go.
+ */
+static void __exit klp_lto_exit(void)
+{
+	const struct klp_lto_hooks *hooks = KLP_LTO_HOOKS;
+	size_t i;
+
+	for (i = 0; i < hooks->nshadows; i++)
+		klp_shadow_free_all(hooks->shadows[i].id,
+				    hooks->shadows[i].dtor);
+}
+
+module_init(klp_lto_init);
+module_exit(klp_lto_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("live patch built by klp-lto");
+MODULE_INFO(livepatch, "Y");

@@ -6,21 +6,103 @@
  * hold anything: bytes that would break a line or a field are escaped as \xNN.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "klp/dump.h"
 #include "klp/error.h"
 
-static void put_str(FILE *out, const char *s, bool quoted)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		bool esc = *p < 0x20 || *p == 0x7f || *p == '\\' ||
-			   (quoted ? *p == '"' : *p == ' ');
+/*
+ * The dump of vmlinux.o is ~70 MB of text (a synthetic 1M-function record
+ * gives 1 GB), so the per-byte cost matters: everything goes through this
+ * buffer, not a printf() or a locked putc() per field, which cost more than
+ * ten times as much as reading the record.
+ */
+struct dbuf {
+	FILE *out;
+	size_t n;
+	char buf[1 << 16];
+};
 
-		if (esc)
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
+static void dflush(struct dbuf *d)
+{
+	if (d->n)
+		fwrite(d->buf, 1, d->n, d->out);
+	d->n = 0;
+}
+
+static void put_char(struct dbuf *d, char c)
+{
+	if (d->n == sizeof(d->buf))
+		dflush(d);
+	d->buf[d->n++] = c;
+}
+
+static void put_mem(struct dbuf *d, const char *p, size_t len)
+{
+	if (len > sizeof(d->buf) - d->n) {
+		dflush(d);
+		if (len > sizeof(d->buf)) {
+			fwrite(p, 1, len, d->out);
+			return;
+		}
+	}
+	memcpy(d->buf + d->n, p, len);
+	d->n += len;
+}
+
+static inline void put_cstr(struct dbuf *d, const char *s)
+{
+	put_mem(d, s, strlen(s));
+}
+
+static void put_dec(struct dbuf *d, uint64_t v)
+{
+	char buf[20];
+	int n = 0;
+
+	do
+		buf[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		put_char(d, buf[--n]);
+}
+
+/* Lower-case hex, at least @width digits (zero-padded). */
+static void put_hex(struct dbuf *d, uint64_t v, int width)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[16];
+	int n = 0;
+
+	do
+		buf[n++] = digits[v & 0xf];
+	while (v >>= 4);
+	while (n < width)
+		buf[n++] = '0';
+	while (n)
+		put_char(d, buf[--n]);
+}
+
+static bool needs_escape(unsigned char c, bool quoted)
+{
+	return c < 0x20 || c == 0x7f || c == '\\' || c == (quoted ? '"' : ' ');
+}
+
+/* Copies runs of plain bytes at once: most strings have nothing to escape. */
+static void put_str(struct dbuf *d, const char *s, bool quoted)
+{
+	const unsigned char *p = (const unsigned char *)s, *q;
+
+	for (;;) {
+		for (q = p; *q && !needs_escape(*q, quoted); q++)
+			;
+		put_mem(d, (const char *)p, (size_t)(q - p));
+		if (!*q)
+			return;
+		put_cstr(d, "\\x");
+		put_hex(d, *q, 2);
+		p = q + 1;
 	}
 }
 
@@ -30,7 +112,7 @@ struct flag_name {
 	const char *name;
 };
 
-static void put_flags(FILE *out, uint32_t flags, const struct flag_name *t,
+static void put_flags(struct dbuf *out, uint32_t flags, const struct flag_name *t,
 		      size_t n)
 {
 	const char *sep = " flags=";
@@ -38,7 +120,8 @@ static void put_flags(FILE *out, uint32_t flags, const struct flag_name *t,
 	for (size_t i = 0; i < n; i++) {
 		if (!(flags & t[i].bit))
 			continue;
-		fprintf(out, "%s%s", sep, t[i].name);
+		put_cstr(out, sep);
+		put_cstr(out, t[i].name);
 		sep = ",";
 	}
 }
@@ -108,99 +191,127 @@ static uint32_t func_display_flags(const struct klp_func *f)
 }
 
 /* " file=F:B-E unit=U fp=X", or " extern" for a declaration. */
-static void put_src_where(FILE *out, const struct klp_src *s)
+static void put_src_where(struct dbuf *out, const struct klp_src *s)
 {
 	if (s->flags & KLP_SRC_EXTERN) {
-		fputs(" extern", out);
+		put_cstr(out, " extern");
 		return;
 	}
-	fputs(" file=", out);
+	put_cstr(out, " file=");
 	put_str(out, s->file, false);
-	if (!(s->flags & KLP_SRC_NODEBUG))
-		fprintf(out, ":%u-%u", s->line_begin, s->line_end);
-	fputs(" unit=", out);
+	if (!(s->flags & KLP_SRC_NODEBUG)) {
+		put_char(out, ':');
+		put_dec(out, s->line_begin);
+		put_char(out, '-');
+		put_dec(out, s->line_end);
+	}
+	put_cstr(out, " unit=");
 	put_str(out, s->unit, false);
-	fprintf(out, " fp=%016" PRIx64, s->fingerprint);
+	put_cstr(out, " fp=");
+	put_hex(out, s->fingerprint, 16);
 }
 
-static void put_location(FILE *out, const struct klp_record *rec,
+static void put_location(struct dbuf *out, const struct klp_record *rec,
 			 const struct klp_func *f)
 {
 	if (!klp_elf_is_relocatable(rec->elf)) {
-		if (f->discarded)
-			fputs(" addr=discarded", out);
-		else
-			fprintf(out, " addr=0x%" PRIx64, f->addr);
+		if (f->discarded) {
+			put_cstr(out, " addr=discarded");
+		} else {
+			put_cstr(out, " addr=0x");
+			put_hex(out, f->addr, 0);
+		}
 		return;
 	}
 	if (f->discarded) {
-		fputs(" at=discarded", out);
+		put_cstr(out, " at=discarded");
 		return;
 	}
 	/*
 	 * Printed from the symbol the reader chose, not from the relocation,
 	 * so that a wrong choice among same-named symbols shows.
 	 */
-	fputs(" at=", out);
+	put_cstr(out, " at=");
 	put_str(out, f->sym->sec->name, false);
-	fprintf(out, "+0x%" PRIx64, f->sym->value);
+	put_cstr(out, "+0x");
+	put_hex(out, f->sym->value, 0);
 }
 
-static void put_func(FILE *out, const struct klp_record *rec,
+static void put_func(struct dbuf *out, const struct klp_record *rec,
 		     const struct klp_func *f)
 {
 	const struct klp_src *s = f->src;
 
-	fputs("func ", out);
+	put_cstr(out, "func ");
 	put_str(out, f->sym_name, false);
-	fputs(" src=", out);
+	put_cstr(out, " src=");
 	if (s) {
 		put_str(out, s->name, false);
 		put_src_where(out, s);
 	} else {
-		fputc('?', out);
+		put_char(out, '?');
 	}
-	fprintf(out, " bind=%s", klp_binding_name(f->binding));
+	put_cstr(out, " bind=");
+	put_cstr(out, klp_binding_name(f->binding));
 	put_flags(out, func_display_flags(f), func_flags,
 		  sizeof(func_flags) / sizeof(func_flags[0]));
 	put_location(out, rec, f);
 	/* Only when the reader had to settle for another name at that place. */
 	if (f->sym && strcmp(f->sym->name, f->sym_name)) {
-		fputs(" elfsym=", out);
+		put_cstr(out, " elfsym=");
 		put_str(out, f->sym->name, false);
 	}
 	if (s && s->section[0]) {
-		fputs(" section=", out);
+		put_cstr(out, " section=");
 		put_str(out, s->section, false);
 	}
-	fputc('\n', out);
+	put_char(out, '\n');
 
 	for (uint32_t i = 0; i < f->nedge; i++) {
 		const struct klp_edge *e = &f->edges[i];
 
-		fprintf(out, "  %s ", klp_edge_kind_name(e->kind));
+		put_cstr(out, "  ");
+		put_cstr(out, klp_edge_kind_name(e->kind));
+		put_char(out, ' ');
 		put_str(out, e->src->name, false);
 		put_src_where(out, e->src);
 		put_flags(out, e->flags, edge_flags,
 			  sizeof(edge_flags) / sizeof(edge_flags[0]));
-		fputc('\n', out);
+		put_char(out, '\n');
 	}
 }
 
 int klp_dump_record(FILE *out, const struct klp_record *rec)
 {
+	struct dbuf *d = malloc(sizeof(*d));
+
+	if (!d)
+		return klp_err("out of memory");
+	d->out = out;
+	d->n = 0;
 	for (size_t i = 0; i < rec->nblob; i++) {
 		const struct klp_blob *b = &rec->blobs[i];
 
-		fprintf(out, "blob %u unit=", b->index);
-		put_str(out, b->unit, false);
-		fprintf(out, " phase=%s producer=\"", klp_phase_name(b->phase));
-		put_str(out, b->producer, true);
-		fprintf(out, "\" funcs=%u srcs=%u edges=%u\n", b->nfunc,
-			b->nsrc, b->nedge);
+		put_cstr(d, "blob ");
+		put_dec(d, b->index);
+		put_cstr(d, " unit=");
+		put_str(d, b->unit, false);
+		put_cstr(d, " phase=");
+		put_cstr(d, klp_phase_name(b->phase));
+		put_cstr(d, " producer=\"");
+		put_str(d, b->producer, true);
+		put_cstr(d, "\" funcs=");
+		put_dec(d, b->nfunc);
+		put_cstr(d, " srcs=");
+		put_dec(d, b->nsrc);
+		put_cstr(d, " edges=");
+		put_dec(d, b->nedge);
+		put_char(d, '\n');
 		for (uint32_t j = 0; j < b->nfunc; j++)
-			put_func(out, rec, &b->funcs[j]);
+			put_func(d, rec, &b->funcs[j]);
 	}
+	dflush(d);
+	free(d);
 	fprintf(out, "summary blobs=%zu funcs=%zu srcs=%zu edges=%zu\n",
 		rec->nblob, rec->nfunc, rec->nsrc, rec->nedge);
 	if (fflush(out) || ferror(out))

@@ -261,8 +261,12 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 	return 0;
 }
 
-/* Decodes the blob that check_header() accepted at c->p. */
-static int decode_blob(struct blob_ctx *c, struct klp_blob *b)
+/*
+ * Decodes the blob that check_header() accepted at c->p into the next slices
+ * of the record's pools; *used counts the funcs, srcs and edges taken.
+ */
+static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
+		       struct klp_blob *b, size_t used[3])
 {
 	const unsigned char *h = c->p, *funcs, *srcs, *edges;
 	const char *nul;
@@ -297,11 +301,13 @@ static int decode_blob(struct blob_ctx *c, struct klp_blob *b)
 	if (!b->producer)
 		return -1;
 
-	b->funcs = calloc(b->nfunc ? b->nfunc : 1, sizeof(*b->funcs));
-	b->srcs = calloc(b->nsrc ? b->nsrc : 1, sizeof(*b->srcs));
-	b->edges = calloc(b->nedge ? b->nedge : 1, sizeof(*b->edges));
-	if (!b->funcs || !b->srcs || !b->edges)
-		return klp_err("%s: out of memory", c->file);
+	/* The first walk counted exactly these; the file has not changed. */
+	b->funcs = rec->func_pool + used[0];
+	b->srcs = rec->src_pool + used[1];
+	b->edges = rec->edge_pool + used[2];
+	used[0] += b->nfunc;
+	used[1] += b->nsrc;
+	used[2] += b->nedge;
 	if (decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
 	    decode_funcs(c, b, funcs))
 		return -1;
@@ -475,7 +481,7 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 	struct klp_record *rec;
 	uint64_t size, off;
 	uint32_t blob_size;
-	size_t n = 0;
+	size_t n = 0, total[3] = { 0 }, used[3] = { 0 };
 	int r;
 
 	rec = calloc(1, sizeof(*rec));
@@ -503,13 +509,21 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 	if (klp_elf_section_data(elf, rec->sec, &data, &size))
 		goto fail;
 
-	/* First walk: check the headers, count the blobs. */
-	for (off = 0; (r = next_blob(&c, data, size, &off, &blob_size)) > 0;)
+	/* First walk: check the headers, count the blobs and their entries. */
+	for (off = 0; (r = next_blob(&c, data, size, &off, &blob_size)) > 0;) {
 		n++;
+		total[0] += le32(FIELD(klp_rec_header, nfunc, c.p));
+		total[1] += le32(FIELD(klp_rec_header, nsrc, c.p));
+		total[2] += le32(FIELD(klp_rec_header, nedge, c.p));
+	}
 	if (r < 0)
 		goto fail;
 	rec->blobs = calloc(n ? n : 1, sizeof(*rec->blobs));
-	if (!rec->blobs) {
+	rec->func_pool = calloc(total[0] + 1, sizeof(*rec->func_pool));
+	rec->src_pool = calloc(total[1] + 1, sizeof(*rec->src_pool));
+	rec->edge_pool = calloc(total[2] + 1, sizeof(*rec->edge_pool));
+	if (!rec->blobs || !rec->func_pool || !rec->src_pool ||
+	    !rec->edge_pool) {
 		klp_err("%s: out of memory", elf->name);
 		goto fail;
 	}
@@ -520,7 +534,7 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 		struct klp_blob *b = &rec->blobs[rec->nblob];
 
 		b->index = rec->nblob++;
-		if (decode_blob(&c, b))
+		if (decode_blob(&c, rec, b, used))
 			goto fail;
 		rec->nfunc += b->nfunc;
 		rec->nsrc += b->nsrc;
@@ -538,11 +552,9 @@ void klp_record_free(struct klp_record *rec)
 {
 	if (!rec)
 		return;
-	for (size_t i = 0; rec->blobs && i < rec->nblob; i++) {
-		free(rec->blobs[i].funcs);
-		free(rec->blobs[i].srcs);
-		free(rec->blobs[i].edges);
-	}
+	free(rec->func_pool);
+	free(rec->src_pool);
+	free(rec->edge_pool);
 	free(rec->blobs);
 	klp_htab_free(&rec->func_by_sym);
 	free(rec);

@@ -92,6 +92,13 @@ struct klp_record {
 	struct klp_blob *blobs;
 	size_t nfunc, nsrc, nedge;	/* totals over all blobs */
 	struct klp_htab func_by_sym;
+	/*
+	 * One array each for the funcs, srcs and edges of all blobs (a blob's
+	 * arrays are slices): three allocations instead of three per blob.
+	 */
+	struct klp_func *func_pool;
+	struct klp_src *src_pool;
+	struct klp_edge *edge_pool;
 };
 
 /*

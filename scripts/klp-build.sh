@@ -113,7 +113,7 @@ say "klp-gen extract"
 	--orig "$orig/vmlinux" --symvers "$orig/Module.symvers" -o "$work/patch.o" ||
 	die "klp-gen extract refused or failed"
 say "building the module"
-"$top/scripts/klp-build-module.sh" --kernel-build "$orig" --plan "$work/plan" \
+"$top/scripts/klp-build-module.sh" --kernel-build "$orig" --plan "$work/plan" --klp-gen "$klpgen" \
 	--object "$work/patch.o" --name "$name" -o "$work/$name.ko" ||
 	die "module build failed"
 cp "$work/$name.ko" "$out_abs.tmp" && mv "$out_abs.tmp" "$out_abs"

@@ -93,7 +93,7 @@ if [ -f "$scen/control" ]; then
 	"$klpgen" extract --plan "$work/control.plan" --patched "$bw/kernel/vmlinux.o" \
 		--orig "$out/vmlinux" --symvers "$out/Module.symvers" -o "$work/control.o" ||
 		die "control: extract failed"
-	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$work/control.plan" \
+	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$work/control.plan" --klp-gen "$klpgen" \
 		--object "$work/control.o" --name "$name" -o "$work/control.ko" ||
 		die "control: module build failed"
 	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \

@@ -4,7 +4,8 @@
 # End to end on a real kernel: a scenario DIR holds
 #   patch        a source patch (-p1) against Linux 6.12
 #   plan.check   FileCheck lines matched against klp-gen's plan and report
-#                (which functions are replaced, and why)
+#                (which functions are replaced, and why); the plan is also
+#                checked against `klp-gen verify` (the machine-code oracle)
 #   guest.sh     the guest script (sourcing /lib/klp-check.sh); the module is
 #                at /klp.ko, its livepatch name is in $KLP_NAME
 #   guest-tools  optional: names of C files in test/kernel/guest-tools/,
@@ -63,6 +64,11 @@ fi
 "$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \
 	-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
 	die "klp-build failed"
+# The machine-code oracle: every function whose code differs between the
+# two builds must be in the plan (no misses); extras are listed.
+"$klpgen" verify --plan "$bw/plan" "$out/vmlinux.o" "$bw/kernel/vmlinux.o" > "$work/verify.txt" ||
+	{ grep -E '^(MISS|summary)' "$work/verify.txt" >&2; die "klp-gen verify: the plan misses changed functions (see $work/verify.txt)"; }
+say "oracle: $(tail -1 "$work/verify.txt")"
 cat "$bw/plan" "$bw/report.txt" > "$work/plan+report.txt"
 FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 	die "plan/report do not match $scen/plan.check"

@@ -505,6 +505,16 @@ static int target_of(struct ex *ex, const struct ex_copy *from,
 		}
 	}
 	if (c) {
+		/*
+		 * Into the middle of a copy (a jump, a table entry): relative
+		 * to the section, as the compiler wrote it.  objtool takes a
+		 * jump relocated against a function symbol for a sibling call.
+		 */
+		if (via_section && mid != 0) {
+			*osym = klp_out_section_symbol(ex->out, c->osec);
+			*oadd = rel + (int64_t)c->obase;
+			return *osym < 0 ? -1 : 0;
+		}
 		*osym = c->osym;
 		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
 		return 0;

@@ -539,6 +539,23 @@ static int target_of(struct ex *ex, const struct ex_copy *from,
 		*osym = undef_symbol(ex, peer->name, false);
 		return *osym < 0 ? -1 : 0;
 	}
+	/*
+	 * Read-only data that kallsyms cannot name (a private constant such
+	 * as .L__const.f.args): a copy is as good as the kernel's.
+	 */
+	if (!klp_kallsyms_holds(ex->oe, peer) && ent->type == STT_OBJECT &&
+	    ent->sec && (ent->sec->sh.sh_flags & SHF_ALLOC) &&
+	    !(ent->sec->sh.sh_flags & (SHF_WRITE | SHF_EXECINSTR)) &&
+	    ent->sec->sh.sh_type != SHT_NOBITS) {
+		c = find_copy(ex, ent->sec, ent->value);
+		if (!c)
+			c = copy_new_symbol(ex, ent, where);
+		if (!c)
+			return -1;
+		*osym = c->osym;
+		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
+		return 0;
+	}
 	if (klp_kallsyms_pos(ex->oe, peer, &pos)) {
 		char why[512];
 
@@ -793,7 +810,14 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 	if (!s)
 		return klp_err("%s: %s without a symbol", where,
 			       rtype_name(r->type));
-	if (s->type != STT_SECTION) {
+	/*
+	 * A named target is itself, except a local label without size (an
+	 * assembler's .LCPI constant, an asm label): that is a place in its
+	 * section, like a section symbol plus offset.
+	 */
+	if (s->type != STT_SECTION &&
+	    !(s->bind == STB_LOCAL && s->sec && !s->size &&
+	      s->type == STT_NOTYPE)) {
 		if (target_of(ex, from, where, s, r->addend, false, 0, &osym,
 			      &oadd))
 			return -1;

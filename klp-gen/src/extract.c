@@ -33,6 +33,7 @@
 #include "extract_priv.h"
 #include "klp/error.h"
 #include "klp/kallsyms.h"
+#include "klp/x86_operand.h"
 
 /* An ORIG data symbol, indexed by role (name without .llvm.<digits>). */
 struct orole {
@@ -82,7 +83,7 @@ static int cmp_sym_value(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Per section: the sized function and object symbols, by value. */
+/* Per section: the function and object symbols (zero-size too), by value. */
 static int index_secsyms(struct ex *ex)
 {
 	struct klp_elf *e = ex->pe;
@@ -99,7 +100,7 @@ static int index_secsyms(struct ex *ex)
 			struct klp_symbol *s = &e->syms[i];
 			struct ex_secsyms *ss;
 
-			if (!s->sec || !s->size ||
+			if (!s->sec ||
 			    (s->type != STT_FUNC && s->type != STT_OBJECT))
 				continue;
 			ss = &ex->secsyms[s->sec->idx];
@@ -299,7 +300,7 @@ static struct ex_copy *copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 	long osec, osym;
 	struct ex_copy *c;
 
-	if (!s->size) {
+	if (!s->size && func) {
 		klp_err("%s: %s %s has no peer in %s and no size: cannot copy it",
 			where, func ? "function" : "symbol", symname(s),
 			ex->oe->name);
@@ -584,71 +585,68 @@ int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
 }
 
 /*
- * The symbol of @sec containing the target, which lies in [lo, hi] (a
- * window: an instruction operand's displacement may be followed by an
- * immediate of up to 4 bytes).  Symbols of another unit than @blob are left
- * out: a section-relative relocation of one object points into that object's
- * own part of a section that `ld -r` merged.  If nothing contains the target
- * but one symbol ends exactly at it (a pointer past an array), that symbol.
- * NULL with *@err 0 when no symbol qualifies; *@err -1 if ambiguous.
+ * The symbol of @sec at byte @t: a sized function or object containing it,
+ * or a zero-size one (an empty struct such as a lock_class_key or, on
+ * !SMP, a spinlock) starting there.  Symbols of another unit than @blob are
+ * left out: a section-relative relocation of one object points into that
+ * object's own part of a section that `ld -r` merged.  If nothing contains
+ * @t but one symbol ends exactly there (a pointer past an array), that one.
+ * Aliases (same start and size) are one target; the representative is a
+ * recorded, else a global symbol.  NULL with *@err 0 when no symbol
+ * qualifies; NULL with *@err -1 if several do.
  */
 static struct klp_symbol *pick_entity(struct ex *ex, struct klp_section *sec,
-				      uint64_t lo, uint64_t hi,
-				      struct klp_blob *blob, const char *where,
-				      int *err)
+				      uint64_t t, struct klp_blob *blob,
+				      const char *where, int *err)
 {
 	struct ex_secsyms *ss = &ex->secsyms[sec->idx];
-	struct klp_symbol *best = NULL, *end = NULL;
+	struct klp_symbol *best = NULL, *end = NULL, *other = NULL;
 	size_t a = 0, b = ss->n;
-	bool ambiguous = false, end_ambiguous = false;
 
 	*err = 0;
-	/* First symbol with value > hi. */
+	/* First symbol with value > t. */
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
 
-		if (ss->v[m]->value <= hi)
+		if (ss->v[m]->value <= t)
 			a = m + 1;
 		else
 			b = m;
 	}
 	for (size_t i = a; i-- > 0;) {
-		struct klp_symbol *s = ss->v[i];
+		struct klp_symbol *s = ss->v[i], **slot;
 		struct klp_blob *sb;
 
-		if (s->value + ss->maxsize < lo)
+		if (s->value + ss->maxsize < t)
 			break;
-		if (s->value + s->size < lo)
+		if (s->size ? s->value + s->size < t :
+			      s->value != t)
 			continue;
 		sb = blob ? blob_of(ex, s) : NULL;
 		if (blob && sb && sb != blob)
 			continue;
-		if (s->value + s->size == lo) {
-			if (end && end->value != s->value)
-				end_ambiguous = true;
-			if (!end || (!blob_of(ex, end) && sb))
-				end = s;
+		slot = s->size && s->value + s->size == t ? &end : &best;
+		if (*slot && ((*slot)->value != s->value ||
+			      (*slot)->size != s->size)) {
+			other = s;
+			if (slot == &best)
+				break;
 			continue;
 		}
-		if (best && best->value != s->value) {
-			ambiguous = true;
-			continue;
-		}
-		/* Aliases: prefer a recorded, then a global symbol. */
-		if (!best || (!blob_of(ex, best) && blob_of(ex, s)) ||
-		    (best->bind == STB_LOCAL && s->bind != STB_LOCAL))
-			best = s;
+		if (!*slot || (!blob_of(ex, *slot) && blob_of(ex, s)) ||
+		    ((*slot)->bind == STB_LOCAL && s->bind != STB_LOCAL))
+			*slot = s;
 	}
-	if (ambiguous) {
-		*err = klp_err("%s: the target %s+0x%" PRIx64 " lies in or next to several symbols (%s and another); cannot tell which one it is",
-			       where, sec->name, lo, best->name);
+	if (best && other && other->value + other->size != t) {
+		*err = klp_err("%s: the target %s+0x%" PRIx64 " is in or at both %s and %s; cannot tell which one is meant",
+			       where, sec->name, t, best->name, other->name);
 		return NULL;
 	}
 	if (best)
 		return best;
-	if (end && end_ambiguous) {
-		*err = klp_err("%s: the target %s+0x%" PRIx64 " is the end of several symbols; cannot tell which one it is",
-			       where, sec->name, lo);
+	if (end && other) {
+		*err = klp_err("%s: the target %s+0x%" PRIx64 " is the end of both %s and %s; cannot tell which one is meant",
+			       where, sec->name, t, end->name, other->name);
 		return NULL;
 	}
 	return end;
@@ -656,7 +654,8 @@ static struct klp_symbol *pick_entity(struct ex *ex, struct klp_section *sec,
 
 /* A string literal: copy it (once) into .rodata.str. */
 static int copy_string(struct ex *ex, const char *where, struct klp_section *sec,
-		       uint64_t t, int64_t raw, long *osym, int64_t *oadd)
+		       uint64_t t, uint64_t hi, int64_t raw, long *osym,
+		       int64_t *oadd)
 {
 	const unsigned char *d;
 	uint64_t size, start;
@@ -675,6 +674,9 @@ static int copy_string(struct ex *ex, const char *where, struct klp_section *sec
 			       where, sec->name, t);
 	for (start = t; start > 0 && d[start - 1]; start--)
 		;
+	if (hi > t && memchr(d + t, 0, hi - t))
+		return klp_err("%s: the target %s+0x%" PRIx64 " or +0x%" PRIx64 " are in different strings, depending on the size of the instruction's immediate; cannot tell",
+			       where, sec->name, t, hi);
 	nul = memchr(d + t, 0, size - t);
 	if (!nul)
 		return klp_err("%s: the string at %s+0x%" PRIx64 " is not NUL-terminated",
@@ -773,6 +775,75 @@ static int copy_anon(struct ex *ex, const char *where, struct klp_section *sec,
 }
 
 /*
+ * A relocation to @sec + @raw (a section symbol or a local label plus the
+ * addend).  The byte it points at is @raw itself for absolute relocations
+ * and data, and @raw + 4 + k for a PC-relative instruction operand (k: the
+ * immediate after the displacement, read from the instruction bytes by
+ * klp_x86_pcrel_imm_sizes()); every plausible reading must lead to the
+ * same target, or the relocation is refused.
+ */
+static int section_target(struct ex *ex, const struct ex_copy *from,
+			  const char *where, const struct klp_reloc *r,
+			  bool insn_pcrel, struct klp_section *sec, int64_t raw,
+			  long *osym, int64_t *oadd)
+{
+	struct klp_blob *blob = from ? from->blob : NULL;
+	uint64_t ts[4], lo, hi, limit = sec->sh.sh_size;
+	struct klp_symbol *ent = NULL;
+	unsigned int ks = 1;		/* k = 0 */
+	size_t nt = 0;
+	int err;
+
+	if (insn_pcrel) {
+		const unsigned char *code;
+		uint64_t size;
+
+		ks = 1u | 2u | 4u | 16u;	/* unknown: any */
+		if (from && from->code &&
+		    !klp_elf_section_data(ex->pe, from->sec, &code, &size))
+			ks = klp_x86_pcrel_imm_sizes(code, size, r->offset);
+		for (int k = 0; k <= 4; k++) {
+			int64_t t = raw + 4 + k;
+
+			if ((ks & (1u << k)) && t >= 0 && (uint64_t)t <= limit)
+				ts[nt++] = (uint64_t)t;
+		}
+	} else if (raw >= 0 && (uint64_t)raw <= limit) {
+		ts[nt++] = (uint64_t)raw;
+	}
+	if (!nt)
+		return klp_err("%s: %s to %s%+" PRId64 " points outside its section",
+			       where, rtype_name(r->type), sec->name,
+			       r->addend);
+	lo = ts[0];
+	hi = ts[nt - 1];
+	if (!strcmp(sec->name, ".altinstr_aux"))
+		return ex_copy_altaux(ex, from, where, sec, lo, raw, osym,
+				      oadd);
+	if ((sec->sh.sh_flags & (SHF_MERGE | SHF_STRINGS)) ==
+	    (SHF_MERGE | SHF_STRINGS))
+		return copy_string(ex, where, sec, lo, hi, raw, osym, oadd);
+	for (size_t i = 0; i < nt; i++) {
+		struct klp_symbol *e = pick_entity(ex, sec, ts[i], blob, where,
+						   &err);
+
+		if (err)
+			return -1;
+		if (i && e != ent)
+			return klp_err("%s: the target is %s+0x%" PRIx64 " or %s+0x%" PRIx64 " (%s or %s), depending on the size of the instruction's immediate; cannot tell",
+				       where, sec->name, ts[0], sec->name,
+				       ts[i], ent ? ent->name : "no symbol",
+				       e ? e->name : "no symbol");
+		ent = e;
+	}
+	if (ent)
+		return target_of(ex, from, where, ent,
+				 raw - (int64_t)ent->value, true,
+				 (int64_t)(lo - ent->value), osym, oadd);
+	return copy_anon(ex, where, sec, lo, hi, raw, blob, osym, oadd);
+}
+
+/*
  * Rewrites relocation @r (of a range copied as @from, or of a special
  * section entry when @from is NULL) into patch.o's section @osec at @ooff.
  * @code: @r is an instruction operand (a PC-relative one points 4 bytes
@@ -782,13 +853,10 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 		  const char *where, const struct klp_reloc *r, bool code,
 		  long osec, uint64_t ooff)
 {
-	struct klp_symbol *s = r->sym, *ent;
-	struct klp_blob *blob = from ? from->blob : NULL;
+	struct klp_symbol *s = r->sym;
 	bool pcrel;
-	uint64_t bias, t;
 	int64_t raw, oadd = 0;
 	long osym = -1;
-	int err;
 
 	switch (r->type) {
 	case R_X86_64_NONE:
@@ -827,36 +895,10 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 		if (!sec)
 			return klp_err("%s: %s against a section symbol without a section",
 				       where, rtype_name(r->type));
-		bias = code && pcrel ? 4 : 0;
 		raw = (int64_t)s->value + r->addend;
-		if (raw + (int64_t)bias < 0)
-			return klp_err("%s: %s to %s%+" PRId64 " points before its section",
-				       where, rtype_name(r->type), sec->name,
-				       r->addend);
-		t = (uint64_t)raw + bias;
-		if (!strcmp(sec->name, ".altinstr_aux")) {
-			if (ex_copy_altaux(ex, from, where, sec, t, raw, &osym,
-					   &oadd))
-				return -1;
-		} else if ((sec->sh.sh_flags & (SHF_MERGE | SHF_STRINGS)) ==
-		    (SHF_MERGE | SHF_STRINGS)) {
-			if (copy_string(ex, where, sec, t, raw, &osym, &oadd))
-				return -1;
-		} else {
-			ent = pick_entity(ex, sec, t, t + bias, blob, where, &err);
-			if (err)
-				return -1;
-			if (ent) {
-				if (target_of(ex, from, where, ent,
-					      raw - (int64_t)ent->value, true,
-					      (int64_t)(t - ent->value), &osym,
-					      &oadd))
-					return -1;
-			} else if (copy_anon(ex, where, sec, t, t + bias, raw,
-					     blob, &osym, &oadd)) {
-				return -1;
-			}
-		}
+		if (section_target(ex, from, where, r, code && pcrel, sec, raw,
+				   &osym, &oadd))
+			return -1;
 	}
 	if (klp_out_add_reloc(ex->out, osec, ooff, r->type, osym, oadd))
 		return -1;

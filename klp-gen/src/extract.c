@@ -520,7 +520,11 @@ static int target_of(struct ex *ex, const struct ex_copy *from,
 		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
 		return 0;
 	}
-	if (peer->sec && peer->sec->name &&
+	/*
+	 * Init code and data are freed after boot; a size-less marker such
+	 * as _sinittext is only an address (is_kernel_inittext()) and stays.
+	 */
+	if (peer->sec && peer->sec->name && peer->size &&
 	    (starts_with(peer->sec->name, ".init.") ||
 	     starts_with(peer->sec->name, ".exit.")))
 		return klp_err("%s: %s is the running kernel's %s in %s, which is freed after boot",

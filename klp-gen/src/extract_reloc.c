@@ -32,7 +32,8 @@ static struct klp_symbol *pick_entity(struct ex *ex, struct klp_section *sec,
 				      const char *where, int *err)
 {
 	struct ex_secsyms *ss = &ex->secsyms[sec->idx];
-	struct klp_symbol *best = NULL, *end = NULL, *other = NULL;
+	struct klp_symbol *best = NULL, *end = NULL;
+	struct klp_symbol *best_other = NULL, *end_other = NULL;
 	size_t a = 0, b = ss->n;
 
 	*err = 0;
@@ -45,40 +46,44 @@ static struct klp_symbol *pick_entity(struct ex *ex, struct klp_section *sec,
 		else
 			b = m;
 	}
-	for (size_t i = a; i-- > 0;) {
-		struct klp_symbol *s = ss->v[i], **slot;
+	for (size_t i = a; i-- > 0 && !best_other;) {
+		struct klp_symbol *s = ss->v[i], **slot, **other;
 		struct klp_blob *sb;
 
 		if (s->value + ss->maxsize < t)
 			break;
-		if (s->size ? s->value + s->size < t :
-			      s->value != t)
+		if (s->size ? s->value + s->size < t : s->value != t)
 			continue;
 		sb = blob ? ex_blob_of(ex, s) : NULL;
 		if (blob && sb && sb != blob)
 			continue;
-		slot = s->size && s->value + s->size == t ? &end : &best;
+		if (s->size && s->value + s->size == t) {
+			slot = &end;
+			other = &end_other;
+		} else {
+			slot = &best;
+			other = &best_other;
+		}
 		if (*slot && ((*slot)->value != s->value ||
 			      (*slot)->size != s->size)) {
-			other = s;
-			if (slot == &best)
-				break;
+			*other = s;
 			continue;
 		}
 		if (!*slot || (!ex_blob_of(ex, *slot) && ex_blob_of(ex, s)) ||
 		    ((*slot)->bind == STB_LOCAL && s->bind != STB_LOCAL))
 			*slot = s;
 	}
-	if (best && other && other->value + other->size != t) {
+	if (best_other) {
 		*err = klp_err("%s: the target %s+0x%" PRIx64 " is in or at both %s and %s; cannot tell which one is meant",
-			       where, sec->name, t, best->name, other->name);
+			       where, sec->name, t, best->name,
+			       best_other->name);
 		return NULL;
 	}
 	if (best)
 		return best;
-	if (end && other) {
+	if (end_other) {
 		*err = klp_err("%s: the target %s+0x%" PRIx64 " is the end of both %s and %s; cannot tell which one is meant",
-			       where, sec->name, t, end->name, other->name);
+			       where, sec->name, t, end->name, end_other->name);
 		return NULL;
 	}
 	return end;

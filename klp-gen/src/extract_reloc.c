@@ -73,6 +73,18 @@ static struct klp_symbol *pick_entity(struct ex *ex, struct klp_section *sec,
 		    ((*slot)->bind == STB_LOCAL && s->bind != STB_LOCAL))
 			*slot = s;
 	}
+	/*
+	 * An empty object there, or the end of the one before it?  Either,
+	 * if the running kernel has them next to each other as well: the
+	 * address is the same.
+	 */
+	if (best && !best->size && end) {
+		struct klp_symbol *pb = klp_corr_orig_sym_of(ex->corr, best);
+		struct klp_symbol *pe = klp_corr_orig_sym_of(ex->corr, end);
+
+		if (!pb || !pe || pe->value + end->size != pb->value)
+			best_other = end;
+	}
 	if (best_other) {
 		*err = klp_err("%s: the target %s+0x%" PRIx64 " is in or at both %s and %s; cannot tell which one is meant",
 			       where, sec->name, t, best->name,

@@ -34,22 +34,7 @@
 #include "klp/error.h"
 #include "klp/kallsyms.h"
 
-/* An ORIG data symbol, indexed by role (name without .llvm.<digits>). */
-struct orole {
-	struct klp_symbol *sym;
-	struct klp_hnode node;
-};
-
-/* A string copied into .rodata.str. */
-struct exstr {
-	uint64_t off;			/* in the output section */
-	const char *s;			/* in the mapped vmlinux.o */
-	size_t len;
-	struct klp_hnode node;
-	struct exstr *next;		/* all strings, for freeing */
-};
-
-static const char *rtype_name(uint32_t t)
+const char *ex_rtype_name(uint32_t t)
 {
 	switch (t) {
 	case R_X86_64_NONE: return "R_X86_64_NONE";
@@ -63,7 +48,7 @@ static const char *rtype_name(uint32_t t)
 	}
 }
 
-static const char *symname(const struct klp_symbol *s)
+const char *ex_symname(const struct klp_symbol *s)
 {
 	if (s->type == STT_SECTION && s->sec)
 		return s->sec->name;
@@ -82,7 +67,7 @@ static int cmp_sym_value(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Per section: the sized function and object symbols, by value. */
+/* Per section: the function and object symbols (zero-size too), by value. */
 static int index_secsyms(struct ex *ex)
 {
 	struct klp_elf *e = ex->pe;
@@ -99,7 +84,7 @@ static int index_secsyms(struct ex *ex)
 			struct klp_symbol *s = &e->syms[i];
 			struct ex_secsyms *ss;
 
-			if (!s->sec || !s->size ||
+			if (!s->sec ||
 			    (s->type != STT_FUNC && s->type != STT_OBJECT))
 				continue;
 			ss = &ex->secsyms[s->sec->idx];
@@ -205,8 +190,8 @@ static uint64_t copy_key(const struct klp_section *sec, uint64_t start)
 	return klp_hash_pair(sec->idx, start);
 }
 
-static struct ex_copy *find_copy(struct ex *ex, const struct klp_section *sec,
-				 uint64_t start)
+struct ex_copy *ex_find_copy(struct ex *ex, const struct klp_section *sec,
+			     uint64_t start)
 {
 	struct ex_copy *c;
 
@@ -255,21 +240,21 @@ struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
 	return c;
 }
 
-static struct klp_blob *blob_of(struct ex *ex, const struct klp_symbol *s)
+struct klp_blob *ex_blob_of(struct ex *ex, const struct klp_symbol *s)
 {
 	struct klp_func *f = klp_record_func_of_sym(ex->prec, s);
 
 	return f ? f->blob : NULL;
 }
 
-static bool starts_with(const char *s, const char *p)
+bool ex_starts_with(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));
 }
 
 /* Bytes [start, start + size) of @sec, checked. */
-static int sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
-		     uint64_t size, const unsigned char **p)
+int ex_sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
+		 uint64_t size, const unsigned char **p)
 {
 	const unsigned char *d;
 	uint64_t n;
@@ -284,549 +269,6 @@ static int sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
 			       ex->pe->name, start, size, sec->name);
 	if (d)
 		*p = d + start;
-	return 0;
-}
-
-/* A function or variable that only the patched build has: copy it. */
-static struct ex_copy *copy_new_symbol(struct ex *ex, struct klp_symbol *s,
-				       const char *where)
-{
-	struct klp_section *sec = s->sec;
-	const unsigned char *bytes;
-	bool func = s->type == STT_FUNC;
-	char *secname = NULL;
-	uint64_t off;
-	long osec, osym;
-	struct ex_copy *c;
-
-	if (!s->size) {
-		klp_err("%s: %s %s has no peer in %s and no size: cannot copy it",
-			where, func ? "function" : "symbol", symname(s),
-			ex->oe->name);
-		return NULL;
-	}
-	if (func) {
-		if (!(sec->sh.sh_flags & SHF_EXECINSTR) ||
-		    (strcmp(sec->name, ".text") && !starts_with(sec->name, ".text."))) {
-			klp_err("%s: new function %s is in section %s; only .text and .text.* code can be copied into a live patch",
-				where, symname(s), sec->name);
-			return NULL;
-		}
-	} else {
-		if (s->type != STT_OBJECT || (sec->sh.sh_flags & (SHF_EXECINSTR | SHF_TLS)) ||
-		    !(sec->sh.sh_flags & SHF_ALLOC) ||
-		    !(starts_with(sec->name, ".data") ||
-		      starts_with(sec->name, ".rodata") ||
-		      starts_with(sec->name, ".bss"))) {
-			klp_err("%s: new %s %s is in section %s; only variables in .data*, .rodata* and .bss* can be copied",
-				where, klp_elf_sym_type_name(s->type),
-				symname(s), sec->name);
-			return NULL;
-		}
-	}
-	if (sec_bytes(ex, sec, s->value, s->size, &bytes))
-		return NULL;
-	if (func) {
-		secname = malloc(strlen(s->name) + 7);
-		if (!secname) {
-			klp_err("out of memory");
-			return NULL;
-		}
-		sprintf(secname, ".text.%s", s->name);
-		osec = klp_out_add_section(ex->out, secname, SHT_PROGBITS,
-					   SHF_ALLOC | SHF_EXECINSTR,
-					   sec->sh.sh_addralign, 0);
-		free(secname);
-	} else {
-		osec = klp_out_add_section(ex->out, sec->name, sec->sh.sh_type,
-					   sec->sh.sh_flags &
-					   (SHF_ALLOC | SHF_WRITE),
-					   sec->sh.sh_addralign, 0);
-	}
-	if (osec < 0 ||
-	    klp_out_append(ex->out, osec, bytes, s->size, sec->sh.sh_addralign,
-			   &off))
-		return NULL;
-	osym = klp_out_add_symbol(ex->out, s->name, s->type, STB_LOCAL, osec,
-				  off, s->size);
-	if (osym < 0)
-		return NULL;
-	c = ex_new_copy(ex, func ? EX_NEW_FUNC : EX_NEW_DATA, s->name, sec,
-			s->value, s->size, func, blob_of(ex, s), osec, off,
-			osym, off);
-	if (c) {
-		c->sym = s;
-		if (func)
-			ex->stats->new_funcs++;
-		else
-			ex->stats->new_data++;
-	}
-	return c;
-}
-
-/*
- * A patched symbol without a peer: is it really new?  Its identity must
- * not be ambiguous, and for a writable variable (whose state matters,
- * unlike code and read-only data) no variable of the running kernel with
- * the same role may lack a patched peer: that could be this very variable,
- * unpaired.
- */
-static int check_really_new(struct ex *ex, struct klp_symbol *s,
-			    const char *where)
-{
-	struct klp_func *f = klp_record_func_of_sym(ex->prec, s);
-	struct orole *r;
-
-	for (; f; f = klp_record_next_func_of_sym(ex->prec, f))
-		if (klp_corr_func_ambiguous(ex->corr, f))
-			return klp_err("%s: %s has no peer in %s because its identity is ambiguous (several emitted copies share its source and role)",
-				       where, symname(s), ex->oe->name);
-	if (!klp_record_func_of_sym(ex->prec, s)) {
-		/* Record-less: paired by unique name; a shared name is not new. */
-		for (struct klp_symbol *o = klp_elf_symbol_by_name(ex->oe, s->name);
-		     o; o = klp_elf_next_symbol_by_name(ex->oe, o))
-			if (o->sec && o->type == s->type)
-				return klp_err("%s: %s has no record entry and its name is not unique in %s and %s: cannot tell whether it is new",
-					       where, symname(s), ex->pe->name,
-					       ex->oe->name);
-	}
-	/* Read-only data has no state: a copy is as good as the original. */
-	if (s->type != STT_OBJECT || (s->sec->sh.sh_type != SHT_NOBITS &&
-				      !(s->sec->sh.sh_flags & SHF_WRITE)))
-		return 0;
-	klp_htab_for_each(r, &ex->orig_obj_by_role, klp_role_hash(s->name),
-			  struct orole, node)
-		if (klp_role_eq(r->sym->name, s->name) &&
-		    !klp_corr_patched_sym_of(ex->corr, r->sym))
-			return klp_err("%s: variable %s has no peer in %s, but %s has an unpaired variable %s of the same name: refusing to copy what may be the running kernel's state",
-				       where, symname(s), ex->oe->name,
-				       ex->oe->name, r->sym->name);
-	return 0;
-}
-
-/* The one defined global (else any) symbol named @name in ORIG. */
-static struct klp_symbol *orig_by_exact_name(struct ex *ex, const char *name)
-{
-	struct klp_symbol *found = NULL, *glob = NULL;
-	size_t n = 0, ng = 0;
-
-	for (struct klp_symbol *o = klp_elf_symbol_by_name(ex->oe, name); o;
-	     o = klp_elf_next_symbol_by_name(ex->oe, o)) {
-		if (!o->sec || o->type == STT_SECTION || o->type == STT_FILE)
-			continue;
-		n++;
-		found = o;
-		if (o->bind != STB_LOCAL) {
-			ng++;
-			glob = o;
-		}
-	}
-	if (ng == 1)
-		return glob;
-	return n == 1 ? found : NULL;
-}
-
-/* An undefined symbol of patch.o named @name (one per name). */
-static long undef_symbol(struct ex *ex, const char *name, bool klpsym)
-{
-	long h = klp_out_global_by_name(ex->out, name);
-
-	if (h >= 0)
-		return h;
-	h = klp_out_add_symbol(ex->out, name, STT_NOTYPE, STB_GLOBAL, -1, 0, 0);
-	if (h >= 0) {
-		if (klpsym)
-			ex->stats->klp_syms++;
-		else
-			ex->stats->exported++;
-	}
-	return h;
-}
-
-/*
- * What a reference to @ent (a symbol of vmlinux.o; @rel is the addend
- * relative to its start) becomes in patch.o.  @mid: the offset of the
- * pointed-at byte in @ent when the reference came through a section symbol
- * (code must not point into the middle of a running kernel's function).
- */
-/*
- * Is @ent an outlined part of the function copied as @from (hot/cold
- * splitting: `work.cold.1` is a clone with the source of `work`, entered by
- * a jump, never called)?  The new code's part must be copied with it: the
- * running kernel's part belongs to the old code.
- */
-static bool part_of(struct ex *ex, const struct ex_copy *from,
-		    const struct klp_symbol *ent)
-{
-	struct klp_func *ff, *ft;
-
-	if (!from || !from->sym || ent->type != STT_FUNC)
-		return false;
-	ff = klp_record_func_of_sym(ex->prec, from->sym);
-	ft = klp_record_func_of_sym(ex->prec, ent);
-	if (!ff || !ft || !ff->src || !ft->src || !(ft->flags & KLP_FUNC_CLONE))
-		return false;
-	return klp_corr_src_of_patched(ex->corr, ff->src) ==
-	       klp_corr_src_of_patched(ex->corr, ft->src);
-}
-
-static int target_of(struct ex *ex, const struct ex_copy *from,
-		     const char *where, struct klp_symbol *ent, int64_t rel,
-		     bool via_section, int64_t mid, long *osym, int64_t *oadd)
-{
-	struct klp_symbol *peer;
-	struct ex_copy *c = NULL;
-	unsigned long pos;
-	char *name;
-
-	if (ent->sec)
-		c = find_copy(ex, ent->sec, ent->value);
-	if (!c && ent->shndx == SHN_UNDEF) {
-		peer = orig_by_exact_name(ex, ent->name);
-		if (!peer)
-			return klp_err("%s: %s is undefined in %s and not defined exactly once in %s",
-				       where, symname(ent), ex->pe->name,
-				       ex->oe->name);
-	} else if (!c) {
-		if (!ent->sec)
-			return klp_err("%s: %s is an absolute or common symbol; klp-gen cannot tell what it stands for",
-				       where, symname(ent));
-		peer = klp_corr_orig_sym_of(ex->corr, ent);
-		if (peer && part_of(ex, from, ent)) {
-			c = copy_new_symbol(ex, ent, where);
-			if (!c)
-				return -1;
-		} else if (!peer) {
-			if (check_really_new(ex, ent, where))
-				return -1;
-			c = copy_new_symbol(ex, ent, where);
-			if (!c)
-				return -1;
-		}
-	}
-	if (c) {
-		*osym = c->osym;
-		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
-		return 0;
-	}
-	if (peer->sec && peer->sec->name &&
-	    (starts_with(peer->sec->name, ".init.") ||
-	     starts_with(peer->sec->name, ".exit.")))
-		return klp_err("%s: %s is the running kernel's %s in %s, which is freed after boot",
-			       where, symname(ent), peer->name, peer->sec->name);
-	if (via_section && ent->type == STT_FUNC && mid != 0)
-		return klp_err("%s: points into the middle of %s (+0x%" PRIx64 "), a function of the running kernel",
-			       where, symname(ent), (uint64_t)mid);
-	*oadd = rel;
-	/*
-	 * Exported: the symbol of vmlinux.o is global (the linked vmlinux
-	 * shows every symbol as local hidden, so its binding tells nothing)
-	 * and Module.symvers lists the running kernel's name.  A local symbol
-	 * that shares an exported name is not what the loader would bind.
-	 */
-	if (ent->bind != STB_LOCAL && !strcmp(ent->name, peer->name) &&
-	    klp_symvers_exported(ex->sv, "vmlinux", peer->name)) {
-		*osym = undef_symbol(ex, peer->name, false);
-		return *osym < 0 ? -1 : 0;
-	}
-	if (klp_kallsyms_pos(ex->oe, peer, &pos)) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", klp_errmsg());
-		return klp_err("%s: %s (running kernel's %s) is not exported and %s",
-			       where, symname(ent), peer->name, why);
-	}
-	name = malloc(strlen(peer->name) + 64);
-	if (!name)
-		return klp_err("out of memory");
-	sprintf(name, ".klp.sym.vmlinux.%s,%lu", peer->name, pos);
-	if (strlen(peer->name) > KLP_PLAN_SYMNAME_MAX) {
-		free(name);
-		return klp_err("%s: %s: name longer than the kernel's livepatch symbol limit",
-			       where, peer->name);
-	}
-	*osym = undef_symbol(ex, name, true);
-	free(name);
-	return *osym < 0 ? -1 : 0;
-}
-
-int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
-			int64_t addend, long *osym, int64_t *oadd)
-{
-	return target_of(ex, NULL, where, s, addend, false, 0, osym, oadd);
-}
-
-/*
- * The symbol of @sec containing the target, which lies in [lo, hi] (a
- * window: an instruction operand's displacement may be followed by an
- * immediate of up to 4 bytes).  Symbols of another unit than @blob are left
- * out: a section-relative relocation of one object points into that object's
- * own part of a section that `ld -r` merged.  If nothing contains the target
- * but one symbol ends exactly at it (a pointer past an array), that symbol.
- * NULL with *@err 0 when no symbol qualifies; *@err -1 if ambiguous.
- */
-static struct klp_symbol *pick_entity(struct ex *ex, struct klp_section *sec,
-				      uint64_t lo, uint64_t hi,
-				      struct klp_blob *blob, const char *where,
-				      int *err)
-{
-	struct ex_secsyms *ss = &ex->secsyms[sec->idx];
-	struct klp_symbol *best = NULL, *end = NULL;
-	size_t a = 0, b = ss->n;
-	bool ambiguous = false, end_ambiguous = false;
-
-	*err = 0;
-	/* First symbol with value > hi. */
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (ss->v[m]->value <= hi)
-			a = m + 1;
-		else
-			b = m;
-	}
-	for (size_t i = a; i-- > 0;) {
-		struct klp_symbol *s = ss->v[i];
-		struct klp_blob *sb;
-
-		if (s->value + ss->maxsize < lo)
-			break;
-		if (s->value + s->size < lo)
-			continue;
-		sb = blob ? blob_of(ex, s) : NULL;
-		if (blob && sb && sb != blob)
-			continue;
-		if (s->value + s->size == lo) {
-			if (end && end->value != s->value)
-				end_ambiguous = true;
-			if (!end || (!blob_of(ex, end) && sb))
-				end = s;
-			continue;
-		}
-		if (best && best->value != s->value) {
-			ambiguous = true;
-			continue;
-		}
-		/* Aliases: prefer a recorded, then a global symbol. */
-		if (!best || (!blob_of(ex, best) && blob_of(ex, s)) ||
-		    (best->bind == STB_LOCAL && s->bind != STB_LOCAL))
-			best = s;
-	}
-	if (ambiguous) {
-		*err = klp_err("%s: the target %s+0x%" PRIx64 " lies in or next to several symbols (%s and another); cannot tell which one it is",
-			       where, sec->name, lo, best->name);
-		return NULL;
-	}
-	if (best)
-		return best;
-	if (end && end_ambiguous) {
-		*err = klp_err("%s: the target %s+0x%" PRIx64 " is the end of several symbols; cannot tell which one it is",
-			       where, sec->name, lo);
-		return NULL;
-	}
-	return end;
-}
-
-/* A string literal: copy it (once) into .rodata.str. */
-static int copy_string(struct ex *ex, const char *where, struct klp_section *sec,
-		       uint64_t t, int64_t raw, long *osym, int64_t *oadd)
-{
-	const unsigned char *d;
-	uint64_t size, start;
-	const unsigned char *nul;
-	struct exstr *st = NULL, *pos;
-	uint64_t h;
-	size_t len;
-
-	if (klp_elf_section_data(ex->pe, sec, &d, &size))
-		return -1;
-	if (t >= size)
-		return klp_err("%s: the target %s+0x%" PRIx64 " lies past the end of the string section",
-			       where, sec->name, t);
-	if (!d[t] && t > 0 && d[t - 1])
-		return klp_err("%s: the target %s+0x%" PRIx64 " is the end of a string; cannot tell which string is meant",
-			       where, sec->name, t);
-	for (start = t; start > 0 && d[start - 1]; start--)
-		;
-	nul = memchr(d + t, 0, size - t);
-	if (!nul)
-		return klp_err("%s: the string at %s+0x%" PRIx64 " is not NUL-terminated",
-			       where, sec->name, t);
-	len = (size_t)(nul - (d + start)) + 1;
-	h = klp_hash_bytes(d + start, len);
-	klp_htab_for_each(pos, &ex->strings, h, struct exstr, node)
-		if (pos->len == len && !memcmp(pos->s, d + start, len)) {
-			st = pos;
-			break;
-		}
-	if (!st) {
-		if (ex->strsec < 0) {
-			ex->strsec = klp_out_add_section(ex->out, ".rodata.str",
-							 SHT_PROGBITS, SHF_ALLOC,
-							 1, 0);
-			if (ex->strsec < 0)
-				return -1;
-		}
-		st = calloc(1, sizeof(*st));
-		if (!st)
-			return klp_err("out of memory");
-		st->next = ex->strs;
-		ex->strs = st;
-		st->s = (const char *)d + start;
-		st->len = len;
-		if (klp_out_append(ex->out, ex->strsec, d + start, len, 1,
-				   &st->off) ||
-		    klp_htab_add(&ex->strings, &st->node, h))
-			return -1;
-		ex->stats->strings++;
-	}
-	*osym = klp_out_section_symbol(ex->out, ex->strsec);
-	*oadd = raw - (int64_t)start + (int64_t)st->off;
-	return *osym < 0 ? -1 : 0;
-}
-
-/* Symbol-less data at @sec+[lo, hi]: copy it if it is read-only. */
-static int copy_anon(struct ex *ex, const char *where, struct klp_section *sec,
-		     uint64_t lo, uint64_t hi, int64_t raw,
-		     struct klp_blob *blob, long *osym, int64_t *oadd)
-{
-	uint64_t flags = sec->sh.sh_flags, es = sec->sh.sh_entsize;
-	uint64_t start, end, off;
-	const unsigned char *bytes;
-	struct ex_copy *c;
-	long osec;
-
-	if (!(flags & SHF_ALLOC) || (flags & SHF_EXECINSTR))
-		return klp_err("%s: the target %s+0x%" PRIx64 " is in %s without a symbol there",
-			       where, sec->name, lo,
-			       flags & SHF_EXECINSTR ? "code" :
-			       "a non-allocated section");
-	if (flags & SHF_WRITE)
-		return klp_err("%s: the target %s+0x%" PRIx64 " is writable data without a symbol: it cannot be paired with the running kernel's data, nor copied",
-			       where, sec->name, lo);
-	if ((flags & SHF_MERGE) && es) {
-		start = lo - lo % es;
-		end = (hi / es + 1) * es;
-		if (end > sec->sh.sh_size)
-			end = sec->sh.sh_size;
-	} else if (!ex->secsyms[sec->idx].n) {
-		start = 0;
-		end = sec->sh.sh_size;
-	} else {
-		return klp_err("%s: the target %s+0x%" PRIx64 " is read-only data without a symbol in a section that also holds symbols; cannot tell its extent",
-			       where, sec->name, lo);
-	}
-	c = find_copy(ex, sec, start);
-	if (!c) {
-		if (sec_bytes(ex, sec, start, end - start, &bytes))
-			return -1;
-		osec = klp_out_add_section(ex->out, sec->name, sec->sh.sh_type,
-					   flags & SHF_ALLOC,
-					   sec->sh.sh_addralign, 0);
-		if (osec < 0 ||
-		    klp_out_append(ex->out, osec, bytes, end - start,
-				   sec->sh.sh_addralign, &off))
-			return -1;
-		*osym = klp_out_section_symbol(ex->out, osec);
-		if (*osym < 0)
-			return -1;
-		c = ex_new_copy(ex, EX_ANON, sec->name, sec, start, end - start,
-				false, blob, osec, off, *osym, 0);
-		if (!c)
-			return -1;
-		ex->stats->anon_rodata++;
-	} else if (end > c->start + c->size) {
-		return klp_err("%s: the target %s+0x%" PRIx64 " overlaps read-only data copied before in another extent",
-			       where, sec->name, lo);
-	}
-	*osym = c->osym;
-	*oadd = raw - (int64_t)c->start + (int64_t)c->obase -
-		(int64_t)c->osym_value;
-	return 0;
-}
-
-/*
- * Rewrites relocation @r (of a range copied as @from, or of a special
- * section entry when @from is NULL) into patch.o's section @osec at @ooff.
- * @code: @r is an instruction operand (a PC-relative one points 4 bytes
- * before the end of its displacement field, plus any immediate after it).
- */
-int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
-		  const char *where, const struct klp_reloc *r, bool code,
-		  long osec, uint64_t ooff)
-{
-	struct klp_symbol *s = r->sym, *ent;
-	struct klp_blob *blob = from ? from->blob : NULL;
-	bool pcrel;
-	uint64_t bias, t;
-	int64_t raw, oadd = 0;
-	long osym = -1;
-	int err;
-
-	switch (r->type) {
-	case R_X86_64_NONE:
-		return 0;
-	case R_X86_64_PC32:
-	case R_X86_64_PLT32:
-	case R_X86_64_PC64:
-		pcrel = true;
-		break;
-	case R_X86_64_64:
-	case R_X86_64_32:
-	case R_X86_64_32S:
-		pcrel = false;
-		break;
-	default:
-		return klp_err("%s: relocation type %u is not supported",
-			       where, r->type);
-	}
-	if (!s)
-		return klp_err("%s: %s without a symbol", where,
-			       rtype_name(r->type));
-	if (s->type != STT_SECTION) {
-		if (target_of(ex, from, where, s, r->addend, false, 0, &osym,
-			      &oadd))
-			return -1;
-	} else {
-		struct klp_section *sec = s->sec;
-
-		if (!sec)
-			return klp_err("%s: %s against a section symbol without a section",
-				       where, rtype_name(r->type));
-		bias = code && pcrel ? 4 : 0;
-		raw = (int64_t)s->value + r->addend;
-		if (raw + (int64_t)bias < 0)
-			return klp_err("%s: %s to %s%+" PRId64 " points before its section",
-				       where, rtype_name(r->type), sec->name,
-				       r->addend);
-		t = (uint64_t)raw + bias;
-		if (!strcmp(sec->name, ".altinstr_aux")) {
-			if (ex_copy_altaux(ex, from, where, sec, t, raw, &osym,
-					   &oadd))
-				return -1;
-		} else if ((sec->sh.sh_flags & (SHF_MERGE | SHF_STRINGS)) ==
-		    (SHF_MERGE | SHF_STRINGS)) {
-			if (copy_string(ex, where, sec, t, raw, &osym, &oadd))
-				return -1;
-		} else {
-			ent = pick_entity(ex, sec, t, t + bias, blob, where, &err);
-			if (err)
-				return -1;
-			if (ent) {
-				if (target_of(ex, from, where, ent,
-					      raw - (int64_t)ent->value, true,
-					      (int64_t)(t - ent->value), &osym,
-					      &oadd))
-					return -1;
-			} else if (copy_anon(ex, where, sec, t, t + bias, raw,
-					     blob, &osym, &oadd)) {
-				return -1;
-			}
-		}
-	}
-	if (klp_out_add_reloc(ex->out, osec, ooff, r->type, osym, oadd))
-		return -1;
-	ex->stats->relocs++;
 	return 0;
 }
 
@@ -845,8 +287,8 @@ static int process_copy(struct ex *ex, struct ex_copy *c)
 		const struct klp_reloc *r = v[i];
 
 		snprintf(where, sizeof(where), "%s+0x%" PRIx64 " (%s %s%+" PRId64 ")",
-			 c->name, r->offset - c->start, rtype_name(r->type),
-			 r->sym ? symname(r->sym) : "?", r->addend);
+			 c->name, r->offset - c->start, ex_rtype_name(r->type),
+			 r->sym ? ex_symname(r->sym) : "?", r->addend);
 		if (r->offset + (r->type == R_X86_64_64 ||
 				 r->type == R_X86_64_PC64 ? 8 : 4) >
 		    c->start + c->size)
@@ -899,15 +341,15 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 		return klp_err("%s:%u: new=%s: %s",
 			       ex->args->plan, rep->line, rep->new_sym,
 			       s->size ? "not in a code section" : "has size 0");
-	if (starts_with(s->sec->name, ".init.") ||
-	    starts_with(s->sec->name, ".exit."))
+	if (ex_starts_with(s->sec->name, ".init.") ||
+	    ex_starts_with(s->sec->name, ".exit."))
 		return klp_err("%s:%u: new=%s is in %s: init and exit code cannot be live patched",
 			       ex->args->plan, rep->line, rep->new_sym,
 			       s->sec->name);
-	if (find_copy(ex, s->sec, s->value))
+	if (ex_find_copy(ex, s->sec, s->value))
 		return klp_err("%s:%u: new=%s is named by two replace lines",
 			       ex->args->plan, rep->line, rep->new_sym);
-	if (sec_bytes(ex, s->sec, s->value, s->size, &bytes))
+	if (ex_sec_bytes(ex, s->sec, s->value, s->size, &bytes))
 		return -1;
 	snprintf(name, sizeof(name), "klp_lto_new_%zu", rep->index);
 	snprintf(secname, sizeof(secname), ".text.%s", name);
@@ -923,7 +365,7 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 	if (osym < 0)
 		return -1;
 	c = ex_new_copy(ex, EX_REPLACED, s->name, s->sec, s->value, s->size,
-			true, blob_of(ex, s), osec, off, osym, off);
+			true, ex_blob_of(ex, s), osec, off, osym, off);
 	if (!c)
 		return -1;
 	c->sym = s;

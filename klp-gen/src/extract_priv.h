@@ -86,7 +86,34 @@ struct ex {
 	struct ex_tables *tables;
 };
 
+/* An ORIG data symbol, indexed by role (name without .llvm.<digits>). */
+struct orole {
+	struct klp_symbol *sym;
+	struct klp_hnode node;
+};
+
+/* A string copied into .rodata.str. */
+struct exstr {
+	uint64_t off;			/* in the output section */
+	const char *s;			/* in the mapped vmlinux.o */
+	size_t len;
+	struct klp_hnode node;
+	struct exstr *next;		/* all strings, for freeing */
+};
+
 /* extract.c */
+const char *ex_rtype_name(uint32_t t);
+/* A symbol's name for messages (a section symbol's section name). */
+const char *ex_symname(const struct klp_symbol *s);
+bool ex_starts_with(const char *s, const char *p);
+/* The unit (record blob) of a symbol of vmlinux.o; NULL if unrecorded. */
+struct klp_blob *ex_blob_of(struct ex *ex, const struct klp_symbol *s);
+/* Bytes [start, start + size) of @sec, checked (NULL for NOBITS). */
+int ex_sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
+		 uint64_t size, const unsigned char **p);
+/* The copy registered at (@sec, @start), or NULL. */
+struct ex_copy *ex_find_copy(struct ex *ex, const struct klp_section *sec,
+			     uint64_t start);
 int ex_relocs_in(struct ex *ex, struct klp_section *sec, uint64_t start,
 		 uint64_t end, struct klp_reloc ***v, size_t *n);
 int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
@@ -98,6 +125,19 @@ struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
 			    struct klp_blob *blob, long osec, uint64_t obase,
 			    long osym, uint64_t osym_value);
 
+/* extract_target.c */
+/*
+ * What a reference to @ent (a symbol of vmlinux.o; @rel: the addend
+ * relative to its start) becomes in patch.o: *@osym + *@oadd.  @from: the
+ * copy the reference is in (NULL for none); @via_section, @mid: it came
+ * through a section symbol and points @mid bytes into @ent.
+ */
+int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
+		 struct klp_symbol *ent, int64_t rel, bool via_section,
+		 int64_t mid, long *osym, int64_t *oadd);
+/* A function or variable the running kernel lacks, copied into patch.o. */
+struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
+				   const char *where);
 /* What a reference to symbol @s + @addend becomes in patch.o. */
 int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
 			int64_t addend, long *osym, int64_t *oadd);

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klp-gen extract: what a reference to a symbol of PATCHED/vmlinux.o
+ * becomes in patch.o (docs/klp-gen.md, "klp-gen extract"): a copy made
+ * before, a new copy (a function or variable the running kernel lacks, an
+ * outlined part of a copied function), an exported name, or a
+ * .klp.sym.vmlinux.NAME,POS symbol.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_priv.h"
+#include "klp/error.h"
+#include "klp/kallsyms.h"
+
+/* A function or variable that only the patched build has: copy it. */
+struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
+				   const char *where)
+{
+	struct klp_section *sec = s->sec;
+	const unsigned char *bytes;
+	bool func = s->type == STT_FUNC;
+	char *secname = NULL;
+	uint64_t off;
+	long osec, osym;
+	struct ex_copy *c;
+
+	if (!s->size && func) {
+		klp_err("%s: %s %s has no peer in %s and no size: cannot copy it",
+			where, func ? "function" : "symbol", ex_symname(s),
+			ex->oe->name);
+		return NULL;
+	}
+	if (func) {
+		if (!(sec->sh.sh_flags & SHF_EXECINSTR) ||
+		    (strcmp(sec->name, ".text") && !ex_starts_with(sec->name, ".text."))) {
+			klp_err("%s: new function %s is in section %s; only .text and .text.* code can be copied into a live patch",
+				where, ex_symname(s), sec->name);
+			return NULL;
+		}
+	} else {
+		if (s->type != STT_OBJECT || (sec->sh.sh_flags & (SHF_EXECINSTR | SHF_TLS)) ||
+		    !(sec->sh.sh_flags & SHF_ALLOC) ||
+		    !(ex_starts_with(sec->name, ".data") ||
+		      ex_starts_with(sec->name, ".rodata") ||
+		      ex_starts_with(sec->name, ".bss"))) {
+			klp_err("%s: new %s %s is in section %s; only variables in .data*, .rodata* and .bss* can be copied",
+				where, klp_elf_sym_type_name(s->type),
+				ex_symname(s), sec->name);
+			return NULL;
+		}
+	}
+	if (ex_sec_bytes(ex, sec, s->value, s->size, &bytes))
+		return NULL;
+	if (func) {
+		secname = malloc(strlen(s->name) + 7);
+		if (!secname) {
+			klp_err("out of memory");
+			return NULL;
+		}
+		sprintf(secname, ".text.%s", s->name);
+		osec = klp_out_add_section(ex->out, secname, SHT_PROGBITS,
+					   SHF_ALLOC | SHF_EXECINSTR,
+					   sec->sh.sh_addralign, 0);
+		free(secname);
+	} else {
+		osec = klp_out_add_section(ex->out, sec->name, sec->sh.sh_type,
+					   sec->sh.sh_flags &
+					   (SHF_ALLOC | SHF_WRITE),
+					   sec->sh.sh_addralign, 0);
+	}
+	if (osec < 0 ||
+	    klp_out_append(ex->out, osec, bytes, s->size, sec->sh.sh_addralign,
+			   &off))
+		return NULL;
+	osym = klp_out_add_symbol(ex->out, s->name, s->type, STB_LOCAL, osec,
+				  off, s->size);
+	if (osym < 0)
+		return NULL;
+	c = ex_new_copy(ex, func ? EX_NEW_FUNC : EX_NEW_DATA, s->name, sec,
+			s->value, s->size, func, ex_blob_of(ex, s), osec, off,
+			osym, off);
+	if (c) {
+		c->sym = s;
+		if (func)
+			ex->stats->new_funcs++;
+		else
+			ex->stats->new_data++;
+	}
+	return c;
+}
+
+/*
+ * A patched symbol without a peer: is it really new?  Its identity must
+ * not be ambiguous, and for a writable variable (whose state matters,
+ * unlike code and read-only data) no variable of the running kernel with
+ * the same role may lack a patched peer: that could be this very variable,
+ * unpaired.
+ */
+static int check_really_new(struct ex *ex, struct klp_symbol *s,
+			    const char *where)
+{
+	struct klp_func *f = klp_record_func_of_sym(ex->prec, s);
+	struct orole *r;
+
+	for (; f; f = klp_record_next_func_of_sym(ex->prec, f))
+		if (klp_corr_func_ambiguous(ex->corr, f))
+			return klp_err("%s: %s has no peer in %s because its identity is ambiguous (several emitted copies share its source and role)",
+				       where, ex_symname(s), ex->oe->name);
+	if (!klp_record_func_of_sym(ex->prec, s)) {
+		/* Record-less: paired by unique name; a shared name is not new. */
+		for (struct klp_symbol *o = klp_elf_symbol_by_name(ex->oe, s->name);
+		     o; o = klp_elf_next_symbol_by_name(ex->oe, o))
+			if (o->sec && o->type == s->type)
+				return klp_err("%s: %s has no record entry and its name is not unique in %s and %s: cannot tell whether it is new",
+					       where, ex_symname(s), ex->pe->name,
+					       ex->oe->name);
+	}
+	/* Read-only data has no state: a copy is as good as the original. */
+	if (s->type != STT_OBJECT || (s->sec->sh.sh_type != SHT_NOBITS &&
+				      !(s->sec->sh.sh_flags & SHF_WRITE)))
+		return 0;
+	klp_htab_for_each(r, &ex->orig_obj_by_role, klp_role_hash(s->name),
+			  struct orole, node)
+		if (klp_role_eq(r->sym->name, s->name) &&
+		    !klp_corr_patched_sym_of(ex->corr, r->sym))
+			return klp_err("%s: variable %s has no peer in %s, but %s has an unpaired variable %s of the same name: refusing to copy what may be the running kernel's state",
+				       where, ex_symname(s), ex->oe->name,
+				       ex->oe->name, r->sym->name);
+	return 0;
+}
+
+/* The one defined global (else any) symbol named @name in ORIG. */
+static struct klp_symbol *orig_by_exact_name(struct ex *ex, const char *name)
+{
+	struct klp_symbol *found = NULL, *glob = NULL;
+	size_t n = 0, ng = 0;
+
+	for (struct klp_symbol *o = klp_elf_symbol_by_name(ex->oe, name); o;
+	     o = klp_elf_next_symbol_by_name(ex->oe, o)) {
+		if (!o->sec || o->type == STT_SECTION || o->type == STT_FILE)
+			continue;
+		n++;
+		found = o;
+		if (o->bind != STB_LOCAL) {
+			ng++;
+			glob = o;
+		}
+	}
+	if (ng == 1)
+		return glob;
+	return n == 1 ? found : NULL;
+}
+
+/* An undefined symbol of patch.o named @name (one per name). */
+static long undef_symbol(struct ex *ex, const char *name, bool klpsym)
+{
+	long h = klp_out_global_by_name(ex->out, name);
+
+	if (h >= 0)
+		return h;
+	h = klp_out_add_symbol(ex->out, name, STT_NOTYPE, STB_GLOBAL, -1, 0, 0);
+	if (h >= 0) {
+		if (klpsym)
+			ex->stats->klp_syms++;
+		else
+			ex->stats->exported++;
+	}
+	return h;
+}
+
+/*
+ * What a reference to @ent (a symbol of vmlinux.o; @rel is the addend
+ * relative to its start) becomes in patch.o.  @mid: the offset of the
+ * pointed-at byte in @ent when the reference came through a section symbol
+ * (code must not point into the middle of a running kernel's function).
+ */
+/*
+ * Is @ent an outlined part of the function copied as @from (hot/cold
+ * splitting: `work.cold.1` is a clone with the source of `work`, entered by
+ * a jump, never called)?  The new code's part must be copied with it: the
+ * running kernel's part belongs to the old code.
+ */
+static bool part_of(struct ex *ex, const struct ex_copy *from,
+		    const struct klp_symbol *ent)
+{
+	struct klp_func *ff, *ft;
+
+	if (!from || !from->sym || ent->type != STT_FUNC)
+		return false;
+	ff = klp_record_func_of_sym(ex->prec, from->sym);
+	ft = klp_record_func_of_sym(ex->prec, ent);
+	if (!ff || !ft || !ff->src || !ft->src || !(ft->flags & KLP_FUNC_CLONE))
+		return false;
+	return klp_corr_src_of_patched(ex->corr, ff->src) ==
+	       klp_corr_src_of_patched(ex->corr, ft->src);
+}
+
+int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
+		 struct klp_symbol *ent, int64_t rel, bool via_section,
+		 int64_t mid, long *osym, int64_t *oadd)
+{
+	struct klp_symbol *peer;
+	struct ex_copy *c = NULL;
+	unsigned long pos;
+	char *name;
+
+	if (ent->sec)
+		c = ex_find_copy(ex, ent->sec, ent->value);
+	if (!c && ent->shndx == SHN_UNDEF) {
+		peer = orig_by_exact_name(ex, ent->name);
+		if (!peer)
+			return klp_err("%s: %s is undefined in %s and not defined exactly once in %s",
+				       where, ex_symname(ent), ex->pe->name,
+				       ex->oe->name);
+	} else if (!c) {
+		if (!ent->sec)
+			return klp_err("%s: %s is an absolute or common symbol; klp-gen cannot tell what it stands for",
+				       where, ex_symname(ent));
+		peer = klp_corr_orig_sym_of(ex->corr, ent);
+		if (peer && part_of(ex, from, ent)) {
+			c = ex_copy_new_symbol(ex, ent, where);
+			if (!c)
+				return -1;
+		} else if (!peer) {
+			if (check_really_new(ex, ent, where))
+				return -1;
+			c = ex_copy_new_symbol(ex, ent, where);
+			if (!c)
+				return -1;
+		}
+	}
+	if (c) {
+		/*
+		 * Into the middle of a copy (a jump, a table entry): relative
+		 * to the section, as the compiler wrote it.  objtool takes a
+		 * jump relocated against a function symbol for a sibling call.
+		 */
+		if (via_section && mid != 0) {
+			*osym = klp_out_section_symbol(ex->out, c->osec);
+			*oadd = rel + (int64_t)c->obase;
+			return *osym < 0 ? -1 : 0;
+		}
+		*osym = c->osym;
+		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
+		return 0;
+	}
+	/*
+	 * Init code and data are freed after boot; a size-less marker such
+	 * as _sinittext is only an address (is_kernel_inittext()) and stays.
+	 */
+	if (peer->sec && peer->sec->name && peer->size &&
+	    (ex_starts_with(peer->sec->name, ".init.") ||
+	     ex_starts_with(peer->sec->name, ".exit.")))
+		return klp_err("%s: %s is the running kernel's %s in %s, which is freed after boot",
+			       where, ex_symname(ent), peer->name, peer->sec->name);
+	if (via_section && ent->type == STT_FUNC && mid != 0)
+		return klp_err("%s: points into the middle of %s (+0x%" PRIx64 "), a function of the running kernel",
+			       where, ex_symname(ent), (uint64_t)mid);
+	*oadd = rel;
+	/*
+	 * Exported: the symbol of vmlinux.o is global (the linked vmlinux
+	 * shows every symbol as local hidden, so its binding tells nothing)
+	 * and Module.symvers lists the running kernel's name.  A local symbol
+	 * that shares an exported name is not what the loader would bind.
+	 */
+	if (ent->bind != STB_LOCAL && !strcmp(ent->name, peer->name) &&
+	    klp_symvers_exported(ex->sv, "vmlinux", peer->name)) {
+		*osym = undef_symbol(ex, peer->name, false);
+		return *osym < 0 ? -1 : 0;
+	}
+	/*
+	 * Read-only data that kallsyms cannot name (a private constant such
+	 * as .L__const.f.args): a copy is as good as the kernel's.
+	 */
+	if (!klp_kallsyms_holds(ex->oe, peer) && ent->type == STT_OBJECT &&
+	    ent->sec && (ent->sec->sh.sh_flags & SHF_ALLOC) &&
+	    !(ent->sec->sh.sh_flags & (SHF_WRITE | SHF_EXECINSTR)) &&
+	    ent->sec->sh.sh_type != SHT_NOBITS) {
+		c = ex_find_copy(ex, ent->sec, ent->value);
+		if (!c)
+			c = ex_copy_new_symbol(ex, ent, where);
+		if (!c)
+			return -1;
+		*osym = c->osym;
+		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
+		return 0;
+	}
+	if (klp_kallsyms_pos(ex->oe, peer, &pos)) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", klp_errmsg());
+		return klp_err("%s: %s (running kernel's %s) is not exported and %s",
+			       where, ex_symname(ent), peer->name, why);
+	}
+	name = malloc(strlen(peer->name) + 64);
+	if (!name)
+		return klp_err("out of memory");
+	sprintf(name, ".klp.sym.vmlinux.%s,%lu", peer->name, pos);
+	if (strlen(peer->name) > KLP_PLAN_SYMNAME_MAX) {
+		free(name);
+		return klp_err("%s: %s: name longer than the kernel's livepatch symbol limit",
+			       where, peer->name);
+	}
+	*osym = undef_symbol(ex, name, true);
+	free(name);
+	return *osym < 0 ? -1 : 0;
+}
+
+int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
+			int64_t addend, long *osym, int64_t *oadd)
+{
+	return ex_target_of(ex, NULL, where, s, addend, false, 0, osym, oadd);
+}

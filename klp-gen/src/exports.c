@@ -89,7 +89,7 @@ struct klp_exports *klp_exports_read(const char *path)
 	ex->path = path;
 	fp = fopen(path, "r");
 	if (!fp) {
-		klp_err("%s: %s", path, strerror(errno));
+		klp_err("%s: cannot open: %s", path, strerror(errno));
 		free(ex);
 		return NULL;
 	}

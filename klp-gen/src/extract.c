@@ -393,8 +393,8 @@ static int load_inputs(struct ex *ex)
 				       ex->plan->objects[i].name);
 	if (!ex->plan->nreplaces)
 		return klp_err("%s: the plan replaces nothing", a->plan);
-	ex->sv = klp_symvers_read(a->symvers);
-	if (!ex->sv)
+	ex->exports = klp_exports_read(a->symvers);
+	if (!ex->exports)
 		return -1;
 	ex->pe = klp_elf_open(a->patched);
 	if (!ex->pe)
@@ -452,7 +452,7 @@ static void ex_free(struct ex *ex)
 	klp_record_free(ex->prec);
 	klp_elf_close(ex->oe);
 	klp_elf_close(ex->pe);
-	klp_symvers_free(ex->sv);
+	klp_exports_free(ex->exports);
 	klp_plan_free(ex->plan);
 }
 

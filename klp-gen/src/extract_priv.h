@@ -17,7 +17,7 @@
 #include "klp/hash.h"
 #include "klp/plan.h"
 #include "klp/record.h"
-#include "klp/symvers.h"
+#include "klp/exports.h"
 
 enum ex_kind {
 	EX_REPLACED,		/* klp_lto_new_<i> */
@@ -68,7 +68,7 @@ struct ex {
 	struct klp_elf *pe, *oe;
 	struct klp_record *prec, *orec;
 	struct klp_corr *corr;
-	struct klp_symvers *sv;
+	struct klp_exports *exports;	/* Module.symvers of the original build */
 	struct klp_out *out;
 
 	struct ex_secsyms *secsyms;	/* per section of vmlinux.o */

@@ -92,6 +92,14 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 	return c;
 }
 
+/* Module.symvers lists @name as exported by vmlinux itself. */
+static bool exported_by_vmlinux(const struct ex *ex, const char *name)
+{
+	const struct klp_export *e = klp_exports_find(ex->exports, name);
+
+	return e && !strcmp(e->module, "vmlinux");
+}
+
 /*
  * A patched symbol without a peer: is it really new?  Its identity must
  * not be ambiguous, and for a writable variable (whose state matters,
@@ -99,6 +107,7 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
  * the same role may lack a patched peer: that could be this very variable,
  * unpaired.
  */
+
 static int check_really_new(struct ex *ex, struct klp_symbol *s,
 			    const char *where)
 {
@@ -267,7 +276,7 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 	 * that shares an exported name is not what the loader would bind.
 	 */
 	if (ent->bind != STB_LOCAL && !strcmp(ent->name, peer->name) &&
-	    klp_symvers_exported(ex->sv, "vmlinux", peer->name)) {
+	    exported_by_vmlinux(ex, peer->name)) {
 		*osym = undef_symbol(ex, peer->name, false);
 		return *osym < 0 ? -1 : 0;
 	}

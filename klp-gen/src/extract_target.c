@@ -107,7 +107,6 @@ static bool exported_by_vmlinux(const struct ex *ex, const char *name)
  * the same role may lack a patched peer: that could be this very variable,
  * unpaired.
  */
-
 static int check_really_new(struct ex *ex, struct klp_symbol *s,
 			    const char *where)
 {

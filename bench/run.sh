@@ -12,8 +12,7 @@
 #   2. scaling: synthetic records of N functions (bench/gen-record.c), the
 #      same stages per N, and the growth per 10x (linear growth is ~10x);
 #   3. instruction counts (valgrind --tool=callgrind) of every stage on the
-#      100k-function synthetic pair (and the kernel pair with
-#      --callgrind-kernel);
+#      100k-function synthetic pair and on the kernel pair;
 #   4. the record's size in vmlinux.o, per func entry.
 # A stage that this build of klp-gen does not have yet ("not implemented in
 # this build", exit 2) is reported as n/a; one that fails is reported as
@@ -37,7 +36,7 @@
 #   --no-kernel        skip part 1 and 4
 #   --no-scaling       skip part 2
 #   --no-callgrind     skip part 3
-#   --callgrind-kernel also count instructions on the kernel pair (slow)
+#   --no-callgrind-kernel  count instructions on the synthetic pair only
 #   --kernel-build     also run bench/kernel-build.sh (two full kernel
 #                      builds, 20+ minutes; writes WORK/bench-kernel-*)
 #   --klp-build NAME   also time scripts/klp-build.sh on scenario NAME, split
@@ -50,7 +49,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build klpgen= work=${KLP_WORK:-$HOME/.cache/klp-lto}
 orig= patched= patchf= runs=3 scale_runs=1 sizes="10000 100000 1000000"
-cold=yes do_kernel=yes do_scaling=yes do_cg=yes cg_kernel=no
+cold=yes do_kernel=yes do_scaling=yes do_cg=yes cg_kernel=yes
 kbuild=no klpbuild= write=yes tmp=
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -68,7 +67,7 @@ while [ $# -gt 0 ]; do
 	--no-kernel) do_kernel=no; shift ;;
 	--no-scaling) do_scaling=no; shift ;;
 	--no-callgrind) do_cg=no; shift ;;
-	--callgrind-kernel) cg_kernel=yes; shift ;;
+	--no-callgrind-kernel) cg_kernel=no; shift ;;
 	--kernel-build) kbuild=yes; shift ;;
 	--klp-build) klpbuild=$2; shift 2 ;;
 	--no-write) write=no; shift ;;
@@ -490,7 +489,7 @@ if [ "$do_cg" = yes ]; then
 		out "$line"
 	done
 	out ""
-	[ "$cg_kernel" = yes ] || out "Kernel pair not counted (--callgrind-kernel: about a minute per stage)."
+	[ "$cg_kernel" = yes ] && [ "$do_kernel" = yes ] || out "Kernel pair not counted."
 	out ""
 fi
 
@@ -514,7 +513,7 @@ if [ -n "$klpbuild" ]; then
 	say "scripts/klp-build.sh on $klpbuild (patched rebuild + module)"
 	# Timestamp each line of klp-build.sh's output; its `[klp-build]` lines
 	# mark where each stage starts.
-	"$top/scripts/klp-build.sh" --kernel-build "$work/kernel-orig" --patch "$sc" \
+	"$top/scripts/klp-build.sh" --kernel-build "${orig:-$work/kernel-orig}" --patch "$sc" \
 		--name "$name" -o "$tmp/$name.ko" --work "$tmp/klp-build-$name" --klp-gen "$klpgen" 2>&1 |
 		while IFS= read -r l; do echo "$(date +%s.%N) $l"; done > "$tmp/klp-build.log" || true
 	echo "$(date +%s.%N) [end]" >> "$tmp/klp-build.log"
@@ -532,6 +531,7 @@ if [ -n "$klpbuild" ]; then
 		if (l ~ /\[end\]/) return "end"
 		return ""
 	}
+	$2 != "[klp-build]" && $2 != "[end]" { next }	# the report repeats "klp-gen diff"
 	{ s = stage($0); if (s == "") next
 	  if (cur != "") printf "| %s | %.1f s |\n", cur, $1 - t
 	  cur = s; t = $1; if (!t0) t0 = $1 }

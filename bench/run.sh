@@ -142,10 +142,15 @@ classify() {
 	2) if grep -q 'not implemented in this build' "$tmp/$1.err"; then
 		s_res=n/a; s_note="not implemented in this build"; return
 	   fi ;;
-	1) # coverage reports missing symbols with status 1: still a full run
+	1) # coverage reports missing symbols with status 1, diff a refusal:
+	   # both are complete runs
 	   case $1 in *coverage*)
 		if grep -q '^coverage:' "$3" 2>/dev/null; then
 			s_res=ok; s_note=$(grep '^coverage:' "$3"); return
+		fi ;;
+	   *diff*)
+		if grep -q '^result: refused' "$3" 2>/dev/null; then
+			s_res=ok; s_note="refused the patch: $(grep -m1 'refused:' "$3" | cut -c1-150)"; return
 		fi ;;
 	   esac ;;
 	esac
@@ -231,10 +236,19 @@ out ""
 if [ "$do_kernel" = yes ]; then
 	: "${orig:=$work/kernel-orig}"
 	if [ -z "$patched" ]; then
-		# The newest scripts/klp-build.sh run that got past its kernel
-		# build (it writes diff.err when it runs klp-gen diff).
+		# The newest scripts/klp-build.sh run whose kernel build finished
+		# and whose plan replaces functions (not a refusal scenario): it
+		# writes the plan once the patched kernel is built.
 		patched=$(ls -td "$work"/klp-build-klp_* 2>/dev/null | while read -r d; do
-			[ -f "$d/kernel/vmlinux.o" ] && [ -e "$d/diff.err" ] && { echo "$d/kernel"; break; }; done || true)
+			[ -f "$d/kernel/vmlinux.o" ] && [ -f "$d/plan" ] &&
+				grep -q '^replace ' "$d/plan" && ! grep -q '^refuse' "$d/plan" &&
+				{ echo "$d/kernel"; break; }; done || true)
+		# Before klp-gen diff works there is no plan: then the newest
+		# finished build (diff.err) that is not a refuse-* scenario.
+		[ -n "$patched" ] || patched=$(ls -td "$work"/klp-build-klp_* 2>/dev/null | while read -r d; do
+			case $d in */klp-build-klp_refuse_*) continue ;; esac
+			[ -f "$d/kernel/vmlinux.o" ] && [ -e "$d/diff.err" ] &&
+				{ echo "$d/kernel"; break; }; done || true)
 	fi
 	if [ -z "$patchf" ] && [ -n "$patched" ]; then
 		sc=$(basename "$(dirname "$patched")" | sed 's/^klp-build-klp_//; s/_/-/g')

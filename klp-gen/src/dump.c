@@ -59,13 +59,12 @@ static inline void put_cstr(struct dbuf *d, const char *s)
 static void put_dec(struct dbuf *d, uint64_t v)
 {
 	char buf[20];
-	int n = 0;
+	int n = sizeof(buf);
 
 	do
-		buf[n++] = (char)('0' + v % 10);
+		buf[--n] = (char)('0' + v % 10);
 	while (v /= 10);
-	while (n)
-		put_char(d, buf[--n]);
+	put_mem(d, buf + n, sizeof(buf) - n);
 }
 
 /* Lower-case hex, at least @width digits (zero-padded). */
@@ -73,37 +72,59 @@ static void put_hex(struct dbuf *d, uint64_t v, int width)
 {
 	static const char digits[] = "0123456789abcdef";
 	char buf[16];
-	int n = 0;
+	int n = sizeof(buf);
 
 	do
-		buf[n++] = digits[v & 0xf];
+		buf[--n] = digits[v & 0xf];
 	while (v >>= 4);
-	while (n < width)
-		buf[n++] = '0';
-	while (n)
-		put_char(d, buf[--n]);
+	while ((int)sizeof(buf) - n < width)
+		buf[--n] = '0';
+	put_mem(d, buf + n, sizeof(buf) - n);
 }
 
-static bool needs_escape(unsigned char c, bool quoted)
+/*
+ * Bytes that put_str() escapes: bit 0 outside quotes, bit 1 inside; control
+ * bytes, DEL and backslash always, plus the space or the double quote.
+ */
+static unsigned char escape_tab[256];
+
+static void init_escape_tab(void)
 {
-	return c < 0x20 || c == 0x7f || c == '\\' || c == (quoted ? '"' : ' ');
+	for (int c = 0; c < 256; c++) {
+		bool always = c < 0x20 || c == 0x7f || c == '\\';
+
+		escape_tab[c] = (always || c == ' ' ? 1 : 0) |
+				(always || c == '"' ? 2 : 0);
+	}
 }
 
-/* Copies runs of plain bytes at once: most strings have nothing to escape. */
+/* Copies byte by byte into the buffer; most strings have nothing to escape. */
 static void put_str(struct dbuf *d, const char *s, bool quoted)
 {
-	const unsigned char *p = (const unsigned char *)s, *q;
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char stop = quoted ? 2 : 1;
+	size_t n = d->n;
 
-	for (;;) {
-		for (q = p; *q && !needs_escape(*q, quoted); q++)
-			;
-		put_mem(d, (const char *)p, (size_t)(q - p));
-		if (!*q)
-			return;
-		put_cstr(d, "\\x");
-		put_hex(d, *q, 2);
-		p = q + 1;
+	for (;; p++) {
+		unsigned char c = *p;
+
+		if (!c)
+			break;
+		if (escape_tab[c] & stop) {
+			d->n = n;
+			put_cstr(d, "\\x");
+			put_hex(d, c, 2);
+			n = d->n;
+			continue;
+		}
+		if (n == sizeof(d->buf)) {
+			d->n = n;
+			dflush(d);
+			n = 0;
+		}
+		d->buf[n++] = (char)c;
 	}
+	d->n = n;
 }
 
 /* Comma-separated flag names, in table order, after " flags=". */
@@ -289,6 +310,7 @@ int klp_dump_record(FILE *out, const struct klp_record *rec)
 		return klp_err("out of memory");
 	d->out = out;
 	d->n = 0;
+	init_escape_tab();
 	for (size_t i = 0; i < rec->nblob; i++) {
 		const struct klp_blob *b = &rec->blobs[i];
 

@@ -128,15 +128,26 @@ struct klp_hnode *klp_htab_next(const struct klp_hnode *n)
 }
 
 /* FNV-1a, then a final mix so that the low bits index buckets well. */
+/*
+ * Eight bytes per step: the keys are mostly file paths and symbol names of
+ * 20 to 60 bytes, hashed once per src entry when two records are correlated
+ * (600k strings for the kernel), where a byte-at-a-time loop took 40 % of
+ * `klp-gen plan`.  Each word is mixed by a multiply and a shift; the final
+ * klp_hash_u64() spreads the result over all bits.
+ */
 uint64_t klp_hash_bytes(const void *p, size_t len)
 {
 	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0xcbf29ce484222325ull ^ len, w;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ull;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
 	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
 	return klp_hash_u64(h);
 }
 

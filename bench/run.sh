@@ -1,0 +1,571 @@
+#!/bin/sh
+# bench/run.sh [options]: how fast and how big klp-gen is, and how it scales.
+#
+# One command; prints a Markdown report and writes it into docs/performance.md
+# between the `<!-- bench:run.sh begin -->` and `<!-- bench:run.sh end -->`
+# markers (the rest of the file is left alone).  Every figure is measured in
+# this run, next to its reference.  Parts:
+#   1. klp-gen on the real kernel pair (ORIG/vmlinux.o, PATCHED/vmlinux.o):
+#      wall time and peak RSS (ru_maxrss, bench/measure.c) of dump, coverage,
+#      plan, diff, verify, extract and glue, median of --runs runs, each run
+#      with a cold page cache (drop_caches) when we may;
+#   2. scaling: synthetic records of N functions (bench/gen-record.c), the
+#      same stages per N, and the growth per 10x (linear growth is ~10x);
+#   3. instruction counts (valgrind --tool=callgrind) of every stage on the
+#      100k-function synthetic pair and on the kernel pair;
+#   4. the record's size in vmlinux.o, per func entry.
+# A stage that this build of klp-gen does not have yet ("not implemented in
+# this build", exit 2) is reported as n/a; one that fails is reported as
+# failed with its first error line.  Default run: a few minutes.
+#
+# Options:
+#   --build DIR        cmake build dir (default: ./build); klp-gen is DIR/klp-gen/klp-gen
+#   --klp-gen PATH     the klp-gen to measure (default: from --build)
+#   --work DIR         default $KLP_WORK or $HOME/.cache/klp-lto
+#   --orig DIR         original kernel build dir (default WORK/kernel-orig)
+#   --patched DIR      patched kernel build dir (default: the newest
+#                      WORK/klp-build-klp_*/kernel whose build finished)
+#   --patch FILE       the source patch of that pair, for `plan` (default:
+#                      test/kernel/scenarios/NAME/patch for klp-build-klp_NAME)
+#   --runs N           runs per kernel measurement, the median is reported
+#                      (default 3)
+#   --scale-runs N     the same for the synthetic records (default 1: they
+#                      are deterministic and CPU time is what is compared)
+#   --sizes "N..."     synthetic sizes (default "10000 100000 1000000")
+#   --warm             do not drop the page cache before kernel runs
+#   --no-kernel        skip part 1 and 4
+#   --no-scaling       skip part 2
+#   --no-callgrind     skip part 3
+#   --no-callgrind-kernel  count instructions on the synthetic pair only
+#   --kernel-build     also run bench/kernel-build.sh (two full kernel
+#                      builds, 20+ minutes; writes WORK/bench-kernel-*)
+#   --klp-build NAME   also time scripts/klp-build.sh on scenario NAME, split
+#                      by stage (patched rebuild, diff, extract, module);
+#                      it patches the kernel source tree while it runs
+#   --no-write         print the report only, leave docs/performance.md alone
+#   --tmp DIR          scratch dir (default: a new /tmp/klp-bench.XXXXXX,
+#                      removed at exit; the 1M pair takes ~850 MB)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build klpgen= work=${KLP_WORK:-$HOME/.cache/klp-lto}
+orig= patched= patchf= runs=3 scale_runs=1 sizes="10000 100000 1000000"
+cold=yes do_kernel=yes do_scaling=yes do_cg=yes cg_kernel=yes
+kbuild=no klpbuild= write=yes tmp=
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) build=$2; shift 2 ;;
+	--klp-gen) klpgen=$2; shift 2 ;;
+	--work) work=$2; shift 2 ;;
+	--orig) orig=$2; shift 2 ;;
+	--patched) patched=$2; shift 2 ;;
+	--patch) patchf=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	--scale-runs) scale_runs=$2; shift 2 ;;
+	--sizes) sizes=$2; shift 2 ;;
+	--warm) cold=no; shift ;;
+	--no-kernel) do_kernel=no; shift ;;
+	--no-scaling) do_scaling=no; shift ;;
+	--no-callgrind) do_cg=no; shift ;;
+	--no-callgrind-kernel) cg_kernel=no; shift ;;
+	--kernel-build) kbuild=yes; shift ;;
+	--klp-build) klpbuild=$2; shift 2 ;;
+	--no-write) write=no; shift ;;
+	--tmp) tmp=$2; shift 2 ;;
+	-h|--help) usage ;;
+	*) echo "bench/run.sh: unknown option $1" >&2; usage ;;
+	esac
+done
+case $runs$scale_runs in *[!0-9]*) echo "bench/run.sh: --runs and --scale-runs need a positive number" >&2; exit 2 ;; esac
+[ "$runs" -gt 0 ] && [ "$scale_runs" -gt 0 ] || { echo "bench/run.sh: --runs and --scale-runs need a positive number" >&2; exit 2; }
+kernel_runs=$runs
+: "${klpgen:=$build/klp-gen/klp-gen}"
+[ -x "$klpgen" ] || { echo "bench/run.sh: $klpgen not found: build klp-gen first (cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && ninja -C build)" >&2; exit 1; }
+klpgen=$(cd "$(dirname "$klpgen")" && pwd)/$(basename "$klpgen")
+export KLP_WORK="$work"
+PATH=/usr/lib/llvm-22/bin:$PATH
+if [ -n "$tmp" ]; then
+	mkdir -p "$tmp"
+else
+	tmp=$(mktemp -d /tmp/klp-bench.XXXXXX)
+	trap 'rm -rf "$tmp"' EXIT
+fi
+trap 'exit 130' INT TERM
+
+say() { echo "[bench] $*" >&2; }
+cc -O2 -Wall -o "$tmp/measure" "$top/bench/measure.c"
+cc -O2 -Wall -std=c11 -I"$top/klp-gen/include" -o "$tmp/gen-record" \
+	"$top/bench/gen-record.c"
+rep=$tmp/report.md
+: > "$rep"
+out() { printf '%s\n' "$*" >> "$rep"; }
+
+# --- measuring one stage ---------------------------------------------------
+
+cache_note=
+drop_caches() {
+	sync
+	if ! { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null; then
+		cache_note="could not drop the page cache (not root?): warm cache"
+		cold=no
+	fi
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
+
+# stage KEY COLD(yes|no) OUTFILE -- COMMAND...: runs COMMAND --runs times;
+# sets s_wall and s_cpu (s, user + system), s_rss (MB), s_res (ok, n/a or
+# failed) and s_note.
+stage() {
+	key=$1 st_cold=$2 o=$3
+	shift 4
+	: > "$tmp/$key.times"
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		if [ "$st_cold" = yes ] && [ "$cold" = yes ]; then drop_caches; fi
+		"$tmp/measure" -o "$o" -e "$tmp/$key.err" -- "$@" >> "$tmp/$key.times"
+		i=$((i + 1))
+		st=$(tail -1 "$tmp/$key.times" | cut -d' ' -f3)
+		classify "$key" "$st" "$o"
+		[ "$s_res" = ok ] || break
+	done
+	s_wall=$(cut -d' ' -f1 "$tmp/$key.times" | median)
+	s_rss=$(cut -d' ' -f2 "$tmp/$key.times" | median | awk '{ printf "%.0f", $1 / 1024 }')
+	s_cpu=$(cut -d' ' -f4 "$tmp/$key.times" | median)
+}
+
+# classify KEY STATUS OUTFILE: sets s_res and s_note.
+classify() {
+	s_note=
+	case $2 in
+	0) s_res=ok; return ;;
+	2) if grep -q 'not implemented in this build' "$tmp/$1.err"; then
+		s_res=n/a; s_note="not implemented in this build"; return
+	   fi ;;
+	1) # coverage reports missing symbols with status 1, diff a refusal:
+	   # both are complete runs
+	   case $1 in *coverage*)
+		if grep -q '^coverage:' "$3" 2>/dev/null; then
+			s_res=ok; s_note=$(grep '^coverage:' "$3"); return
+		fi ;;
+	   *diff*)
+		if grep -q '^result: refused' "$3" 2>/dev/null; then
+			s_res=ok; s_note="refused the patch: $(grep -m1 'refused:' "$3" | cut -c1-150)"; return
+		fi ;;
+	   esac ;;
+	esac
+	s_res=failed
+	s_note="exit $2: $(grep -v '^usage\|^$' "$tmp/$1.err" | head -1 | cut -c1-200)"
+}
+
+# The stages, one command line each (the front ends' usage strings).
+# run_stages PREFIX COLD ORIG PATCHED LINKED(or "") SYMVERS PATCH
+# Sets WALL_<stage>, RSS_<stage>, RES_<stage>, NOTE_<stage> via eval.
+STAGES="dump coverage plan diff verify extract glue"
+run_stages() {
+	p=$1 c=$2 ro=$3 rp=$4 rl=$5 sv=$6 pf=$7
+	d=$tmp/$p
+	mkdir -p "$d"
+	for s in $STAGES; do
+		say "$p: klp-gen $s"
+		case $s in
+		dump) stage "$p.$s" "$c" /dev/null -- "$klpgen" dump "$ro" ;;
+		coverage) stage "$p.$s" "$c" "$d/coverage.out" -- "$klpgen" coverage "$ro" ;;
+		plan)
+			if [ -n "$pf" ]; then
+				stage "$p.$s" "$c" "$d/plan.out" -- "$klpgen" plan "$ro" "$pf"
+			else
+				s_res=n/a s_note="no source patch for this pair (--patch)" s_wall= s_rss= s_cpu=
+			fi ;;
+		diff)
+			rm -f "$d/plan"
+			if [ -n "$rl" ]; then
+				stage "$p.$s" "$c" "$d/diff.out" -- "$klpgen" diff --orig-linked "$rl" "$ro" "$rp" -o "$d/plan"
+			else
+				stage "$p.$s" "$c" "$d/diff.out" -- "$klpgen" diff "$ro" "$rp" -o "$d/plan"
+			fi ;;
+		verify) stage "$p.$s" "$c" "$d/verify.out" -- "$klpgen" verify "$ro" "$rp" ;;
+		extract)
+			if [ -f "$d/plan" ]; then
+				stage "$p.$s" "$c" "$d/extract.out" -- "$klpgen" extract --plan "$d/plan" \
+					--patched "$rp" --orig "${rl:-$ro}" --symvers "$sv" -o "$d/patch.o"
+			else
+				s_res=n/a s_note="no plan (diff did not write one)" s_wall= s_rss= s_cpu=
+			fi ;;
+		glue)
+			if [ -f "$d/plan" ]; then
+				stage "$p.$s" "$c" "$d/glue.out" -- "$klpgen" glue --plan "$d/plan" -o "$d/glue.h"
+			else
+				s_res=n/a s_note="no plan (diff did not write one)" s_wall= s_rss= s_cpu=
+			fi ;;
+		esac
+		eval "WALL_${p}_$s=\$s_wall CPU_${p}_$s=\$s_cpu RSS_${p}_$s=\$s_rss RES_${p}_$s=\$s_res NOTE_${p}_$s=\$s_note"
+	done
+}
+
+get() { eval "printf '%s' \"\${$1_$2_$3:-}\""; }	# get WALL|CPU|RSS|RES|NOTE PREFIX STAGE
+
+# cell PREFIX STAGE: "0.41 s (wall 0.52), 50 MB" or "n/a" or "failed"
+cell() {
+	case $(get RES "$1" "$2") in
+	ok) printf '%s s (wall %s), %s MB' "$(get CPU "$1" "$2")" "$(get WALL "$1" "$2")" "$(get RSS "$1" "$2")" ;;
+	*) get RES "$1" "$2" ;;
+	esac
+}
+
+notes() { # notes PREFIX: footnotes for stages that did not just run
+	for s in $STAGES; do
+		n=$(get NOTE "$1" "$s")
+		[ -n "$n" ] && out "- \`$s\`: $n"
+	done
+	return 0
+}
+
+now=$(date -u '+%Y-%m-%d %H:%M UTC')
+host="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
+out "Generated by \`bench/run.sh\` on $now ($host, $(uname -r));"
+out "klp-gen: $(cd "$top" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$top" && git diff --quiet 2>/dev/null || echo ' (modified)'), $(basename "$(dirname "$klpgen")")/$(basename "$klpgen") of \`$(dirname "$(dirname "$klpgen")")\`."
+out "Times are medians of $kernel_runs runs on the kernel, $scale_runs on synthetic records: CPU time (user + system) and wall clock;"
+out "peak RSS is ru_maxrss (bench/measure.c).  The machine is shared (load"
+out "average $(cut -d' ' -f1-3 /proc/loadavg) at the start): wall times include waiting for a core,"
+out "so targets are judged on CPU time and ratios are computed from it."
+out ""
+
+# --- 1. the kernel pair ---------------------------------------------------
+
+if [ "$do_kernel" = yes ]; then
+	: "${orig:=$work/kernel-orig}"
+	if [ -z "$patched" ]; then
+		# The newest scripts/klp-build.sh run whose kernel build finished
+		# and whose plan replaces functions (not a refusal scenario): it
+		# writes the plan once the patched kernel is built.
+		patched=$(ls -td "$work"/klp-build-klp_* 2>/dev/null | while read -r d; do
+			[ -f "$d/kernel/vmlinux.o" ] && [ -f "$d/plan" ] &&
+				grep -q '^replace ' "$d/plan" && ! grep -q '^refuse' "$d/plan" &&
+				{ echo "$d/kernel"; break; }; done || true)
+		# Before klp-gen diff works there is no plan: then the newest
+		# finished build (diff.err) that is not a refuse-* scenario.
+		[ -n "$patched" ] || patched=$(ls -td "$work"/klp-build-klp_* 2>/dev/null | while read -r d; do
+			case $d in */klp-build-klp_refuse_*) continue ;; esac
+			[ -f "$d/kernel/vmlinux.o" ] && [ -e "$d/diff.err" ] &&
+				{ echo "$d/kernel"; break; }; done || true)
+	fi
+	if [ -z "$patchf" ] && [ -n "$patched" ]; then
+		sc=$(basename "$(dirname "$patched")" | sed 's/^klp-build-klp_//; s/_/-/g')
+		[ -f "$top/test/kernel/scenarios/$sc/patch" ] && patchf=$top/test/kernel/scenarios/$sc/patch
+	fi
+	out "### klp-gen on the kernel"
+	out ""
+	if [ ! -f "$orig/vmlinux.o" ] || [ ! -f "$orig/vmlinux" ]; then
+		out "Skipped: no finished kernel build in $orig (vmlinux.o and vmlinux)."
+		out ""
+		do_kernel=no
+	fi
+fi
+if [ "$do_kernel" = yes ]; then
+	if [ -z "$patched" ]; then
+		out "No patched build found (WORK/klp-build-klp_*/kernel): plan, diff,"
+		out "verify, extract and glue run on the original against itself."
+		patched=$orig
+	fi
+	if [ "$cold" = yes ]; then drop_caches; fi
+	run_stages k "$cold" "$orig/vmlinux.o" "$patched/vmlinux.o" "$orig/vmlinux" \
+		"$orig/Module.symvers" "$patchf"
+	out "ORIG \`$orig/vmlinux.o\`, PATCHED \`$patched/vmlinux.o\`, patch \`${patchf:-none}\`;"
+	if [ "$cold" = yes ]; then
+		out "page cache dropped (\`echo 3 > /proc/sys/vm/drop_caches\`) before every run."
+	else
+		out "warm page cache${cache_note:+ ($cache_note)}."
+	fi
+	out ""
+	out "| stage | CPU | wall | peak RSS | result |"
+	out "|---|---|---|---|---|"
+	for s in $STAGES; do
+		case $(get RES k "$s") in
+		ok) out "| $s | $(get CPU k "$s") s | $(get WALL k "$s") s | $(get RSS k "$s") MB | ok |" ;;
+		*) out "| $s | | | | $(get RES k "$s") |" ;;
+		esac
+	done
+	out ""
+	notes k
+	# The targets of the issue, for the stages this build has.
+	emit=yes tsum=0 rmax=0
+	for s in diff extract glue; do
+		[ "$(get RES k "$s")" = ok ] || { emit=no; continue; }
+		tsum=$(awk -v a="$tsum" -v b="$(get CPU k "$s")" 'BEGIN { print a + b }')
+		rmax=$(awk -v a="$rmax" -v b="$(get RSS k "$s")" 'BEGIN { print (b > a ? b : a) }')
+	done
+	out ""
+	if [ "$emit" = yes ]; then
+		met=$(awk -v t="$tsum" -v r="$rmax" 'BEGIN { print (t < 1 && r < 300) ? "met" : "NOT met" }')
+		out "Target diff + module emission (diff, extract, glue) < 1 s and < 300 MB: $tsum s CPU, $rmax MB: **$met**."
+	else
+		out "Target diff + module emission < 1 s and < 300 MB: not measurable yet (diff, extract or glue did not run)."
+	fi
+	if [ "$(get RES k plan)" = ok ]; then
+		met=$(awk -v t="$(get CPU k plan)" 'BEGIN { print t < 0.3 ? "met" : "NOT met" }')
+		out "Target plan < 0.3 s: $(get CPU k plan) s CPU: **$met**."
+	else
+		out "Target plan < 0.3 s: not measurable yet (plan: $(get RES k plan))."
+	fi
+	out ""
+
+	# --- 4. record size ---
+	say "record size"
+	# "  [Nr] Name Type Address Off Size ...": the size is the 5th field.
+	secs=$(llvm-readelf -S --wide "$orig/vmlinux.o" | sed -n 's/^ *\[ *[0-9]*\] //p' |
+		awk '$1 == ".klp.lto" || $1 == ".rela.klp.lto" { print $1, $5 }' |
+		while read -r n s; do echo "$n $(printf '%d' "0x$s")"; done)
+	klp=$(echo "$secs" | awk '$1 == ".klp.lto" { print $2 }')
+	rela=$(echo "$secs" | awk '$1 == ".rela.klp.lto" { print $2 }')
+	osize=$(stat -c %s "$orig/vmlinux.o")
+	summary=$("$klpgen" dump "$orig/vmlinux.o" 2>/dev/null | tail -1 || true)
+	nf=$(echo "$summary" | sed -n 's/.*funcs=\([0-9]*\).*/\1/p')
+	out "### Record size (ORIG vmlinux.o, llvm-readelf -S)"
+	out ""
+	out "| vmlinux.o | .klp.lto | .rela.klp.lto | func entries | bytes per func entry | share of vmlinux.o |"
+	out "|---|---|---|---|---|---|"
+	out "$(awk -v o="$osize" -v k="${klp:-0}" -v r="${rela:-0}" -v n="${nf:-0}" 'BEGIN {
+		printf "| %d | %d | %d | %d | %.0f (%.0f + %.0f) | %.1f %% |", o, k, r, n,
+			n ? (k + r) / n : 0, n ? k / n : 0, n ? r / n : 0, 100 * (k + r) / o }')"
+	out ""
+	out "\`klp-gen dump\`: $summary"
+	out ""
+fi
+
+# --- 2. scaling ----------------------------------------------------------
+
+# gen_pair N: the synthetic pair of N functions in $tmp/syn-N.*, and the
+# original linked into an executable (syn-N.orig.elf), which diff
+# (--orig-linked) and extract (--orig) take for kallsyms positions, as
+# ORIG/vmlinux in the kernel flow.  __fentry__ comes from a one-instruction
+# object and is "exported" by the synthetic Module.symvers.
+gen_pair() {
+	[ -f "$tmp/syn-$1.orig.o" ] && return 0
+	say "generating $1 functions"
+	"$tmp/measure" -e "$tmp/gen-$1.err" -- "$tmp/gen-record" --funcs "$1" \
+		"$tmp/syn-$1.orig.o" "$tmp/syn-$1.patched.o" "$tmp/syn-$1.diff" > "$tmp/gen-$1.times"
+	[ "$(cut -d' ' -f3 "$tmp/gen-$1.times")" = 0 ] || { cat "$tmp/gen-$1.err" >&2; exit 1; }
+	if [ ! -f "$tmp/fentry.o" ]; then
+		printf '\t.text\n\t.globl __fentry__\n\t.type __fentry__, @function\n__fentry__:\n\tret\n\t.size __fentry__, 1\n' > "$tmp/fentry.s"
+		cc -c "$tmp/fentry.s" -o "$tmp/fentry.o"
+		printf '0x00000000\t__fentry__\tvmlinux\tEXPORT_SYMBOL\t\n' > "$tmp/syn.symvers"
+	fi
+	"$tmp/measure" -e "$tmp/link-$1.err" -- ld.lld -e 0 "$tmp/syn-$1.orig.o" "$tmp/fentry.o" \
+		-o "$tmp/syn-$1.orig.elf" > "$tmp/link-$1.times"
+	[ "$(cut -d' ' -f3 "$tmp/link-$1.times")" = 0 ] || { cat "$tmp/link-$1.err" >&2; exit 1; }
+}
+
+label() { awk -v n="$1" 'BEGIN { if (n % 1000000 == 0) printf "%dM", n / 1e6; else if (n % 1000 == 0) printf "%dk", n / 1000; else printf "%d", n }'; }
+
+if [ "$do_scaling" = yes ]; then
+	out "### Scaling: synthetic records (bench/gen-record.c)"
+	out ""
+	out "N functions in one .text, 40 per unit and blob, ~6 INLINE and ~4 CALLEE"
+	out "edges per function, promoted \`.llvm.\` statics, same-named locals, clones;"
+	out "the patched twin changes 5 functions and one header inline function"
+	out "(a few hundred inliners: the patch keeps its size while N grows)."
+	out "ORIG is also linked (ld.lld) for diff --orig-linked and extract --orig."
+	out "Warm page cache (the files were just written)."
+	out ""
+	runs=$scale_runs
+	hdr="| stage |" sep="|---|"
+	for n in $sizes; do hdr="$hdr $(label "$n") |"; sep="$sep---|"; done
+	prev=
+	for n in $sizes; do
+		[ -n "$prev" ] && { hdr="$hdr $(label "$prev")→$(label "$n") |"; sep="$sep---|"; }
+		prev=$n
+	done
+	row="| generate both |" lrow="| link ORIG (ld.lld) |" frow="| file size |" erow="| record |"
+	for n in $sizes; do
+		gen_pair "$n"
+		row="$row $(awk '{ printf "%s s (wall %s), %.0f MB", $4, $1, $2 / 1024 }' "$tmp/gen-$n.times") |"
+		lrow="$lrow $(awk '{ printf "%s s (wall %s), %.0f MB", $4, $1, $2 / 1024 }' "$tmp/link-$n.times") |"
+		frow="$frow $(stat -c %s "$tmp/syn-$n.orig.o" | awk '{ printf "%.0f MB", $1 / 1048576 }') |"
+		erow="$erow $("$klpgen" dump "$tmp/syn-$n.orig.o" 2>/dev/null | tail -1 | sed 's/summary //; s/ /, /g') |"
+		run_stages "s$n" no "$tmp/syn-$n.orig.o" "$tmp/syn-$n.patched.o" \
+			"$tmp/syn-$n.orig.elf" "$tmp/syn.symvers" "$tmp/syn-$n.diff"
+		# Keep the 100k pair for callgrind; the others take disk space.
+		[ "$n" = 100000 ] || rm -f "$tmp/syn-$n.orig.o" "$tmp/syn-$n.patched.o" "$tmp/syn-$n.orig.elf"
+	done
+	pad=$(for n in $sizes; do printf ' |'; done | sed 's/ |$//')
+	out "$hdr"
+	out "$sep"
+	out "$row$pad"
+	out "$lrow$pad"
+	out "$frow$pad"
+	out "$erow$pad"
+	for s in $STAGES; do
+		line="| $s |" prev=
+		for n in $sizes; do line="$line $(cell "s$n" "$s") |"; done
+		for n in $sizes; do
+			if [ -n "$prev" ]; then
+				if [ "$(get RES "s$prev" "$s")" = ok ] && [ "$(get RES "s$n" "$s")" = ok ]; then
+					line="$line $(awk -v a="$(get CPU "s$prev" "$s")" -v b="$(get CPU "s$n" "$s")" -v na="$prev" -v nb="$n" '
+						BEGIN { if (a <= 0 || b <= 0) { print "-"; exit }
+							# growth per 10x of N
+							printf "%.1fx", exp(log(b / a) / (log(nb / na) / log(10))) }') |"
+				else
+					line="$line |"
+				fi
+			fi
+			prev=$n
+		done
+		out "$line"
+	done
+	out ""
+	out "Growth per 10x of N, from the CPU times (~10x is linear; times"
+	out "under 0.05 s are mostly process start-up and page faults)."
+	big=$(echo $sizes | awk '{ print $NF }')
+	ok=yes
+	over=
+	for s in $STAGES; do
+		[ "$(get RES "s$big" "$s")" = ok ] || continue
+		if awk -v t="$(get CPU "s$big" "$s")" 'BEGIN { exit !(t >= 5) }'; then ok=no; over="$over $s"; fi
+	done
+	if [ "$ok" = yes ]; then
+		out "Target $(label "$big") functions < 5 s (CPU) per stage: **met** for the stages that ran."
+	else
+		out "Target $(label "$big") functions < 5 s (CPU) per stage: **NOT met** by:$over."
+	fi
+	out ""
+	# Notes of the largest size only (the same reasons repeat).
+	notes "s$big"
+	out ""
+fi
+
+# --- 3. instruction counts ------------------------------------------------
+
+cg_stages() { # cg_stages PREFIX ORIG PATCHED LINKED SYMVERS PATCH
+	p=$1 ro=$2 rp=$3 rl=$4 sv=$5 pf=$6 d=$tmp/cg-$1
+	mkdir -p "$d"
+	for s in $STAGES; do
+		say "callgrind $p: klp-gen $s"
+		case $s in
+		dump) set -- dump "$ro" ;;
+		coverage) set -- coverage "$ro" ;;
+		plan) [ -n "$pf" ] || { eval "CG_${p}_$s=n/a"; continue; }; set -- plan "$ro" "$pf" ;;
+		diff) rm -f "$d/plan"
+		      if [ -n "$rl" ]; then set -- diff --orig-linked "$rl" "$ro" "$rp" -o "$d/plan"
+		      else set -- diff "$ro" "$rp" -o "$d/plan"; fi ;;
+		verify) set -- verify "$ro" "$rp" ;;
+		extract) [ -f "$d/plan" ] || { eval "CG_${p}_$s=n/a"; continue; }
+			set -- extract --plan "$d/plan" --patched "$rp" --orig "${rl:-$ro}" --symvers "$sv" -o "$d/patch.o" ;;
+		glue) [ -f "$d/plan" ] || { eval "CG_${p}_$s=n/a"; continue; }
+			set -- glue --plan "$d/plan" -o "$d/glue.h" ;;
+		esac
+		rm -f "$d/cg.out"
+		"$tmp/measure" -o /dev/null -e "$d/$s.err" -- valgrind --tool=callgrind \
+			--callgrind-out-file="$d/cg.out" "$klpgen" "$@" > "$d/$s.times"
+		st=$(cut -d' ' -f3 "$d/$s.times")
+		ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$d/cg.out" 2>/dev/null | head -1)
+		if grep -q 'not implemented in this build' "$d/$s.err"; then
+			v=n/a
+		elif [ -n "$ir" ] && { [ "$st" = 0 ] || { [ "$s" = coverage ] && [ "$st" = 1 ]; }; }; then
+			v=$ir
+		else
+			v=failed
+		fi
+		eval "CG_${p}_$s=\$v"
+	done
+}
+
+commas() { echo "$1" | awk '{ s = $1; r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) } print s r }'; }
+
+if [ "$do_cg" = yes ]; then
+	out "### Instruction counts (valgrind --tool=callgrind, Ir)"
+	out ""
+	gen_pair 100000
+	cg_stages syn "$tmp/syn-100000.orig.o" "$tmp/syn-100000.patched.o" \
+		"$tmp/syn-100000.orig.elf" "$tmp/syn.symvers" "$tmp/syn-100000.diff"
+	if [ "$cg_kernel" = yes ] && [ "$do_kernel" = yes ]; then
+		cg_stages ker "$orig/vmlinux.o" "$patched/vmlinux.o" "$orig/vmlinux" \
+			"$orig/Module.symvers" "$patchf"
+		out "| stage | synthetic 100k | per function | kernel pair |"
+		out "|---|---|---|---|"
+	else
+		out "| stage | synthetic 100k | per function |"
+		out "|---|---|---|"
+	fi
+	for s in $STAGES; do
+		v=$(get CG syn "$s")
+		case $v in
+		''|*[!0-9]*) line="| $s | ${v:-n/a} | |" ;;
+		*) line="| $s | $(commas "$v") | $((v / 100000)) |" ;;
+		esac
+		if [ "$cg_kernel" = yes ] && [ "$do_kernel" = yes ]; then
+			v=$(get CG ker "$s")
+			case $v in
+			''|*[!0-9]*) line="$line ${v:-n/a} |" ;;
+			*) line="$line $(commas "$v") |" ;;
+			esac
+		fi
+		out "$line"
+	done
+	out ""
+	[ "$cg_kernel" = yes ] && [ "$do_kernel" = yes ] || out "Kernel pair not counted."
+	out ""
+fi
+
+# --- 5. the slow parts, on request ----------------------------------------
+
+if [ "$kbuild" = yes ]; then
+	say "bench/kernel-build.sh (two full kernel builds)"
+	out "### Kernel build with and without the plugin (bench/kernel-build.sh)"
+	out ""
+	out '```'
+	"$top/bench/kernel-build.sh" --build "$build" --work "$work" >> "$rep" 2>&1 ||
+		out "bench/kernel-build.sh failed"
+	out '```'
+	out ""
+fi
+
+if [ -n "$klpbuild" ]; then
+	sc=$top/test/kernel/scenarios/$klpbuild/patch
+	[ -f "$sc" ] || { echo "bench/run.sh: no scenario $klpbuild ($sc)" >&2; exit 1; }
+	name=klp_$(echo "$klpbuild" | tr - _)
+	say "scripts/klp-build.sh on $klpbuild (patched rebuild + module)"
+	# Timestamp each line of klp-build.sh's output; its `[klp-build]` lines
+	# mark where each stage starts.
+	"$top/scripts/klp-build.sh" --kernel-build "${orig:-$work/kernel-orig}" --patch "$sc" \
+		--name "$name" -o "$tmp/$name.ko" --work "$tmp/klp-build-$name" --klp-gen "$klpgen" 2>&1 |
+		while IFS= read -r l; do echo "$(date +%s.%N) $l"; done > "$tmp/klp-build.log" || true
+	echo "$(date +%s.%N) [end]" >> "$tmp/klp-build.log"
+	out "### Patch to .ko: scripts/klp-build.sh on scenario $klpbuild"
+	out ""
+	out "| stage | wall |"
+	out "|---|---|"
+	awk '
+	function stage(l) {
+		if (l ~ /copying/) return "copy build dir"
+		if (l ~ /building the patched kernel/) return "patched kernel (incremental)"
+		if (l ~ /klp-gen diff/) return "klp-gen diff"
+		if (l ~ /klp-gen extract/) return "klp-gen extract"
+		if (l ~ /building the module/) return "module (glue, kbuild, finalize)"
+		if (l ~ /\[end\]/) return "end"
+		return ""
+	}
+	$2 != "[klp-build]" && $2 != "[end]" { next }	# the report repeats "klp-gen diff"
+	{ s = stage($0); if (s == "") next
+	  if (cur != "") printf "| %s | %.1f s |\n", cur, $1 - t
+	  cur = s; t = $1; if (!t0) t0 = $1 }
+	END { printf "| total | %.1f s |\n", t - t0 }' "$tmp/klp-build.log" | grep -v '^| end' >> "$rep"
+	grep -q 'wrote' "$tmp/klp-build.log" || out "klp-build.sh did not finish: $(grep -i error "$tmp/klp-build.log" | head -1 | cut -d' ' -f2-)"
+	out ""
+fi
+
+# --- the report -----------------------------------------------------------
+
+cat "$rep"
+if [ "$write" = yes ]; then
+	doc=$top/docs/performance.md
+	begin='<!-- bench:run.sh begin -->' end='<!-- bench:run.sh end -->'
+	if ! grep -qF "$begin" "$doc"; then
+		printf '\n## bench/run.sh (generated, do not edit)\n\n%s\n%s\n' "$begin" "$end" >> "$doc"
+	fi
+	awk -v b="$begin" -v e="$end" -v rep="$rep" '
+		$0 == b { print; while ((getline l < rep) > 0) print l; skip = 1; next }
+		$0 == e { skip = 0 }
+		!skip' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
+	say "wrote the report into $doc"
+fi

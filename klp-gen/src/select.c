@@ -465,7 +465,7 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			if (in_init(f)) {
 				if (!changed && first == NONE &&
 				    note(&s->r.skipped, &s->r.nskipped, f, id,
-					 "__init code inlines it: it ran at boot and was freed, nothing to replace"))
+					 "__init code inlines it: it ran at boot and was freed, nothing to patch"))
 					return -1;
 				first = id;
 				continue;
@@ -724,7 +724,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	size_t gj;
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
-		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so replacing its callers is not enough",
+		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so patching its callers is not enough",
 			      t->sym->name, func_file(t),
 			      s->fflags[target] & F_NOPEER ?
 			      "no counterpart in the patched build" :
@@ -786,7 +786,7 @@ static int patchability(struct klp_select *s)
 			nwanted++;
 			if (note(&s->r.indirect, &s->r.nindirect, r->orig,
 				 id_of(s, r->orig),
-				 "%s: replaced through its callers", why))
+				 "%s: patched through its callers", why))
 				return -1;
 		}
 		if (nwanted && scan_refs(s, redirect_ref))
@@ -806,7 +806,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 	size_t gj;
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
-		return refuse(s, "removed function %s (%s) is still referenced from %s+0x%llx, which the patch does not replace",
+		return refuse(s, "removed function %s (%s) is still referenced from %s+0x%llx, which the patch leaves as it is",
 			      t->sym->name, func_file(t), from->name,
 			      (unsigned long long)off);
 	g = func_of_holder(s, holder);
@@ -817,7 +817,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 		    in_init(g))
 			return 0;
 	}
-	return refuse(s, "removed function %s (%s) is still called from %s, which the patch does not replace",
+	return refuse(s, "removed function %s (%s) is still called from %s, which the patch leaves as it is",
 		      t->sym->name, func_file(t),
 		      holder ? holder->name : from->name);
 }
@@ -963,7 +963,7 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 	for (size_t i = 0; i < s->r.changed_data.n; i++) {
 		uint32_t id = s->r.changed_data.ids[i];
 
-		if (refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch replaces code, not data",
+		if (refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
 			   src_name(s, id), src_file(s, id)))
 			return -1;
 	}

@@ -942,7 +942,8 @@ static int finish(struct klp_select *s)
 	klp_htab_free(&at);
 	free(nodes);
 	s->r.nrepl = n;
-	qsort(s->r.repl, n, sizeof(*s->r.repl), cmp_repl);
+	if (n)
+		qsort(s->r.repl, n, sizeof(*s->r.repl), cmp_repl);
 	for (size_t j = 0; j < s->nfunc; j++)
 		s->repl_of[j] = 0;
 	for (size_t i = 0; i < n; i++)

@@ -742,7 +742,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	r = add_repl(s, g, KLP_PLAN_CALLER);
 	if (!r)
 		return -1;
-	return repl_add_via(r, id_of(s, t));
+	return id_of(s, t) == NONE ? 0 : repl_add_via(r, id_of(s, t));
 }
 
 /* Step 4: every selected function must be patchable, else its callers. */

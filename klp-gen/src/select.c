@@ -356,6 +356,94 @@ int klp_select_mark_changed(struct klp_select *s, uint32_t id)
 	return ids_add(&s->r.changed, id);
 }
 
+struct data_node {
+	struct klp_hnode node;
+	uint32_t id;
+	bool paired;
+};
+
+static uint64_t data_key(const struct klp_corr_src *cs)
+{
+	return klp_hash_pair(klp_hash_pair(klp_hash_str(cs->file),
+					   klp_hash_str(cs->unit)),
+			     klp_role_hash(cs->name));
+}
+
+static bool data_key_eq(const struct klp_corr_src *a,
+			const struct klp_corr_src *b)
+{
+	return !strcmp(a->file, b->file) && !strcmp(a->unit, b->unit) &&
+	       klp_role_eq(a->name, b->name);
+}
+
+/*
+ * A promoted static variable's source name carries its ".llvm.<hash>", and
+ * the hash changes with its file: such a variable shows up as removed and
+ * new.  Pair those by (file, unit, name without the suffix) and compare
+ * their fingerprints, so that a changed initializer is not missed.
+ * Compiler-private names (".str.5...") are numbered by the compiler and not
+ * paired: a string literal is copied with the new code that uses it.
+ */
+static int pair_promoted_data(struct klp_select *s)
+{
+	struct klp_select_ids *rm = &s->r.removed_data, *nw = &s->r.new_data;
+	struct data_node *nodes = calloc(rm->n + 1, sizeof(*nodes));
+	struct klp_htab t;
+	size_t k = 0, m = 0;
+	int ret = -1;
+
+	if (!nodes || klp_htab_init(&t, rm->n)) {
+		free(nodes);
+		return oom();
+	}
+	for (size_t i = 0; i < rm->n; i++) {
+		struct klp_corr_src *cs = klp_corr_src(s->c, rm->ids[i]);
+
+		nodes[i].id = rm->ids[i];
+		if (cs->name[0] == '.' || klp_role_len(cs->name) ==
+					  strlen(cs->name))
+			continue;
+		if (klp_htab_add(&t, &nodes[i].node, data_key(cs)))
+			goto out;
+	}
+	for (size_t i = 0; i < nw->n; i++) {
+		struct klp_corr_src *cn = klp_corr_src(s->c, nw->ids[i]);
+		struct data_node *pos, *peer = NULL;
+
+		if (cn->name[0] != '.' &&
+		    klp_role_len(cn->name) != strlen(cn->name))
+			klp_htab_for_each(pos, &t, data_key(cn),
+					  struct data_node, node) {
+				struct klp_corr_src *co =
+					klp_corr_src(s->c, pos->id);
+
+				if (!pos->paired && data_key_eq(co, cn)) {
+					peer = pos;
+					break;
+				}
+			}
+		if (!peer) {
+			nw->ids[k++] = nw->ids[i];
+			continue;
+		}
+		peer->paired = true;
+		if (klp_corr_src(s->c, peer->id)->orig->fingerprint !=
+		    cn->patched->fingerprint &&
+		    ids_add(&s->r.changed_data, peer->id))
+			goto out;
+	}
+	nw->n = k;
+	for (size_t i = 0; i < rm->n; i++)
+		if (!nodes[i].paired)
+			rm->ids[m++] = rm->ids[i];
+	rm->n = m;
+	ret = 0;
+out:
+	klp_htab_free(&t);
+	free(nodes);
+	return ret;
+}
+
 int klp_select_compare(struct klp_select *s)
 {
 	for (uint32_t id = 0; id < s->nsrc; id++) {
@@ -380,7 +468,7 @@ int klp_select_compare(struct klp_select *s)
 		if (ret)
 			return -1;
 	}
-	return 0;
+	return pair_promoted_data(s);
 }
 
 static struct klp_select_repl *add_repl(struct klp_select *s,

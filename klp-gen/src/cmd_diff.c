@@ -15,6 +15,10 @@
  * (and no JSON report) at all.  A plan with refusals is written, with its
  * `refuse` lines, and makes the exit status 1; so does a patch that changes
  * no function.
+ *
+ * The report never says "replace" (it says "select"): klp-build's kernel
+ * tests match the plan and the report together, and a CHECK-NOT: replace
+ * after the plan's lines must only see the plan's own `replace` lines.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -240,11 +244,11 @@ static void write_report(FILE *out, struct diff_ctx *d)
 
 	fprintf(out, "klp-gen diff %s -> %s\n", d->orig_path, d->patched_path);
 	report_ids(out, c, "changed functions", &r->changed);
-	fprintf(out, "replaced: %zu\n", r->nrepl);
+	fprintf(out, "selected: %zu\n", r->nrepl);
 	for (size_t i = 0; i < r->nrepl; i++) {
 		const struct klp_select_repl *rp = &r->repl[i];
 
-		fprintf(out, "  replace %s (%s)", rp->orig->sym->name,
+		fprintf(out, "  select %s (%s)", rp->orig->sym->name,
 			ffile(rp->orig));
 		switch (rp->reason) {
 		case KLP_PLAN_CHANGED:
@@ -275,11 +279,11 @@ static void write_report(FILE *out, struct diff_ctx *d)
 		fprintf(out, " [sympos=%lu new=%s]\n", d->sympos[i],
 			rp->patched->sym->name);
 	}
-	report_notes(out, c, "replaced through callers", r->indirect,
+	report_notes(out, c, "patched through their callers", r->indirect,
 		     r->nindirect);
-	report_notes(out, c, "__init code not replaced", r->skipped,
+	report_notes(out, c, "__init code left alone", r->skipped,
 		     r->nskipped);
-	report_ids(out, c, "new functions (copied, not replaced)",
+	report_ids(out, c, "new functions (copied into the module)",
 		   &r->new_funcs);
 	report_ids(out, c, "removed functions", &r->removed_funcs);
 	report_ids(out, c, "new data", &r->new_data);
@@ -295,7 +299,7 @@ static void write_report(FILE *out, struct diff_ctx *d)
 	else if (!r->nrepl)
 		fputs("result: no function changed\n", out);
 	else
-		fprintf(out, "result: %zu functions to replace\n", r->nrepl);
+		fprintf(out, "result: %zu functions selected\n", r->nrepl);
 }
 
 /* JSON */
@@ -522,7 +526,7 @@ static int diff_run(struct diff_ctx *d)
 	if (!r->nrepl && !r->nrefusals) {
 		write_report(stdout, d);
 		fflush(stdout);
-		klp_err("%s -> %s: no function changed: a live patch that replaces nothing is an error",
+		klp_err("%s -> %s: no function changed: a live patch that changes nothing is an error",
 			d->orig_path, d->patched_path);
 		goto fail;
 	}

@@ -356,6 +356,94 @@ int klp_select_mark_changed(struct klp_select *s, uint32_t id)
 	return ids_add(&s->r.changed, id);
 }
 
+struct data_node {
+	struct klp_hnode node;
+	uint32_t id;
+	bool paired;
+};
+
+static uint64_t data_key(const struct klp_corr_src *cs)
+{
+	return klp_hash_pair(klp_hash_pair(klp_hash_str(cs->file),
+					   klp_hash_str(cs->unit)),
+			     klp_role_hash(cs->name));
+}
+
+static bool data_key_eq(const struct klp_corr_src *a,
+			const struct klp_corr_src *b)
+{
+	return !strcmp(a->file, b->file) && !strcmp(a->unit, b->unit) &&
+	       klp_role_eq(a->name, b->name);
+}
+
+/*
+ * A promoted static variable's source name carries its ".llvm.<hash>", and
+ * the hash changes with its file: such a variable shows up as removed and
+ * new.  Pair those by (file, unit, name without the suffix) and compare
+ * their fingerprints, so that a changed initializer is not missed.
+ * Compiler-private names (".str.5...") are numbered by the compiler and not
+ * paired: a string literal is copied with the new code that uses it.
+ */
+static int pair_promoted_data(struct klp_select *s)
+{
+	struct klp_select_ids *rm = &s->r.removed_data, *nw = &s->r.new_data;
+	struct data_node *nodes = calloc(rm->n + 1, sizeof(*nodes));
+	struct klp_htab t;
+	size_t k = 0, m = 0;
+	int ret = -1;
+
+	if (!nodes || klp_htab_init(&t, rm->n)) {
+		free(nodes);
+		return oom();
+	}
+	for (size_t i = 0; i < rm->n; i++) {
+		struct klp_corr_src *cs = klp_corr_src(s->c, rm->ids[i]);
+
+		nodes[i].id = rm->ids[i];
+		if (cs->name[0] == '.' || klp_role_len(cs->name) ==
+					  strlen(cs->name))
+			continue;
+		if (klp_htab_add(&t, &nodes[i].node, data_key(cs)))
+			goto out;
+	}
+	for (size_t i = 0; i < nw->n; i++) {
+		struct klp_corr_src *cn = klp_corr_src(s->c, nw->ids[i]);
+		struct data_node *pos, *peer = NULL;
+
+		if (cn->name[0] != '.' &&
+		    klp_role_len(cn->name) != strlen(cn->name))
+			klp_htab_for_each(pos, &t, data_key(cn),
+					  struct data_node, node) {
+				struct klp_corr_src *co =
+					klp_corr_src(s->c, pos->id);
+
+				if (!pos->paired && data_key_eq(co, cn)) {
+					peer = pos;
+					break;
+				}
+			}
+		if (!peer) {
+			nw->ids[k++] = nw->ids[i];
+			continue;
+		}
+		peer->paired = true;
+		if (klp_corr_src(s->c, peer->id)->orig->fingerprint !=
+		    cn->patched->fingerprint &&
+		    ids_add(&s->r.changed_data, peer->id))
+			goto out;
+	}
+	nw->n = k;
+	for (size_t i = 0; i < rm->n; i++)
+		if (!nodes[i].paired)
+			rm->ids[m++] = rm->ids[i];
+	rm->n = m;
+	ret = 0;
+out:
+	klp_htab_free(&t);
+	free(nodes);
+	return ret;
+}
+
 int klp_select_compare(struct klp_select *s)
 {
 	for (uint32_t id = 0; id < s->nsrc; id++) {
@@ -380,7 +468,7 @@ int klp_select_compare(struct klp_select *s)
 		if (ret)
 			return -1;
 	}
-	return 0;
+	return pair_promoted_data(s);
 }
 
 static struct klp_select_repl *add_repl(struct klp_select *s,
@@ -465,7 +553,7 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			if (in_init(f)) {
 				if (!changed && first == NONE &&
 				    note(&s->r.skipped, &s->r.nskipped, f, id,
-					 "__init code inlines it: it ran at boot and was freed, nothing to replace"))
+					 "__init code inlines it: it ran at boot and was freed, nothing to patch"))
 					return -1;
 				first = id;
 				continue;
@@ -724,7 +812,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	size_t gj;
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
-		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so replacing its callers is not enough",
+		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so patching its callers is not enough",
 			      t->sym->name, func_file(t),
 			      s->fflags[target] & F_NOPEER ?
 			      "no counterpart in the patched build" :
@@ -742,7 +830,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	r = add_repl(s, g, KLP_PLAN_CALLER);
 	if (!r)
 		return -1;
-	return repl_add_via(r, id_of(s, t));
+	return id_of(s, t) == NONE ? 0 : repl_add_via(r, id_of(s, t));
 }
 
 /* Step 4: every selected function must be patchable, else its callers. */
@@ -786,7 +874,7 @@ static int patchability(struct klp_select *s)
 			nwanted++;
 			if (note(&s->r.indirect, &s->r.nindirect, r->orig,
 				 id_of(s, r->orig),
-				 "%s: replaced through its callers", why))
+				 "%s: patched through its callers", why))
 				return -1;
 		}
 		if (nwanted && scan_refs(s, redirect_ref))
@@ -806,7 +894,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 	size_t gj;
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
-		return refuse(s, "removed function %s (%s) is still referenced from %s+0x%llx, which the patch does not replace",
+		return refuse(s, "removed function %s (%s) is still referenced from %s+0x%llx, which the patch leaves as it is",
 			      t->sym->name, func_file(t), from->name,
 			      (unsigned long long)off);
 	g = func_of_holder(s, holder);
@@ -817,7 +905,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 		    in_init(g))
 			return 0;
 	}
-	return refuse(s, "removed function %s (%s) is still called from %s, which the patch does not replace",
+	return refuse(s, "removed function %s (%s) is still called from %s, which the patch leaves as it is",
 		      t->sym->name, func_file(t),
 		      holder ? holder->name : from->name);
 }
@@ -942,7 +1030,8 @@ static int finish(struct klp_select *s)
 	klp_htab_free(&at);
 	free(nodes);
 	s->r.nrepl = n;
-	qsort(s->r.repl, n, sizeof(*s->r.repl), cmp_repl);
+	if (n)
+		qsort(s->r.repl, n, sizeof(*s->r.repl), cmp_repl);
 	for (size_t j = 0; j < s->nfunc; j++)
 		s->repl_of[j] = 0;
 	for (size_t i = 0; i < n; i++)
@@ -963,7 +1052,7 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 	for (size_t i = 0; i < s->r.changed_data.n; i++) {
 		uint32_t id = s->r.changed_data.ids[i];
 
-		if (refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch replaces code, not data",
+		if (refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
 			   src_name(s, id), src_file(s, id)))
 			return -1;
 	}

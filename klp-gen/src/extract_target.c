@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "klp/select.h"
 #include "extract_priv.h"
 #include "klp/error.h"
 #include "klp/kallsyms.h"
@@ -206,6 +207,41 @@ static bool part_of(struct ex *ex, const struct ex_copy *from,
 	       klp_corr_src_of_patched(ex->corr, ft->src);
 }
 
+/*
+ * Is @ent the patched code of a function that the plan replaces through its
+ * callers (reason=caller: the function itself has no __fentry__, so ftrace
+ * cannot redirect it; `via=` names it)?  Its NEW code must be copied into the
+ * module and called from the replaced callers: linking them to the running
+ * kernel's function would run the old code.  Plans are small (a few lines),
+ * so the vias are searched directly.
+ */
+static bool replaced_through_callers(struct ex *ex, const struct klp_symbol *ent)
+{
+	struct klp_func *f;
+
+	if (ent->type != STT_FUNC)
+		return false;
+	f = klp_record_func_of_sym(ex->prec, ent);
+	if (!f || !f->src)
+		return false;
+	for (size_t i = 0; i < ex->plan->nobjects; i++) {
+		const struct klp_plan_object *o = &ex->plan->objects[i];
+
+		for (size_t j = 0; j < o->nreplaces; j++) {
+			const struct klp_plan_replace *r = &o->replaces[j];
+
+			if (r->reason != KLP_PLAN_CALLER)
+				continue;
+			for (size_t k = 0; k < r->nvias; k++)
+				if (!strcmp(r->vias[k].name, f->src->name) &&
+				    !strcmp(r->vias[k].file,
+					    klp_select_path(f->src->file)))
+					return true;
+		}
+	}
+	return false;
+}
+
 int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 		 struct klp_symbol *ent, int64_t rel, bool via_section,
 		 int64_t mid, long *osym, int64_t *oadd)
@@ -228,7 +264,8 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 			return klp_err("%s: %s is an absolute or common symbol; klp-gen cannot tell what it stands for",
 				       where, ex_symname(ent));
 		peer = klp_corr_orig_sym_of(ex->corr, ent);
-		if (peer && part_of(ex, from, ent)) {
+		if (peer && (part_of(ex, from, ent) ||
+			     replaced_through_callers(ex, ent))) {
 			c = ex_copy_new_symbol(ex, ent, where);
 			if (!c)
 				return -1;

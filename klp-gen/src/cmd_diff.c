@@ -250,24 +250,9 @@ static void write_report(FILE *out, struct diff_ctx *d)
 
 		fprintf(out, "  select %s (%s)", rp->orig->sym->name,
 			ffile(rp->orig));
-		switch (rp->reason) {
-		case KLP_PLAN_CHANGED:
-			fputs(": changed", out);
-			if (rp->nvia)
-				fputs(", inlines", out);
-			break;
-		case KLP_PLAN_INLINES:
-			fputs(": inlines", out);
-			break;
-		case KLP_PLAN_IPO:
-			fputs(": ipo edge to", out);
-			break;
-		case KLP_PLAN_CALLER:
-			fputs(": caller of", out);
-			break;
-		default:
-			break;
-		}
+		fprintf(out, ": %s", klp_select_reason_text(rp->reason));
+		if (rp->reason == KLP_PLAN_CHANGED && rp->nvia)
+			fputs(", inlines", out);
 		for (size_t k = 0; k < rp->nvia; k++)
 			fprintf(out, "%s%s (%s)", k ? ", " : " ",
 				klp_corr_src(c, rp->via[k])->name,

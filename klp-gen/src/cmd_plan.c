@@ -270,25 +270,13 @@ static void print_result(struct planner *p, FILE *out)
 			fputs("replace ", out);
 		}
 		print_func(out, rp->orig);
-		switch (rp->reason) {
-		case KLP_PLAN_CHANGED:
-			fprintf(out, ": changed (hunk %u)",
+		fprintf(out, ": %s", klp_select_reason_text(rp->reason));
+		if (rp->reason == KLP_PLAN_CHANGED) {
+			fprintf(out, " (hunk %u)",
 				p->hunk_of[klp_corr_src_of_orig(p->c,
 						rp->orig->src)->id]);
 			if (rp->nvia)
 				fputs(", inlines", out);
-			break;
-		case KLP_PLAN_INLINES:
-			fputs(": inlines", out);
-			break;
-		case KLP_PLAN_IPO:
-			fputs(": ipo edge to", out);
-			break;
-		case KLP_PLAN_CALLER:
-			fputs(": caller of", out);
-			break;
-		default:
-			break;
 		}
 		for (size_t k = 0; k < rp->nvia; k++) {
 			fputs(k ? ", " : " ", out);

@@ -1074,3 +1074,19 @@ out:
 	free(queue);
 	return ret;
 }
+
+const char *klp_select_reason_text(enum klp_plan_reason reason)
+{
+	switch (reason) {
+	case KLP_PLAN_CHANGED:
+		return "changed";
+	case KLP_PLAN_INLINES:
+		return "inlines";
+	case KLP_PLAN_IPO:
+		return "ipo edge to";
+	case KLP_PLAN_CALLER:
+		return "caller of";
+	default:
+		return "";
+	}
+}

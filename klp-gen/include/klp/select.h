@@ -121,4 +121,10 @@ int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym);
  */
 const char *klp_select_path(const char *file);
 
+/*
+ * How reports word a replacement's reason before its via list: "changed",
+ * "inlines", "ipo edge to", "caller of"; "" for a value out of range.
+ */
+const char *klp_select_reason_text(enum klp_plan_reason reason);
+
 #endif /* KLP_SELECT_H */

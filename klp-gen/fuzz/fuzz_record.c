@@ -7,7 +7,9 @@
  * is one a user's file could trigger.  The bytes are put in a memfd and
  * opened by its /proc path: no change to the code under test.
  */
+#ifndef _GNU_SOURCE	/* klpcore passes -D_GNU_SOURCE to its users */
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>

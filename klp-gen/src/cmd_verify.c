@@ -323,7 +323,8 @@ static int print_report(struct verify *v, const struct klp_plan *plan,
 {
 	size_t count[L_NKINDS] = { 0 };
 
-	qsort(v->lines, v->nlines, sizeof(*v->lines), line_cmp);
+	if (v->nlines)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(v->lines, v->nlines, sizeof(*v->lines), line_cmp);
 	for (size_t i = 0; i < v->nlines; i++) {
 		const struct vline *l = &v->lines[i];
 

@@ -305,7 +305,8 @@ static int index_symbols(struct cmp_side *sd)
 	for (size_t i = 0; i < elf->nsym; i++)
 		if (containable(&elf->syms[i]))
 			sd->syms[j++] = &elf->syms[i];
-	qsort(sd->syms, n, sizeof(*sd->syms), sym_pos_cmp);
+	if (n > 1)
+		qsort(sd->syms, n, sizeof(*sd->syms), sym_pos_cmp);
 	sd->nsyms = n;
 	/* sec_first[s] .. sec_first[s + 1] are the symbols of section s. */
 	j = 0;

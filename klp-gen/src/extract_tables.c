@@ -149,7 +149,8 @@ static int index_table(struct ex *ex, struct ex_table *t)
 		ref->off = r->sym->value + (uint64_t)r->addend;
 		ref->entry = r->offset / t->entsize;
 	}
-	qsort(t->refs, t->nref, sizeof(*t->refs), cmp_tref);
+	if (t->nref > 1)
+		qsort(t->refs, t->nref, sizeof(*t->refs), cmp_tref);
 	for (size_t i = 0; i < t->nref; i++)
 		nruns += !i || t->refs[i].secidx != t->refs[i - 1].secidx;
 	t->runs = calloc(nruns + 1, sizeof(*t->runs));

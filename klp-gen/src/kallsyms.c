@@ -221,7 +221,8 @@ struct klp_symbol *klp_kallsyms_find(const struct klp_elf *elf,
 	     s = klp_elf_next_symbol_by_name(elf, s))
 		if (klp_kallsyms_holds(elf, s))
 			v[i++] = s;
-	qsort(v, n, sizeof(*v), cmp_addr);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_addr);
 	found = v[pos ? pos - 1 : 0];
 	free(v);
 	return found;

@@ -675,7 +675,8 @@ static int build_fsyms(struct klp_select *s)
 		if (y->type == STT_FUNC && y->sec && y->shndx < elf->nsec)
 			s->fsyms[s->nfsyms++] = y;
 	}
-	qsort(s->fsyms, s->nfsyms, sizeof(*s->fsyms), cmp_fsym);
+	if (s->nfsyms > 1)
+		qsort(s->fsyms, s->nfsyms, sizeof(*s->fsyms), cmp_fsym);
 	for (size_t i = 0; i < s->nfsyms; i++)
 		s->fsym_start[s->fsyms[i]->shndx + 1]++;
 	for (size_t i = 1; i <= elf->nsec + 1; i++)

@@ -264,11 +264,44 @@ static void pair_funcs(struct klp_corr *c)
 	}
 }
 
+/*
+ * Records can only be compared when one toolchain (compiler, LLVM, plugin)
+ * made every blob of both: fingerprints hash the IR that toolchain produced,
+ * so another compiler "changes" every function.  The producer string names
+ * the toolchain; it must be the same in every blob.
+ */
+static int check_one_toolchain(const struct klp_record *orig,
+			       const struct klp_record *patched)
+{
+	const struct klp_record *recs[2] = { orig, patched };
+	const struct klp_blob *first = NULL;
+
+	for (int k = 0; k < 2; k++)
+		for (size_t b = 0; b < recs[k]->nblob; b++) {
+			const struct klp_blob *bl = &recs[k]->blobs[b];
+
+			if (!first) {
+				first = bl;
+				continue;
+			}
+			if (strcmp(bl->producer, first->producer))
+				return klp_err("%s: blob %u (unit %s) was made by \"%s\", but %s blob %u (unit %s) by \"%s\": records of different toolchains cannot be compared; build both kernels with the same compiler and plugin",
+					       recs[k]->elf->name, bl->index,
+					       bl->unit, bl->producer,
+					       orig->elf->name, first->index,
+					       first->unit, first->producer);
+		}
+	return 0;
+}
+
 struct klp_corr *klp_correlate(struct klp_record *orig,
 			       struct klp_record *patched)
 {
-	struct klp_corr *c = calloc(1, sizeof(*c));
+	struct klp_corr *c;
 
+	if (check_one_toolchain(orig, patched))
+		return NULL;
+	c = calloc(1, sizeof(*c));
 	if (!c) {
 		klp_err("out of memory");
 		return NULL;

@@ -24,7 +24,8 @@
 struct klp_corr;
 
 /*
- * NULL on error (out of memory).  Functions whose key is not unique in a
+ * NULL on error: out of memory, or blobs made by different toolchains (their
+ * producer strings differ; fingerprints of two compilers do not compare).  Functions whose key is not unique in a
  * build stay unpaired and are marked ambiguous (klp_corr_func_ambiguous()).
  * A linked record (vmlinux) works on either side; its discarded funcs are
  * left out.

@@ -177,10 +177,10 @@ static int link_rela_sections(struct klp_elf *elf)
 		/*
 		 * A finalized live patch module has, next to a section's own
 		 * .rela section, .klp.rela.OBJ.SECTION ones that the livepatch
-		 * core applies (SHF_RELA_LIVEPATCH, see klp/finalize.h): they
-		 * are not the section's relocations in this model.
+		 * core applies (see klp/finalize.h): they are not the
+		 * section's relocations in this model.
 		 */
-		if (rela->sh.sh_flags & 0x00100000)
+		if (rela->sh.sh_flags & SHF_RELA_LIVEPATCH)
 			continue;
 		if (rela->sh.sh_info >= elf->nsec)
 			return klp_err("%s: section %zu (%s) applies to section %u, past the last section (%zu)",

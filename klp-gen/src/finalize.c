@@ -24,14 +24,6 @@
 #include "klp/outfile.h"
 #include "klp/plan.h"
 
-/* include/uapi/linux/elf.h */
-#ifndef SHF_RELA_LIVEPATCH
-#define SHF_RELA_LIVEPATCH	0x00100000
-#endif
-#ifndef SHN_LIVEPATCH
-#define SHN_LIVEPATCH		0xff20
-#endif
-
 #define KLP_SYM_PREFIX		".klp.sym."
 #define KLP_RELA_PREFIX		".klp.rela."
 

@@ -18,6 +18,14 @@
 
 #include "klp/hash.h"
 
+/* Livepatch module ELF (include/uapi/linux/elf.h); libelf does not know them. */
+#ifndef SHF_RELA_LIVEPATCH
+#define SHF_RELA_LIVEPATCH	0x00100000
+#endif
+#ifndef SHN_LIVEPATCH
+#define SHN_LIVEPATCH		0xff20
+#endif
+
 struct klp_elf;
 struct klp_symbol;
 

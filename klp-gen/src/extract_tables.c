@@ -267,6 +267,15 @@ void ex_tables_free(struct ex *ex)
 	ex->tables = NULL;
 }
 
+/* The output code section @name (.altinstr_*), added on first use. */
+static int code_section_once(struct ex *ex, long *osec, const char *name)
+{
+	if (*osec < 0)
+		*osec = klp_out_add_section(ex->out, name, SHT_PROGBITS,
+					    SHF_ALLOC | SHF_EXECINSTR, 1, 0);
+	return *osec < 0 ? -1 : 0;
+}
+
 /* The replacement bytes of an .altinstructions entry, and its repl field. */
 static int copy_altrepl(struct ex *ex, struct ex_copy *c, const char *where,
 			const struct klp_reloc *r, uint8_t len, long osec,
@@ -288,15 +297,8 @@ static int copy_altrepl(struct ex *ex, struct ex_copy *c, const char *where,
 	if (repl > size || len > size - repl)
 		return klp_err("%s: the replacement .altinstr_replacement+0x%" PRIx64 " (%u bytes) lies past its end",
 			       where, repl, len);
-	if (ts->altrepl_osec < 0) {
-		ts->altrepl_osec = klp_out_add_section(ex->out,
-						       ".altinstr_replacement",
-						       SHT_PROGBITS,
-						       SHF_ALLOC | SHF_EXECINSTR,
-						       1, 0);
-		if (ts->altrepl_osec < 0)
-			return -1;
-	}
+	if (code_section_once(ex, &ts->altrepl_osec, ".altinstr_replacement"))
+		return -1;
 	osym = klp_out_section_symbol(ex->out, ts->altrepl_osec);
 	if (osym < 0)
 		return -1;
@@ -536,15 +538,8 @@ int ex_copy_altaux(struct ex *ex, const struct ex_copy *from,
 		if (p->start == t)
 			c = p;
 	if (!c) {
-		if (ts->altaux_osec < 0) {
-			ts->altaux_osec = klp_out_add_section(ex->out,
-							      ".altinstr_aux",
-							      SHT_PROGBITS,
-							      SHF_ALLOC | SHF_EXECINSTR,
-							      1, 0);
-			if (ts->altaux_osec < 0)
-				return -1;
-		}
+		if (code_section_once(ex, &ts->altaux_osec, ".altinstr_aux"))
+			return -1;
 		sym = klp_out_section_symbol(ex->out, ts->altaux_osec);
 		if (sym < 0 ||
 		    klp_out_append(ex->out, ts->altaux_osec, d + t,

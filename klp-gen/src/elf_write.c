@@ -36,7 +36,6 @@ struct osec {
 	size_t nrela, caprela;
 	size_t elfidx;
 	long handle;
-	struct klp_hnode name_node;
 };
 
 struct osym {
@@ -54,7 +53,6 @@ struct klp_out {
 	size_t nsec, capsec;
 	struct osym **syms;
 	size_t nsym, capsym;
-	struct klp_htab sec_by_name;
 	struct klp_htab global_by_name;
 };
 
@@ -100,7 +98,6 @@ void klp_out_free(struct klp_out *o)
 	}
 	free(o->secs);
 	free(o->syms);
-	klp_htab_free(&o->sec_by_name);
 	klp_htab_free(&o->global_by_name);
 	free(o);
 }
@@ -134,23 +131,7 @@ long klp_out_add_section(struct klp_out *o, const char *name, uint32_t type,
 	s->entsize = entsize;
 	s->secsym = -1;
 	s->handle = (long)o->nsec++;
-	if (klp_htab_add(&o->sec_by_name, &s->name_node, klp_hash_str(name)))
-		return klp_err("out of memory");
 	return s->handle;
-}
-
-long klp_out_section_by_name(const struct klp_out *o, const char *name)
-{
-	struct osec *s;
-
-	long best = -1;
-
-	/* Newest first in a chain: keep the lowest handle. */
-	klp_htab_for_each(s, &o->sec_by_name, klp_hash_str(name), struct osec,
-			  name_node)
-		if (!strcmp(s->name, name))
-			best = s->handle;
-	return best;
 }
 
 int klp_out_append(struct klp_out *o, long sec, const void *data,

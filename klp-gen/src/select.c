@@ -336,16 +336,6 @@ const struct klp_select_result *klp_select_result(const struct klp_select *s)
 	return &s->r;
 }
 
-struct klp_corr *klp_select_corr(const struct klp_select *s)
-{
-	return s->c;
-}
-
-bool klp_select_is_changed(const struct klp_select *s, uint32_t id)
-{
-	return id < s->nsrc && (s->sflags[id] & S_CHANGED);
-}
-
 int klp_select_mark_changed(struct klp_select *s, uint32_t id)
 {
 	if (id >= s->nsrc)

@@ -27,8 +27,6 @@ void klp_out_free(struct klp_out *o);
  */
 long klp_out_add_section(struct klp_out *o, const char *name, uint32_t type,
 			 uint64_t flags, uint64_t align, uint64_t entsize);
-/* The first section named @name, or -1. */
-long klp_out_section_by_name(const struct klp_out *o, const char *name);
 /*
  * Appends @size bytes (@data; NULL for SHT_NOBITS) aligned to @align, which
  * also raises the section's alignment; *@off gets their offset.

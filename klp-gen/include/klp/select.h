@@ -97,7 +97,6 @@ int klp_select_compare(struct klp_select *s);
 
 /* plan: marks the source identity @id as changed (idempotent). */
 int klp_select_mark_changed(struct klp_select *s, uint32_t id);
-bool klp_select_is_changed(const struct klp_select *s, uint32_t id);
 
 /*
  * Steps 2-5.  Call once, after the changed sources are known.  -1 on error
@@ -106,7 +105,6 @@ bool klp_select_is_changed(const struct klp_select *s, uint32_t id);
 int klp_select_run(struct klp_select *s, const struct klp_select_opts *o);
 
 const struct klp_select_result *klp_select_result(const struct klp_select *s);
-struct klp_corr *klp_select_corr(const struct klp_select *s);
 
 /*
  * Whether @sym (a function symbol of the ORIGINAL relocatable file) has a

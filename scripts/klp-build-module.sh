@@ -1,9 +1,10 @@
 #!/bin/sh
-# klp-build-module.sh --kernel-build ORIG --plan PLAN --object PATCH.o --name NAME -o OUT.ko
-#                     [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]
+# klp-build-module.sh --kernel-build ORIG --plan PLAN --object PATCH.o [--object PATCH2.o...]
+#                     --name NAME -o OUT.ko [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]
 #
 # Turns a plan and the new code for it (PATCH.o, from `klp-gen extract` or
-# made by hand) into the livepatch module NAME.ko for the kernel built in
+# made by hand; one per object of the plan when extract made them, all linked
+# into the module) into the livepatch module NAME.ko for the kernel built in
 # ORIG (an O= build dir):
 #   1. `klp-gen glue` writes glue.h, the klp_func/klp_object tables of PLAN;
 #   2. an external-module dir gets a Kbuild that links runtime/*.c (module
@@ -25,14 +26,16 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 say() { echo "[klp-build-module] $*"; }
 die() { echo "[klp-build-module] ERROR: $*" >&2; exit 1; }
-usage() { die "usage: $0 --kernel-build ORIG --plan PLAN --object PATCH.o --name NAME -o OUT.ko [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]"; }
+usage() { die "usage: $0 --kernel-build ORIG --plan PLAN --object PATCH.o [--object PATCH2.o...] --name NAME -o OUT.ko [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]"; }
 
-orig='' plan='' obj='' name='' out='' hooks='' klpgen=${KLP_GEN:-} keep=''
+orig='' plan='' objs='' name='' out='' hooks='' klpgen=${KLP_GEN:-} keep=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;
 	--plan) [ $# -ge 2 ] || usage; plan=$2; shift 2 ;;
-	--object) [ $# -ge 2 ] || usage; obj=$2; shift 2 ;;
+	--object) [ $# -ge 2 ] || usage
+		case $2 in *[[:space:]]*) die "--object path with white space: $2" ;; esac
+		objs="$objs $2"; shift 2 ;;
 	--name) [ $# -ge 2 ] || usage; name=$2; shift 2 ;;
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--hooks) [ $# -ge 2 ] || usage; hooks=$2; shift 2 ;;
@@ -42,10 +45,10 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-[ -n "$orig" ] && [ -n "$plan" ] && [ -n "$obj" ] && [ -n "$name" ] && [ -n "$out" ] || usage
+[ -n "$orig" ] && [ -n "$plan" ] && [ -n "$objs" ] && [ -n "$name" ] && [ -n "$out" ] || usage
 case $name in
 *[!a-z0-9_]*|'') die "--name must be [a-z0-9_]+ (a module name): $name" ;;
-klp_lto_runtime|klp_lto_hooks|klp_lto_patch) die "--name $name is the name of a part of the module" ;;
+klp_lto_runtime|klp_lto_hooks|klp_lto_patch*) die "--name $name is the name of a part of the module" ;;
 esac
 [ ${#name} -le 55 ] || die "--name is longer than 55 bytes (MODULE_NAME_LEN): $name"
 [ -d "$orig" ] || die "kernel build dir not found: $orig"
@@ -55,7 +58,9 @@ for f in Makefile .config Module.symvers scripts/mod/modpost; do
 done
 grep -q '^CONFIG_LIVEPATCH=y' "$orig/.config" || die "$orig/.config: CONFIG_LIVEPATCH is not set"
 [ -f "$plan" ] || die "plan not found: $plan"
-[ -f "$obj" ] || die "object not found: $obj"
+for obj in $objs; do
+	[ -f "$obj" ] || die "object not found: $obj"
+done
 [ -z "$hooks" ] || [ -f "$hooks" ] || die "hooks file not found: $hooks"
 if [ -z "$klpgen" ]; then
 	klpgen=$(command -v klp-gen 2>/dev/null || echo "$top/build/klp-gen/klp-gen")
@@ -66,24 +71,35 @@ export PATH
 command -v llvm-nm >/dev/null || die "llvm-nm (llvm-22) not found"
 abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 plan=$(abspath "$plan")
-obj=$(abspath "$obj")
+abs_objs=
+for obj in $objs; do
+	abs_objs="$abs_objs $(abspath "$obj")"
+done
+objs=$abs_objs
 out=$(abspath "$out")
 [ -z "$hooks" ] || hooks=$(abspath "$hooks")
 # A module left from an earlier run must not pass for the result of this one.
 rm -f "$out"
 
-# PATCH.o must be plain x86-64 ELF (kbuild links it as it is) and define the
-# new code of every replace line: klp_lto_new_0 .. klp_lto_new_<N-1>.
-case $(od -An -c -N4 "$obj" | tr -d ' ') in
-*ELF) ;;
-*) die "$obj is not an ELF object (LLVM bitcode cannot be linked as a prebuilt object)" ;;
-esac
+# Each PATCH.o must be plain x86-64 ELF (kbuild links it as it is), and
+# together they define the new code of every replace line, once:
+# klp_lto_new_0 .. klp_lto_new_<N-1>.
+defined=
+for obj in $objs; do
+	case $(od -An -c -N4 "$obj" | tr -d ' ') in
+	*ELF) ;;
+	*) die "$obj is not an ELF object (LLVM bitcode cannot be linked as a prebuilt object)" ;;
+	esac
+	d=$(llvm-nm --defined-only --extern-only "$obj") || die "llvm-nm cannot read $obj"
+	defined="$defined
+$d"
+done
 nrep=$(grep -c '^replace ' "$plan" || true)
-defined=$(llvm-nm --defined-only --extern-only "$obj") || die "llvm-nm cannot read $obj"
 i=0
 while [ "$i" -lt "$nrep" ]; do
-	echo "$defined" | grep -q " [TtWw] klp_lto_new_$i\$" ||
-		die "$obj does not define the function klp_lto_new_$i (replace line $((i + 1)) of $plan)"
+	n=$(echo "$defined" | grep -c " [TtWw] klp_lto_new_$i\$" || true)
+	[ "$n" = 1 ] ||
+		die "the objects define the function klp_lto_new_$i $n times, not once (replace line $((i + 1)) of $plan)"
 	i=$((i + 1))
 done
 
@@ -105,8 +121,13 @@ trap 'exit 130' INT TERM
 say "glue: klp-gen glue --plan $plan"
 "$klpgen" glue --plan "$plan" -o "$dir/glue.h" || die "klp-gen glue refused the plan"
 cp "$top/runtime/klp_lto.h" "$top/runtime/klp_lto_runtime.c" "$dir/"
-cp "$obj" "$dir/klp_lto_patch.o_shipped"
-parts="klp_lto_runtime.o klp_lto_patch.o"
+parts="klp_lto_runtime.o"
+i=0
+for obj in $objs; do
+	cp "$obj" "$dir/klp_lto_patch$i.o_shipped"
+	parts="$parts klp_lto_patch$i.o"
+	i=$((i + 1))
+done
 flags="-I\$(src)"
 if [ -n "$hooks" ]; then
 	cp "$hooks" "$dir/klp_lto_hooks.c"

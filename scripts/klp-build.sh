@@ -3,13 +3,17 @@
 #
 # Turns a source patch into a livepatch module for the kernel built in ORIG
 # (an O= build made with the klp-lto plugin, e.g. by scripts/build-kernel.sh):
-#   1. the patched kernel is built incrementally in a copy of ORIG's build dir
-#      (only the changed files are recompiled; lld's ThinLTO cache, kept in the
-#      build dir, re-runs only the backends whose input changed);
-#   2. klp-gen diff   ORIG/vmlinux.o vs PATCHED/vmlinux.o -> plan (+ report);
-#   3. klp-gen extract the new code from PATCHED/vmlinux.o -> patch.o;
-#   4. scripts/klp-build-module.sh: runtime/ + glue + patch.o -> OUT.ko,
-#      then klp-gen finalize (livepatch relocations).
+#   1. the patched kernel and its modules are built incrementally in a copy
+#      of ORIG's build dir (only the changed files are recompiled; lld's
+#      ThinLTO cache, kept in the build dir, re-runs only the backends whose
+#      input changed);
+#   2. klp-gen diff, per changed object: ORIG/vmlinux.o vs PATCHED/vmlinux.o,
+#      and ORIG/MOD.ko vs PATCHED/MOD.ko for each module of ORIG/modules.order
+#      whose .ko changed -> one plan per object (+ report), and klp-gen merge
+#      -> the plan;
+#   3. klp-gen extract, per object of the plan -> patch-OBJECT.o;
+#   4. scripts/klp-build-module.sh: runtime/ + glue + the patch objects ->
+#      OUT.ko, then klp-gen finalize (livepatch relocations).
 # Everything lands in --work (default ORIG/../klp-build-NAME): plan, report,
 # patch.o, logs.  Nothing is written to -o unless every step succeeded.
 #
@@ -32,7 +36,7 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--work) [ $# -ge 2 ] || usage; work=$2; shift 2 ;;
 	--klp-gen) [ $# -ge 2 ] || usage; klpgen=$2; shift 2 ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -90,7 +94,7 @@ done
 patch -d "$src" -p1 -s -f --no-backup-if-mismatch < "$patchf"
 say "building the patched kernel (log: $work/build.log)"
 t0=$(date +%s)
-if ! make -C "$src" O="$patched" LLVM=-22 KLP_PLUGIN="$plugin" -j"$(nproc)" vmlinux \
+if ! make -C "$src" O="$patched" LLVM=-22 KLP_PLUGIN="$plugin" -j"$(nproc)" vmlinux modules \
 	> "$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
 	die "patched kernel build failed; see $work/build.log"
@@ -99,22 +103,65 @@ restore
 trap - EXIT INT TERM
 say "patched kernel built in $(( $(date +%s) - t0 )) s"
 
-# --- 2.-4. plan, new code, module ---
-rm -f "$work/plan" "$work/patch.o" "$out_abs"
-say "klp-gen diff"
-if ! "$klpgen" diff --orig-linked "$orig/vmlinux" "$orig/vmlinux.o" "$patched/vmlinux.o" \
-	-o "$work/plan" > "$work/report.txt" 2> "$work/diff.err"; then
-	cat "$work/report.txt" "$work/diff.err" >&2
-	die "klp-gen diff refused or failed (report: $work/report.txt)"
+# --- 2. the plan: one diff per changed object, merged ---
+rm -rf "$work/plans" "$work/plan" "$work/patch-"*.o "$work/report.txt" "$out_abs"
+mkdir -p "$work/plans"
+: > "$work/report.txt"
+# diff OBJNAME ORIG_FILE PATCHED_FILE [--orig-linked ORIG/vmlinux]
+diff_object() {
+	o=$1 of=$2 pf=$3
+	shift 3
+	say "klp-gen diff $o"
+	if ! "$klpgen" diff "$@" "$of" "$pf" -o "$work/plans/$o" \
+		> "$work/plans/$o.report" 2> "$work/plans/$o.err"; then
+		cat "$work/plans/$o.report" "$work/plans/$o.err" >&2
+		die "klp-gen diff refused or failed for $o (report: $work/plans/$o.report)"
+	fi
+	{ echo "== $o"; cat "$work/plans/$o.report"; } >> "$work/report.txt"
+	plans="$plans $work/plans/$o"
+}
+plans=
+# An object whose output is byte-identical was not touched by the patch
+# (the ThinLTO builds are deterministic; see the determinism lit tests).
+if ! cmp -s "$orig/vmlinux.o" "$patched/vmlinux.o"; then
+	diff_object vmlinux "$orig/vmlinux.o" "$patched/vmlinux.o" --orig-linked "$orig/vmlinux"
 fi
+if [ -f "$orig/modules.order" ]; then
+	for m in $(cat "$orig/modules.order"); do
+		ko=${m%.o}.ko
+		[ -f "$orig/$ko" ] || die "$orig/$ko missing (listed in modules.order): not a finished build"
+		[ -f "$patched/$ko" ] || die "the patched build has no $ko"
+		cmp -s "$orig/$ko" "$patched/$ko" && continue
+		diff_object "$(basename "${m%.o}" | tr - _)" "$orig/$ko" "$patched/$ko"
+	done
+fi
+[ -n "$plans" ] || die "the patched build's vmlinux.o and modules are identical to the original's: the patch changes no code"
+# shellcheck disable=SC2086
+"$klpgen" merge -o "$work/plan" $plans || die "klp-gen merge refused the plans"
 cat "$work/report.txt"
-say "klp-gen extract"
-"$klpgen" extract --plan "$work/plan" --patched "$patched/vmlinux.o" \
-	--orig "$orig/vmlinux" --symvers "$orig/Module.symvers" -o "$work/patch.o" ||
-	die "klp-gen extract refused or failed"
+
+# --- 3. the new code, per object of the plan ---
+objs=
+for o in $(sed -n 's/^object //p' "$work/plan"); do
+	if [ "$o" = vmlinux ]; then
+		pf=$patched/vmlinux.o of=$orig/vmlinux
+	else
+		m=$(grep -E "(^|/)$(echo "$o" | sed 's/_/[-_]/g')\.o\$" "$orig/modules.order") ||
+			die "plan object $o is not a module of $orig/modules.order"
+		pf=$patched/${m%.o}.ko of=$orig/${m%.o}.ko
+	fi
+	say "klp-gen extract $o"
+	"$klpgen" extract --plan "$work/plan" --object "$o" --patched "$pf" \
+		--orig "$of" --symvers "$orig/Module.symvers" -o "$work/patch-$o.o" ||
+		die "klp-gen extract refused or failed for $o"
+	objs="$objs --object $work/patch-$o.o"
+done
+
+# --- 4. the module ---
 say "building the module"
+# shellcheck disable=SC2086
 "$top/scripts/klp-build-module.sh" --kernel-build "$orig" --plan "$work/plan" --klp-gen "$klpgen" \
-	--object "$work/patch.o" --name "$name" -o "$work/$name.ko" ||
+	$objs --name "$name" -o "$work/$name.ko" ||
 	die "module build failed"
 cp "$work/$name.ko" "$out_abs.tmp" && mv "$out_abs.tmp" "$out_abs"
 say "wrote $out_abs"

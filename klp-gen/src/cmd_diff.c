@@ -31,6 +31,7 @@
 #include "klp/elf.h"
 #include "klp/error.h"
 #include "klp/kallsyms.h"
+#include "klp/modinfo.h"
 #include "klp/plan.h"
 #include "klp/record.h"
 #include "klp/select.h"
@@ -134,6 +135,12 @@ static int compute_sympos(struct diff_ctx *d)
 		const struct klp_symbol *sym = r->repl[i].orig->sym;
 		struct klp_symbol *ls;
 
+		/* A module's positions come from its own symbol table. */
+		if (klp_kallsyms_is_module(d->orig_elf)) {
+			if (klp_kallsyms_pos(d->orig_elf, sym, &d->sympos[i]))
+				return -1;
+			continue;
+		}
 		if (!d->linked_elf) {
 			d->sympos[i] = sympos_relocatable(d->orig_elf, sym);
 			continue;
@@ -145,19 +152,13 @@ static int compute_sympos(struct diff_ctx *d)
 	return 0;
 }
 
-static const char *object_name(const char *path, char *buf, size_t len)
+/* The plan's object: vmlinux, or the module's name from its .modinfo. */
+static const char *object_name(const struct klp_elf *elf, char *buf, size_t len)
 {
-	const char *base = strrchr(path, '/');
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n <= 3 || strcmp(base + n - 3, ".ko"))
+	if (!klp_kallsyms_is_module(elf))
 		return "vmlinux";
-	snprintf(buf, len, "%.*s", (int)(n - 3), base);
-	for (char *p = buf; *p; p++)
-		if (*p == '-')
-			*p = '_';
+	if (klp_modinfo_name(elf, buf, len))
+		return NULL;
 	return buf;
 }
 
@@ -167,12 +168,13 @@ static struct klp_plan *build_plan(struct diff_ctx *d)
 	struct klp_corr *c = d->c;
 	struct klp_plan *plan = klp_plan_new();
 	struct klp_plan_object *obj;
+	const char *objname;
 	char objbuf[64];
 
 	if (!plan)
 		return NULL;
-	obj = klp_plan_add_object(plan, object_name(d->orig_path, objbuf,
-						    sizeof(objbuf)));
+	objname = object_name(d->orig_elf, objbuf, sizeof(objbuf));
+	obj = objname ? klp_plan_add_object(plan, objname) : NULL;
 	if (!obj)
 		goto fail;
 	for (size_t i = 0; i < r->nrepl; i++) {
@@ -480,6 +482,18 @@ static int diff_run(struct diff_ctx *d)
 		klp_err("%s: ORIG and PATCHED must be relocatable objects (vmlinux.o), not linked files",
 			klp_elf_is_relocatable(d->orig_elf) ? d->patched_path :
 							      d->orig_path);
+		goto fail;
+	}
+	if (klp_kallsyms_is_module(d->orig_elf) !=
+	    klp_kallsyms_is_module(d->patched_elf)) {
+		klp_err("%s is a module and %s is not: ORIG and PATCHED must be the same object of two builds",
+			klp_kallsyms_is_module(d->orig_elf) ? d->orig_path : d->patched_path,
+			klp_kallsyms_is_module(d->orig_elf) ? d->patched_path : d->orig_path);
+		goto fail;
+	}
+	if (d->linked_path && klp_kallsyms_is_module(d->orig_elf)) {
+		klp_err("%s: --orig-linked is for vmlinux.o; a module's positions come from the .ko itself",
+			d->linked_path);
 		goto fail;
 	}
 	if (d->linked_path) {

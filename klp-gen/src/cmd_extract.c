@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `klp-gen extract --plan PLAN --patched PATCHED/vmlinux.o --orig ORIG/vmlinux
- *  --symvers ORIG/Module.symvers -o patch.o`: the new code of a plan as a
- * relocatable object (docs/klp-gen.md, "klp-gen extract").
+ * `klp-gen extract --plan PLAN [--object NAME] --patched PATCHED/vmlinux.o
+ *  --orig ORIG/vmlinux --symvers ORIG/Module.symvers -o patch.o`: the new
+ * code of one object of a plan as a relocatable object (docs/klp-gen.md,
+ * "klp-gen extract").
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,16 +13,18 @@
 #include "klp/extract.h"
 
 static const char extract_usage[] =
-	"usage: klp-gen extract --plan PLAN --patched PATCHED/vmlinux.o\n"
-	"                       --orig ORIG/vmlinux --symvers ORIG/Module.symvers\n"
-	"                       -o patch.o\n"
+	"usage: klp-gen extract --plan PLAN [--object NAME]\n"
+	"                       --patched PATCHED/vmlinux.o --orig ORIG/vmlinux\n"
+	"                       --symvers ORIG/Module.symvers -o patch.o\n"
+	"       (for a module: --patched PATCHED/.../MOD.ko --orig ORIG/.../MOD.ko)\n"
 	"\n"
-	"Copy the functions that PLAN replaces out of the patched build's\n"
-	"vmlinux.o into the relocatable object patch.o: klp_lto_new_<i> for the\n"
-	"i-th replace line, new functions and data they use as local copies,\n"
-	"their exception table, jump label and alternative entries, and\n"
+	"Copy the functions that PLAN replaces in one object (--object, needed\n"
+	"when the plan has several) out of the patched build's vmlinux.o or\n"
+	"module into the relocatable object patch.o: klp_lto_new_<i> for the\n"
+	"i-th replace line of the plan, new functions and data they use as local\n"
+	"copies, their exception table, jump label and alternative entries, and\n"
 	"references to the running kernel as exported names or\n"
-	".klp.sym.vmlinux.NAME,POS symbols.  Refuses (exit 1, no output file)\n"
+	".klp.sym.<object>.NAME,POS symbols.  Refuses (exit 1, no output file)\n"
 	"whatever it cannot make safe.  Rules: docs/klp-gen.md.\n";
 
 int cmd_extract(int argc, char **argv)
@@ -37,6 +40,8 @@ int cmd_extract(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--plan"))
 			slot = &a.plan;
+		else if (!strcmp(argv[i], "--object"))
+			slot = &a.object;
 		else if (!strcmp(argv[i], "--patched"))
 			slot = &a.patched;
 		else if (!strcmp(argv[i], "--orig"))

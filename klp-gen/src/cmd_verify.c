@@ -17,6 +17,8 @@
 #include "klp/elf.h"
 #include "klp/error.h"
 #include "klp/hash.h"
+#include "klp/kallsyms.h"
+#include "klp/modinfo.h"
 #include "klp/plan.h"
 #include "klp/record.h"
 
@@ -28,7 +30,8 @@ static const char verify_usage[] =
 	"the klp-lto plugin).  Prints one line per function whose code\n"
 	"changed, per new, removed and ambiguous function, then a summary.\n"
 	"With --plan, also checks that PLAN replaces every changed function:\n"
-	"`MISS` lines and exit status 1 if not.  See docs/klp-gen.md.\n";
+	"`MISS` lines and exit status 1 if not.  Only the plan's object of the\n"
+	"pair counts: vmlinux, or the module (.ko) ORIG is.  See docs/klp-gen.md.\n";
 
 enum line_kind {
 	L_CHANGED,
@@ -62,6 +65,8 @@ struct verify {
 	struct vline *lines;
 	size_t nlines, cap;
 	size_t compared;
+	const char *objname;			/* vmlinux or ORIG's module name */
+	size_t nplanned;			/* the plan's entries for it */
 };
 
 static int add_line(struct verify *v, enum line_kind kind, int side,
@@ -269,7 +274,9 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 		return klp_err("out of memory");
 	}
 	/* Backwards so that lookups find entries in file order. */
-	for (size_t o = plan->nobjects; o-- > 0;)
+	for (size_t o = plan->nobjects; o-- > 0;) {
+		if (strcmp(plan->objects[o].name, v->objname))
+			continue;
 		for (size_t r = plan->objects[o].nreplaces; r-- > 0;) {
 			const struct klp_plan_replace *rep =
 				&plan->objects[o].replaces[r];
@@ -284,6 +291,8 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 			}
 			n++;
 		}
+	}
+	v->nplanned = n;
 	for (size_t i = 0; i < v->nlines; i++) {
 		struct vline *l = &v->lines[i];
 		struct pnode *pos;
@@ -350,7 +359,7 @@ static int print_report(struct verify *v, const struct klp_plan *plan,
 		v->compared, count[L_CHANGED], count[L_NEW], count[L_REMOVED],
 		count[L_AMBIGUOUS], count[L_UNPAIRED]);
 	if (plan)
-		fprintf(out, " planned=%zu missing=%ld", plan->nreplaces,
+		fprintf(out, " planned=%zu missing=%ld", v->nplanned,
 			*miss);
 	fputc('\n', out);
 	return 0;
@@ -361,6 +370,7 @@ int cmd_verify(int argc, char **argv)
 	const char *path[2] = { NULL, NULL }, *plan_path = NULL;
 	struct klp_elf *elf[2] = { NULL, NULL };
 	struct klp_plan *plan = NULL;
+	char objbuf[64];
 	struct verify v;
 	char *text = NULL;
 	size_t textlen = 0, npath = 0;
@@ -415,6 +425,12 @@ int cmd_verify(int argc, char **argv)
 			klp_err("out of memory");
 			goto fail;
 		}
+	}
+	v.objname = "vmlinux";
+	if (klp_kallsyms_is_module(elf[0])) {
+		if (klp_modinfo_name(elf[0], objbuf, sizeof(objbuf)))
+			goto fail;
+		v.objname = objbuf;
 	}
 	v.corr = klp_correlate(v.rec[0], v.rec[1]);
 	if (!v.corr)

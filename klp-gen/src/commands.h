@@ -17,6 +17,7 @@ int cmd_coverage(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_glue(int argc, char **argv);
 int cmd_finalize(int argc, char **argv);

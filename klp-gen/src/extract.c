@@ -33,6 +33,7 @@
 #include "extract_priv.h"
 #include "klp/error.h"
 #include "klp/kallsyms.h"
+#include "klp/modinfo.h"
 
 const char *ex_rtype_name(uint32_t t)
 {
@@ -305,23 +306,24 @@ static int process_copy(struct ex *ex, struct ex_copy *c)
 
 /* --- the replaced functions ------------------------------------------ */
 
-static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
+/*
+ * The patched function of a replace line: the peer, through the records, of
+ * the running kernel's function that the line names (old name + position),
+ * which must carry the plan's NEW_SYM name; without a peer (no record), the
+ * only function of that name.  Local names repeat (`show`, `init_once`), so
+ * the name alone decides nothing when it is not unique.
+ */
+static struct klp_symbol *patched_of(struct ex *ex,
+				     const struct klp_plan_replace *rep,
+				     const struct klp_symbol *old)
 {
 	struct klp_symbol *s, *found = NULL;
-	const unsigned char *bytes;
-	struct ex_copy *c;
-	char name[64], secname[80];
-	uint64_t off;
-	long osec, osym;
 	size_t n = 0;
 
-	if (!klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos)) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", klp_errmsg());
-		return klp_err("%s:%u: replace %s sympos=%lu: %s", ex->args->plan,
-			       rep->line, rep->old_sym, rep->sympos, why);
-	}
+	s = klp_corr_patched_sym_of(ex->corr, old);
+	if (s && s->type == STT_FUNC && s->sec && s->name &&
+	    !strcmp(s->name, rep->new_sym))
+		return s;
 	for (s = klp_elf_symbol_by_name(ex->pe, rep->new_sym); s;
 	     s = klp_elf_next_symbol_by_name(ex->pe, s))
 		if (s->type == STT_FUNC && s->sec) {
@@ -329,14 +331,35 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 			n++;
 		}
 	if (!n)
-		return klp_err("%s:%u: new=%s: no function of that name in %s",
-			       ex->args->plan, rep->line, rep->new_sym,
-			       ex->pe->name);
-	if (n > 1)
-		return klp_err("%s:%u: new=%s: %zu functions of that name in %s; the plan must name a unique one",
-			       ex->args->plan, rep->line, rep->new_sym, n,
-			       ex->pe->name);
-	s = found;
+		klp_err("%s:%u: new=%s: no function of that name in %s",
+			ex->args->plan, rep->line, rep->new_sym, ex->pe->name);
+	else if (n > 1)
+		klp_err("%s:%u: new=%s: %zu functions of that name in %s, and the records pair none of them with %s sympos=%lu of %s",
+			ex->args->plan, rep->line, rep->new_sym, n,
+			ex->pe->name, rep->old_sym, rep->sympos, ex->oe->name);
+	return n == 1 ? found : NULL;
+}
+
+static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
+{
+	struct klp_symbol *s, *old;
+	const unsigned char *bytes;
+	struct ex_copy *c;
+	char name[64], secname[80];
+	uint64_t off;
+	long osec, osym;
+
+	old = klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos);
+	if (!old) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", klp_errmsg());
+		return klp_err("%s:%u: replace %s sympos=%lu: %s", ex->args->plan,
+			       rep->line, rep->old_sym, rep->sympos, why);
+	}
+	s = patched_of(ex, rep, old);
+	if (!s)
+		return -1;
 	if (!s->size || !(s->sec->sh.sh_flags & SHF_EXECINSTR))
 		return klp_err("%s:%u: new=%s: %s",
 			       ex->args->plan, rep->line, rep->new_sym,
@@ -375,6 +398,62 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 
 /* --- driver ------------------------------------------------------------- */
 
+/* The plan's object that this run extracts: --object, or the only one. */
+static int pick_object(struct ex *ex)
+{
+	const struct klp_extract_args *a = ex->args;
+	const struct klp_plan *plan = ex->plan;
+
+	for (size_t i = 0; i < plan->nobjects; i++)
+		if (a->object ? !strcmp(plan->objects[i].name, a->object) :
+				plan->nobjects == 1)
+			ex->obj = &plan->objects[i];
+	if (!ex->obj)
+		return a->object ?
+			klp_err("%s: the plan has no object %s", a->plan, a->object) :
+			klp_err("%s: the plan has %zu objects; --object names the one to extract",
+				a->plan, plan->nobjects);
+	if (!ex->obj->nreplaces)
+		return klp_err("%s:%u: object %s: the plan replaces nothing in it",
+			       a->plan, ex->obj->line, ex->obj->name);
+	ex->module = strcmp(ex->obj->name, "vmlinux") != 0;
+	return 0;
+}
+
+static int check_vmlinux_inputs(struct ex *ex)
+{
+	const struct klp_extract_args *a = ex->args;
+
+	if (!klp_elf_is_relocatable(ex->pe) || klp_kallsyms_is_module(ex->pe))
+		return klp_err("%s: --patched must be the relocatable vmlinux.o for object vmlinux",
+			       a->patched);
+	if (klp_elf_is_relocatable(ex->oe))
+		return klp_err("%s: --orig must be the linked vmlinux (kallsyms positions come from it), not a relocatable object",
+			       a->orig);
+	return 0;
+}
+
+/* Both .ko files must be the plan's module (their .modinfo names). */
+static int check_module_inputs(struct ex *ex)
+{
+	struct klp_elf *e[2] = { ex->pe, ex->oe };
+	const char *opt[2] = { "--patched", "--orig" };
+	char name[64];
+
+	for (int i = 0; i < 2; i++) {
+		if (!klp_kallsyms_is_module(e[i]))
+			return klp_err("%s: %s must be the module %s (a .ko) for object %s",
+				       e[i]->name, opt[i], ex->obj->name,
+				       ex->obj->name);
+		if (klp_modinfo_name(e[i], name, sizeof(name)))
+			return -1;
+		if (strcmp(name, ex->obj->name))
+			return klp_err("%s: module %s, but the plan's object is %s",
+				       e[i]->name, name, ex->obj->name);
+	}
+	return 0;
+}
+
 static int load_inputs(struct ex *ex)
 {
 	const struct klp_extract_args *a = ex->args;
@@ -386,28 +465,19 @@ static int load_inputs(struct ex *ex)
 		return klp_err("%s:%u: the plan refuses this patch (%s); nothing to extract",
 			       a->plan, ex->plan->refusals[0].line,
 			       ex->plan->refusals[0].text);
-	for (size_t i = 0; i < ex->plan->nobjects; i++)
-		if (strcmp(ex->plan->objects[i].name, "vmlinux"))
-			return klp_err("%s:%u: object %s: klp-gen extract handles vmlinux only",
-				       a->plan, ex->plan->objects[i].line,
-				       ex->plan->objects[i].name);
-	if (!ex->plan->nreplaces)
-		return klp_err("%s: the plan replaces nothing", a->plan);
+	if (pick_object(ex))
+		return -1;
 	ex->exports = klp_exports_read(a->symvers);
 	if (!ex->exports)
 		return -1;
 	ex->pe = klp_elf_open(a->patched);
 	if (!ex->pe)
 		return -1;
-	if (!klp_elf_is_relocatable(ex->pe))
-		return klp_err("%s: --patched must be the relocatable vmlinux.o, not a linked file",
-			       a->patched);
 	ex->oe = klp_elf_open(a->orig);
 	if (!ex->oe)
 		return -1;
-	if (klp_elf_is_relocatable(ex->oe))
-		return klp_err("%s: --orig must be the linked vmlinux (kallsyms positions come from it), not a relocatable object",
-			       a->orig);
+	if (ex->module ? check_module_inputs(ex) : check_vmlinux_inputs(ex))
+		return -1;
 	ex->prec = klp_record_read(ex->pe);
 	if (!ex->prec)
 		return -1;
@@ -476,13 +546,9 @@ int klp_extract(const struct klp_extract_args *args,
 	}
 	if (index_secsyms(&ex) || index_orig_roles(&ex) || ex_tables_init(&ex))
 		goto out;
-	for (size_t o = 0; o < ex.plan->nobjects; o++) {
-		struct klp_plan_object *obj = &ex.plan->objects[o];
-
-		for (size_t i = 0; i < obj->nreplaces; i++)
-			if (add_replaced(&ex, &obj->replaces[i]))
-				goto out;
-	}
+	for (size_t i = 0; i < ex.obj->nreplaces; i++)
+		if (add_replaced(&ex, &ex.obj->replaces[i]))
+			goto out;
 	for (c = ex.work_head; c; c = c->next_work)
 		if (process_copy(&ex, c))
 			goto out;

@@ -65,6 +65,8 @@ struct ex {
 	const struct klp_extract_args *args;
 	struct klp_extract_stats *stats;
 	struct klp_plan *plan;
+	const struct klp_plan_object *obj;	/* the one extracted */
+	bool module;			/* obj is a module: pe, oe are .ko files */
 	struct klp_elf *pe, *oe;
 	struct klp_record *prec, *orec;
 	struct klp_corr *corr;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * klp-gen extract: what a reference to a symbol of PATCHED/vmlinux.o
- * becomes in patch.o (docs/klp-gen.md, "klp-gen extract"): a copy made
- * before, a new copy (a function or variable the running kernel lacks, an
- * outlined part of a copied function), an exported name, or a
- * .klp.sym.vmlinux.NAME,POS symbol.
+ * klp-gen extract: what a reference to a symbol of PATCHED/vmlinux.o (or of
+ * the patched module) becomes in patch.o (docs/klp-gen.md, "klp-gen
+ * extract"): a copy made before, a new copy (a function or variable the
+ * running kernel lacks, an outlined part of a copied function), an exported
+ * name, or a .klp.sym.<object>.NAME,POS symbol.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -242,6 +242,25 @@ static bool replaced_through_callers(struct ex *ex, const struct klp_symbol *ent
 	return false;
 }
 
+/*
+ * An undefined symbol of the patched module: something it imports, which
+ * the module loader resolves against the exports of vmlinux and the loaded
+ * modules.  The live patch imports it the same way, by name; Module.symvers
+ * must list it (modpost would have refused the module otherwise).
+ */
+static int module_import(struct ex *ex, const char *where,
+			 const struct klp_symbol *ent, int64_t rel, long *osym,
+			 int64_t *oadd)
+{
+	if (!ent->name || !*ent->name || !klp_exports_find(ex->exports, ent->name))
+		return klp_err("%s: %s is undefined in %s and no module or vmlinux exports it (%s)",
+			       where, ex_symname(ent), ex->pe->name,
+			       ex->args->symvers);
+	*oadd = rel;
+	*osym = undef_symbol(ex, ent->name, false);
+	return *osym < 0 ? -1 : 0;
+}
+
 int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 		 struct klp_symbol *ent, int64_t rel, bool via_section,
 		 int64_t mid, long *osym, int64_t *oadd)
@@ -253,6 +272,8 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 
 	if (ent->sec)
 		c = ex_find_copy(ex, ent->sec, ent->value);
+	if (!c && ent->shndx == SHN_UNDEF && ex->module)
+		return module_import(ex, where, ent, rel, osym, oadd);
 	if (!c && ent->shndx == SHN_UNDEF) {
 		peer = orig_by_exact_name(ex, ent->name);
 		if (!peer)
@@ -306,12 +327,17 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 			       where, ex_symname(ent), (uint64_t)mid);
 	*oadd = rel;
 	/*
+	 * (A module's own symbols, exported or not, are always reached through
+	 * .klp.sym: a plain reference would make the live patch depend on the
+	 * module, and so load it, while a live patch must wait for it.)
+	 *
 	 * Exported: the symbol of vmlinux.o is global (the linked vmlinux
 	 * shows every symbol as local hidden, so its binding tells nothing)
 	 * and Module.symvers lists the running kernel's name.  A local symbol
 	 * that shares an exported name is not what the loader would bind.
 	 */
-	if (ent->bind != STB_LOCAL && !strcmp(ent->name, peer->name) &&
+	if (!ex->module && ent->bind != STB_LOCAL &&
+	    !strcmp(ent->name, peer->name) &&
 	    exported_by_vmlinux(ex, peer->name)) {
 		*osym = undef_symbol(ex, peer->name, false);
 		return *osym < 0 ? -1 : 0;
@@ -340,10 +366,10 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 		return klp_err("%s: %s (running kernel's %s) is not exported and %s",
 			       where, ex_symname(ent), peer->name, why);
 	}
-	name = malloc(strlen(peer->name) + 64);
+	name = malloc(strlen(peer->name) + strlen(ex->obj->name) + 64);
 	if (!name)
 		return klp_err("out of memory");
-	sprintf(name, ".klp.sym.vmlinux.%s,%lu", peer->name, pos);
+	sprintf(name, ".klp.sym.%s.%s,%lu", ex->obj->name, peer->name, pos);
 	if (strlen(peer->name) > KLP_PLAN_SYMNAME_MAX) {
 		free(name);
 		return klp_err("%s: %s: name longer than the kernel's livepatch symbol limit",

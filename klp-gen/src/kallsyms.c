@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "klp/error.h"
-#include "klp/kallsyms.h"
+#include "kallsyms_priv.h"
 
 #define KSYM_NAME_LEN	512
 
@@ -120,7 +120,8 @@ bool klp_kallsyms_holds(const struct klp_elf *elf,
 {
 	char t;
 
-	(void)elf;
+	if (klp_kallsyms_is_module(elf))
+		return klp_modsyms_holds(elf, sym);
 	/* nm lists neither the null symbol nor section and file symbols */
 	if (sym->idx == 0 || sym->type == STT_SECTION || sym->type == STT_FILE)
 		return false;
@@ -144,10 +145,16 @@ bool klp_kallsyms_holds(const struct klp_elf *elf,
 	return true;
 }
 
+bool klp_kallsyms_is_module(const struct klp_elf *elf)
+{
+	return klp_elf_is_relocatable(elf) &&
+	       klp_elf_section_by_name(elf, ".gnu.linkonce.this_module");
+}
+
 static int check_linked(const struct klp_elf *elf)
 {
 	if (klp_elf_is_relocatable(elf))
-		return klp_err("%s: kallsyms positions need the linked vmlinux, not a relocatable object",
+		return klp_err("%s: kallsyms positions need the linked vmlinux or a module (.ko), not a relocatable object",
 			       elf->name);
 	return 0;
 }
@@ -158,6 +165,8 @@ int klp_kallsyms_pos(const struct klp_elf *elf, const struct klp_symbol *sym,
 	const struct klp_symbol *s;
 	unsigned long below = 0, same = 0;
 
+	if (klp_kallsyms_is_module(elf))
+		return klp_modsyms_pos(elf, sym, pos);
 	if (check_linked(elf))
 		return -1;
 	if (!klp_kallsyms_holds(elf, sym))
@@ -192,6 +201,8 @@ struct klp_symbol *klp_kallsyms_find(const struct klp_elf *elf,
 	struct klp_symbol *s, *found = NULL, **v;
 	size_t n = 0, i;
 
+	if (klp_kallsyms_is_module(elf))
+		return klp_modsyms_find(elf, name, pos);
 	if (check_linked(elf))
 		return NULL;
 	for (s = klp_elf_symbol_by_name(elf, name); s;

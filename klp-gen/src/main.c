@@ -15,6 +15,7 @@ static const struct klp_command commands[] = {
 	{ "plan", "map a source patch to the functions it may touch (before a rebuild)", cmd_plan },
 	{ "diff", "select the functions a live patch replaces, from two builds", cmd_diff },
 	{ "verify", "compare every function's machine code in two builds (the oracle)", cmd_verify },
+	{ "merge", "one plan out of the per-object plans of one patch", cmd_merge },
 	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract },
 	{ "glue", "write the C tables of a plan for the runtime", cmd_glue },
 	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize },

@@ -12,6 +12,9 @@
 #                one per line, built static with clang-22 and put at
 #                /bin/<name without .c> in the guest
 #   append       optional: extra kernel command line for the guest
+#   modules      optional: modules of the ORIGINAL build the guest needs, one
+#                path relative to the build dir per line (fs/binfmt_misc.ko);
+#                each is put at /<its file name> in the guest
 #   refuse       instead of plan.check/guest.sh: klp-build must refuse the
 #                patch; the file holds an ERE that its error output must match
 #   control      optional: the negative control.  Its first line is an ERE;
@@ -65,10 +68,21 @@ fi
 	-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
 	die "klp-build failed"
 # The machine-code oracle: every function whose code differs between the
-# two builds must be in the plan (no misses); extras are listed.
-"$klpgen" verify --plan "$bw/plan" "$out/vmlinux.o" "$bw/kernel/vmlinux.o" > "$work/verify.txt" ||
-	{ grep -E '^(MISS|summary)' "$work/verify.txt" >&2; die "klp-gen verify: the plan misses changed functions (see $work/verify.txt)"; }
-say "oracle: $(tail -1 "$work/verify.txt")"
+# two builds must be in the plan (no misses); extras are listed.  vmlinux is
+# always checked (a plan without it must not miss a change there), and so is
+# every module the plan patches.
+oracle() {
+	"$klpgen" verify --plan "$bw/plan" "$out/$1" "$bw/kernel/$1" > "$work/verify-$2.txt" ||
+		{ grep -E '^(MISS|summary)' "$work/verify-$2.txt" >&2; die "klp-gen verify: the plan misses changed functions of $2 (see $work/verify-$2.txt)"; }
+	say "oracle $2: $(tail -1 "$work/verify-$2.txt")"
+}
+oracle vmlinux.o vmlinux
+for o in $(sed -n 's/^object //p' "$bw/plan"); do
+	[ "$o" != vmlinux ] || continue
+	m=$(grep -E "(^|/)$(echo "$o" | sed 's/_/[-_]/g')\.o\$" "$out/modules.order") ||
+		die "plan object $o is not in $out/modules.order"
+	oracle "${m%.o}.ko" "$o"
+done
 cat "$bw/plan" "$bw/report.txt" > "$work/plan+report.txt"
 FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 	die "plan/report do not match $scen/plan.check"
@@ -76,6 +90,12 @@ FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 { echo "KLP_NAME=$name"; cat "$scen/guest.sh"; } > "$work/guest.sh"
 set --
 [ ! -f "$scen/append" ] || set -- --append "$(cat "$scen/append")"
+if [ -f "$scen/modules" ]; then
+	for m in $(cat "$scen/modules"); do
+		[ -f "$out/$m" ] || die "$scen/modules: $out/$m not found"
+		set -- "$@" --add "$out/$m:/$(basename "$m")"
+	done
+fi
 if [ -f "$scen/guest-tools" ]; then
 	for t in $(cat "$scen/guest-tools"); do
 		b=$work/$(basename "$t" .c)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `klp-gen extract` (docs/klp-gen.md, "klp-gen extract"): copies the new
- * code that a plan names out of the patched build's vmlinux.o into a
- * relocatable object, patch.o, whose references to the running kernel are
- * plain names (exported symbols) or `.klp.sym.vmlinux.NAME,POS` symbols
- * (everything else), ready for `klp-gen finalize`.
+ * code that a plan names for one object (vmlinux or a module) out of the
+ * patched build's vmlinux.o or MOD.ko into a relocatable object, patch.o,
+ * whose references to the running kernel are plain names (exported
+ * symbols) or `.klp.sym.<object>.NAME,POS` symbols (everything else), ready
+ * for `klp-gen finalize`.  A plan with several objects takes one extract
+ * per object; the objects are linked together into the module.
  */
 #ifndef KLP_EXTRACT_H
 #define KLP_EXTRACT_H
@@ -13,8 +15,9 @@
 
 struct klp_extract_args {
 	const char *plan;		/* the plan file */
-	const char *patched;		/* PATCHED/vmlinux.o */
-	const char *orig;		/* ORIG/vmlinux (linked, with the record) */
+	const char *object;		/* its object to extract; NULL: the only one */
+	const char *patched;		/* PATCHED/vmlinux.o or PATCHED/.../MOD.ko */
+	const char *orig;		/* ORIG/vmlinux (linked) or ORIG/.../MOD.ko */
 	const char *symvers;		/* ORIG/Module.symvers */
 	const char *out;		/* patch.o */
 };
@@ -28,7 +31,7 @@ struct klp_extract_stats {
 	size_t new_data;		/* variables only the patched build has */
 	size_t anon_rodata;		/* symbol-less read-only data copied */
 	size_t strings;			/* string literals copied */
-	size_t klp_syms;		/* .klp.sym.vmlinux.* symbols */
+	size_t klp_syms;		/* .klp.sym.<object>.* symbols */
 	size_t exported;		/* plain undefined symbols */
 	size_t relocs;			/* relocations written */
 	size_t runtime_consts;		/* runtime_const_ptr() loads rewritten */

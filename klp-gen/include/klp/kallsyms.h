@@ -13,6 +13,10 @@
  * CONFIG_KALLSYMS_ALL, klp-gen assumes it: the positions of symbols outside
  * the text ranges would otherwise not exist).  klp_kallsyms_holds() mirrors
  * those filters on the ELF symbol table of the linked vmlinux.
+ *
+ * A loadable module (.ko) has no kallsyms of its own: the core counts the
+ * symbols of the module's symbol table in ELF order; every function below
+ * takes a .ko as well and follows that rule (kallsyms_module.c).
  */
 #ifndef KLP_KALLSYMS_H
 #define KLP_KALLSYMS_H
@@ -20,6 +24,9 @@
 #include <stdbool.h>
 
 #include "klp/elf.h"
+
+/* Whether @elf is a loadable module (a .ko: .gnu.linkonce.this_module). */
+bool klp_kallsyms_is_module(const struct klp_elf *elf);
 
 /* Whether kallsyms of the linked file @elf has an entry for @sym. */
 bool klp_kallsyms_holds(const struct klp_elf *elf,

@@ -97,6 +97,16 @@ int klp_plan_add_via(struct klp_plan_replace *rep, const char *file,
 int klp_plan_add_refusal(struct klp_plan *plan, const char *text);
 
 /*
+ * One plan out of the plans of several objects (`klp-gen diff` writes one
+ * per object pair: vmlinux, each changed module): their objects in the
+ * order given, renumbered, objects without a replace entry left out, every
+ * refusal kept.  Two plans naming the same object are an error (@names[i]
+ * is the path of @plans[i], for messages).  NULL with klp_errmsg() set.
+ */
+struct klp_plan *klp_plan_merge(struct klp_plan *const *plans,
+				const char *const *names, size_t n);
+
+/*
  * Prints @plan in the format of docs/plan-format.md: the version line, the
  * objects with their replace lines, then the refuse lines.  -1 with
  * klp_errmsg() set on a write error (the caller flushes and closes @out).

@@ -225,6 +225,13 @@ long klp_out_section_symbol(struct klp_out *o, long sec)
 	return h;
 }
 
+const char *klp_out_symbol_name(const struct klp_out *o, long sym)
+{
+	if (sym < 0 || (size_t)sym >= o->nsym)
+		return NULL;
+	return o->syms[sym]->name ? o->syms[sym]->name : "";
+}
+
 long klp_out_global_by_name(const struct klp_out *o, const char *name)
 {
 	struct osym *s;

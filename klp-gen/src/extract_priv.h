@@ -67,6 +67,7 @@ struct ex {
 	struct klp_plan *plan;
 	const struct klp_plan_object *obj;	/* the one extracted */
 	bool module;			/* obj is a module: pe, oe are .ko files */
+	long last_osym;			/* of the last relocation written */
 	struct klp_elf *pe, *oe;
 	struct klp_record *prec, *orec;
 	struct klp_corr *corr;

@@ -351,6 +351,7 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 	}
 	if (klp_out_add_reloc(ex->out, osec, ooff, r->type, osym, oadd))
 		return -1;
+	ex->last_osym = osym;
 	ex->stats->relocs++;
 	return 0;
 }

@@ -331,6 +331,21 @@ static int copy_altrepl(struct ex *ex, struct ex_copy *c, const char *where,
 	return 0;
 }
 
+/*
+ * Did the relocation just written go to a .klp.sym symbol?  The module
+ * loader sorts, patches and registers the special sections of the patch
+ * module (module_finalize(): alternatives, jump labels, the exception
+ * table) while the livepatch relocations of a module object are still
+ * unapplied: klp_apply_object_relocs() runs later, when the patch is
+ * enabled or the patched module comes.
+ */
+static bool refers_late(const struct ex *ex)
+{
+	const char *name = klp_out_symbol_name(ex->out, ex->last_osym);
+
+	return name && ex_starts_with(name, ".klp.sym.");
+}
+
 static int copy_entry(struct ex *ex, struct ex_table *t, size_t idx,
 		      struct ex_copy *c, const struct tref *ref)
 {
@@ -374,6 +389,10 @@ static int copy_entry(struct ex *ex, struct ex_table *t, size_t idx,
 		}
 		if (ex_emit_reloc(ex, c, w, v[i], false, t->osec, ooff + field))
 			return -1;
+		if (ex->module && refers_late(ex))
+			return klp_err("%s: points at %s, a symbol of module %s that the livepatch core resolves only after the patch module's %s was processed at load time (module livepatch relocations are applied when the patch is enabled or the module comes); refusing an entry the kernel would use unrelocated",
+				       w, klp_out_symbol_name(ex->out, ex->last_osym),
+				       ex->obj->name, sec->name);
 	}
 	return 0;
 }

@@ -47,6 +47,8 @@ long klp_out_add_symbol(struct klp_out *o, const char *name,
 			uint64_t value, uint64_t size);
 /* The STT_SECTION symbol of @sec (made on first use). */
 long klp_out_section_symbol(struct klp_out *o, long sec);
+/* The name of symbol @sym ("" for a section symbol), or NULL. */
+const char *klp_out_symbol_name(const struct klp_out *o, long sym);
 /* The non-local symbol named @name, or -1. */
 long klp_out_global_by_name(const struct klp_out *o, const char *name);
 

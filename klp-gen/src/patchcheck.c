@@ -18,6 +18,7 @@
 struct pfile {
 	char *path;
 	bool is_unit;			/* some blob compiled it */
+	bool has_code;			/* some source's file */
 	struct klp_hnode node;
 };
 
@@ -126,6 +127,47 @@ static void mark_units(struct klp_patch_files *pf, const struct klp_record *rec)
 	}
 }
 
+/* Which of the patch's files hold the body of some source of @c. */
+static void mark_code(struct klp_patch_files *pf, struct klp_corr *c)
+{
+	size_t n = klp_corr_nsrc(c);
+
+	for (size_t id = 0; id < n; id++) {
+		struct klp_corr_src *cs = klp_corr_src(c, id);
+		struct pfile *f;
+
+		if (cs->is_extern)
+			continue;
+		f = match(pf, cs->file);
+		if (f)
+			f->has_code = true;
+	}
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/*
+ * A file of the patch that other files include, so that it may change code
+ * anywhere: not compiled by any blob of these two records, and either not a
+ * source file (a header, a Makefile) or a source file with code of its own
+ * in them (a .c file that another one includes, as kernel/sched/ does).  A
+ * .c file that is compiled into another object (a module, when diff looks
+ * at vmlinux.o) or not at all has neither, and leaves the check strict.
+ */
+static bool is_included(const struct pfile *f)
+{
+	if (f->is_unit)
+		return false;
+	if (ends_with(f->path, ".c") || ends_with(f->path, ".S"))
+		return f->has_code;
+	return true;
+}
+
 static int add_outside(struct klp_patch_check *pc, uint32_t id,
 		       const char *what, size_t *cap)
 {
@@ -180,8 +222,9 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 
 	mark_units(pf, klp_corr_orig(c));
 	mark_units(pf, klp_corr_patched(c));
+	mark_code(pf, c);
 	for (size_t i = 0; i < pf->nfiles; i++)
-		if (!pf->files[i].is_unit) {
+		if (is_included(&pf->files[i])) {
 			out->included = pf->files[i].path;
 			break;
 		}

@@ -13,11 +13,14 @@
  * dir), so a record path R matches a patch path P (-p1, as `patch -p1` takes
  * it) when R is P or ends in "/" + P.
  *
- * A patch that touches a file which no blob has as its unit (a header, or
- * a .c file that another one includes) can change code anywhere through a
- * macro, a type or a constant, and the record does not say which units
- * include it: then changes outside the patch's files are accepted and
- * listed, not refused.
+ * A patch that touches a file which other files include (no blob has it as
+ * its unit, and it is a header or other non-source file, or a .c file with
+ * code in the records, i.e. one that another .c file includes) can change
+ * code anywhere through a macro, a type or a constant, and the record does
+ * not say which units include it: then changes outside the patch's files
+ * are accepted and listed, not refused.  A .c file that is compiled into
+ * another object (a module's, when diff compares vmlinux.o) or not at all
+ * does not relax the check.
  */
 #ifndef KLP_PATCHCHECK_H
 #define KLP_PATCHCHECK_H
@@ -49,8 +52,8 @@ struct klp_patch_check {
 	struct klp_patch_outside *outside;
 	size_t noutside;
 	/*
-	 * A file of the patch that no unit is (a header): outside changes
-	 * were accepted because of it.  NULL if every file is a unit.
+	 * A file of the patch that others include (a header): outside
+	 * changes were accepted because of it.  NULL if there is none.
 	 */
 	const char *included;
 };

@@ -12,6 +12,7 @@
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/Mangler.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
@@ -28,6 +29,15 @@ using namespace llvm;
 namespace klp {
 namespace {
 
+// The identity of the build this compile or LTO link belongs to (for the
+// kernel: its release and a hash of its config, passed by kbuild to clang
+// and ld.lld alike).  Every blob carries it; klp-gen refuses to compare
+// records whose identities differ (docs/record-format.md).
+cl::opt<std::string> BuildId(
+    "klp-lto-build-id", cl::init(""), cl::value_desc("string"),
+    cl::desc("klp-lto: the build identity every record blob carries "
+             "(e.g. kernel release and config hash)"));
+
 // Builds one blob: the tables of docs/record-format.md, with each func's
 // `addr` slot left zero and its symbol remembered for the relocation.
 class BlobBuilder {
@@ -38,7 +48,8 @@ public:
   uint32_t src(MDNode *N);
   void addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov, uint32_t Flags,
                uint32_t Binding);
-  std::string toAsm(uint32_t Phase, StringRef Unit, StringRef Producer);
+  std::string toAsm(uint32_t Phase, StringRef Unit, StringRef Producer,
+                    StringRef Build);
 
 private:
   std::vector<char> Strtab;
@@ -148,7 +159,7 @@ std::string asmSymbol(StringRef Name) {
 }
 
 std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
-                               StringRef Producer) {
+                               StringRef Producer, StringRef Build) {
   klp_rec_header H = {};
   memcpy(H.magic, KLP_REC_MAGIC, KLP_REC_MAGIC_LEN);
   H.version_major = KLP_REC_VERSION_MAJOR;
@@ -158,6 +169,7 @@ std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
   H.unit = str(Unit);
   H.producer = str(Producer);
   H.toolchain_id = xxh3_64bits(Producer);
+  H.build_id = str(Build);
   H.nfunc = Funcs.size();
   H.nsrc = Srcs.size();
   H.nedge = Edges.size();
@@ -432,7 +444,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   if (!Asm.empty() && Asm.back() != '\n')
     Asm += '\n';
   Asm += BlobBegin;
-  Asm += B.toAsm(Phase, M.getSourceFileName(), Producer);
+  Asm += B.toAsm(Phase, M.getSourceFileName(), Producer, BuildId);
   Asm += BlobEnd;
   M.setModuleInlineAsm(Asm);
   if (!M.getModuleFlag(PhaseFlag))

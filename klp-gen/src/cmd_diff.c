@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `klp-gen diff [--orig-linked VMLINUX] ORIG PATCHED -o PLAN [--json REPORT]`:
- * compares the records of two builds, selects what the live patch replaces
- * (klp/select.h, docs/selection.md) and writes the plan
+ * `klp-gen diff [--orig-linked VMLINUX] [--patch PATCH] ORIG PATCHED -o PLAN
+ * [--json REPORT]`: compares the records of two builds, selects what the live
+ * patch replaces (klp/select.h, docs/selection.md) and writes the plan
  * (docs/plan-format.md) plus a human report on stdout.
+ *
+ * With --patch, the source patch the patched build was made from: the
+ * builds must differ, and only in the files it touches (klp/patchcheck.h);
+ * otherwise nothing is written.
  *
  * Each replaced function is named by the ORIGINAL's exact symbol with its
  * kallsyms position, computed against the linked original vmlinux
@@ -32,24 +36,31 @@
 #include "klp/error.h"
 #include "klp/kallsyms.h"
 #include "klp/modinfo.h"
+#include "klp/patchcheck.h"
 #include "klp/plan.h"
 #include "klp/record.h"
 #include "klp/select.h"
 
 static const char diff_usage[] =
-	"usage: klp-gen diff [--orig-linked VMLINUX] ORIG PATCHED -o PLAN [--json REPORT]\n"
+	"usage: klp-gen diff [--orig-linked VMLINUX] [--patch PATCH] ORIG PATCHED -o PLAN\n"
+	"                     [--json REPORT]\n"
 	"\n"
 	"Select the functions of ORIG (the original vmlinux.o) that a live\n"
 	"patch must replace to run the code of PATCHED (the patched build's\n"
 	"vmlinux.o), from their klp-lto records, and write the plan to PLAN.\n"
 	"--orig-linked: the original linked vmlinux, for kallsyms positions.\n"
+	"--patch: the source patch (unified diff, -p1) PATCHED was built with:\n"
+	"refuse unless the builds differ, and only in the files it touches\n"
+	"(a patch that changes a header may change code anywhere).\n"
 	"--json: also write the report as JSON.\n"
 	"The report goes to stdout.  Exit 1 on an error, a refusal, or a patch\n"
 	"that changes no function.\n";
 
 struct diff_ctx {
 	const char *orig_path, *patched_path, *linked_path;
-	const char *plan_path, *json_path;
+	const char *plan_path, *json_path, *patch_path;
+	struct klp_patch_files *pf;
+	struct klp_patch_check pc;
 	struct klp_elf *orig_elf, *patched_elf, *linked_elf;
 	struct klp_record *orig_rec, *patched_rec, *linked_rec;
 	struct klp_corr *c;
@@ -239,6 +250,29 @@ static void report_notes(FILE *out, struct klp_corr *c, const char *title,
 	}
 }
 
+static void report_outside(FILE *out, struct diff_ctx *d)
+{
+	for (size_t i = 0; i < d->pc.noutside; i++) {
+		const struct klp_patch_outside *o = &d->pc.outside[i];
+		struct klp_corr_src *cs = klp_corr_src(d->c, o->id);
+
+		fprintf(out, "  %s %s (%s, unit %s)\n", o->what, cs->name,
+			klp_select_path(cs->file), klp_select_path(cs->unit));
+	}
+}
+
+static void report_patch(FILE *out, struct diff_ctx *d)
+{
+	fprintf(out, "patch %s: %zu changes", d->patch_path, d->pc.nchanges);
+	if (!d->pc.noutside) {
+		fputs(", all in its files\n", out);
+		return;
+	}
+	fprintf(out, ", %zu outside its files, accepted: it changes %s, which no unit compiles (it is included, and may reach other files through macros, types and constants)\n",
+		d->pc.noutside, d->pc.included);
+	report_outside(out, d);
+}
+
 static void write_report(FILE *out, struct diff_ctx *d)
 {
 	const struct klp_select_result *r = klp_select_result(d->sel);
@@ -278,6 +312,8 @@ static void write_report(FILE *out, struct diff_ctx *d)
 	report_ids(out, c, "changed data", &r->changed_data);
 	report_notes(out, c, "IPO candidates, code unchanged", r->ipo_same,
 		     r->nipo_same);
+	if (d->pf)
+		report_patch(out, d);
 	fprintf(out, "refusals: %zu\n", r->nrefusals);
 	for (size_t i = 0; i < r->nrefusals; i++)
 		fprintf(out, "  refused: %s\n", r->refusals[i]);
@@ -399,6 +435,26 @@ static void write_json(FILE *out, struct diff_ctx *d)
 	jids(out, c, "removed_data", &r->removed_data);
 	jids(out, c, "changed_data", &r->changed_data);
 	jnotes(out, c, "ipo_candidates_unchanged", r->ipo_same, r->nipo_same);
+	if (d->pf) {
+		fputs(",\n  \"patch\": {\"path\": ", out);
+		jstr(out, d->patch_path);
+		fprintf(out, ", \"changes\": %zu, \"included\": ",
+			d->pc.nchanges);
+		if (d->pc.included)
+			jstr(out, d->pc.included);
+		else
+			fputs("null", out);
+		fputs(", \"outside\": [", out);
+		for (size_t i = 0; i < d->pc.noutside; i++) {
+			fputs(i ? ", " : "", out);
+			fputs("{\"what\": ", out);
+			jstr(out, d->pc.outside[i].what);
+			fputs(", \"source\": ", out);
+			jsrc(out, c, d->pc.outside[i].id);
+			fputc('}', out);
+		}
+		fputs("]}", out);
+	}
 	fputs(",\n  \"refusals\": [", out);
 	for (size_t i = 0; i < r->nrefusals; i++) {
 		fputs(i ? ", " : "", out);
@@ -474,6 +530,11 @@ static int diff_run(struct diff_ctx *d)
 	struct klp_plan *plan = NULL;
 	int ret = 1;
 
+	if (d->patch_path) {
+		d->pf = klp_patch_files_read(d->patch_path);
+		if (!d->pf)
+			goto fail;
+	}
 	if (open_side(d->orig_path, &d->orig_elf, &d->orig_rec) ||
 	    open_side(d->patched_path, &d->patched_elf, &d->patched_rec))
 		goto fail;
@@ -518,8 +579,21 @@ static int diff_run(struct diff_ctx *d)
 	}
 	opts.codecmp = codecmp_adapter;
 	opts.codecmp_arg = d->cc;
-	if (klp_select_compare(d->sel) || klp_select_run(d->sel, &opts) ||
-	    compute_sympos(d))
+	if (klp_select_compare(d->sel))
+		goto fail;
+	if (d->pf && klp_patch_check(d->pf, d->patch_path, d->c,
+				     klp_select_result(d->sel), d->orig_path,
+				     d->patched_path, &d->pc)) {
+		if (d->pc.noutside) {
+			printf("klp-gen diff %s -> %s\nchanges in no file of the patch %s: %zu\n",
+			       d->orig_path, d->patched_path, d->patch_path,
+			       d->pc.noutside);
+			report_outside(stdout, d);
+			fflush(stdout);
+		}
+		goto fail;
+	}
+	if (klp_select_run(d->sel, &opts) || compute_sympos(d))
 		goto fail;
 	r = klp_select_result(d->sel);
 	if (!r->nrepl && !r->nrefusals) {
@@ -553,6 +627,8 @@ fail:
 	if (ret)
 		klp_report(klp_errmsg());
 	klp_plan_free(plan);
+	klp_patch_check_release(&d->pc);
+	klp_patch_files_free(d->pf);
 	free(d->sympos);
 	klp_select_free(d->sel);
 	klp_codecmp_free(d->cc);
@@ -587,6 +663,8 @@ int cmd_diff(int argc, char **argv)
 			opt = &d.json_path;
 		else if (!strcmp(a, "--orig-linked"))
 			opt = &d.linked_path;
+		else if (!strcmp(a, "--patch"))
+			opt = &d.patch_path;
 		if (opt) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "klp-gen diff: %s needs an argument\n%s",

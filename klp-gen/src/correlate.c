@@ -269,11 +269,26 @@ static void pair_funcs(struct klp_corr *c)
  * made every blob of both: fingerprints hash the IR that toolchain produced,
  * so another compiler "changes" every function.  The producer string names
  * the toolchain; it must be the same in every blob.
+ *
+ * Nor can records of different kernels (another release, another config):
+ * every difference between them would look like part of the patch.  The
+ * build identity (-klp-lto-build-id, docs/record-format.md) names the
+ * kernel; it must be the same in every blob too.  A blob without one (a 1.0
+ * record, a build without the option, a hand-written test record) has the
+ * empty identity, which is just another value: two records without
+ * identity compare, one with and one without do not (the builds were not
+ * made the same way), and neither does a file whose blobs disagree.
  */
-static int check_one_toolchain(const struct klp_record *orig,
-			       const struct klp_record *patched)
+static const char *shown_id(const char *id)
+{
+	return id[0] ? id : "(none)";
+}
+
+static int check_same_build(const struct klp_record *orig,
+			    const struct klp_record *patched)
 {
 	const struct klp_record *recs[2] = { orig, patched };
+	const struct klp_record *first_rec = NULL;
 	const struct klp_blob *first = NULL;
 
 	for (int k = 0; k < 2; k++)
@@ -282,14 +297,27 @@ static int check_one_toolchain(const struct klp_record *orig,
 
 			if (!first) {
 				first = bl;
+				first_rec = recs[k];
 				continue;
 			}
 			if (strcmp(bl->producer, first->producer))
 				return klp_err("%s: blob %u (unit %s) was made by \"%s\", but %s blob %u (unit %s) by \"%s\": records of different toolchains cannot be compared; build both kernels with the same compiler and plugin",
 					       recs[k]->elf->name, bl->index,
 					       bl->unit, bl->producer,
-					       orig->elf->name, first->index,
+					       first_rec->elf->name, first->index,
 					       first->unit, first->producer);
+			if (strcmp(bl->build_id, first->build_id))
+				return klp_err("%s: blob %u (unit %s) has build identity %s%s%s, but %s blob %u (unit %s) has %s%s%s: records of different builds (kernel release or config) cannot be compared; build the patched kernel from a copy of the original build dir, with the same config",
+					       recs[k]->elf->name, bl->index,
+					       bl->unit,
+					       bl->build_id[0] ? "\"" : "",
+					       shown_id(bl->build_id),
+					       bl->build_id[0] ? "\"" : "",
+					       first_rec->elf->name, first->index,
+					       first->unit,
+					       first->build_id[0] ? "\"" : "",
+					       shown_id(first->build_id),
+					       first->build_id[0] ? "\"" : "");
 		}
 	return 0;
 }
@@ -299,7 +327,7 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 {
 	struct klp_corr *c;
 
-	if (check_one_toolchain(orig, patched))
+	if (check_same_build(orig, patched))
 		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c) {

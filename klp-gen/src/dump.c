@@ -322,7 +322,13 @@ int klp_dump_record(FILE *out, const struct klp_record *rec)
 		put_cstr(d, klp_phase_name(b->phase));
 		put_cstr(d, " producer=\"");
 		put_str(d, b->producer, true);
-		put_cstr(d, "\" funcs=");
+		put_char(d, '"');
+		if (b->build_id[0]) {
+			put_cstr(d, " build_id=\"");
+			put_str(d, b->build_id, true);
+			put_char(d, '"');
+		}
+		put_cstr(d, " funcs=");
 		put_dec(d, b->nfunc);
 		put_cstr(d, " srcs=");
 		put_dec(d, b->nsrc);

@@ -300,6 +300,15 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 			       NULL, 0, "producer");
 	if (!b->producer)
 		return -1;
+	/* 1.0 blobs have a reserved (unchecked) word there: no identity. */
+	b->build_id = "";
+	if (b->version_minor >= 1) {
+		b->build_id = blob_str(c, le32(FIELD(klp_rec_header, build_id,
+						     h)),
+				       NULL, 0, "build_id");
+		if (!b->build_id)
+			return -1;
+	}
 
 	/* The first walk counted exactly these; the file has not changed. */
 	b->funcs = rec->func_pool + used[0];

@@ -170,6 +170,7 @@ void klp_udiff_free(struct klp_udiff *d)
 		return;
 	for (size_t i = 0; i < d->nhunks; i++) {
 		free(d->hunks[i].file);
+		free(d->hunks[i].renamed);
 		free(d->hunks[i].changes);
 	}
 	free(d->hunks);
@@ -180,7 +181,7 @@ struct klp_udiff *klp_udiff_read(const char *path)
 {
 	struct reader r = { .path = path };
 	struct klp_udiff *d = calloc(1, sizeof(*d));
-	char *old = NULL, *cur = NULL;
+	char *old = NULL, *cur = NULL, *cur_renamed = NULL;
 	bool old_null = false, have_file = false, cur_new = false;
 	int ret = -1;
 
@@ -211,7 +212,13 @@ struct klp_udiff *klp_udiff_read(const char *path)
 			char *new = header_path(r.line + 4, &new_null);
 
 			free(cur);
+			free(cur_renamed);
+			cur_renamed = NULL;
 			cur_new = old_null;
+			if (!old_null && new && strcmp(new, old)) {
+				cur_renamed = new;
+				new = NULL;
+			}
 			cur = old_null ? new : (free(new), strdup(old));
 			if (!cur) {
 				klp_err("%s:%u: a patch between /dev/null and /dev/null",
@@ -240,7 +247,8 @@ struct klp_udiff *klp_udiff_read(const char *path)
 			h->index = (unsigned int)d->nhunks;
 			h->new_file = cur_new;
 			h->file = strdup(cur);
-			if (!h->file) {
+			h->renamed = cur_renamed ? strdup(cur_renamed) : NULL;
+			if (!h->file || (cur_renamed && !h->renamed)) {
 				klp_err("out of memory");
 				goto out;
 			}
@@ -263,6 +271,7 @@ out:
 	free(r.line);
 	free(old);
 	free(cur);
+	free(cur_renamed);
 	if (ret) {
 		klp_udiff_free(d);
 		return NULL;

@@ -25,7 +25,9 @@ struct klp_corr;
 
 /*
  * NULL on error: out of memory, or blobs made by different toolchains (their
- * producer strings differ; fingerprints of two compilers do not compare).  Functions whose key is not unique in a
+ * producer strings differ; fingerprints of two compilers do not compare), or
+ * of different builds (their build identities differ: another kernel
+ * release or config; no identity is a value of its own).  Functions whose key is not unique in a
  * build stay unpaired and are marked ambiguous (klp_corr_func_ambiguous()).
  * A linked record (vmlinux) works on either side; its discarded funcs are
  * left out.

@@ -78,6 +78,7 @@ struct klp_blob {
 	const char *unit;
 	const char *producer;
 	uint64_t toolchain_id;
+	const char *build_id;		/* "" if none (or a 1.0 blob) */
 
 	uint32_t nfunc, nsrc, nedge;
 	struct klp_func *funcs;

@@ -21,6 +21,8 @@ struct klp_udiff_hunk {
 	unsigned int index;	/* 1-based over the whole patch */
 	char *file;		/* -p1 path: the old one, or the new one for a new file */
 	bool new_file;		/* old side is /dev/null */
+	char *renamed;		/* the new (+++) path when it differs from
+				 * @file (a rename); NULL otherwise */
 	unsigned long old_start, old_count;
 	unsigned int patch_line; /* where its @@ line is in the patch */
 	struct klp_udiff_change *changes;

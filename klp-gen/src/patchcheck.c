@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The patch check of `klp-gen diff --patch` (klp/patchcheck.h).
+ *
+ * The patch's paths go into a hash table; a record path is looked up once
+ * per '/'-suffix (itself, then what follows each '/'), so a check costs the
+ * length of the path, whatever the size of the patch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/error.h"
+#include "klp/hash.h"
+#include "klp/patchcheck.h"
+#include "klp/udiff.h"
+
+struct pfile {
+	char *path;
+	bool is_unit;			/* some blob compiled it */
+	bool has_code;			/* some source's file */
+	struct klp_hnode node;
+};
+
+struct klp_patch_files {
+	struct pfile *files;
+	size_t nfiles;
+	struct klp_htab by_path;
+};
+
+static struct pfile *find_exact(const struct klp_patch_files *pf,
+				const char *path)
+{
+	struct pfile *f;
+
+	klp_htab_for_each(f, &pf->by_path, klp_hash_str(path), struct pfile,
+			  node)
+		if (!strcmp(f->path, path))
+			return f;
+	return NULL;
+}
+
+static int add_path(struct klp_patch_files *pf, const char *path)
+{
+	struct pfile *f;
+
+	/* `+++ b/./x.c` is x.c to patch(1) */
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!path[0] || find_exact(pf, path))
+		return 0;
+	f = &pf->files[pf->nfiles];
+	f->path = strdup(path);
+	if (!f->path || klp_htab_add(&pf->by_path, &f->node,
+				     klp_hash_str(f->path)))
+		return klp_err("out of memory");
+	pf->nfiles++;
+	return 0;
+}
+
+void klp_patch_files_free(struct klp_patch_files *pf)
+{
+	if (!pf)
+		return;
+	for (size_t i = 0; i < pf->nfiles; i++)
+		free(pf->files[i].path);
+	free(pf->files);
+	klp_htab_free(&pf->by_path);
+	free(pf);
+}
+
+struct klp_patch_files *klp_patch_files_read(const char *path)
+{
+	struct klp_udiff *d = klp_udiff_read(path);
+	struct klp_patch_files *pf;
+
+	if (!d)
+		return NULL;
+	pf = calloc(1, sizeof(*pf));
+	if (!pf || !(pf->files = calloc(2 * d->nhunks, sizeof(*pf->files))) ||
+	    klp_htab_init(&pf->by_path, 2 * d->nhunks)) {
+		klp_err("out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < d->nhunks; i++)
+		if (add_path(pf, d->hunks[i].file) ||
+		    (d->hunks[i].renamed && add_path(pf, d->hunks[i].renamed)))
+			goto fail;
+	klp_udiff_free(d);
+	return pf;
+fail:
+	klp_udiff_free(d);
+	klp_patch_files_free(pf);
+	return NULL;
+}
+
+/* The patch file that record path @file names, or NULL. */
+static struct pfile *match(const struct klp_patch_files *pf, const char *file)
+{
+	for (const char *q = file; q; q = strchr(q, '/')) {
+		struct pfile *f;
+
+		if (*q == '/')
+			q++;
+		if (!*q)
+			break;
+		f = find_exact(pf, q);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+bool klp_patch_files_has(const struct klp_patch_files *pf, const char *file)
+{
+	return match(pf, file) != NULL;
+}
+
+/* Which of the patch's files some blob of @rec compiled. */
+static void mark_units(struct klp_patch_files *pf, const struct klp_record *rec)
+{
+	for (size_t b = 0; b < rec->nblob; b++) {
+		struct pfile *f = match(pf, rec->blobs[b].unit);
+
+		if (f)
+			f->is_unit = true;
+	}
+}
+
+/* Which of the patch's files hold the body of some source of @c. */
+static void mark_code(struct klp_patch_files *pf, struct klp_corr *c)
+{
+	size_t n = klp_corr_nsrc(c);
+
+	for (size_t id = 0; id < n; id++) {
+		struct klp_corr_src *cs = klp_corr_src(c, id);
+		struct pfile *f;
+
+		if (cs->is_extern)
+			continue;
+		f = match(pf, cs->file);
+		if (f)
+			f->has_code = true;
+	}
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/*
+ * A file of the patch that other files include, so that it may change code
+ * anywhere: not compiled by any blob of these two records, and either not a
+ * source file (a header, a Makefile) or a source file with code of its own
+ * in them (a .c file that another one includes, as kernel/sched/ does).  A
+ * .c file that is compiled into another object (a module, when diff looks
+ * at vmlinux.o) or not at all has neither, and leaves the check strict.
+ */
+static bool is_included(const struct pfile *f)
+{
+	if (f->is_unit)
+		return false;
+	if (ends_with(f->path, ".c") || ends_with(f->path, ".S"))
+		return f->has_code;
+	return true;
+}
+
+static int add_outside(struct klp_patch_check *pc, uint32_t id,
+		       const char *what, size_t *cap)
+{
+	if (pc->noutside == *cap) {
+		size_t n = *cap ? 2 * *cap : 16;
+		struct klp_patch_outside *v = realloc(pc->outside,
+						      n * sizeof(*v));
+
+		if (!v)
+			return klp_err("out of memory");
+		pc->outside = v;
+		*cap = n;
+	}
+	pc->outside[pc->noutside].id = id;
+	pc->outside[pc->noutside].what = what;
+	pc->noutside++;
+	return 0;
+}
+
+void klp_patch_check_release(struct klp_patch_check *pc)
+{
+	free(pc->outside);
+	memset(pc, 0, sizeof(*pc));
+}
+
+int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
+		    struct klp_corr *c, const struct klp_select_result *r,
+		    const char *orig_path, const char *patched_path,
+		    struct klp_patch_check *out)
+{
+	const struct {
+		const struct klp_select_ids *l;
+		const char *what;
+	} lists[] = {
+		{ &r->changed, "changed function" },
+		{ &r->new_funcs, "new function" },
+		{ &r->removed_funcs, "removed function" },
+		{ &r->changed_data, "changed variable" },
+		{ &r->new_data, "new variable" },
+		{ &r->removed_data, "removed variable" },
+	};
+	const struct klp_patch_outside *o;
+	struct klp_corr_src *cs;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+		out->nchanges += lists[k].l->n;
+	if (!out->nchanges)
+		return klp_err("%s -> %s: no function or variable changed, so the patched build does not contain the patch %s (not applied, or not rebuilt), or the patch changes no code",
+			       orig_path, patched_path, patch_path);
+
+	mark_units(pf, klp_corr_orig(c));
+	mark_units(pf, klp_corr_patched(c));
+	mark_code(pf, c);
+	for (size_t i = 0; i < pf->nfiles; i++)
+		if (is_included(&pf->files[i])) {
+			out->included = pf->files[i].path;
+			break;
+		}
+
+	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+		for (size_t i = 0; i < lists[k].l->n; i++) {
+			uint32_t id = lists[k].l->ids[i];
+
+			cs = klp_corr_src(c, id);
+			if (cs->is_extern || match(pf, cs->file) ||
+			    match(pf, cs->unit))
+				continue;
+			if (add_outside(out, id, lists[k].what, &cap))
+				return -1;
+		}
+	if (!out->noutside || out->included)
+		return 0;
+
+	o = &out->outside[0];
+	cs = klp_corr_src(c, o->id);
+	if (out->noutside == 1)
+		klp_err("%s: %s %s (file %s, unit %s) is in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
+			patched_path, o->what, cs->name,
+			klp_select_path(cs->file), klp_select_path(cs->unit),
+			patch_path);
+	else
+		klp_err("%s: %s %s (file %s, unit %s) and %zu more change%s are in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
+			patched_path, o->what, cs->name,
+			klp_select_path(cs->file), klp_select_path(cs->unit),
+			out->noutside - 1, out->noutside > 2 ? "s" : "",
+			patch_path);
+	return -1;
+}

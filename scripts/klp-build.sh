@@ -112,7 +112,8 @@ diff_object() {
 	o=$1 of=$2 pf=$3
 	shift 3
 	say "klp-gen diff $o"
-	if ! "$klpgen" diff "$@" "$of" "$pf" -o "$work/plans/$o" \
+	# --patch: every change must come from a file the patch touches.
+	if ! "$klpgen" diff --patch "$patchf" "$@" "$of" "$pf" -o "$work/plans/$o" \
 		> "$work/plans/$o.report" 2> "$work/plans/$o.err"; then
 		cat "$work/plans/$o.report" "$work/plans/$o.err" >&2
 		die "klp-gen diff refused or failed for $o (report: $work/plans/$o.report)"

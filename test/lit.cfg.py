@@ -28,3 +28,11 @@ config.substitutions.append(("%src_root", config.klp_src_root))
 # FileCheck, not, split-file, llvm-mc, llvm-readelf ... come from PATH (tools first).
 import sys
 config.substitutions.append(("%python", sys.executable))
+
+# The plugin built with ThreadSanitizer and clang's TSan runtime, to preload
+# into ld.lld (-DKLP_PLUGIN_TSAN=ON; scripts/test.sh's sanitizer build).
+if config.klp_plugin_tsan and config.klp_tsan_runtime:
+    config.available_features.add("klp-tsan")
+    # Before %plugin, which would otherwise replace its first part.
+    config.substitutions.insert(0, ("%plugin_tsan", config.klp_plugin_tsan))
+    config.substitutions.insert(0, ("%tsan_rt", config.klp_tsan_runtime))

@@ -14,6 +14,16 @@
 #include "klp/elf.h"
 #include "klp/error.h"
 
+/*
+ * How libelf reads the file: mapped, since vmlinux.o is 135 MB.  The
+ * AddressSanitizer builds (klp-gen/CMakeLists.txt) have libelf read it into
+ * malloc'ed memory instead, so that a read past the end of the image is
+ * reported: in a mapping it would read the zeros of the last page unnoticed.
+ */
+#ifndef KLP_ELF_READ_CMD
+#define KLP_ELF_READ_CMD ELF_C_READ_MMAP
+#endif
+
 /* A string from a string table section's bytes, or NULL if it is not one. */
 static const char *strtab_get(const unsigned char *tab, uint64_t size,
 			      uint64_t off)
@@ -371,7 +381,7 @@ struct klp_elf *klp_elf_open(const char *path)
 		klp_err("%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	elf->elf = elf_begin(elf->fd, ELF_C_READ_MMAP, NULL);
+	elf->elf = elf_begin(elf->fd, KLP_ELF_READ_CMD, NULL);
 	if (!elf->elf) {
 		klp_err("%s: %s", path, elf_errmsg(-1));
 		goto fail;

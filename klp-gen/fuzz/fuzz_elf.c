@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness for the ELF model beyond the record: everything klp-gen
+ * does to an object before it looks at `.klp.lto`.  The input is a whole
+ * file, opened with klp_elf_open() as every command opens one; then
+ *   - every section: its data range, the lookup by name (sec_by_name);
+ *   - every symbol: the lookups by name, by (section, value) and, in linked
+ *     files, by address (sym_by_name, sym_by_pos);
+ *   - every section's relocations: the loader and the lookup by offset;
+ *   - in linked files, the kallsyms position of every symbol kallsyms holds,
+ *     and the inverse lookup, as `klp-gen diff --orig-linked` and
+ *     `klp-gen extract` compute them.
+ * Besides crashes, leaks and hangs, it checks what klp/elf.h and
+ * klp/kallsyms.h promise: each lookup finds the entry it indexes, chains come
+ * in file order, a failure always leaves a message naming the file, and
+ * klp_kallsyms_find() inverts klp_kallsyms_pos().
+ */
+#include <string.h>
+
+#include "fuzz_input.h"
+
+#include "klp/elf.h"
+#include "klp/error.h"
+#include "klp/kallsyms.h"
+
+/* A failed call must have said why, naming the file. */
+static void check_failed(const struct klp_elf *elf)
+{
+	const char *msg = klp_errmsg();
+
+	KLP_FUZZ_CHECK(msg[0]);
+	KLP_FUZZ_CHECK(!strncmp(msg, elf->name, strlen(elf->name)) ||
+		       strstr(msg, "out of memory"));
+	klp_err_clear();
+}
+
+static void check_sections(struct klp_elf *elf)
+{
+	volatile unsigned char sink = 0;
+
+	for (size_t i = 0; i < elf->nsec; i++) {
+		struct klp_section *sec = klp_elf_section(elf, i), *s;
+		const unsigned char *data;
+		uint64_t size;
+		size_t prev = 0, n = 0;
+		bool found = false;
+
+		KLP_FUZZ_CHECK(sec == &elf->secs[i] && sec->idx == i);
+		KLP_FUZZ_CHECK(sec->name);
+		if (klp_elf_section_data(elf, sec, &data, &size)) {
+			check_failed(elf);
+		} else if (size) {
+			/* ASan checks that the range is really in the file. */
+			sink ^= data[0] ^ data[size - 1];
+		}
+		for (s = klp_elf_section_by_name(elf, sec->name); s;
+		     s = klp_elf_next_section_by_name(elf, s)) {
+			KLP_FUZZ_CHECK(!strcmp(s->name, sec->name));
+			KLP_FUZZ_CHECK(!n++ || s->idx > prev);
+			prev = s->idx;
+			found |= s == sec;
+		}
+		KLP_FUZZ_CHECK(found);
+		if (sec->rela)
+			KLP_FUZZ_CHECK(sec->rela->base == sec);
+		if (sec->sym)
+			KLP_FUZZ_CHECK(sec->sym->sec == sec &&
+				       sec->sym->type == STT_SECTION);
+	}
+	KLP_FUZZ_CHECK(!klp_elf_section(elf, elf->nsec));
+	(void)sink;
+}
+
+static bool indexed_by_pos(const struct klp_symbol *sym)
+{
+	return sym->sec && sym->type != STT_SECTION && sym->type != STT_FILE;
+}
+
+static void check_symbol(struct klp_elf *elf, struct klp_symbol *sym)
+{
+	struct klp_symbol *s;
+	bool found = false;
+	size_t prev = 0, n = 0;
+
+	KLP_FUZZ_CHECK(sym->name);
+	KLP_FUZZ_CHECK(!sym->sec || sym->sec == &elf->secs[sym->shndx]);
+	for (s = klp_elf_symbol_by_name(elf, sym->name); s;
+	     s = klp_elf_next_symbol_by_name(elf, s)) {
+		KLP_FUZZ_CHECK(!strcmp(s->name, sym->name));
+		KLP_FUZZ_CHECK(!n++ || s->idx > prev);
+		prev = s->idx;
+		found |= s == sym;
+	}
+	KLP_FUZZ_CHECK(found);
+	if (!indexed_by_pos(sym))
+		return;
+
+	found = false;
+	n = 0;
+	for (s = klp_elf_symbol_at(elf, sym->sec, sym->value); s;
+	     s = klp_elf_next_symbol_at(elf, s)) {
+		KLP_FUZZ_CHECK(s->sec == sym->sec && s->value == sym->value);
+		KLP_FUZZ_CHECK(!n++ || s->idx > prev);
+		prev = s->idx;
+		found |= s == sym;
+	}
+	KLP_FUZZ_CHECK(found);
+
+	found = false;
+	for (s = klp_elf_symbol_at_addr(elf, sym->value); s;
+	     s = klp_elf_next_symbol_at_addr(elf, s)) {
+		KLP_FUZZ_CHECK(!klp_elf_is_relocatable(elf));
+		KLP_FUZZ_CHECK(s->value == sym->value);
+		found |= s == sym;
+	}
+	KLP_FUZZ_CHECK(found == !klp_elf_is_relocatable(elf));
+}
+
+static void check_symbols(struct klp_elf *elf)
+{
+	for (size_t i = 0; i < elf->nsym; i++) {
+		struct klp_symbol *sym = klp_elf_symbol(elf, i);
+
+		KLP_FUZZ_CHECK(sym == &elf->syms[i] && sym->idx == i);
+		check_symbol(elf, sym);
+	}
+	KLP_FUZZ_CHECK(!klp_elf_symbol(elf, elf->nsym));
+}
+
+static void check_relocs(struct klp_elf *elf)
+{
+	for (size_t i = 1; i < elf->nsec; i++) {
+		struct klp_section *sec = &elf->secs[i];
+
+		if (klp_elf_load_relocs(elf, sec)) {
+			check_failed(elf);
+			KLP_FUZZ_CHECK(!sec->relocs_loaded && !sec->relocs);
+			continue;
+		}
+		KLP_FUZZ_CHECK(sec->relocs_loaded);
+		KLP_FUZZ_CHECK(!klp_elf_load_relocs(elf, sec));
+		for (size_t j = 0; j < sec->nreloc; j++) {
+			struct klp_reloc *rel = &sec->relocs[j], *r;
+			bool found = false;
+
+			KLP_FUZZ_CHECK(!rel->sym ||
+				       (rel->sym >= elf->syms &&
+					rel->sym < elf->syms + elf->nsym));
+			if (klp_elf_is_relocatable(elf))
+				KLP_FUZZ_CHECK(rel->offset < sec->sh.sh_size);
+			for (r = klp_elf_reloc_at(sec, rel->offset); r;
+			     r = klp_elf_next_reloc_at(r)) {
+				KLP_FUZZ_CHECK(r->offset == rel->offset);
+				KLP_FUZZ_CHECK(found || r <= rel);
+				found |= r == rel;
+			}
+			KLP_FUZZ_CHECK(found);
+		}
+	}
+}
+
+/*
+ * What the commands compute on the linked vmlinux: a sympos for each symbol
+ * kallsyms holds (`diff --orig-linked`, extract's references) and the symbol
+ * of a (name, sympos) pair (extract checking the plan's old_sym).
+ */
+static void check_kallsyms(struct klp_elf *elf)
+{
+	for (size_t i = 0; i < elf->nsym; i++) {
+		struct klp_symbol *sym = &elf->syms[i];
+		unsigned long pos;
+
+		if (!klp_kallsyms_holds(elf, sym) ||
+		    klp_elf_is_relocatable(elf)) {
+			KLP_FUZZ_CHECK(klp_kallsyms_pos(elf, sym, &pos) == -1);
+			check_failed(elf);
+			continue;
+		}
+		KLP_FUZZ_CHECK(!klp_kallsyms_pos(elf, sym, &pos));
+		KLP_FUZZ_CHECK(klp_kallsyms_find(elf, sym->name, pos) == sym);
+		/* One past the last position: the kernel would not find it. */
+		if (pos) {
+			KLP_FUZZ_CHECK(!klp_kallsyms_find(elf, sym->name, 0));
+			check_failed(elf);
+		} else {
+			KLP_FUZZ_CHECK(!klp_kallsyms_find(elf, sym->name, 2));
+			check_failed(elf);
+		}
+	}
+	if (klp_elf_is_relocatable(elf)) {
+		KLP_FUZZ_CHECK(!klp_kallsyms_find(elf, "f", 0));
+		check_failed(elf);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct klp_elf *elf;
+	char path[64];
+	int fd;
+
+	fd = klp_fuzz_file(data, size, path, sizeof(path));
+	if (fd < 0)
+		return 0;
+	klp_err_clear();
+	elf = klp_elf_open(path);
+	if (!elf) {
+		KLP_FUZZ_CHECK(klp_errmsg()[0]);
+		KLP_FUZZ_CHECK(!strncmp(klp_errmsg(), path, strlen(path)));
+	} else {
+		check_sections(elf);
+		check_symbols(elf);
+		check_relocs(elf);
+		check_kallsyms(elf);
+		klp_elf_close(elf);
+	}
+	close(fd);
+	klp_err_clear();
+	return 0;
+}

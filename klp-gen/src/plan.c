@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "klp/error.h"
+#include "klp/hash.h"
 #include "klp/plan.h"
 
 static const char *const reason_names[KLP_PLAN_NREASONS] = {
@@ -94,14 +95,107 @@ static const char *check_refusal(const char *s)
  */
 static void *grow(void *arr, size_t n, size_t size)
 {
-	char *p;
+	char *p = arr;
 
-	if (n >= SIZE_MAX / size - 1)
-		return NULL;
-	p = realloc(arr, (n + 1) * size);
-	if (p)
-		memset(p + n * size, 0, size);
+	/* Capacity: 4, then doubled when @n reaches a power of two. */
+	if (n == 0 || (n >= 4 && !(n & (n - 1)))) {
+		size_t cap = n ? 2 * n : 4;
+
+		if (cap > SIZE_MAX / size)
+			return NULL;
+		p = realloc(arr, cap * size);
+		if (!p)
+			return NULL;
+	}
+	memset(p + n * size, 0, size);
 	return p;
+}
+
+/*
+ * The duplicate checks' index: object names, and (object, OLD_SYM, sympos)
+ * of replace entries.  Keys point at the plan's own strings, which stay put
+ * while the arrays holding them grow.
+ */
+struct pkey {
+	struct klp_hnode node;
+	const char *obj;
+	const char *sym;		/* NULL for an object's own key */
+	unsigned long pos;
+};
+
+struct klp_plan_index {
+	struct klp_htab tab;
+	struct pkey **chunks;		/* 256 keys each */
+	size_t n;
+};
+
+#define PKEY_CHUNK	256
+
+static uint64_t pkey_hash(const char *obj, const char *sym, unsigned long pos)
+{
+	uint64_t h = klp_hash_str(obj);
+
+	if (sym)
+		h = klp_hash_pair(h, klp_hash_pair(klp_hash_str(sym), pos));
+	return h;
+}
+
+/* The key for (@obj, @sym, @pos) (@sym NULL: the object's), or NULL. */
+static struct pkey *pkey_find(struct klp_plan *plan, const char *obj,
+			      const char *sym, unsigned long pos)
+{
+	uint64_t h = pkey_hash(obj, sym, pos);
+	struct pkey *k;
+
+	if (!plan->index)
+		return NULL;
+	klp_htab_for_each(k, &plan->index->tab, h, struct pkey, node)
+		if (!strcmp(k->obj, obj) && !k->sym == !sym &&
+		    (!sym || (k->pos == pos && !strcmp(k->sym, sym))))
+			return k;
+	return NULL;
+}
+
+static int pkey_add(struct klp_plan *plan, const char *obj, const char *sym,
+		    unsigned long pos)
+{
+	struct klp_plan_index *x = plan->index;
+	struct pkey *k;
+
+	if (!x) {
+		x = plan->index = calloc(1, sizeof(*x));
+		if (!x)
+			return -1;
+	}
+	if (x->n % PKEY_CHUNK == 0) {
+		struct pkey **c = grow(x->chunks, x->n / PKEY_CHUNK, sizeof(*c));
+
+		if (!c)
+			return -1;
+		x->chunks = c;
+		c[x->n / PKEY_CHUNK] = calloc(PKEY_CHUNK, sizeof(struct pkey));
+		if (!c[x->n / PKEY_CHUNK])
+			return -1;
+	}
+	k = &x->chunks[x->n / PKEY_CHUNK][x->n % PKEY_CHUNK];
+	k->obj = obj;
+	k->sym = sym;
+	k->pos = pos;
+	if (klp_htab_add(&x->tab, &k->node, pkey_hash(obj, sym, pos)))
+		return -1;
+	x->n++;
+	return 0;
+}
+
+static void pkey_free(struct klp_plan_index *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i * PKEY_CHUNK < x->n; i++)
+		free(x->chunks[i]);
+	free(x->chunks);
+	klp_htab_free(&x->tab);
+	free(x);
 }
 
 struct klp_plan *klp_plan_new(void)
@@ -141,6 +235,7 @@ void klp_plan_free(struct klp_plan *plan)
 	for (size_t i = 0; i < plan->nrefusals; i++)
 		free(plan->refusals[i].text);
 	free(plan->refusals);
+	pkey_free(plan->index);
 	free(plan);
 }
 
@@ -154,11 +249,9 @@ struct klp_plan_object *klp_plan_add_object(struct klp_plan *plan,
 		klp_err("object '%s': %s", name, why);
 		return NULL;
 	}
-	for (size_t i = 0; i < plan->nobjects; i++) {
-		if (!strcmp(plan->objects[i].name, name)) {
-			klp_err("object %s listed twice", name);
-			return NULL;
-		}
+	if (pkey_find(plan, name, NULL, 0)) {
+		klp_err("object %s listed twice", name);
+		return NULL;
 	}
 	obj = grow(plan->objects, plan->nobjects, sizeof(*obj));
 	if (!obj) {
@@ -168,7 +261,9 @@ struct klp_plan_object *klp_plan_add_object(struct klp_plan *plan,
 	plan->objects = obj;
 	obj = &plan->objects[plan->nobjects];
 	obj->name = strdup(name);
-	if (!obj->name) {
+	if (!obj->name || pkey_add(plan, obj->name, NULL, 0)) {
+		free(obj->name);
+		obj->name = NULL;
 		klp_err("out of memory");
 		return NULL;
 	}
@@ -200,13 +295,10 @@ struct klp_plan_replace *klp_plan_add_replace(struct klp_plan *plan,
 		return NULL;
 	}
 	/* The kernel would try to put two ftrace handlers on one function. */
-	for (size_t i = 0; i < obj->nreplaces; i++) {
-		if (!strcmp(obj->replaces[i].old_sym, old_sym) &&
-		    obj->replaces[i].sympos == sympos) {
-			klp_err("%s sympos=%lu of object %s is replaced twice",
-				old_sym, sympos, obj->name);
-			return NULL;
-		}
+	if (pkey_find(plan, obj->name, old_sym, sympos)) {
+		klp_err("%s sympos=%lu of object %s is replaced twice",
+			old_sym, sympos, obj->name);
+		return NULL;
 	}
 	rep = grow(obj->replaces, obj->nreplaces, sizeof(*rep));
 	if (!rep) {
@@ -217,7 +309,8 @@ struct klp_plan_replace *klp_plan_add_replace(struct klp_plan *plan,
 	rep = &obj->replaces[obj->nreplaces];
 	rep->old_sym = strdup(old_sym);
 	rep->new_sym = strdup(new_sym);
-	if (!rep->old_sym || !rep->new_sym) {
+	if (!rep->old_sym || !rep->new_sym ||
+	    pkey_add(plan, obj->name, rep->old_sym, sympos)) {
 		free(rep->old_sym);
 		free(rep->new_sym);
 		klp_err("out of memory");

@@ -66,6 +66,7 @@ struct klp_plan {
 	struct klp_plan_refusal *refusals;
 	size_t nrefusals;
 	size_t nreplaces;	/* over all objects */
+	struct klp_plan_index *index;	/* private to plan.c */
 };
 
 /*

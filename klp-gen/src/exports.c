@@ -111,12 +111,23 @@ struct klp_exports *klp_exports_read(const char *path)
 		goto fail;
 	}
 	/* After the array stops moving: the nodes live in it. */
-	for (size_t i = 0; i < ex->nsyms; i++)
+	for (size_t i = 0; i < ex->nsyms; i++) {
+		const struct klp_export *dup;
+
+		/* modpost refuses a symbol exported twice; so does the reader. */
+		dup = klp_exports_find(ex, ex->syms[i].name);
+		if (dup) {
+			klp_err("%s: %s is listed twice (by %s and by %s)",
+				path, ex->syms[i].name, dup->module,
+				ex->syms[i].module);
+			goto fail;
+		}
 		if (klp_htab_add(&ex->by_name, &ex->syms[i].node,
 				 klp_hash_str(ex->syms[i].name))) {
 			klp_err("%s: out of memory", path);
 			goto fail;
 		}
+	}
 	free(line);
 	fclose(fp);
 	return ex;

@@ -4,6 +4,8 @@
 #include "Fingerprint.h"
 #include "klp/record_format.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Function.h"
@@ -112,12 +114,29 @@ MDNode *computeSrcNode(Function &F) {
   return makeSrcNode(F.getContext(), I);
 }
 
+/// A ThinLTO-promoted local keeps its source name with ".llvm.<module hash>"
+/// appended (ModuleSummaryIndex::getGlobalNameForLocal); the source name is
+/// the part before it.
+static bool stripPromotedSuffix(StringRef &Name) {
+  size_t At = Name.rfind(".llvm.");
+  if (At == StringRef::npos || At == 0)
+    return false;
+  StringRef Digits = Name.substr(At + 6);
+  if (Digits.empty() || !llvm::all_of(Digits, [](char C) { return llvm::isDigit(C); }))
+    return false;
+  Name = Name.take_front(At);
+  return true;
+}
+
 MDNode *computeDataSrcNode(GlobalVariable &GV) {
   SrcInfo I;
   I.Name = GV.getName();
   I.Unit = GV.getParent()->getSourceFileName();
   I.Section = GV.hasSection() ? GV.getSection() : StringRef();
-  if (GV.hasLocalLinkage())
+  // Usually the node comes from the compile, before promotion; a variable
+  // that a pass re-created there (GlobalOpt shrinking a flag to a bool)
+  // lost it and is only seen here, in the backend, already promoted.
+  if (GV.hasLocalLinkage() || stripPromotedSuffix(I.Name))
     I.Flags |= KLP_SRC_STATIC;
   SmallVector<DIGlobalVariableExpression *, 1> GVEs;
   GV.getDebugInfo(GVEs);

@@ -122,8 +122,24 @@ diff_object() {
 	plans="$plans $work/plans/$o"
 }
 plans=
-# An object whose output is byte-identical was not touched by the patch
-# (the ThinLTO builds are deterministic; see the determinism lit tests).
+# Was a module touched by the patch?  Byte-identical: no.  A module that
+# kbuild recompiled anyway (its objtool step depends on the objtool binary,
+# which the copied build dir rebuilds) differs in its debug info (the build
+# dir is in it), its build-id and the string order of its record: it is
+# unchanged if everything else is identical and the records say the same
+# (klp-gen dump).  The ThinLTO builds are deterministic otherwise (see the
+# determinism lit tests).
+same_module() {
+	cmp -s "$1" "$2" && return 0
+	for k in 1 2; do
+		eval f=\$$k
+		llvm-objcopy-22 --strip-debug --remove-section=.klp.lto \
+			--remove-section=.note.gnu.build-id "$f" "$work/plans/cmp$k.o" || return 1
+		"$klpgen" dump "$f" > "$work/plans/cmp$k.dump" || return 1
+	done
+	cmp -s "$work/plans/cmp1.o" "$work/plans/cmp2.o" &&
+		cmp -s "$work/plans/cmp1.dump" "$work/plans/cmp2.dump"
+}
 if ! cmp -s "$orig/vmlinux.o" "$patched/vmlinux.o"; then
 	diff_object vmlinux "$orig/vmlinux.o" "$patched/vmlinux.o" --orig-linked "$orig/vmlinux"
 fi
@@ -132,10 +148,11 @@ if [ -f "$orig/modules.order" ]; then
 		ko=${m%.o}.ko
 		[ -f "$orig/$ko" ] || die "$orig/$ko missing (listed in modules.order): not a finished build"
 		[ -f "$patched/$ko" ] || die "the patched build has no $ko"
-		cmp -s "$orig/$ko" "$patched/$ko" && continue
+		same_module "$orig/$ko" "$patched/$ko" && continue
 		diff_object "$(basename "${m%.o}" | tr - _)" "$orig/$ko" "$patched/$ko"
 	done
 fi
+rm -f "$work/plans/cmp"*
 [ -n "$plans" ] || die "the patched build's vmlinux.o and modules are identical to the original's: the patch changes no code"
 # shellcheck disable=SC2086
 "$klpgen" merge -o "$work/plan" $plans || die "klp-gen merge refused the plans"

@@ -115,27 +115,37 @@ void BlobBuilder::addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov,
     if (readSrcNode(K.first, I) && !(I.Flags & KLP_SRC_EXTERN))
       Known[I.Name] = true;
   }
-  std::vector<klp_rec_edge> Mine;
+  // The edges are sorted by what they name before their sources get an
+  // index: the order of the srcs (and of the strings) then depends only on
+  // the sources, not on the order in which inlining happened to add them.
+  struct Cand {
+    MDNode *N;
+    SrcInfo I;
+    uint16_t Kind, EFlags;
+  };
+  std::vector<Cand> Cands;
   for (const auto &[K, EFlags] : Prov.edges()) {
     SrcInfo I;
     if (K.first == Src || K.second >= 4 || !readSrcNode(K.first, I))
       continue;
     if ((I.Flags & KLP_SRC_EXTERN) && Known.count(I.Name))
       continue;
-    uint32_t S = src(K.first);
-    if (S != KLP_REC_NO_SRC)
-      Mine.push_back({S, K.second, EFlags});
+    Cands.push_back({K.first, I, K.second, EFlags});
   }
-  auto Key = [&](const klp_rec_edge &E) {
-    const klp_rec_src &S = Srcs[E.src];
-    return std::make_tuple(E.kind, StringRef(&Strtab[S.name]),
-                           StringRef(&Strtab[S.file]),
-                           StringRef(&Strtab[S.unit]), S.fingerprint);
+  auto Key = [](const Cand &C) {
+    return std::make_tuple(C.Kind, C.I.Name, C.I.File, C.I.Unit,
+                           C.I.Fingerprint, C.I.LineBegin, C.I.LineEnd,
+                           C.I.Flags, C.I.Section);
   };
-  std::sort(Mine.begin(), Mine.end(),
-            [&](const klp_rec_edge &A, const klp_rec_edge &B) {
-              return Key(A) < Key(B);
-            });
+  std::sort(Cands.begin(), Cands.end(), [&](const Cand &A, const Cand &B) {
+    return Key(A) < Key(B);
+  });
+  std::vector<klp_rec_edge> Mine;
+  for (const Cand &C : Cands) {
+    uint32_t S = src(C.N);
+    if (S != KLP_REC_NO_SRC)
+      Mine.push_back({S, C.Kind, C.EFlags});
+  }
   Edges.insert(Edges.end(), Mine.begin(), Mine.end());
   F.edge_count = Mine.size();
   Funcs.push_back(F);

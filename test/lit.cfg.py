@@ -25,6 +25,7 @@ config.substitutions.append(("%lld", tool("ld.lld")))
 config.substitutions.append(("%plugin", config.klp_plugin))
 config.substitutions.append(("%klp-gen", config.klp_gen))
 config.substitutions.append(("%src_root", config.klp_src_root))
+config.substitutions.append(("%record-torture", os.path.join(config.klp_obj_root, "test", "record-torture")))
 # FileCheck, not, split-file, llvm-mc, llvm-readelf ... come from PATH (tools first).
 import sys
 config.substitutions.append(("%python", sys.executable))

@@ -6,7 +6,7 @@ import lit.formats
 config.name = "klp-lto"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".c", ".ll", ".s", ".test"]
-config.excludes = ["Inputs", "kernel", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.excludes = ["Inputs", "kernel", "tools", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.klp_obj_root, "test")
 

@@ -15,7 +15,9 @@
 #   4. scripts/klp-build-module.sh: runtime/ + glue + the patch objects ->
 #      OUT.ko, then klp-gen finalize (livepatch relocations).
 # Everything lands in --work (default ORIG/../klp-build-NAME): plan, report,
-# patch.o, logs.  Nothing is written to -o unless every step succeeded.
+# the patch objects, logs, and `objects` (one line per diffed object:
+# OBJECT ORIG_FILE PATCHED_FILE, for tools that check the plan).  Nothing
+# is written to -o unless every step succeeded.
 #
 # The source tree (ORIG/source) is patched only while the patched kernel
 # builds and is restored afterwards, with its original files (same inodes,
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--work) [ $# -ge 2 ] || usage; work=$2; shift 2 ;;
 	--klp-gen) [ $# -ge 2 ] || usage; klpgen=$2; shift 2 ;;
-	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -104,22 +106,26 @@ trap - EXIT INT TERM
 say "patched kernel built in $(( $(date +%s) - t0 )) s"
 
 # --- 2. the plan: one diff per changed object, merged ---
-rm -rf "$work/plans" "$work/plan" "$work/patch-"*.o "$work/report.txt" "$out_abs"
+rm -rf "$work/plans" "$work/plan" "$work/objects" "$work/patch-"*.o "$work/report.txt" "$out_abs"
 mkdir -p "$work/plans"
 : > "$work/report.txt"
-# diff OBJNAME ORIG_FILE PATCHED_FILE [--orig-linked ORIG/vmlinux]
+: > "$work/objects"
+# diff LABEL ORIG_FILE PATCHED_FILE [--orig-linked ORIG/vmlinux]: the plan
+# of one object pair; $work/objects gets "OBJECT ORIG_FILE PATCHED_FILE",
+# OBJECT as the plan names it (vmlinux, or the module's .modinfo name).
 diff_object() {
-	o=$1 of=$2 pf=$3
+	l=$1 of=$2 pf=$3
 	shift 3
-	say "klp-gen diff $o"
+	say "klp-gen diff $l"
 	# --patch: every change must come from a file the patch touches.
-	if ! "$klpgen" diff --patch "$patchf" "$@" "$of" "$pf" -o "$work/plans/$o" \
-		> "$work/plans/$o.report" 2> "$work/plans/$o.err"; then
-		cat "$work/plans/$o.report" "$work/plans/$o.err" >&2
-		die "klp-gen diff refused or failed for $o (report: $work/plans/$o.report)"
+	if ! "$klpgen" diff --patch "$patchf" "$@" "$of" "$pf" -o "$work/plans/$l" \
+		> "$work/plans/$l.report" 2> "$work/plans/$l.err"; then
+		cat "$work/plans/$l.report" "$work/plans/$l.err" >&2
+		die "klp-gen diff refused or failed for $l (report: $work/plans/$l.report)"
 	fi
-	{ echo "== $o"; cat "$work/plans/$o.report"; } >> "$work/report.txt"
-	plans="$plans $work/plans/$o"
+	{ echo "== $l"; cat "$work/plans/$l.report"; } >> "$work/report.txt"
+	echo "$(sed -n 's/^object //p' "$work/plans/$l") $of $pf" >> "$work/objects"
+	plans="$plans $work/plans/$l"
 }
 plans=
 # Was a module touched by the patch?  Byte-identical: no.  A module that
@@ -161,13 +167,11 @@ cat "$work/report.txt"
 # --- 3. the new code, per object of the plan ---
 objs=
 for o in $(sed -n 's/^object //p' "$work/plan"); do
-	if [ "$o" = vmlinux ]; then
-		pf=$patched/vmlinux.o of=$orig/vmlinux
-	else
-		m=$(grep -E "(^|/)$(echo "$o" | sed 's/_/[-_]/g')\.o\$" "$orig/modules.order") ||
-			die "plan object $o is not a module of $orig/modules.order"
-		pf=$patched/${m%.o}.ko of=$orig/${m%.o}.ko
-	fi
+	set -- $(awk -v o="$o" '$1 == o { print $2, $3 }' "$work/objects")
+	[ $# = 2 ] || die "plan object $o: not one diffed object pair in $work/objects"
+	of=$1 pf=$2
+	# vmlinux: kallsyms positions come from the linked original.
+	[ "$o" != vmlinux ] || of=$orig/vmlinux
 	say "klp-gen extract $o"
 	"$klpgen" extract --plan "$work/plan" --object "$o" --patched "$pf" \
 		--orig "$of" --symvers "$orig/Module.symvers" -o "$work/patch-$o.o" ||

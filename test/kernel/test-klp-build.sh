@@ -70,19 +70,16 @@ fi
 # The machine-code oracle: every function whose code differs between the
 # two builds must be in the plan (no misses); extras are listed.  vmlinux is
 # always checked (a plan without it must not miss a change there), and so is
-# every module the plan patches.
+# every module klp-build.sh diffed (its `objects` file).
 oracle() {
-	"$klpgen" verify --plan "$bw/plan" "$out/$1" "$bw/kernel/$1" > "$work/verify-$2.txt" ||
-		{ grep -E '^(MISS|summary)' "$work/verify-$2.txt" >&2; die "klp-gen verify: the plan misses changed functions of $2 (see $work/verify-$2.txt)"; }
-	say "oracle $2: $(tail -1 "$work/verify-$2.txt")"
+	"$klpgen" verify --plan "$bw/plan" "$1" "$2" > "$work/verify-$3.txt" ||
+		{ grep -E '^(MISS|summary)' "$work/verify-$3.txt" >&2; die "klp-gen verify: the plan misses changed functions of $3 (see $work/verify-$3.txt)"; }
+	say "oracle $3: $(tail -1 "$work/verify-$3.txt")"
 }
-oracle vmlinux.o vmlinux
-for o in $(sed -n 's/^object //p' "$bw/plan"); do
-	[ "$o" != vmlinux ] || continue
-	m=$(grep -E "(^|/)$(echo "$o" | sed 's/_/[-_]/g')\.o\$" "$out/modules.order") ||
-		die "plan object $o is not in $out/modules.order"
-	oracle "${m%.o}.ko" "$o"
-done
+oracle "$out/vmlinux.o" "$bw/kernel/vmlinux.o" vmlinux
+while read -r o of pf; do
+	[ "$o" = vmlinux ] || oracle "$of" "$pf" "$o"
+done < "$bw/objects"
 cat "$bw/plan" "$bw/report.txt" > "$work/plan+report.txt"
 FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 	die "plan/report do not match $scen/plan.check"

@@ -278,6 +278,7 @@ static int process_copy(struct ex *ex, struct ex_copy *c)
 {
 	struct klp_reloc **v;
 	size_t n;
+	long osym = -1;
 	char where[600];
 
 	if (c->sec->sh.sh_type == SHT_NOBITS)
@@ -296,7 +297,10 @@ static int process_copy(struct ex *ex, struct ex_copy *c)
 			return klp_err("%s: the relocation reaches past the end of %s",
 				       where, c->name);
 		if (ex_emit_reloc(ex, c, where, r, c->code, c->osec,
-				  r->offset - c->start + c->obase))
+				  r->offset - c->start + c->obase, &osym))
+			return -1;
+		/* Replacement code is copied into place at load time. */
+		if (c->kind == EX_ALTREPL && ex_check_load_time(ex, where, osym))
 			return -1;
 	}
 	if (c->kind == EX_REPLACED || c->kind == EX_NEW_FUNC)

@@ -67,7 +67,6 @@ struct ex {
 	struct klp_plan *plan;
 	const struct klp_plan_object *obj;	/* the one extracted */
 	bool module;			/* obj is a module: pe, oe are .ko files */
-	long last_osym;			/* of the last relocation written */
 	struct klp_elf *pe, *oe;
 	struct klp_record *prec, *orec;
 	struct klp_corr *corr;
@@ -119,9 +118,10 @@ struct ex_copy *ex_find_copy(struct ex *ex, const struct klp_section *sec,
 			     uint64_t start);
 int ex_relocs_in(struct ex *ex, struct klp_section *sec, uint64_t start,
 		 uint64_t end, struct klp_reloc ***v, size_t *n);
+/* @osym_out, if not NULL, gets the symbol the relocation was written against. */
 int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 		  const char *where, const struct klp_reloc *r, bool code,
-		  long osec, uint64_t ooff);
+		  long osec, uint64_t ooff, long *osym_out);
 struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
 			    const char *name, struct klp_section *sec,
 			    uint64_t start, uint64_t size, bool code,
@@ -156,5 +156,10 @@ int ex_copy_altaux(struct ex *ex, const struct ex_copy *from,
 		   int64_t raw, long *osym, int64_t *oadd);
 /* Refuses if any other section points into the middle of a copied function. */
 int ex_tables_check_others(struct ex *ex);
+/*
+ * Refuses (a module object) when the relocation just written against
+ * @osym would be a livepatch one in bytes the loader uses at load time.
+ */
+int ex_check_load_time(struct ex *ex, const char *where, long osym);
 
 #endif /* KLP_EXTRACT_PRIV_H */

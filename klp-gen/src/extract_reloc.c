@@ -300,7 +300,7 @@ static int section_target(struct ex *ex, const struct ex_copy *from,
  */
 int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 		  const char *where, const struct klp_reloc *r, bool code,
-		  long osec, uint64_t ooff)
+		  long osec, uint64_t ooff, long *osym_out)
 {
 	struct klp_symbol *s = r->sym;
 	bool pcrel;
@@ -351,7 +351,8 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 	}
 	if (klp_out_add_reloc(ex->out, osec, ooff, r->type, osym, oadd))
 		return -1;
-	ex->last_osym = osym;
+	if (osym_out)
+		*osym_out = osym;
 	ex->stats->relocs++;
 	return 0;
 }

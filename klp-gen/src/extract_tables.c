@@ -332,18 +332,21 @@ static int copy_altrepl(struct ex *ex, struct ex_copy *c, const char *where,
 }
 
 /*
- * Did the relocation just written go to a .klp.sym symbol?  The module
- * loader sorts, patches and registers the special sections of the patch
- * module (module_finalize(): alternatives, jump labels, the exception
- * table) while the livepatch relocations of a module object are still
- * unapplied: klp_apply_object_relocs() runs later, when the patch is
- * enabled or the patched module comes.
+ * Bytes that the module loader uses while it loads the patch module (the
+ * special-section entries, the alternatives' replacement code: sorted,
+ * patched in and registered by module_finalize()) must not depend on a
+ * module object's livepatch relocation: klp_apply_object_relocs() applies
+ * those later, when the patch is enabled or the patched module comes.
+ * (vmlinux ones are applied by the loader itself, before.)
  */
-static bool refers_late(const struct ex *ex)
+int ex_check_load_time(struct ex *ex, const char *where, long osym)
 {
-	const char *name = klp_out_symbol_name(ex->out, ex->last_osym);
+	const char *name = klp_out_symbol_name(ex->out, osym);
 
-	return name && ex_starts_with(name, ".klp.sym.");
+	if (!ex->module || !name || !ex_starts_with(name, ".klp.sym."))
+		return 0;
+	return klp_err("%s: points at %s, a symbol of module %s that the livepatch core resolves only after the module loader has used these bytes to load the patch module (module livepatch relocations are applied when the patch is enabled or the module comes); refusing what the kernel would use unrelocated",
+		       where, name, ex->obj->name);
 }
 
 static int copy_entry(struct ex *ex, struct ex_table *t, size_t idx,
@@ -377,6 +380,7 @@ static int copy_entry(struct ex *ex, struct ex_table *t, size_t idx,
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t field = v[i]->offset - at;
+		long osym = -1;
 		char w[700];
 
 		snprintf(w, sizeof(w), "%s, field +%" PRIu64, where, field);
@@ -387,12 +391,10 @@ static int copy_entry(struct ex *ex, struct ex_table *t, size_t idx,
 				return -1;
 			continue;
 		}
-		if (ex_emit_reloc(ex, c, w, v[i], false, t->osec, ooff + field))
+		if (ex_emit_reloc(ex, c, w, v[i], false, t->osec, ooff + field,
+				  &osym) ||
+		    ex_check_load_time(ex, w, osym))
 			return -1;
-		if (ex->module && refers_late(ex))
-			return klp_err("%s: points at %s, a symbol of module %s that the livepatch core resolves only after the patch module's %s was processed at load time (module livepatch relocations are applied when the patch is enabled or the module comes); refusing an entry the kernel would use unrelocated",
-				       w, klp_out_symbol_name(ex->out, ex->last_osym),
-				       ex->obj->name, sec->name);
 	}
 	return 0;
 }

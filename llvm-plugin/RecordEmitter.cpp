@@ -104,33 +104,35 @@ void BlobBuilder::addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov,
   F.flags = Flags;
   F.binding = Binding;
   F.edge_first = Edges.size();
-  // Sorted by kind, then by source identity: the order does not depend on
-  // the order in which passes happened to add edges.
   // An edge to itself says nothing (its own callers after inlining a
   // callee that it calls); an extern edge says nothing once the same name is
   // known with a body (a prelink declaration that became a backend import).
-  StringMap<bool> Known;
-  for (const auto &[K, EFlags] : Prov.edges()) {
-    SrcInfo I;
-    if (readSrcNode(K.first, I) && !(I.Flags & KLP_SRC_EXTERN))
-      Known[I.Name] = true;
-  }
-  // The edges are sorted by what they name before their sources get an
-  // index: the order of the srcs (and of the strings) then depends only on
-  // the sources, not on the order in which inlining happened to add them.
+  // The rest are sorted by kind, then by what they name, before their
+  // sources get an index: the order of the edges, of the srcs and of the
+  // strings then depends only on the sources, not on the order in which
+  // passes happened to add the edges.  Each edge's node is decoded once.
   struct Cand {
     MDNode *N;
     SrcInfo I;
     uint16_t Kind, EFlags;
   };
-  std::vector<Cand> Cands;
+  std::vector<Cand> All;
+  StringMap<bool> Known;
   for (const auto &[K, EFlags] : Prov.edges()) {
     SrcInfo I;
-    if (K.first == Src || K.second >= 4 || !readSrcNode(K.first, I))
+    if (!readSrcNode(K.first, I))
       continue;
-    if ((I.Flags & KLP_SRC_EXTERN) && Known.count(I.Name))
+    if (!(I.Flags & KLP_SRC_EXTERN))
+      Known[I.Name] = true;
+    All.push_back({K.first, I, K.second, EFlags});
+  }
+  std::vector<Cand> Cands;
+  for (const Cand &C : All) {
+    if (C.N == Src || C.Kind >= 4)
       continue;
-    Cands.push_back({K.first, I, K.second, EFlags});
+    if ((C.I.Flags & KLP_SRC_EXTERN) && Known.count(C.I.Name))
+      continue;
+    Cands.push_back(C);
   }
   auto Key = [](const Cand &C) {
     return std::make_tuple(C.Kind, C.I.Name, C.I.File, C.I.Unit,

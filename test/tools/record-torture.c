@@ -12,15 +12,10 @@
  * (the sanitizer build runs this too) fails the test.  Prints how many
  * variants were read and refused.  Exhaustive, where the fuzzers sample.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+#include "fuzz_input.h"	/* klp_fuzz_file(), klp_fuzz_devnull() */
+
 #include <elf.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "klp/dump.h"
 #include "klp/elf.h"
@@ -42,11 +37,10 @@ static int one(const unsigned char *img, size_t size, const char *what)
 	struct klp_record *rec = NULL;
 	struct klp_elf *elf;
 	char path[64];
-	int fd = memfd_create("torture", 0), ret = 0;
+	int fd = klp_fuzz_file(img, size, path, sizeof(path)), ret = 0;
 
-	if (fd < 0 || write(fd, img, size) != (ssize_t)size)
+	if (fd < 0)
 		return die("cannot write a memfd");
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	klp_err_clear();
 	elf = klp_elf_open(path);
 	if (elf)
@@ -86,7 +80,7 @@ int main(int argc, char **argv)
 		return die("cannot read the file");
 	img = malloc(size);
 	work = malloc(size);
-	devnull = fopen("/dev/null", "w");
+	devnull = klp_fuzz_devnull();
 	if (!img || !work || !devnull || fread(img, 1, size, f) != (size_t)size)
 		return die("cannot read the file");
 	fclose(f);

@@ -2,9 +2,10 @@
 /*
  * Shared by the libFuzzer harnesses and test/tools/record-torture.c: the
  * readers under test take a path, as klp-gen's commands do, so the input
- * bytes are put in a memfd and handed over as its /proc/self/fd path.  No change to the code under test, and no
- * file system traffic.  Harnesses check their invariants with KLP_FUZZ_CHECK,
- * which aborts: libFuzzer reports an abort as a crash, with the input saved.
+ * bytes are put in a memfd and handed over as its /proc/self/fd path.  No
+ * change to the code under test, and no file system traffic.  Harnesses
+ * check their invariants with KLP_FUZZ_CHECK, which aborts: libFuzzer
+ * reports an abort as a crash, with the input saved.
  */
 #ifndef KLP_FUZZ_INPUT_H
 #define KLP_FUZZ_INPUT_H

@@ -344,13 +344,16 @@ static struct klp_symbol *patched_of(struct ex *ex,
 	return n == 1 ? found : NULL;
 }
 
+/* endbr64: the IBT landing pad (also a 4-byte NOP where IBT is off). */
+static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
 static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 {
 	struct klp_symbol *s, *old;
 	const unsigned char *bytes;
 	struct ex_copy *c;
 	char name[64], secname[80];
-	uint64_t off;
+	uint64_t off, entry = 0, prologue;
 	long osec, osym;
 
 	old = klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos);
@@ -383,20 +386,40 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 	osec = klp_out_add_section(ex->out, secname, SHT_PROGBITS,
 				   SHF_ALLOC | SHF_EXECINSTR,
 				   s->sec->sh.sh_addralign, 0);
-	if (osec < 0 ||
-	    klp_out_append(ex->out, osec, bytes, s->size,
-			   s->sec->sh.sh_addralign, &off))
+	if (osec < 0)
 		return -1;
+	/*
+	 * klp_func.new_func stores the new code's address in data, so under
+	 * IBT it must be a valid indirect-branch target.  The compiler gave
+	 * no ENDBR64 to a function that is only called directly (ThinLTO
+	 * internalizes it), and objtool refuses the data reference.  The
+	 * kernel itself enters new_func with a RET (see docs/klp-gen.md),
+	 * but the module must pass objtool unmodified: the copy gets one.
+	 */
+	prologue = 0;
+	if (s->size < sizeof(endbr64) || memcmp(bytes, endbr64, sizeof(endbr64))) {
+		prologue = sizeof(endbr64);
+		if (klp_out_append(ex->out, osec, endbr64, prologue,
+				   s->sec->sh.sh_addralign, &entry))
+			return -1;
+	}
+	if (klp_out_append(ex->out, osec, bytes, s->size,
+			   prologue ? 1 : s->sec->sh.sh_addralign, &off))
+		return -1;
+	if (!prologue)
+		entry = off;
 	osym = klp_out_add_symbol(ex->out, name, STT_FUNC, STB_GLOBAL, osec,
-				  off, s->size);
+				  entry, prologue + s->size);
 	if (osym < 0)
 		return -1;
 	c = ex_new_copy(ex, EX_REPLACED, s->name, s->sec, s->value, s->size,
-			true, ex_blob_of(ex, s), osec, off, osym, off);
+			true, ex_blob_of(ex, s), osec, off, osym, entry);
 	if (!c)
 		return -1;
 	c->sym = s;
+	c->prologue = prologue;
 	ex->stats->replaced++;
+	ex->stats->endbr_added += prologue != 0;
 	return 0;
 }
 

@@ -40,6 +40,13 @@ struct ex_copy {
 	uint64_t obase;			/* offset of @start in @osec */
 	long osym;			/* what references to it relocate against */
 	uint64_t osym_value;		/* st_value of @osym */
+	/*
+	 * Bytes written before @obase that are not from vmlinux.o: the ENDBR64
+	 * given to a replaced function that had none (extract.c).  A
+	 * reference to the function's entry lands on them; every other place
+	 * in the function moves by this much.
+	 */
+	uint64_t prologue;
 	struct klp_hnode node;		/* in ex.copies, by (section, start) */
 	struct ex_copy *next_in_sec;	/* ex.sec_copies[section] */
 	struct ex_copy *next_work;
@@ -132,8 +139,8 @@ struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
 /*
  * What a reference to @ent (a symbol of vmlinux.o; @rel: the addend
  * relative to its start) becomes in patch.o: *@osym + *@oadd.  @from: the
- * copy the reference is in (NULL for none); @via_section, @mid: it came
- * through a section symbol and points @mid bytes into @ent.
+ * copy the reference is in (NULL for a special-section entry); @mid: it
+ * points @mid bytes into @ent; @via_section: through a section symbol.
  */
 int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 		 struct klp_symbol *ent, int64_t rel, bool via_section,

@@ -335,8 +335,10 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 	if (s->type != STT_SECTION &&
 	    !(s->bind == STB_LOCAL && s->sec && !s->size &&
 	      s->type == STT_NOTYPE)) {
-		if (ex_target_of(ex, from, where, s, r->addend, false, 0, &osym,
-			      &oadd))
+		/* @mid: the byte pointed at, for a PC-relative call or jump. */
+		if (ex_target_of(ex, from, where, s, r->addend, false,
+				 r->addend + (code && pcrel ? 4 : 0), &osym,
+				 &oadd))
 			return -1;
 	} else {
 		struct klp_section *sec = s->sec;

@@ -183,8 +183,9 @@ static long undef_symbol(struct ex *ex, const char *name, bool klpsym)
 /*
  * What a reference to @ent (a symbol of vmlinux.o; @rel is the addend
  * relative to its start) becomes in patch.o.  @mid: the offset of the
- * pointed-at byte in @ent when the reference came through a section symbol
- * (code must not point into the middle of a running kernel's function).
+ * pointed-at byte in @ent (code must not point into the middle of a running
+ * kernel's function when the reference came through a section symbol,
+ * @via_section; a named reference to a copy's entry lands on its ENDBR64).
  */
 /*
  * Is @ent an outlined part of the function copied as @from (hot/cold
@@ -311,6 +312,14 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 		}
 		*osym = c->osym;
 		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
+		/*
+		 * The function's entry from copied code or data (a call, a
+		 * function pointer) is the symbol: its ENDBR64 if one was
+		 * added.  A table entry (@from NULL) names an instruction,
+		 * which moved with the rest.
+		 */
+		if (c->prologue && from && mid <= 0)
+			*oadd -= (int64_t)c->prologue;
 		return 0;
 	}
 	/*

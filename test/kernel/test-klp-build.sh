@@ -20,8 +20,10 @@
 #   control      optional: the negative control.  Its first line is an ERE;
 #                the plan's replace lines matching it are removed, a module
 #                is built from that reduced plan, and guest.sh must then FAIL
-#                with the check named on the second line: proof that the
-#                removed functions are needed and that guest.sh can tell.
+#                with the check named on the second line, after the reduced
+#                module loaded and completed its transition (klp_load's PASS
+#                lines): proof that the removed functions are needed and
+#                that guest.sh can tell.
 # scripts/klp-build.sh builds the patched kernel and the module against OUT;
 # then OUT's bzImage boots in QEMU and guest.sh loads, checks and unloads it.
 set -eu
@@ -124,6 +126,13 @@ if [ -f "$scen/control" ]; then
 		--timeout "$timeout" --quiet >/dev/null 2>&1; then
 		die "control: guest checks passed without the dropped functions"
 	fi
+	# The reduced module must have gone live (loaded, enabled, transition
+	# complete, as klp_load reports it): a control whose module never
+	# loads fails its checks for the wrong reason and proves nothing.
+	for ok in "insmod /klp.ko" "$name enabled == 1" "$name transition complete"; do
+		grep -q "^PASS: $ok" "$work/control-console.log" ||
+			die "control: the reduced module did not go live ('PASS: $ok' missing; see $work/control-console.log)"
+	done
 	grep -q "^FAIL: $must_fail" "$work/control-console.log" ||
 		die "control: guest did not fail '$must_fail' (see $work/control-console.log)"
 	say "negative control failed as it must: $must_fail"

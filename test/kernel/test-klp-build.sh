@@ -70,12 +70,15 @@ fi
 	-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
 	die "klp-build failed"
 # The machine-code oracle: every function whose code differs between the
-# two builds must be in the plan (no misses); extras are listed.  vmlinux is
-# always checked (a plan without it must not miss a change there), and so is
-# every module klp-build.sh diffed (its `objects` file).
+# two builds must be in the plan (no misses); extras are listed.  Its two
+# independent comparisons must agree on every function (no disagree line),
+# and every function it could not compare must be explained by the plan (no
+# UNVERIFIED line).  vmlinux is always checked (a plan without it must not
+# miss a change there), and so is every module klp-build.sh diffed (its
+# `objects` file).
 oracle() {
 	"$klpgen" verify --plan "$bw/plan" "$1" "$2" > "$work/verify-$3.txt" ||
-		{ grep -E '^(MISS|summary)' "$work/verify-$3.txt" >&2; die "klp-gen verify: the plan misses changed functions of $3 (see $work/verify-$3.txt)"; }
+		{ grep -E '^(MISS|UNVERIFIED|disagree|summary)' "$work/verify-$3.txt" >&2; die "klp-gen verify failed on $3: missed, unverified or disputed functions, or an error (see $work/verify-$3.txt)"; }
 	say "oracle $3: $(tail -1 "$work/verify-$3.txt")"
 }
 oracle "$out/vmlinux.o" "$bw/kernel/vmlinux.o" vmlinux

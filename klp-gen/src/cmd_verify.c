@@ -25,6 +25,7 @@
 #include "klp/modinfo.h"
 #include "klp/plan.h"
 #include "klp/record.h"
+#include "klp/verify_explain.h"
 
 static const char verify_usage[] =
 	"usage: klp-gen verify ORIG PATCHED [--plan PLAN]\n"
@@ -64,7 +65,6 @@ struct vline {
 	int side;				/* 0: ORIG, 1: PATCHED */
 	char *why;
 	bool planned;				/* covered by a plan entry */
-	bool explained;				/* ambiguous/unpaired: by the plan */
 };
 
 struct verify {
@@ -355,56 +355,30 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 }
 
 /*
- * An ambiguous or unpaired function was never compared: nothing says
- * whether its code changed.  The plan explains it when that cannot matter:
- * an ORIG function is replaced by an entry naming it as OLD_SYM (its code
- * no longer runs, whatever it was), a PATCHED one is the new code of an
- * entry naming it as NEW_SYM (it is shipped whole).  One entry explains at
- * most one function of each side, since such names are shared.  Without a
- * plan nothing is explained.  Prints an UNVERIFIED line for each of the
- * others; returns their number, or -1.
+ * Prints an UNVERIFIED line for each ambiguous or unpaired function that
+ * @plan does not explain (klp/verify_explain.h); returns their number, or
+ * -1.
  */
 static long check_unverified(struct verify *v, const struct klp_plan *plan,
 			     FILE *out)
 {
-	size_t nrep = plan ? plan->nreplaces : 0;
-	bool *used = calloc(2 * nrep + 1, sizeof(*used));
+	struct klp_explain *e = klp_explain_new(plan, v->objname);
 	long n = 0;
 
-	if (!used)
-		return klp_err("out of memory");
+	if (!e)
+		return -1;
 	for (size_t i = 0; i < v->nlines; i++) {
 		struct vline *l = &v->lines[i];
 
-		if (l->kind != L_AMBIGUOUS && l->kind != L_UNPAIRED)
-			continue;
-		for (size_t o = 0; plan && o < plan->nobjects && !l->explained;
-		     o++) {
-			const struct klp_plan_object *obj = &plan->objects[o];
-
-			if (strcmp(obj->name, v->objname))
-				continue;
-			for (size_t r = 0; r < obj->nreplaces; r++) {
-				const struct klp_plan_replace *rep =
-					&obj->replaces[r];
-				bool *u = &used[2 * rep->index + l->side];
-
-				if (*u || strcmp(l->side ? rep->new_sym :
-						 rep->old_sym, l->sym->name))
-					continue;
-				*u = true;
-				l->explained = true;
-				break;
-			}
-		}
-		if (l->explained)
+		if ((l->kind != L_AMBIGUOUS && l->kind != L_UNPAIRED) ||
+		    klp_explain_take(e, l->side, l->sym->name))
 			continue;
 		fprintf(out, "UNVERIFIED %s (%s) %s %s\n", l->sym->name,
 			l->file ? l->file : "no-record", kind_names[l->kind],
 			l->side ? "patched" : "orig");
 		n++;
 	}
-	free(used);
+	klp_explain_free(e);
 	return n;
 }
 

@@ -29,6 +29,11 @@ config.substitutions.append(("%record-torture", os.path.join(config.klp_obj_root
 # FileCheck, not, split-file, llvm-mc, llvm-readelf ... come from PATH (tools first).
 import sys
 config.substitutions.append(("%python", sys.executable))
+# A refused run leaves neither PATH nor its temporary PATH.tmp.XXXXXX;
+# %no-tmp: a run left no temporary (test/tools/no-output.py).
+no_output = os.path.join(config.klp_src_root, "test", "tools", "no-output.py")
+config.substitutions.append(("%no-output", "%s %s" % (sys.executable, no_output)))
+config.substitutions.append(("%no-tmp", "%s %s --tmp" % (sys.executable, no_output)))
 
 # The plugin built with ThreadSanitizer and clang's TSan runtime, to preload
 # into ld.lld (-DKLP_PLUGIN_TSAN=ON; scripts/test.sh's sanitizer build).

@@ -3,9 +3,12 @@
  * `klp-gen verify ORIG PATCHED [--plan PLAN]`: the machine-code oracle
  * (docs/selection.md, "verify").  Every emitted function of ORIG is paired
  * with its peer in PATCHED through the records and their final code is
- * compared (klp/codecmp.h); with a plan, every function whose code changed
- * must be replaced by it.  The whole report is built in memory and printed
- * only when every step succeeded.
+ * compared twice, by klp/codecmp.h and by klp/codecmp_independent.h: a
+ * disagreement is an error.  With a plan, every function whose code changed
+ * must be replaced by it.  A function that could not be compared (ambiguous
+ * or unpaired) fails the run unless the plan replaces it or ships it as new
+ * code.  The whole report is built in memory and printed only when every
+ * step succeeded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 
 #include "commands.h"
 #include "klp/codecmp.h"
+#include "klp/codecmp_independent.h"
 #include "klp/correlate.h"
 #include "klp/elf.h"
 #include "klp/error.h"
@@ -21,6 +25,7 @@
 #include "klp/modinfo.h"
 #include "klp/plan.h"
 #include "klp/record.h"
+#include "klp/verify_explain.h"
 
 static const char verify_usage[] =
 	"usage: klp-gen verify ORIG PATCHED [--plan PLAN]\n"
@@ -31,7 +36,11 @@ static const char verify_usage[] =
 	"changed, per new, removed and ambiguous function, then a summary.\n"
 	"With --plan, also checks that PLAN replaces every changed function:\n"
 	"`MISS` lines and exit status 1 if not.  Only the plan's object of the\n"
-	"pair counts: vmlinux, or the module (.ko) ORIG is.  See docs/klp-gen.md.\n";
+	"pair counts: vmlinux, or the module (.ko) ORIG is.  Every pair is\n"
+	"compared by two independent comparisons; a disagreement (`disagree`)\n"
+	"exits 1.  So does an ambiguous or unpaired function (never compared)\n"
+	"that PLAN does not replace (OLD_SYM) or use as new code (NEW_SYM):\n"
+	"`UNVERIFIED` lines.  See docs/klp-gen.md.\n";
 
 enum line_kind {
 	L_CHANGED,
@@ -39,11 +48,12 @@ enum line_kind {
 	L_REMOVED,
 	L_AMBIGUOUS,
 	L_UNPAIRED,
+	L_DISAGREE,
 	L_NKINDS
 };
 
 static const char *const kind_names[L_NKINDS] = {
-	"changed", "new", "removed", "ambiguous", "unpaired",
+	"changed", "new", "removed", "ambiguous", "unpaired", "disagree",
 };
 
 /* One reported function. */
@@ -60,6 +70,7 @@ struct vline {
 struct verify {
 	struct klp_corr *corr;
 	struct klp_codecmp *cc;
+	struct klp_codecmp_ind *ci;		/* the second opinion */
 	struct klp_record *rec[2];
 	bool *seen[2];				/* per symbol number */
 	struct vline *lines;
@@ -105,16 +116,32 @@ static bool is_code(const struct klp_func *f)
 	return !(f->flags & KLP_FUNC_DATA) && !f->discarded && f->sym;
 }
 
+/*
+ * Both comparisons of one pair.  When they disagree the pair counts as
+ * changed (the safe side for the plan check) and a disagree line names
+ * both verdicts.
+ */
 static int compare_pair(struct verify *v, const struct klp_symbol *o,
 			const struct klp_symbol *p, const struct klp_func *f)
 {
-	char why[512];
+	char why[512], why_ind[512], both[1100];
 	int r = klp_codecmp_sym(v->cc, o, p, why, sizeof(why));
+	int ri = r < 0 ? -1 : klp_codecmp_ind_sym(v->ci, o, p, why_ind,
+						  sizeof(why_ind));
 
-	if (r < 0)
+	if (r < 0 || ri < 0)
 		return -1;
 	v->compared++;
-	return r ? add_line(v, L_CHANGED, 0, o, p, f, why) : 0;
+	if (r != ri) {
+		snprintf(both, sizeof(both), "codecmp=%s independent=%s: %s",
+			 r ? "changed" : "same", ri ? "changed" : "same",
+			 r ? why : why_ind);
+		if (add_line(v, L_DISAGREE, 0, o, p, f, both))
+			return -1;
+	}
+	if (!r && !ri)
+		return 0;
+	return add_line(v, L_CHANGED, 0, o, p, f, r ? why : why_ind);
 }
 
 /* Recorded functions: pairs first, then those without a peer. */
@@ -327,8 +354,36 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 	return miss;
 }
 
+/*
+ * Prints an UNVERIFIED line for each ambiguous or unpaired function that
+ * @plan does not explain (klp/verify_explain.h); returns their number, or
+ * -1.
+ */
+static long check_unverified(struct verify *v, const struct klp_plan *plan,
+			     FILE *out)
+{
+	struct klp_explain *e = klp_explain_new(plan, v->objname);
+	long n = 0;
+
+	if (!e)
+		return -1;
+	for (size_t i = 0; i < v->nlines; i++) {
+		struct vline *l = &v->lines[i];
+
+		if ((l->kind != L_AMBIGUOUS && l->kind != L_UNPAIRED) ||
+		    klp_explain_take(e, l->side, l->sym->name))
+			continue;
+		fprintf(out, "UNVERIFIED %s (%s) %s %s\n", l->sym->name,
+			l->file ? l->file : "no-record", kind_names[l->kind],
+			l->side ? "patched" : "orig");
+		n++;
+	}
+	klp_explain_free(e);
+	return n;
+}
+
 static int print_report(struct verify *v, const struct klp_plan *plan,
-			FILE *out, long *miss)
+			FILE *out, long *miss, long *unverified)
 {
 	size_t count[L_NKINDS] = { 0 };
 
@@ -340,7 +395,7 @@ static int print_report(struct verify *v, const struct klp_plan *plan,
 		count[l->kind]++;
 		fprintf(out, "%s %s (%s)", kind_names[l->kind], l->sym->name,
 			l->file ? l->file : "no-record");
-		if (l->kind == L_CHANGED) {
+		if (l->kind == L_CHANGED || l->kind == L_DISAGREE) {
 			if (strcmp(l->sym->name, l->peer->name))
 				fprintf(out, " new=%s", l->peer->name);
 			fprintf(out, " %s", l->why);
@@ -355,13 +410,17 @@ static int print_report(struct verify *v, const struct klp_plan *plan,
 		if (*miss < 0)
 			return -1;
 	}
+	*unverified = check_unverified(v, plan, out);
+	if (*unverified < 0)
+		return -1;
 	fprintf(out, "summary compared=%zu changed=%zu new=%zu removed=%zu ambiguous=%zu unpaired=%zu",
 		v->compared, count[L_CHANGED], count[L_NEW], count[L_REMOVED],
 		count[L_AMBIGUOUS], count[L_UNPAIRED]);
 	if (plan)
 		fprintf(out, " planned=%zu missing=%ld", v->nplanned,
 			*miss);
-	fputc('\n', out);
+	fprintf(out, " unverified=%ld disagree=%zu\n", *unverified,
+		count[L_DISAGREE]);
 	return 0;
 }
 
@@ -375,7 +434,7 @@ int cmd_verify(int argc, char **argv)
 	char *text = NULL;
 	size_t textlen = 0, npath = 0;
 	FILE *out = NULL;
-	long miss = 0;
+	long miss = 0, unverified = 0;
 	int ret = 1;
 
 	memset(&v, 0, sizeof(v));
@@ -436,7 +495,10 @@ int cmd_verify(int argc, char **argv)
 	if (!v.corr)
 		goto fail;
 	v.cc = klp_codecmp_new(v.corr);
-	if (!v.cc || walk_recorded(&v) || walk_unrecorded(&v))
+	if (!v.cc)
+		goto fail;
+	v.ci = klp_codecmp_ind_new(v.rec[0], v.rec[1]);
+	if (!v.ci || walk_recorded(&v) || walk_unrecorded(&v))
 		goto fail;
 
 	out = open_memstream(&text, &textlen);
@@ -444,7 +506,7 @@ int cmd_verify(int argc, char **argv)
 		klp_err("out of memory");
 		goto fail;
 	}
-	if (print_report(&v, plan, out, &miss))
+	if (print_report(&v, plan, out, &miss, &unverified))
 		goto fail;
 	if (fclose(out)) {
 		out = NULL;
@@ -456,7 +518,15 @@ int cmd_verify(int argc, char **argv)
 		klp_err("stdout: write error");
 		goto fail;
 	}
-	ret = miss ? 1 : 0;
+	{
+		size_t ndis = 0;
+
+		for (size_t i = 0; i < v.nlines; i++)
+			ndis += v.lines[i].kind == L_DISAGREE;
+		if (ndis)
+			klp_report("the two code comparisons disagree; see the disagree lines");
+		ret = miss || unverified || ndis ? 1 : 0;
+	}
 	goto done;
 fail:
 	klp_report(klp_errmsg());
@@ -468,6 +538,7 @@ done:
 		free(v.lines[i].why);
 	free(v.lines);
 	klp_codecmp_free(v.cc);
+	klp_codecmp_ind_free(v.ci);
 	klp_corr_free(v.corr);
 	for (int k = 0; k < 2; k++) {
 		free(v.seen[k]);

@@ -17,7 +17,10 @@
 # Before fuzzing, each harness runs once over its regression inputs
 # (test/fuzz/regress/HARNESS/: inputs of bugs the fuzzers found).
 # Fails on any crash, leak, timeout or sanitizer report, and on an invariant
-# a harness checks; prints the executions of each harness.
+# a harness checks; prints the executions of each harness.  A seed that
+# cannot be made (a compile, link, split-file or llvm-mc error) is an error
+# too: a fuzzer quietly run without its seeds tests much less.  --only with
+# a name that is not a harness is a usage error.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -35,6 +38,13 @@ done
 build=$(cd "$build" && pwd)
 plugin=$build/llvm-plugin/KlpLtoPlugin.so
 harnesses="fuzz_record:3 fuzz_elf:3 fuzz_plan:2 fuzz_exports:1"
+if [ -n "$only" ]; then
+	case " $harnesses " in
+	*" $only:"*) ;;
+	*) echo "run-fuzz: --only $only: no such harness (one of: fuzz_record fuzz_elf fuzz_plan fuzz_exports)" >&2
+	   exit 2 ;;
+	esac
+fi
 for h in $harnesses; do
 	[ -x "$build/klp-gen/${h%:*}" ] || { echo "run-fuzz: build $build with -DKLP_FUZZ=ON first (no ${h%:*})" >&2; exit 1; }
 done
@@ -50,28 +60,33 @@ split-file "$top/test/record/two-statics.test" two
 split-file "$top/test/record/crosscheck-dwarf.test" multi
 for d in two multi; do
 	(cd "$d" && for c in *.c; do
-		clang-22 -O2 -flto=thin -fpass-plugin="$plugin" -c "$c" -o "${c%.c}.o"
+		clang-22 -O2 -flto=thin -fpass-plugin="$plugin" -c "$c" -o "${c%.c}.o" || exit 1
 	done && ld.lld-22 -r --load-pass-plugin="$plugin" -mllvm=-load="$plugin" *.o -o linked.o)
 done
 clang-22 -O2 -fpass-plugin="$plugin" -c "$top/test/record/ipsccp-return.c" -o plain.o
 # Linked files, as `klp-gen diff --orig-linked` and extract read vmlinux:
 # two local functions named foo give kallsyms positions 1 and 2.
 (cd two && for c in a b main; do
-	clang-22 -O2 -fpass-plugin="$plugin" -ffunction-sections -c "$c.c" -o "p$c.o"
+	clang-22 -O2 -fpass-plugin="$plugin" -ffunction-sections -c "$c.c" -o "p$c.o" || exit 1
 done && ld.lld-22 -e main --emit-relocs pa.o pb.o pmain.o -o exe &&
 	ld.lld-22 -pie -e main pa.o pb.o pmain.o -o pie)
 i=0
 for f in two/linked.o two/a.o multi/linked.o plain.o two/exe two/pie; do
 	i=$((i + 1)); cp "$f" "$work/seeds/elf/seed$i"
 done
-# Hand-made records from the reader tests (llvm-mc inputs).
+# Hand-made records from the reader tests (llvm-mc inputs).  A file with
+# @NAME@ placeholders is a template that its test fills in with sed, not
+# an assembler source; every other one must assemble.
+seed_fail() { echo "run-fuzz: cannot make the seeds: $*" >&2; exit 1; }
 for t in "$top"/test/reader/*.test; do
 	grep -q '^#--- .*\.s$' "$t" || continue
 	n=$(basename "$t" .test)
-	split-file "$t" "r-$n" 2>/dev/null || continue
+	split-file "$t" "r-$n" || seed_fail "split-file $t"
 	for s in "r-$n"/*.s; do
+		! grep -q '@[A-Z][A-Z_]*@' "$s" || continue
 		llvm-mc -filetype=obj -triple=x86_64-linux-gnu -I "$top/test/reader/Inputs" \
-			"$s" -o "$work/seeds/elf/$n-$(basename "$s" .s)" 2>/dev/null || true
+			"$s" -o "$work/seeds/elf/$n-$(basename "$s" .s)" ||
+			seed_fail "llvm-mc $s (from $t)"
 	done
 done
 
@@ -80,13 +95,16 @@ cp "$here"/seeds/plan/* "$work/seeds/plan/"
 cp "$here"/seeds/symvers/* "$work/seeds/symvers/"
 for t in $(grep -l -E '^#--- (.*\.plan|plan.*|.*\.symvers)$' "$top"/test/*/*.test); do
 	n=$(basename "$(dirname "$t")")-$(basename "$t" .test)
-	split-file "$t" "t-$n" 2>/dev/null || continue
+	split-file "$t" "t-$n" || seed_fail "split-file $t"
 	for f in "t-$n"/*.plan "t-$n"/plan*; do
 		[ -s "$f" ] && cp "$f" "$work/seeds/plan/$n-$(basename "$f")"
 	done
 	for f in "t-$n"/*.symvers; do
 		[ -s "$f" ] && cp "$f" "$work/seeds/symvers/$n-$(basename "$f")"
 	done
+done
+for k in elf plan symvers; do
+	[ -n "$(ls "$work/seeds/$k")" ] || seed_fail "no $k seed"
 done
 echo "run-fuzz: seeds: $(ls "$work/seeds/elf" | wc -l) ELF, $(ls "$work/seeds/plan" | wc -l) plan, $(ls "$work/seeds/symvers" | wc -l) Module.symvers ($(($(date +%s) - start)) s)"
 

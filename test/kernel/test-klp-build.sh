@@ -20,8 +20,10 @@
 #   control      optional: the negative control.  Its first line is an ERE;
 #                the plan's replace lines matching it are removed, a module
 #                is built from that reduced plan, and guest.sh must then FAIL
-#                with the check named on the second line: proof that the
-#                removed functions are needed and that guest.sh can tell.
+#                with the check named on the second line, after the reduced
+#                module loaded and completed its transition (klp_load's PASS
+#                lines): proof that the removed functions are needed and
+#                that guest.sh can tell.
 # scripts/klp-build.sh builds the patched kernel and the module against OUT;
 # then OUT's bzImage boots in QEMU and guest.sh loads, checks and unloads it.
 set -eu
@@ -68,12 +70,15 @@ fi
 	-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
 	die "klp-build failed"
 # The machine-code oracle: every function whose code differs between the
-# two builds must be in the plan (no misses); extras are listed.  vmlinux is
-# always checked (a plan without it must not miss a change there), and so is
-# every module klp-build.sh diffed (its `objects` file).
+# two builds must be in the plan (no misses); extras are listed.  Its two
+# independent comparisons must agree on every function (no disagree line),
+# and every function it could not compare must be explained by the plan (no
+# UNVERIFIED line).  vmlinux is always checked (a plan without it must not
+# miss a change there), and so is every module klp-build.sh diffed (its
+# `objects` file).
 oracle() {
 	"$klpgen" verify --plan "$bw/plan" "$1" "$2" > "$work/verify-$3.txt" ||
-		{ grep -E '^(MISS|summary)' "$work/verify-$3.txt" >&2; die "klp-gen verify: the plan misses changed functions of $3 (see $work/verify-$3.txt)"; }
+		{ grep -E '^(MISS|UNVERIFIED|disagree|summary)' "$work/verify-$3.txt" >&2; die "klp-gen verify failed on $3: missed, unverified or disputed functions, or an error (see $work/verify-$3.txt)"; }
 	say "oracle $3: $(tail -1 "$work/verify-$3.txt")"
 }
 oracle "$out/vmlinux.o" "$bw/kernel/vmlinux.o" vmlinux
@@ -124,6 +129,13 @@ if [ -f "$scen/control" ]; then
 		--timeout "$timeout" --quiet >/dev/null 2>&1; then
 		die "control: guest checks passed without the dropped functions"
 	fi
+	# The reduced module must have gone live (loaded, enabled, transition
+	# complete, as klp_load reports it): a control whose module never
+	# loads fails its checks for the wrong reason and proves nothing.
+	for ok in "insmod /klp.ko" "$name enabled == 1" "$name transition complete"; do
+		grep -q "^PASS: $ok" "$work/control-console.log" ||
+			die "control: the reduced module did not go live ('PASS: $ok' missing; see $work/control-console.log)"
+	done
 	grep -q "^FAIL: $must_fail" "$work/control-console.log" ||
 		die "control: guest did not fail '$must_fail' (see $work/control-console.log)"
 	say "negative control failed as it must: $must_fail"

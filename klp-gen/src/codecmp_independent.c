@@ -1,0 +1,872 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The second, independent machine-code comparison (klp/codecmp_independent.h).
+ *
+ * Each function is described alone, as a list of items of text:
+ *   0      "size=N" and the bytes with every relocation field zeroed;
+ *   1..n   per relocation in offset order: offset, type, target;
+ *   then   per section of out-of-line code the function jumps to, sorted by
+ *          name: the fragment's bytes, then its relocations.
+ * Two functions are the same when the lists are equal.  Nothing here asks
+ * the other build or the correlation: identities come from each file's own
+ * record, so a wrong pairing or a wrong equality test in klp/codecmp.h shows
+ * up as a disagreement in `verify`.
+ *
+ * Per file, each section's relocations are sorted on first use and the
+ * sized function and object symbols are bucketed by section at start (one
+ * pass) and sorted per bucket on first use, so a lookup is a binary search.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klp/codecmp_independent.h"
+#include "klp/error.h"
+#include "klp/hash.h"
+
+/* Read-only data without symbols is described by content up to this size. */
+#define SMALL_DATA	0x10000
+/* Out-of-line code one function is taken to own, at most. */
+#define FRAG_SPAN	0x10000
+
+/* What the file's sections hold, built lazily. */
+struct isec {
+	struct klp_reloc **rel;		/* sorted by offset */
+	bool rel_done;
+	struct klp_symbol **sym;	/* sized FUNC/OBJECT, by (value, idx) */
+	size_t nsym;
+	uint64_t maxsize;
+	bool sym_done;
+};
+
+struct ifile {
+	struct klp_record *rec;
+	struct klp_elf *elf;
+	struct isec *sec;		/* per section index */
+	struct klp_symbol **bucket;	/* all sized symbols, by section */
+};
+
+/* One item: [start, start + len) of the form's text, the first hdr bytes
+ * of it a header; bytes items carry code after the header. */
+struct item {
+	size_t start, len, hdr;
+	bool bytes;
+};
+
+/* A section of out-of-line code and the places the function lands in it. */
+struct ifrag {
+	struct klp_section *sec;
+	int64_t base, top;
+};
+
+struct form {
+	char *text;
+	size_t len, cap;
+	struct item *items;
+	size_t n, icap;
+	struct ifrag *frags;
+	size_t nfrag, fcap;
+};
+
+struct klp_codecmp_ind {
+	struct ifile f[2];
+	struct form form[2];
+};
+
+/* Field width and, for PC-relative types, the bytes between the field's end
+ * and the smallest instruction's end ("bias"); -1 if not code. */
+static int field_of(uint32_t type, unsigned int *width, unsigned int *bias)
+{
+	static const struct { uint32_t type; unsigned char w, b; } tab[] = {
+		{ R_X86_64_NONE, 0, 0 },	{ R_X86_64_TLSDESC_CALL, 0, 0 },
+		{ R_X86_64_8, 1, 0 },		{ R_X86_64_PC8, 1, 1 },
+		{ R_X86_64_16, 2, 0 },		{ R_X86_64_PC16, 2, 2 },
+		{ R_X86_64_32, 4, 0 },		{ R_X86_64_32S, 4, 0 },
+		{ R_X86_64_GOT32, 4, 0 },	{ R_X86_64_DTPOFF32, 4, 0 },
+		{ R_X86_64_TPOFF32, 4, 0 },	{ R_X86_64_SIZE32, 4, 0 },
+		{ R_X86_64_PC32, 4, 4 },	{ R_X86_64_PLT32, 4, 4 },
+		{ R_X86_64_GOTPCREL, 4, 4 },	{ R_X86_64_GOTPCRELX, 4, 4 },
+		{ R_X86_64_REX_GOTPCRELX, 4, 4 }, { R_X86_64_TLSGD, 4, 4 },
+		{ R_X86_64_TLSLD, 4, 4 },	{ R_X86_64_GOTTPOFF, 4, 4 },
+		{ R_X86_64_GOTPC32, 4, 4 },	{ R_X86_64_GOTPC32_TLSDESC, 4, 4 },
+		{ R_X86_64_64, 8, 0 },		{ R_X86_64_DTPOFF64, 8, 0 },
+		{ R_X86_64_TPOFF64, 8, 0 },	{ R_X86_64_GOTOFF64, 8, 0 },
+		{ R_X86_64_GOT64, 8, 0 },	{ R_X86_64_PLTOFF64, 8, 0 },
+		{ R_X86_64_SIZE64, 8, 0 },	{ R_X86_64_PC64, 8, 8 },
+		{ R_X86_64_GOTPCREL64, 8, 8 },	{ R_X86_64_GOTPC64, 8, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].type == type) {
+			*width = tab[i].w;
+			*bias = tab[i].b;
+			return 0;
+		}
+	*width = *bias = 0;
+	return -1;
+}
+
+static bool sized(const struct klp_symbol *s)
+{
+	return s->sec && s->size && (s->type == STT_FUNC || s->type == STT_OBJECT);
+}
+
+static int file_init(struct ifile *f, struct klp_record *rec)
+{
+	struct klp_elf *elf = rec->elf;
+	size_t *count, total = 0;
+
+	f->rec = rec;
+	f->elf = elf;
+	if (!klp_elf_is_relocatable(elf))
+		return klp_err("%s: not a relocatable file: code comparison needs the relocations of an `ld -r` output such as vmlinux.o",
+			       elf->name);
+	f->sec = calloc(elf->nsec + 1, sizeof(*f->sec));
+	count = calloc(elf->nsec + 1, sizeof(*count));
+	if (!f->sec || !count) {
+		free(count);
+		return klp_err("out of memory");
+	}
+	for (size_t i = 0; i < elf->nsym; i++)
+		if (sized(&elf->syms[i]) && elf->syms[i].sec->idx < elf->nsec) {
+			count[elf->syms[i].sec->idx]++;
+			total++;
+		}
+	f->bucket = malloc((total ? total : 1) * sizeof(*f->bucket));
+	if (!f->bucket) {
+		free(count);
+		return klp_err("out of memory");
+	}
+	/* Buckets in section order; nsym counts up while filling. */
+	for (size_t s = 0, at = 0; s < elf->nsec; s++) {
+		f->sec[s].sym = f->bucket + at;
+		at += count[s];
+	}
+	for (size_t i = 0; i < elf->nsym; i++) {
+		struct klp_symbol *s = &elf->syms[i];
+		struct isec *is;
+
+		if (!sized(s) || s->sec->idx >= elf->nsec)
+			continue;
+		is = &f->sec[s->sec->idx];
+		is->sym[is->nsym++] = s;
+		if (s->size > is->maxsize)
+			is->maxsize = s->size;
+	}
+	free(count);
+	return 0;
+}
+
+static void file_free(struct ifile *f)
+{
+	if (f->sec && f->elf)
+		for (size_t i = 0; i < f->elf->nsec; i++)
+			free(f->sec[i].rel);
+	free(f->sec);
+	free(f->bucket);
+}
+
+struct klp_codecmp_ind *klp_codecmp_ind_new(struct klp_record *orig,
+					    struct klp_record *patched)
+{
+	struct klp_codecmp_ind *ci = calloc(1, sizeof(*ci));
+
+	if (!ci) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	if (file_init(&ci->f[0], orig) || file_init(&ci->f[1], patched)) {
+		klp_codecmp_ind_free(ci);
+		return NULL;
+	}
+	return ci;
+}
+
+void klp_codecmp_ind_free(struct klp_codecmp_ind *ci)
+{
+	if (!ci)
+		return;
+	for (int k = 0; k < 2; k++) {
+		file_free(&ci->f[k]);
+		free(ci->form[k].text);
+		free(ci->form[k].items);
+		free(ci->form[k].frags);
+	}
+	free(ci);
+}
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct klp_reloc *x = *(const struct klp_reloc *const *)a;
+	const struct klp_reloc *y = *(const struct klp_reloc *const *)b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* @sec's relocations sorted by offset; *n of them. */
+static int relocs_of(struct ifile *f, struct klp_section *sec,
+		     struct klp_reloc ***out, size_t *n)
+{
+	struct isec *is = &f->sec[sec->idx];
+
+	if (!is->rel_done) {
+		if (klp_elf_load_relocs(f->elf, sec))
+			return -1;
+		if (sec->nreloc) {
+			is->rel = malloc(sec->nreloc * sizeof(*is->rel));
+			if (!is->rel)
+				return klp_err("out of memory");
+			for (size_t i = 0; i < sec->nreloc; i++)
+				is->rel[i] = &sec->relocs[i];
+			qsort(is->rel, sec->nreloc, sizeof(*is->rel), by_offset);
+		}
+		is->rel_done = true;
+	}
+	*out = is->rel;
+	*n = is->rel ? sec->nreloc : 0;
+	return 0;
+}
+
+/* First index of @v[0..n) whose offset is >= @off. */
+static size_t first_reloc_from(struct klp_reloc **v, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t m = (lo + hi) / 2;
+
+		if (v[m]->offset >= off)
+			hi = m;
+		else
+			lo = m + 1;
+	}
+	return lo;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
+	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static struct isec *symbols_of(struct ifile *f, const struct klp_section *sec)
+{
+	struct isec *is = &f->sec[sec->idx];
+
+	if (!is->sym_done) {
+		if (is->nsym > 1)
+			qsort(is->sym, is->nsym, sizeof(*is->sym), by_value);
+		is->sym_done = true;
+	}
+	return is;
+}
+
+/* The recorded symbol that @s is, or that sits where @s is; else NULL. */
+static struct klp_symbol *recorded(const struct ifile *f, struct klp_symbol *s)
+{
+	if (klp_record_func_of_sym(f->rec, s))
+		return s;
+	if (!s->sec || s->type == STT_SECTION)
+		return NULL;
+	for (struct klp_symbol *a = klp_elf_symbol_at(f->elf, s->sec, s->value);
+	     a; a = klp_elf_next_symbol_at(f->elf, a))
+		if (klp_record_func_of_sym(f->rec, a))
+			return a;
+	return NULL;
+}
+
+/* Preference among symbols at one place: recorded, global, local. */
+static int preference(const struct ifile *f, const struct klp_symbol *s)
+{
+	if (klp_record_func_of_sym(f->rec, s))
+		return 0;
+	return s->bind == STB_LOCAL ? 2 : 1;
+}
+
+/*
+ * The symbol a place of @sec means: the innermost sized symbol containing
+ * @lo (latest start, then smallest, then preferred, then first in the
+ * symbol table); else the first to start in (@lo, @hi] (a PC-relative
+ * addend stops short of its symbol); else the array that ends at @lo.
+ */
+static struct klp_symbol *symbol_for_place(struct ifile *f,
+					   const struct klp_section *sec,
+					   int64_t lo, int64_t hi)
+{
+	struct isec *is = symbols_of(f, sec);
+	struct klp_symbol *best = NULL;
+	size_t a = 0, b = is->nsym;
+
+	if (hi < 0)
+		return NULL;
+	if (lo >= 0) {
+		/* a: the first symbol starting after @lo. */
+		while (a < b) {
+			size_t m = (a + b) / 2;
+
+			if ((int64_t)is->sym[m]->value <= lo)
+				a = m + 1;
+			else
+				b = m;
+		}
+		for (size_t i = a; i-- > 0;) {
+			struct klp_symbol *s = is->sym[i];
+			uint64_t d = (uint64_t)lo - s->value;
+
+			if (d >= is->maxsize)
+				break;
+			if (d >= s->size)
+				continue;
+			if (!best || s->value > best->value ||
+			    (s->value == best->value &&
+			     (s->size < best->size ||
+			      (s->size == best->size &&
+			       (preference(f, s) < preference(f, best) ||
+				(preference(f, s) == preference(f, best) &&
+				 s->idx < best->idx))))))
+				best = s;
+		}
+	}
+	if (best)
+		return best;
+	for (size_t i = a; i < is->nsym && (int64_t)is->sym[i]->value <= hi; i++) {
+		struct klp_symbol *s = is->sym[i];
+
+		if (best && s->value != best->value)
+			break;
+		if (!best || preference(f, s) < preference(f, best))
+			best = s;
+	}
+	if (best || lo < 0)
+		return best;
+	for (size_t i = a; i-- > 0;) {
+		struct klp_symbol *s = is->sym[i];
+
+		if ((uint64_t)lo - s->value > is->maxsize)
+			break;
+		if (s->value + s->size == (uint64_t)lo)
+			return s;
+	}
+	return NULL;
+}
+
+/* --- the form's text ------------------------------------------------- */
+
+static int put(struct form *fm, const void *p, size_t n)
+{
+	if (fm->len + n + 1 > fm->cap) {
+		size_t ncap = fm->cap ? fm->cap : 4096;
+		char *t;
+
+		while (ncap < fm->len + n + 1)
+			ncap *= 2;
+		t = realloc(fm->text, ncap);
+		if (!t)
+			return klp_err("out of memory");
+		fm->text = t;
+		fm->cap = ncap;
+	}
+	memcpy(fm->text + fm->len, p, n);
+	fm->len += n;
+	fm->text[fm->len] = 0;
+	return 0;
+}
+
+static int putf(struct form *fm, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return klp_err("cannot format a code description");
+	if ((size_t)n < sizeof(buf))
+		return put(fm, buf, (size_t)n);
+	{
+		/* A long name: format it again, into its own buffer. */
+		char *big = malloc((size_t)n + 1);
+		int ret;
+
+		if (!big)
+			return klp_err("out of memory");
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		ret = put(fm, big, (size_t)n);
+		free(big);
+		return ret;
+	}
+}
+
+static int put_hex(struct form *fm, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		char two[2] = { hex[p[i] >> 4], hex[p[i] & 15] };
+
+		if (put(fm, two, 2))
+			return -1;
+	}
+	return 0;
+}
+
+static int begin_item(struct form *fm, bool bytes)
+{
+	if (fm->n == fm->icap) {
+		size_t ncap = fm->icap ? 2 * fm->icap : 64;
+		struct item *n = realloc(fm->items, ncap * sizeof(*n));
+
+		if (!n)
+			return klp_err("out of memory");
+		fm->items = n;
+		fm->icap = ncap;
+	}
+	fm->items[fm->n].start = fm->len;
+	fm->items[fm->n].hdr = 0;
+	fm->items[fm->n].bytes = bytes;
+	fm->n++;
+	return 0;
+}
+
+static void end_item(struct form *fm)
+{
+	struct item *it = &fm->items[fm->n - 1];
+
+	it->len = fm->len - it->start;
+}
+
+/* The name without a ".llvm.<digits>" suffix. */
+static size_t role_len(const char *name)
+{
+	const char *dot = strstr(name, ".llvm.");
+	const char *last = NULL;
+
+	for (; dot; dot = strstr(dot + 1, ".llvm."))
+		last = dot;
+	if (!last || !last[6])
+		return strlen(name);
+	for (const char *p = last + 6; *p; p++)
+		if (*p < '0' || *p > '9')
+			return strlen(name);
+	return (size_t)(last - name);
+}
+
+static int put_role(struct form *fm, const char *name)
+{
+	return put(fm, name, role_len(name));
+}
+
+/* "rec(FILE|NAME|UNIT|ROLE|code)" for a recorded symbol, "sym(ROLE)" else. */
+static int put_symbol(struct form *fm, const struct ifile *f,
+		      struct klp_symbol *s)
+{
+	struct klp_symbol *r = recorded(f, s);
+	const struct klp_func *fn;
+
+	if (!r)
+		return put(fm, "sym(", 4) || put_role(fm, s->name) ||
+		       put(fm, ")", 1);
+	fn = klp_record_func_of_sym(f->rec, r);
+	if (!fn->src) {
+		if (putf(fm, "rec(no-source|%s|", fn->blob->unit))
+			return -1;
+	} else if (fn->src->flags & KLP_SRC_EXTERN) {
+		if (putf(fm, "rec(extern|%s|", fn->src->name))
+			return -1;
+	} else if (putf(fm, "rec(%s|%s|%s|", fn->src->file, fn->src->name,
+			fn->src->unit)) {
+		return -1;
+	}
+	return put_role(fm, fn->sym_name) ||
+	       putf(fm, "|%s)", (fn->flags & KLP_FUNC_DATA) ? "data" : "code");
+}
+
+/*
+ * The entry of mergeable @sec at @at: 0 and @bytes/@len set, 1 if there
+ * is none (out of the section), -1 on error.
+ */
+static int merge_entry(const struct ifile *f, struct klp_section *sec,
+		       uint64_t at, const unsigned char **bytes, size_t *len,
+		       uint64_t *entry)
+{
+	const unsigned char *d;
+	uint64_t size, ent = sec->sh.sh_entsize ? sec->sh.sh_entsize : 1;
+
+	if (klp_elf_section_data(f->elf, sec, &d, &size))
+		return -1;
+	if (sec->sh.sh_flags & SHF_STRINGS) {
+		/* Characters of @ent bytes up to an all-zero one, included. */
+		for (uint64_t e = at; e + ent <= size; e += ent) {
+			uint64_t z = 0;
+
+			while (z < ent && !d[e + z])
+				z++;
+			if (z == ent) {
+				*bytes = d + at;
+				*len = e + ent - at;
+				*entry = at;
+				return 0;
+			}
+		}
+		return 1;
+	}
+	at -= at % ent;
+	if (at >= size || size - at < ent)
+		return 1;
+	*bytes = d + at;
+	*len = ent;
+	*entry = at;
+	return 0;
+}
+
+static struct ifrag *frag_of(struct form *fm, const struct klp_section *sec)
+{
+	for (size_t i = 0; i < fm->nfrag; i++)
+		if (fm->frags[i].sec == sec)
+			return &fm->frags[i];
+	return NULL;
+}
+
+static int note_frag(struct form *fm, struct klp_section *sec, int64_t at)
+{
+	struct ifrag *fr = frag_of(fm, sec);
+
+	if (fr) {
+		if (at < fr->base)
+			fr->base = at;
+		if (at > fr->top)
+			fr->top = at;
+		return 0;
+	}
+	if (fm->nfrag == fm->fcap) {
+		size_t ncap = fm->fcap ? 2 * fm->fcap : 4;
+
+		fr = realloc(fm->frags, ncap * sizeof(*fr));
+		if (!fr)
+			return klp_err("out of memory");
+		fm->frags = fr;
+		fm->fcap = ncap;
+	}
+	fr = &fm->frags[fm->nfrag++];
+	fr->sec = sec;
+	fr->base = fr->top = at;
+	return 0;
+}
+
+/*
+ * Describes what @r points at.  With @collect, only notes the places in
+ * out-of-line code (fm->frags) and writes nothing; else writes the target
+ * with such places relative to the function's first fragment.
+ */
+static int put_target(struct form *fm, struct ifile *f,
+		      const struct klp_reloc *r, bool collect)
+{
+	struct klp_symbol *s = r->sym, *c;
+	struct klp_section *sec;
+	unsigned int width, bias;
+	int64_t place;
+	const unsigned char *bytes, *d;
+	uint64_t entry, size;
+	size_t len;
+	int ret;
+
+	if (!s)
+		return collect ? 0 : putf(fm, "none%+lld", (long long)r->addend);
+	sec = s->sec;
+	if (!sec || (s->type != STT_SECTION && recorded(f, s)) ||
+	    (s->type != STT_SECTION && !(sec->sh.sh_flags & SHF_MERGE)))
+		goto named;
+	field_of(r->type, &width, &bias);
+	place = (int64_t)s->value + r->addend;
+	if (sec->sh.sh_flags & SHF_MERGE) {
+		bool str = sec->sh.sh_flags & SHF_STRINGS;
+		uint64_t at = s->type == STT_SECTION ? (uint64_t)place + bias :
+						       s->value;
+
+		ret = merge_entry(f, sec, at, &bytes, &len, &entry);
+		if (ret < 0)
+			return -1;
+		if (!ret) {
+			long long off = str ? (s->type == STT_SECTION ?
+					       -(long long)bias :
+					       (long long)r->addend) :
+					      (long long)(place - (int64_t)entry);
+
+			if (collect)
+				return 0;
+			return put(fm, str ? "str(" : "const(", str ? 4 : 6) ||
+			       put_hex(fm, bytes, len) ||
+			       putf(fm, ")%+lld", off);
+		}
+		if (s->type != STT_SECTION)
+			goto named;
+	}
+	c = symbol_for_place(f, sec, place + bias, place + 2 * (int64_t)bias);
+	if (c) {
+		if (collect)
+			return 0;
+		return put_symbol(fm, f, c) ||
+		       putf(fm, "%+lld", (long long)(place - (int64_t)c->value));
+	}
+	if (klp_elf_section_data(f->elf, sec, &d, &size))
+		return -1;
+	if (sec->sh.sh_flags & SHF_EXECINSTR) {
+		/* Out-of-line code: where the jump lands. */
+		struct ifrag *fr;
+
+		if (collect)
+			return note_frag(fm, sec, place + bias);
+		fr = frag_of(fm, sec);
+		return putf(fm, "code(%s)%+lld", sec->name,
+			    (long long)(place + bias - (fr ? fr->base : 0)));
+	}
+	if (collect)
+		return 0;
+	if (putf(fm, "place(%s)%+lld", sec->name, (long long)place))
+		return -1;
+	if (!(sec->sh.sh_flags & SHF_WRITE) && sec->sh.sh_type == SHT_PROGBITS &&
+	    sec->sh.sh_size <= SMALL_DATA)
+		return putf(fm, "[%s:0x%llx:%016llx]",
+			    d ? "bytes" : "empty", (unsigned long long)size,
+			    (unsigned long long)(d ? klp_hash_bytes(d, size) : 0));
+	return 0;
+named:
+	if (collect)
+		return 0;
+	return put_symbol(fm, f, s) ||
+	       putf(fm, "%+lld", (long long)r->addend);
+}
+
+/* Writes the bytes [@from, @from + @len) of @sec with the fields of
+ * @v[@i0..@i1) zeroed. */
+static int put_masked(struct form *fm, const unsigned char *d, uint64_t from,
+		      uint64_t len, struct klp_reloc **v, size_t i0, size_t i1)
+{
+	size_t at = fm->len;
+
+	if (put(fm, d + from, len))
+		return -1;
+	for (size_t i = i0; i < i1; i++) {
+		unsigned int width, bias;
+		uint64_t o = v[i]->offset - from;
+
+		field_of(v[i]->type, &width, &bias);
+		for (uint64_t k = o; k < o + width && k < len; k++)
+			fm->text[at + k] = 0;
+	}
+	return 0;
+}
+
+/* Does @r land inside @fn (its end included)? */
+static bool lands_in(const struct klp_reloc *r, const struct klp_symbol *fn)
+{
+	unsigned int width, bias;
+	int64_t at;
+
+	if (!r->sym || r->sym->sec != fn->sec || field_of(r->type, &width, &bias))
+		return false;
+	at = (int64_t)r->sym->value + r->addend + bias;
+	return at >= (int64_t)fn->value && at <= (int64_t)(fn->value + fn->size);
+}
+
+static int by_frag_name(const void *a, const void *b)
+{
+	return strcmp(((const struct ifrag *)a)->sec->name,
+		      ((const struct ifrag *)b)->sec->name);
+}
+
+/*
+ * The out-of-line code of @fn in @fr->sec: from the first place it lands
+ * through the last relocation that lands back in @fn (stopping at the first
+ * reference to other code past the last landing place), as one bytes item
+ * and one item per relocation in it.
+ */
+static int put_fragment(struct form *fm, struct ifile *f,
+			const struct klp_symbol *fn, const struct ifrag *fr)
+{
+	struct klp_reloc **v;
+	const unsigned char *d;
+	uint64_t size, base = (uint64_t)fr->base, stop = (uint64_t)fr->top + 1;
+	size_t n, i0, i1, i;
+
+	if (fr->base < 0)
+		return klp_err("%s: %s: out-of-line code before the start of %s",
+			       f->elf->name, fn->name, fr->sec->name);
+	if (klp_elf_section_data(f->elf, fr->sec, &d, &size) ||
+	    relocs_of(f, fr->sec, &v, &n))
+		return -1;
+	i0 = i1 = first_reloc_from(v, n, base);
+	for (i = i0; i < n && v[i]->offset < base + FRAG_SPAN; i++) {
+		unsigned int width, bias;
+
+		if (lands_in(v[i], fn)) {
+			field_of(v[i]->type, &width, &bias);
+			if (v[i]->offset + width > stop)
+				stop = v[i]->offset + width;
+			i1 = i + 1;
+		} else if (v[i]->offset > (uint64_t)fr->top && v[i]->sym &&
+			   v[i]->sym->sec &&
+			   (v[i]->sym->sec->sh.sh_flags & SHF_EXECINSTR)) {
+			break;
+		}
+	}
+	if (stop > size || !d)
+		return klp_err("%s: %s: out-of-line code at %s+0x%llx runs past the section",
+			       f->elf->name, fn->name, fr->sec->name,
+			       (unsigned long long)base);
+	while (i1 < n && v[i1]->offset < stop)
+		i1++;
+	if (begin_item(fm, true) ||
+	    putf(fm, "out-of-line code in %s: size=0x%llx:", fr->sec->name,
+		 (unsigned long long)(stop - base)))
+		return -1;
+	fm->items[fm->n - 1].hdr = fm->len - fm->items[fm->n - 1].start;
+	if (put_masked(fm, d, base, stop - base, v, i0, i1))
+		return -1;
+	end_item(fm);
+	for (i = i0; i < i1; i++) {
+		if (begin_item(fm, false) ||
+		    putf(fm, "out-of-line code in %s: relocation at +0x%llx type %u -> ",
+			 fr->sec->name,
+			 (unsigned long long)(v[i]->offset - base), v[i]->type) ||
+		    put_target(fm, f, v[i], false))
+			return -1;
+		end_item(fm);
+	}
+	return 0;
+}
+
+/* The canonical form of @s, alone. */
+static int build_form(struct form *fm, struct ifile *f,
+		      const struct klp_symbol *s)
+{
+	const unsigned char *d;
+	struct klp_reloc **v;
+	uint64_t size;
+	size_t n, i0, i1;
+
+	fm->len = 0;
+	fm->n = 0;
+	fm->nfrag = 0;
+	if (!s->sec)
+		return klp_err("%s: symbol %s is not defined in a section",
+			       f->elf->name, s->name);
+	if (klp_elf_section_data(f->elf, s->sec, &d, &size))
+		return -1;
+	if (!d)
+		return klp_err("%s: symbol %s is in %s, which has no bytes",
+			       f->elf->name, s->name, s->sec->name);
+	if (s->value > size || s->size > size - s->value)
+		return klp_err("%s: symbol %s (0x%llx bytes at 0x%llx) lies past the end of %s",
+			       f->elf->name, s->name,
+			       (unsigned long long)s->size,
+			       (unsigned long long)s->value, s->sec->name);
+	if (relocs_of(f, s->sec, &v, &n))
+		return -1;
+	i0 = i1 = first_reloc_from(v, n, s->value);
+	while (i1 < n && v[i1]->offset < s->value + s->size) {
+		unsigned int width, bias;
+
+		if (field_of(v[i1]->type, &width, &bias))
+			return klp_err("%s: %s+0x%llx: relocation type %u is not supported in code",
+				       f->elf->name, s->name,
+				       (unsigned long long)(v[i1]->offset - s->value),
+				       v[i1]->type);
+		i1++;
+	}
+	if (begin_item(fm, true) ||
+	    putf(fm, "size=0x%llx:", (unsigned long long)s->size))
+		return -1;
+	fm->items[0].hdr = fm->len;
+	if (put_masked(fm, d, s->value, s->size, v, i0, i1))
+		return -1;
+	end_item(fm);
+	/* Where the function lands in out-of-line code, before describing. */
+	for (size_t i = i0; i < i1; i++)
+		if (put_target(fm, f, v[i], true))
+			return -1;
+	for (size_t i = i0; i < i1; i++) {
+		if (begin_item(fm, false) ||
+		    putf(fm, "relocation at +0x%llx type %u -> ",
+			 (unsigned long long)(v[i]->offset - s->value),
+			 v[i]->type) ||
+		    put_target(fm, f, v[i], false))
+			return -1;
+		end_item(fm);
+	}
+	if (fm->nfrag > 1)
+		qsort(fm->frags, fm->nfrag, sizeof(*fm->frags), by_frag_name);
+	for (size_t i = 0; i < fm->nfrag; i++)
+		if (put_fragment(fm, f, s, &fm->frags[i]))
+			return -1;
+	return 0;
+}
+
+/* Says where items @a and @b (which differ) differ. */
+static void explain(const struct form *fa, const struct item *a,
+		    const struct form *fb, const struct item *b,
+		    char *why, size_t whylen)
+{
+	const char *ta = fa->text + a->start, *tb = fb->text + b->start;
+
+	if (a->bytes && b->bytes && a->hdr == b->hdr &&
+	    !memcmp(ta, tb, a->hdr) && a->len == b->len) {
+		size_t i = a->hdr;
+
+		while (i < a->len && ta[i] == tb[i])
+			i++;
+		snprintf(why, whylen, "%.*s bytes differ at +0x%zx",
+			 (int)a->hdr - 1, ta, i - a->hdr);
+		return;
+	}
+	if (a->bytes && b->bytes) {
+		snprintf(why, whylen, "%.*s -> %.*s", (int)a->hdr - 1, ta,
+			 (int)b->hdr - 1, tb);
+		return;
+	}
+	snprintf(why, whylen, "orig: %.*s; patched: %.*s",
+		 (int)(a->bytes ? a->hdr : a->len), ta,
+		 (int)(b->bytes ? b->hdr : b->len), tb);
+}
+
+int klp_codecmp_ind_sym(struct klp_codecmp_ind *ci,
+			const struct klp_symbol *orig,
+			const struct klp_symbol *patched,
+			char *why, size_t whylen)
+{
+	struct form *fa = &ci->form[0], *fb = &ci->form[1];
+	char dummy[1];
+
+	if (!why) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	if (build_form(fa, &ci->f[0], orig) || build_form(fb, &ci->f[1], patched))
+		return -1;
+	for (size_t i = 0; i < fa->n && i < fb->n; i++) {
+		const struct item *a = &fa->items[i], *b = &fb->items[i];
+
+		if (a->len != b->len || a->bytes != b->bytes ||
+		    memcmp(fa->text + a->start, fb->text + b->start, a->len)) {
+			explain(fa, a, fb, b, why, whylen);
+			return 1;
+		}
+	}
+	if (fa->n != fb->n) {
+		snprintf(why, whylen, "%zu items -> %zu (relocations or out-of-line code)",
+			 fa->n, fb->n);
+		return 1;
+	}
+	return 0;
+}

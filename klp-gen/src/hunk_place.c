@@ -126,8 +126,6 @@ static unsigned long locate(const struct klp_udiff_hunk *h,
 		return 0;
 	/* the compared lines must lie in the file, past the previous hunk */
 	lo = after + 1 > skip_front ? after + 1 - skip_front : 1;
-	if (lo < 1)
-		lo = 1;
 	hi = f->n + 1 - (pat - skip_back);
 	if (at_start) {
 		if (after || !match_at(h, f, 1, skip_front, skip_back))
@@ -171,9 +169,13 @@ static int place_section(struct klp_udiff *d, size_t first, size_t end,
 	if (asprintf(&path, "%s/%s", srcdir, h0->file) < 0)
 		return klp_err("out of memory");
 	if (src_file_read(&f, path)) {
+		/* klp_err() formats into the buffer klp_errmsg() returns */
+		char *why = strdup(klp_errmsg());
+
 		klp_err("%s: hunk #%u of %s (%s) cannot be placed: %s",
 			patch_path, h0->file_index, h0->file, h0->header,
-			klp_errmsg());
+			why ? why : "out of memory");
+		free(why);
 		free(path);
 		return -1;
 	}

@@ -166,6 +166,7 @@ static int plan_run(const char *orig_path, const char *patch_path,
 		klp_err("out of memory");
 		goto fail;
 	}
+	fprintf(out, "patch %s: applies to %s\n", patch_path, source);
 	for (size_t i = 0; i < d->nhunks; i++)
 		klp_hunk_place_print(out, &d->hunks[i]);
 	for (size_t i = 0; i < p.map.noutside; i++)

@@ -12,6 +12,7 @@
 
 #include "klp/error.h"
 #include "klp/hunk_place.h"
+#include "klp/pathset.h"
 
 /* One source file split into lines (newline and a CR before it dropped). */
 struct src_file {
@@ -232,24 +233,33 @@ out:
 int klp_hunks_place(struct klp_udiff *d, const char *patch_path,
 		    const char *srcdir)
 {
+	struct klp_pathset *seen = klp_pathset_new(d->nhunks);
+	int ret = -1;
+
+	if (!seen)
+		return -1;
 	for (size_t i = 0; i < d->nhunks;) {
-		size_t end = i + 1;
+		size_t end = i + 1, before = klp_pathset_count(seen);
 
 		while (end < d->nhunks &&
 		       d->hunks[end].section == d->hunks[i].section)
 			end++;
 		/* a file patched twice: the second section is against the first's result */
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(d->hunks[k].file, d->hunks[i].file))
-				return klp_err("%s: %s has two sections (at hunk #%u and hunk %u of the patch): the second applies to the result of the first, not to the original source; join them",
-					       patch_path, d->hunks[i].file,
-					       d->hunks[k].index,
-					       d->hunks[i].index);
+		if (klp_pathset_add(seen, d->hunks[i].file) < -1)
+			goto out;
+		if (klp_pathset_count(seen) == before) {
+			klp_err("%s: %s has two sections (the second at hunk %u of the patch): the second applies to the result of the first, not to the original source; join them",
+				patch_path, d->hunks[i].file, d->hunks[i].index);
+			goto out;
+		}
 		if (place_section(d, i, end, patch_path, srcdir))
-			return -1;
+			goto out;
 		i = end;
 	}
-	return 0;
+	ret = 0;
+out:
+	klp_pathset_free(seen);
+	return ret;
 }
 
 bool klp_hunk_place_print(FILE *out, const struct klp_udiff_hunk *h)
@@ -306,11 +316,25 @@ static bool holds_patch(const char *dir, const struct klp_udiff *d)
 	return any;
 }
 
+/* The source tree at @dir, if it is one: its `source` link, or itself. */
+static char *source_at(const char *dir, const struct klp_udiff *d)
+{
+	char *cand;
+
+	if (asprintf(&cand, "%s/source", dir) < 0)
+		return NULL;
+	if (is_dir(cand))
+		return cand;
+	free(cand);
+	return holds_patch(dir, d) ? strdup(dir) : NULL;
+}
+
 char *klp_source_find(const char *orig_path, const struct klp_udiff *d)
 {
-	char *dir = NULL, *slash, *cand = NULL, *abs;
+	const char *slash = strrchr(orig_path, '/');
+	char *dir, *abs, *found = NULL;
+	size_t n;
 
-	slash = strrchr(orig_path, '/');
 	dir = slash ? strndup(orig_path, (size_t)(slash - orig_path + 1)) :
 		      strdup(".");
 	if (!dir) {
@@ -324,42 +348,18 @@ char *klp_source_find(const char *orig_path, const struct klp_udiff *d)
 			strerror(errno));
 		return NULL;
 	}
-	/* two passes up the tree: kbuild's `source` link first, then an in-tree build */
-	for (int pass = 0; pass < 2; pass++) {
-		size_t n = strlen(abs);
-
-		for (;;) {
-			char *d0 = strndup(abs, n ? n : 1);
-
-			if (!d0)
-				break;
-			if (pass == 0) {
-				if (asprintf(&cand, "%s/source", d0) < 0)
-					cand = NULL;
-				free(d0);
-				if (cand && is_dir(cand))
-					goto found;
-				free(cand);
-				cand = NULL;
-			} else {
-				if (holds_patch(d0, d)) {
-					cand = d0;
-					goto found;
-				}
-				free(d0);
-			}
-			while (n > 0 && abs[n - 1] != '/')
-				n--;
-			if (n <= 1)
-				break;
-			n--;	/* the '/' */
-		}
+	/* nearest first: ORIG's own dir, then each parent, "/" excluded */
+	for (n = strlen(abs); n > 1 && !found;) {
+		abs[n] = '\0';
+		found = source_at(abs, d);
+		while (n > 0 && abs[n - 1] != '/')
+			n--;
+		if (n > 0)
+			n--;	/* the '/' before the last component */
 	}
-	klp_err("%s: no original source found to place the patch's hunks against (no `source` link of a kbuild O= dir, nor a tree holding %s, in its directory or above): give --source DIR",
-		orig_path, d->nhunks ? d->hunks[0].file : "the patch's files");
 	free(abs);
-	return NULL;
-found:
-	free(abs);
-	return cand;
+	if (!found)
+		klp_err("%s: no original source found to place the patch's hunks against (no `source` link of a kbuild O= dir, nor a tree holding %s, in its directory or above): give --source DIR",
+			orig_path, d->nhunks ? d->hunks[0].file : "the patch's files");
+	return found;
 }

@@ -62,6 +62,9 @@ static int parse_range(const char **p, unsigned long *start,
 {
 	char *end;
 
+	/* strtoul() would take "-2" (negated, huge) or " 2": digits only */
+	if (**p < '0' || **p > '9')
+		return -1;
 	errno = 0;
 	*start = strtoul(*p, &end, 10);
 	if (end == *p || errno)
@@ -70,6 +73,8 @@ static int parse_range(const char **p, unsigned long *start,
 	if (*end == ',') {
 		const char *q = end + 1;
 
+		if (*q < '0' || *q > '9')
+			return -1;
 		*count = strtoul(q, &end, 10);
 		if (end == q || errno)
 			return -1;
@@ -136,6 +141,10 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 	if (parse_range(&p, &new_start, &new_count) || strncmp(p, " @@", 3))
 		return klp_err("%s:%u: malformed hunk header '%s'", r->path,
 			       r->lineno, r->line);
+	/* line 0 is "before the first line": only an empty side starts there */
+	if ((!h->old_start && h->old_count) || (!new_start && new_count))
+		return klp_err("%s:%u: malformed hunk header '%s': lines start at 1",
+			       r->path, r->lineno, r->line);
 	h->patch_line = r->lineno;
 	h->new_start = new_start;
 	h->new_count = new_count;

@@ -10,8 +10,8 @@
  *    context counts fit in them, and its changes lie in its old range;
  *  - placement: a hunk of a.c placed at `where` has its compared lines
  *    (all but `fuzz` context lines at each end) equal to a.c's lines
- *    there, lies after the previous hunk of its section, and its offset
- *    is where minus its stated start.
+ *    there, starts after the last line the previous hunks of its section
+ *    changed, and its offset is where minus its stated start.
  * Patches that name other files simply fail to place.
  */
 #include <stdbool.h>
@@ -96,15 +96,19 @@ static void check_placed(const struct klp_udiff *d)
 			continue;
 		KLP_FUZZ_CHECK(h->fuzz <= KLP_HUNK_MAX_FUZZ);
 		KLP_FUZZ_CHECK(h->offset == (long)h->where - (long)h->old_start);
-		if (!h->old_count)
+		if (!h->old_count) {
+			after = h->where;
 			continue;
+		}
 		KLP_FUZZ_CHECK(h->where >= 1);
 		for (unsigned long k = h->fuzz; k + h->fuzz < h->old_count; k++) {
 			KLP_FUZZ_CHECK(h->where + k <= NLINES);
 			KLP_FUZZ_CHECK(!strcmp(h->old_text[k], lines[h->where + k]));
 		}
-		KLP_FUZZ_CHECK(h->where + h->fuzz > after);
-		after = h->where + h->old_count - 1;
+		KLP_FUZZ_CHECK(h->where > after);
+		for (size_t c = 0; c < h->nchanges; c++)
+			if (h->changes[c].line > after)
+				after = h->changes[c].line;
 	}
 }
 

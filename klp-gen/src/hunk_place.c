@@ -99,7 +99,7 @@ static bool match_at(const struct klp_udiff_hunk *h, const struct src_file *f,
 /*
  * Where the hunk matches with @fuzz context lines ignored at each end (0:
  * nowhere).  @guess is the stated line moved by the previous hunk's offset;
- * @after is the last old line of the previous hunk of the file (0: none).
+ * @after is the last line the file's previous hunks changed (0: none).
  */
 static unsigned long locate(const struct klp_udiff_hunk *h,
 			    const struct src_file *f, unsigned long guess,
@@ -125,8 +125,12 @@ static unsigned long locate(const struct klp_udiff_hunk *h,
 	skip_back = (unsigned long)back;
 	if (pat - skip_back > f->n)
 		return 0;
-	/* the compared lines must lie in the file, past the previous hunk */
-	lo = after + 1 > skip_front ? after + 1 - skip_front : 1;
+	/*
+	 * The compared lines must lie in the file, and the hunk, fuzzed
+	 * context included, after the last line the previous hunk changed
+	 * (patch has written the file up to that line).
+	 */
+	lo = after + 1;
 	hi = f->n + 1 - (pat - skip_back);
 	if (at_start) {
 		if (after || !match_at(h, f, 1, skip_front, skip_back))
@@ -193,11 +197,13 @@ static int place_section(struct klp_udiff *d, size_t first, size_t end,
 		if (!h->old_count) {
 			/*
 			 * Nothing to match (a -U0 insertion after line
-			 * old_start): where it says, moved as the hunk before.
+			 * old_start): where it says, moved as the hunk before,
+			 * even past the end of the file, as patch does.  The
+			 * next hunk goes after the lines it follows.
 			 */
-			where = g < 0 ? 0 : (unsigned long)g > f.n ? f.n :
-				(unsigned long)g;
+			where = g < 0 ? 0 : (unsigned long)g;
 			fuzz = 0;
+			after = where;
 		} else {
 			for (fuzz = 0; fuzz <= maxfuzz; fuzz++) {
 				where = locate(h, &f, guess, after, fuzz);
@@ -212,16 +218,19 @@ static int place_section(struct klp_udiff *d, size_t first, size_t end,
 					maxfuzz, srcdir);
 				goto out;
 			}
-			after = where + h->old_count - 1;
 		}
 		h->placed = true;
 		h->where = where;
 		h->offset = (long)where - (long)h->old_start;
 		h->fuzz = fuzz;
 		carried = h->offset;
-		for (size_t c = 0; c < h->nchanges; c++)
+		for (size_t c = 0; c < h->nchanges; c++) {
 			h->changes[c].line =
 				(unsigned long)((long)h->changes[c].line + h->offset);
+			/* a removed line, or the line an insertion follows */
+			if (h->changes[c].line > after)
+				after = h->changes[c].line;
+		}
 	}
 	ret = 0;
 out:
@@ -262,13 +271,19 @@ out:
 	return ret;
 }
 
+long klp_hunk_placed_at(const struct klp_udiff_hunk *h)
+{
+	/* "+15,0" is an empty new side after line 15: patch counts from 16 */
+	return (long)h->new_start + (h->new_count ? 0 : 1) + h->offset;
+}
+
 bool klp_hunk_place_print(FILE *out, const struct klp_udiff_hunk *h)
 {
 	long at;
 
 	if (!h->placed || (!h->offset && !h->fuzz))
 		return false;
-	at = (long)h->new_start + h->offset;
+	at = klp_hunk_placed_at(h);
 	fprintf(out, "hunk #%u of %s placed at %ld", h->file_index, h->file,
 		at);
 	if (h->fuzz)

@@ -58,10 +58,17 @@ int klp_hunks_place(struct klp_udiff *d, const char *patch_path,
 		    const char *srcdir);
 
 /*
+ * The line patch(1) names in "Hunk #N succeeded at LINE": the hunk's first
+ * new-side line where it was placed (its new start plus its offset; for a
+ * hunk with no new lines the line after the new start, as patch counts).
+ */
+long klp_hunk_placed_at(const struct klp_udiff_hunk *h);
+
+/*
  * Prints "hunk #N of FILE placed at LINE[ with fuzz F] (offset K lines)\n"
  * for a hunk placed away from its stated line or with fuzz, as patch(1)
- * reports it: N counts within the file, LINE is on the new side (the new
- * start plus the offset), K = where - stated old start.  Nothing for a
+ * reports it: N counts within the file, LINE is klp_hunk_placed_at(),
+ * K = where - stated old start.  Nothing for a
  * hunk placed where the patch says.  Returns whether it printed.
  */
 bool klp_hunk_place_print(FILE *out, const struct klp_udiff_hunk *h);

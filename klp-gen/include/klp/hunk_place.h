@@ -13,13 +13,15 @@
  *  - the search starts at the stated line plus the offset of the file's
  *    previous hunk and goes outward, one line after, one line before, two
  *    after ..., and takes the nearest match (the later one on a tie);
- *  - a hunk goes after the previous hunk of its file: its compared lines
- *    start past the last old line of that hunk;
+ *  - a hunk goes after the previous hunks of its file: all its old lines
+ *    start past the last line those changed (patch has written the file up
+ *    to there; their trailing context does not count);
  *  - when no place matches exactly, fuzz 1 then fuzz 2 drop one, then two
  *    context lines at each end (never more than the hunk has);
  *  - a hunk with less context at one end than at the other (the diff met
  *    the start or end of the file) must match at that end of the file,
  *    until fuzz makes up the difference, as in patch.
+ * test/plan/patch-agree.test compares all this with GNU patch.
  *
  * A hunk that cannot be placed is an error naming the patch, the target
  * file and the hunk's header: patch(1) would reject it, so the original

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `klp-gen diff [--orig-linked VMLINUX] [--patch PATCH] ORIG PATCHED -o PLAN
- * [--json REPORT]`: compares the records of two builds, selects what the live
+ * `klp-gen diff [--orig-linked VMLINUX] [--patch PATCH [--source DIR]] ORIG
+ * PATCHED -o PLAN [--json REPORT]`: compares the records of two builds, selects what the live
  * patch replaces (klp/select.h, docs/selection.md) and writes the plan
  * (docs/plan-format.md) plus a human report on stdout.
  *
  * With --patch, the source patch the patched build was made from: the
- * builds must differ, and only in the files it touches (klp/patchcheck.h);
- * otherwise nothing is written.
+ * builds must differ, and only in the files it touches (klp/patchcheck.h),
+ * and its hunks must apply to the original source (--source DIR, or the
+ * one found from ORIG: klp/hunk_place.h); otherwise nothing is written.
  *
  * Each replaced function is named by the ORIGINAL's exact symbol with its
  * kallsyms position, computed against the linked original vmlinux
@@ -34,10 +35,10 @@
 #include "klp/correlate.h"
 #include "klp/elf.h"
 #include "klp/error.h"
+#include "klp/hunk_place.h"
 #include "klp/kallsyms.h"
 #include "klp/modinfo.h"
 #include "klp/patchcheck.h"
-#include "klp/hunk_place.h"
 #include "klp/plan.h"
 #include "klp/record.h"
 #include "klp/select.h"

@@ -11,6 +11,7 @@
  * places them (klp/hunk_place.h), then mapped to functions
  * (klp/hunk_map.h); this file only reads the inputs and prints.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 #include "klp/udiff.h"
 
 static const char plan_usage[] =
-	"usage: klp-gen plan [--source DIR] ORIG PATCH\n"
+	"usage: klp-gen plan [--source DIR | --stated-lines] ORIG PATCH\n"
 	"\n"
 	"Map the hunks of the unified diff PATCH (paths as for `patch -p1`,\n"
 	"relative to the kernel source dir) to the functions of ORIG (the\n"
@@ -38,7 +39,10 @@ static const char plan_usage[] =
 	"Each hunk is first placed against the original source as patch(1)\n"
 	"places it (offset, fuzz 2): --source DIR, or by default the `source`\n"
 	"link of the O= build dir ORIG is in (or an in-tree build's dir).  A\n"
-	"hunk that cannot be placed is an error.\n";
+	"hunk that cannot be placed is an error, and so is no source found.\n"
+	"--stated-lines: no source; take the patch's line numbers as they are\n"
+	"(right only for a patch made against ORIG's very source; for records\n"
+	"without one, as bench/gen-record.c makes).\n";
 
 struct planner {
 	struct klp_corr *c;
@@ -124,7 +128,7 @@ static void print_result(struct planner *p, FILE *out)
 }
 
 static int plan_run(const char *orig_path, const char *patch_path,
-		    const char *source)
+		    const char *source, bool stated)
 {
 	struct planner p = { 0 };
 	struct klp_select_opts opts = { 0 };
@@ -139,9 +143,10 @@ static int plan_run(const char *orig_path, const char *patch_path,
 	d = klp_udiff_read(patch_path);
 	if (!d)
 		goto fail;
-	if (!source && !(source = found = klp_source_find(orig_path, d)))
+	if (!stated && !source &&
+	    !(source = found = klp_source_find(orig_path, d)))
 		goto fail;
-	if (klp_hunks_place(d, patch_path, source))
+	if (!stated && klp_hunks_place(d, patch_path, source))
 		goto fail;
 	elf = klp_elf_open(orig_path);
 	if (!elf)
@@ -166,7 +171,11 @@ static int plan_run(const char *orig_path, const char *patch_path,
 		klp_err("out of memory");
 		goto fail;
 	}
-	fprintf(out, "patch %s: applies to %s\n", patch_path, source);
+	if (stated)
+		fprintf(out, "patch %s: hunks taken at their stated lines (--stated-lines: not placed against a source)\n",
+			patch_path);
+	else
+		fprintf(out, "patch %s: applies to %s\n", patch_path, source);
 	for (size_t i = 0; i < d->nhunks; i++)
 		klp_hunk_place_print(out, &d->hunks[i]);
 	for (size_t i = 0; i < p.map.noutside; i++)
@@ -203,6 +212,7 @@ fail:
 int cmd_plan(int argc, char **argv)
 {
 	const char *args[2], *source = NULL;
+	bool stated = false;
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -217,6 +227,10 @@ int cmd_plan(int argc, char **argv)
 				return 2;
 			}
 			source = argv[++i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--stated-lines")) {
+			stated = true;
 			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1]) {
@@ -236,5 +250,10 @@ int cmd_plan(int argc, char **argv)
 			plan_usage);
 		return 2;
 	}
-	return plan_run(args[0], args[1], source);
+	if (stated && source) {
+		fprintf(stderr, "klp-gen plan: --source and --stated-lines exclude each other\n%s",
+			plan_usage);
+		return 2;
+	}
+	return plan_run(args[0], args[1], source, stated);
 }

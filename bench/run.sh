@@ -172,8 +172,11 @@ run_stages() {
 		dump) stage "$p.$s" "$c" /dev/null -- "$klpgen" dump "$ro" ;;
 		coverage) stage "$p.$s" "$c" "$d/coverage.out" -- "$klpgen" coverage "$ro" ;;
 		plan)
+			# The synthetic records have no source to place the
+			# patch's hunks against (gen-record writes none).
+			case $p in s[0-9]*) po=--stated-lines ;; *) po= ;; esac
 			if [ -n "$pf" ]; then
-				stage "$p.$s" "$c" "$d/plan.out" -- "$klpgen" plan "$ro" "$pf"
+				stage "$p.$s" "$c" "$d/plan.out" -- "$klpgen" plan $po "$ro" "$pf"
 			else
 				s_res=n/a s_note="no source patch for this pair (--patch)" s_wall= s_rss= s_cpu=
 			fi ;;
@@ -444,7 +447,10 @@ cg_stages() { # cg_stages PREFIX ORIG PATCHED LINKED SYMVERS PATCH
 		case $s in
 		dump) set -- dump "$ro" ;;
 		coverage) set -- coverage "$ro" ;;
-		plan) [ -n "$pf" ] || { eval "CG_${p}_$s=n/a"; continue; }; set -- plan "$ro" "$pf" ;;
+		plan) [ -n "$pf" ] || { eval "CG_${p}_$s=n/a"; continue; }
+		      # no source for the synthetic records (run_stages)
+		      if [ "$p" = syn ]; then set -- plan --stated-lines "$ro" "$pf"
+		      else set -- plan "$ro" "$pf"; fi ;;
 		diff) rm -f "$d/plan"
 		      if [ -n "$rl" ]; then set -- diff --orig-linked "$rl" "$ro" "$rp" -o "$d/plan"
 		      else set -- diff "$ro" "$rp" -o "$d/plan"; fi ;;

@@ -26,6 +26,7 @@ config.substitutions.append(("%plugin", config.klp_plugin))
 config.substitutions.append(("%klp-gen", config.klp_gen))
 config.substitutions.append(("%src_root", config.klp_src_root))
 config.substitutions.append(("%record-torture", os.path.join(config.klp_obj_root, "test", "record-torture")))
+config.substitutions.append(("%hunk-place", os.path.join(config.klp_obj_root, "test", "hunk-place")))
 # FileCheck, not, split-file, llvm-mc, llvm-readelf ... come from PATH (tools first).
 import sys
 config.substitutions.append(("%python", sys.executable))

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `klp-gen diff [--orig-linked VMLINUX] [--patch PATCH] ORIG PATCHED -o PLAN
- * [--json REPORT]`: compares the records of two builds, selects what the live
+ * `klp-gen diff [--orig-linked VMLINUX] [--patch PATCH [--source DIR]] ORIG
+ * PATCHED -o PLAN [--json REPORT]`: compares the records of two builds, selects what the live
  * patch replaces (klp/select.h, docs/selection.md) and writes the plan
  * (docs/plan-format.md) plus a human report on stdout.
  *
  * With --patch, the source patch the patched build was made from: the
- * builds must differ, and only in the files it touches (klp/patchcheck.h);
- * otherwise nothing is written.
+ * builds must differ, and only in the files it touches (klp/patchcheck.h),
+ * and its hunks must apply to the original source (--source DIR, or the
+ * one found from ORIG: klp/hunk_place.h); otherwise nothing is written.
  *
  * Each replaced function is named by the ORIGINAL's exact symbol with its
  * kallsyms position, computed against the linked original vmlinux
@@ -34,6 +35,7 @@
 #include "klp/correlate.h"
 #include "klp/elf.h"
 #include "klp/error.h"
+#include "klp/hunk_place.h"
 #include "klp/kallsyms.h"
 #include "klp/modinfo.h"
 #include "klp/patchcheck.h"
@@ -42,8 +44,8 @@
 #include "klp/select.h"
 
 static const char diff_usage[] =
-	"usage: klp-gen diff [--orig-linked VMLINUX] [--patch PATCH] ORIG PATCHED -o PLAN\n"
-	"                     [--json REPORT]\n"
+	"usage: klp-gen diff [--orig-linked VMLINUX] [--patch PATCH [--source DIR]]\n"
+	"                     ORIG PATCHED -o PLAN [--json REPORT]\n"
 	"\n"
 	"Select the functions of ORIG (the original vmlinux.o) that a live\n"
 	"patch must replace to run the code of PATCHED (the patched build's\n"
@@ -51,14 +53,18 @@ static const char diff_usage[] =
 	"--orig-linked: the original linked vmlinux, for kallsyms positions.\n"
 	"--patch: the source patch (unified diff, -p1) PATCHED was built with:\n"
 	"refuse unless the builds differ, and only in the files it touches\n"
-	"(a patch that changes a header may change code anywhere).\n"
+	"(a patch that changes a header may change code anywhere); and\n"
+	"refuse a patch whose hunks do not apply to the original source.\n"
+	"--source: that source tree (default: the `source` link of the O=\n"
+	"build dir ORIG is in, or an in-tree build's dir; without one the\n"
+	"hunks are not placed, and the report says so).\n"
 	"--json: also write the report as JSON.\n"
 	"The report goes to stdout.  Exit 1 on an error, a refusal, or a patch\n"
 	"that changes no function.\n";
 
 struct diff_ctx {
 	const char *orig_path, *patched_path, *linked_path;
-	const char *plan_path, *json_path, *patch_path;
+	const char *plan_path, *json_path, *patch_path, *source_path;
 	struct klp_patch_files *pf;
 	struct klp_patch_check pc;
 	struct klp_elf *orig_elf, *patched_elf, *linked_elf;
@@ -261,8 +267,25 @@ static void report_outside(FILE *out, struct diff_ctx *d)
 	}
 }
 
+/* Where the hunks went in the original source, as patch(1) says it. */
+static void report_placement(FILE *out, struct diff_ctx *d)
+{
+	const struct klp_udiff *u = klp_patch_files_diff(d->pf);
+
+	if (klp_patch_files_unplaced(d->pf)) {
+		fprintf(out, "patch %s: hunks not placed, checked by file only: %s\n",
+			d->patch_path, klp_patch_files_unplaced(d->pf));
+		return;
+	}
+	fprintf(out, "patch %s: applies to %s\n", d->patch_path,
+		klp_patch_files_source(d->pf));
+	for (size_t i = 0; i < u->nhunks; i++)
+		klp_hunk_place_print(out, &u->hunks[i]);
+}
+
 static void report_patch(FILE *out, struct diff_ctx *d)
 {
+	report_placement(out, d);
 	fprintf(out, "patch %s: %zu changes", d->patch_path, d->pc.nchanges);
 	if (!d->pc.noutside) {
 		fputs(", all in its files\n", out);
@@ -388,6 +411,24 @@ static void jnotes(FILE *out, struct klp_corr *c, const char *key,
 	fputc(']', out);
 }
 
+/* The hunks placed away from their stated line or with fuzz. */
+static void jmoved(FILE *out, const struct klp_udiff *u)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < u->nhunks; i++) {
+		const struct klp_udiff_hunk *h = &u->hunks[i];
+
+		if (!h->placed || (!h->offset && !h->fuzz))
+			continue;
+		fputs(first ? "{\"file\": " : ", {\"file\": ", out);
+		first = false;
+		jstr(out, h->file);
+		fprintf(out, ", \"hunk\": %u, \"line\": %lu, \"offset\": %ld, \"fuzz\": %u}",
+			h->file_index, h->where, h->offset, h->fuzz);
+	}
+}
+
 static void write_json(FILE *out, struct diff_ctx *d)
 {
 	const struct klp_select_result *r = klp_select_result(d->sel);
@@ -453,6 +494,13 @@ static void write_json(FILE *out, struct diff_ctx *d)
 			jsrc(out, c, d->pc.outside[i].id);
 			fputc('}', out);
 		}
+		fputs("], \"source\": ", out);
+		if (klp_patch_files_source(d->pf))
+			jstr(out, klp_patch_files_source(d->pf));
+		else
+			fputs("null", out);
+		fputs(", \"moved_hunks\": [", out);
+		jmoved(out, klp_patch_files_diff(d->pf));
 		fputs("]}", out);
 	}
 	fputs(",\n  \"refusals\": [", out);
@@ -532,8 +580,14 @@ static int diff_run(struct diff_ctx *d)
 
 	if (d->patch_path) {
 		d->pf = klp_patch_files_read(d->patch_path);
-		if (!d->pf)
+		if (!d->pf || klp_patch_files_place(d->pf, d->patch_path,
+						    d->orig_path,
+						    d->source_path) < 0)
 			goto fail;
+	} else if (d->source_path) {
+		klp_err("--source %s: only with --patch (it is where the patch's hunks are placed)",
+			d->source_path);
+		goto fail;
 	}
 	if (open_side(d->orig_path, &d->orig_elf, &d->orig_rec) ||
 	    open_side(d->patched_path, &d->patched_elf, &d->patched_rec))
@@ -665,6 +719,8 @@ int cmd_diff(int argc, char **argv)
 			opt = &d.linked_path;
 		else if (!strcmp(a, "--patch"))
 			opt = &d.patch_path;
+		else if (!strcmp(a, "--source"))
+			opt = &d.source_path;
 		if (opt) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "klp-gen diff: %s needs an argument\n%s",

@@ -2,70 +2,43 @@
 /*
  * The patch check of `klp-gen diff --patch` (klp/patchcheck.h).
  *
- * The patch's paths go into a hash table; a record path is looked up once
- * per '/'-suffix (itself, then what follows each '/'), so a check costs the
- * length of the path, whatever the size of the patch.
+ * The patch's paths are a klp/pathset.h set, which `plan` uses too: a
+ * record path is looked up once per '/'-suffix, so a check costs the length
+ * of the path, whatever the size of the patch.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "klp/error.h"
-#include "klp/hash.h"
+#include "klp/hunk_place.h"
+#include "klp/pathset.h"
 #include "klp/patchcheck.h"
 #include "klp/udiff.h"
 
+/* What the records say about one of the patch's files. */
 struct pfile {
-	char *path;
 	bool is_unit;			/* some blob compiled it */
 	bool has_code;			/* some source's file */
-	struct klp_hnode node;
 };
 
 struct klp_patch_files {
-	struct pfile *files;
-	size_t nfiles;
-	struct klp_htab by_path;
+	struct klp_pathset *paths;
+	struct pfile *files;		/* by klp_pathset index */
+	struct klp_udiff *diff;
+	char *source;			/* where the hunks were placed */
+	char *unplaced;			/* or why they were not */
 };
-
-static struct pfile *find_exact(const struct klp_patch_files *pf,
-				const char *path)
-{
-	struct pfile *f;
-
-	klp_htab_for_each(f, &pf->by_path, klp_hash_str(path), struct pfile,
-			  node)
-		if (!strcmp(f->path, path))
-			return f;
-	return NULL;
-}
-
-static int add_path(struct klp_patch_files *pf, const char *path)
-{
-	struct pfile *f;
-
-	/* `+++ b/./x.c` is x.c to patch(1) */
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	if (!path[0] || find_exact(pf, path))
-		return 0;
-	f = &pf->files[pf->nfiles];
-	f->path = strdup(path);
-	if (!f->path || klp_htab_add(&pf->by_path, &f->node,
-				     klp_hash_str(f->path)))
-		return klp_err("out of memory");
-	pf->nfiles++;
-	return 0;
-}
 
 void klp_patch_files_free(struct klp_patch_files *pf)
 {
 	if (!pf)
 		return;
-	for (size_t i = 0; i < pf->nfiles; i++)
-		free(pf->files[i].path);
+	klp_pathset_free(pf->paths);
 	free(pf->files);
-	klp_htab_free(&pf->by_path);
+	klp_udiff_free(pf->diff);
+	free(pf->source);
+	free(pf->unplaced);
 	free(pf);
 }
 
@@ -77,38 +50,73 @@ struct klp_patch_files *klp_patch_files_read(const char *path)
 	if (!d)
 		return NULL;
 	pf = calloc(1, sizeof(*pf));
-	if (!pf || !(pf->files = calloc(2 * d->nhunks, sizeof(*pf->files))) ||
-	    klp_htab_init(&pf->by_path, 2 * d->nhunks)) {
+	if (!pf) {
+		klp_udiff_free(d);
+		klp_err("out of memory");
+		return NULL;
+	}
+	pf->diff = d;
+	pf->paths = klp_pathset_new(2 * d->nhunks);
+	pf->files = calloc(2 * d->nhunks + 1, sizeof(*pf->files));
+	if (!pf->paths || !pf->files) {
 		klp_err("out of memory");
 		goto fail;
 	}
 	for (size_t i = 0; i < d->nhunks; i++)
-		if (add_path(pf, d->hunks[i].file) ||
-		    (d->hunks[i].renamed && add_path(pf, d->hunks[i].renamed)))
+		if (klp_pathset_add(pf->paths, d->hunks[i].file) < -1 ||
+		    (d->hunks[i].renamed &&
+		     klp_pathset_add(pf->paths, d->hunks[i].renamed) < -1))
 			goto fail;
-	klp_udiff_free(d);
 	return pf;
 fail:
-	klp_udiff_free(d);
 	klp_patch_files_free(pf);
 	return NULL;
+}
+
+const struct klp_udiff *klp_patch_files_diff(const struct klp_patch_files *pf)
+{
+	return pf->diff;
+}
+
+int klp_patch_files_place(struct klp_patch_files *pf, const char *patch_path,
+			  const char *orig_path, const char *srcdir)
+{
+	if (srcdir)
+		pf->source = strdup(srcdir);
+	else
+		pf->source = klp_source_find(orig_path, pf->diff);
+	if (!pf->source) {
+		if (srcdir)
+			return klp_err("out of memory");
+		/* the file check does not need lines: go on, and say so */
+		pf->unplaced = strdup(klp_errmsg());
+		return pf->unplaced ? 1 : klp_err("out of memory");
+	}
+	return klp_hunks_place(pf->diff, patch_path, pf->source);
+}
+
+const char *klp_patch_files_source(const struct klp_patch_files *pf)
+{
+	return pf->source;
+}
+
+const char *klp_patch_files_unplaced(const struct klp_patch_files *pf)
+{
+	return pf->unplaced;
 }
 
 /* The patch file that record path @file names, or NULL. */
 static struct pfile *match(const struct klp_patch_files *pf, const char *file)
 {
-	for (const char *q = file; q; q = strchr(q, '/')) {
-		struct pfile *f;
+	long i = klp_pathset_match(pf->paths, file);
 
-		if (*q == '/')
-			q++;
-		if (!*q)
-			break;
-		f = find_exact(pf, q);
-		if (f)
-			return f;
-	}
-	return NULL;
+	return i < 0 ? NULL : &pf->files[i];
+}
+
+static const char *pfile_path(const struct klp_patch_files *pf,
+			      const struct pfile *f)
+{
+	return klp_pathset_path(pf->paths, (size_t)(f - pf->files));
 }
 
 bool klp_patch_files_has(const struct klp_patch_files *pf, const char *file)
@@ -159,11 +167,14 @@ static bool ends_with(const char *s, const char *suffix)
  * .c file that is compiled into another object (a module, when diff looks
  * at vmlinux.o) or not at all has neither, and leaves the check strict.
  */
-static bool is_included(const struct pfile *f)
+static bool is_included(const struct klp_patch_files *pf,
+			const struct pfile *f)
 {
+	const char *path = pfile_path(pf, f);
+
 	if (f->is_unit)
 		return false;
-	if (ends_with(f->path, ".c") || ends_with(f->path, ".S"))
+	if (ends_with(path, ".c") || ends_with(path, ".S"))
 		return f->has_code;
 	return true;
 }
@@ -223,9 +234,9 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 	mark_units(pf, klp_corr_orig(c));
 	mark_units(pf, klp_corr_patched(c));
 	mark_code(pf, c);
-	for (size_t i = 0; i < pf->nfiles; i++)
-		if (is_included(&pf->files[i])) {
-			out->included = pf->files[i].path;
+	for (size_t i = 0; i < klp_pathset_count(pf->paths); i++)
+		if (is_included(pf, &pf->files[i])) {
+			out->included = pfile_path(pf, &pf->files[i]);
 			break;
 		}
 

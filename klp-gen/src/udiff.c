@@ -62,6 +62,9 @@ static int parse_range(const char **p, unsigned long *start,
 {
 	char *end;
 
+	/* strtoul() would take "-2" (negated, huge) or " 2": digits only */
+	if (**p < '0' || **p > '9')
+		return -1;
 	errno = 0;
 	*start = strtoul(*p, &end, 10);
 	if (end == *p || errno)
@@ -70,6 +73,8 @@ static int parse_range(const char **p, unsigned long *start,
 	if (*end == ',') {
 		const char *q = end + 1;
 
+		if (*q < '0' || *q > '9')
+			return -1;
 		*count = strtoul(q, &end, 10);
 		if (end == q || errno)
 			return -1;
@@ -97,10 +102,36 @@ static int add_change(struct klp_udiff_hunk *h, unsigned long line,
 	return 0;
 }
 
+/*
+ * Appends the @i-th old-side line's text (context or removed) to
+ * @h->old_text, kept NULL-terminated; grown as lines come, not sized by
+ * the header's count, which a bad patch may state as huge.
+ */
+static int add_old_text(struct klp_udiff_hunk *h, unsigned long i,
+			const char *text)
+{
+	/*
+	 * Capacity 8, 16, 32 ... slots (read_hunk() allocates the first 8):
+	 * full when @i is 7, 15, 31 ..., as slot i + 1 holds the NULL.
+	 */
+	if (i >= 7 && !(i & (i + 1))) {
+		char **v = realloc(h->old_text, 2 * (i + 1) * sizeof(*v));
+
+		if (!v)
+			return klp_err("out of memory");
+		memset(v + i, 0, (i + 2) * sizeof(*v));
+		h->old_text = v;
+	}
+	h->old_text[i] = strdup(text);
+	return h->old_text[i] ? 0 : klp_err("out of memory");
+}
+
 static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 {
 	const char *p = r->line + 4;
 	unsigned long new_start, new_count, old_left, new_left, old_line;
+	unsigned long nold = 0, trailing = 0;
+	bool changed = false;
 
 	if (parse_range(&p, &h->old_start, &h->old_count) || *p != ' ' ||
 	    p[1] != '+')
@@ -110,7 +141,17 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 	if (parse_range(&p, &new_start, &new_count) || strncmp(p, " @@", 3))
 		return klp_err("%s:%u: malformed hunk header '%s'", r->path,
 			       r->lineno, r->line);
+	/* line 0 is "before the first line": only an empty side starts there */
+	if ((!h->old_start && h->old_count) || (!new_start && new_count))
+		return klp_err("%s:%u: malformed hunk header '%s': lines start at 1",
+			       r->path, r->lineno, r->line);
 	h->patch_line = r->lineno;
+	h->new_start = new_start;
+	h->new_count = new_count;
+	h->header = strdup(r->line);
+	h->old_text = calloc(8, sizeof(*h->old_text));
+	if (!h->header || !h->old_text)
+		return klp_err("out of memory");
 	old_left = h->old_count;
 	new_left = new_count;
 	/* an empty old side ("-0,0" or "-5,0") inserts after old_start */
@@ -127,6 +168,12 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 		case '\0':	/* context line whose space was stripped */
 			if (!old_left || !new_left)
 				goto bad;
+			if (add_old_text(h, nold++, r->line[0] ? r->line + 1 : ""))
+				return -1;
+			if (changed)
+				trailing++;
+			else
+				h->prefix_context++;
 			old_left--;
 			new_left--;
 			old_line++;
@@ -134,6 +181,10 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 		case '-':
 			if (!old_left)
 				goto bad;
+			if (add_old_text(h, nold++, r->line + 1))
+				return -1;
+			changed = true;
+			trailing = 0;
 			if (add_change(h, old_line, false))
 				return -1;
 			old_left--;
@@ -142,6 +193,8 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 		case '+':
 			if (!new_left)
 				goto bad;
+			changed = true;
+			trailing = 0;
 			/*
 			 * Lines added right after removed ones replace them:
 			 * the removal already names the place.
@@ -157,6 +210,8 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 			goto bad;
 		}
 	}
+	/* a hunk of context only has no suffix: patch counts it all as prefix */
+	h->suffix_context = changed ? trailing : 0;
 	return 0;
 bad:
 	return klp_err("%s:%u: line does not fit hunk %u (%lu old and %lu new lines left): '%s'",
@@ -169,6 +224,11 @@ void klp_udiff_free(struct klp_udiff *d)
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->nhunks; i++) {
+		if (d->hunks[i].old_text)
+			for (size_t k = 0; d->hunks[i].old_text[k]; k++)
+				free(d->hunks[i].old_text[k]);
+		free(d->hunks[i].old_text);
+		free(d->hunks[i].header);
 		free(d->hunks[i].file);
 		free(d->hunks[i].renamed);
 		free(d->hunks[i].changes);
@@ -183,6 +243,7 @@ struct klp_udiff *klp_udiff_read(const char *path)
 	struct klp_udiff *d = calloc(1, sizeof(*d));
 	char *old = NULL, *cur = NULL, *cur_renamed = NULL;
 	bool old_null = false, have_file = false, cur_new = false;
+	unsigned int section = 0, in_section = 0;
 	int ret = -1;
 
 	if (!d) {
@@ -226,6 +287,8 @@ struct klp_udiff *klp_udiff_read(const char *path)
 				goto out;
 			}
 			have_file = true;
+			section++;
+			in_section = 0;
 			continue;
 		}
 		if (!strncmp(r.line, "@@ -", 4)) {
@@ -245,6 +308,8 @@ struct klp_udiff *klp_udiff_read(const char *path)
 			h = &v[d->nhunks++];
 			memset(h, 0, sizeof(*h));
 			h->index = (unsigned int)d->nhunks;
+			h->section = section;
+			h->file_index = ++in_section;
 			h->new_file = cur_new;
 			h->file = strdup(cur);
 			h->renamed = cur_renamed ? strdup(cur_renamed) : NULL;

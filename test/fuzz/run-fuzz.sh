@@ -3,17 +3,18 @@
 #
 # A bounded libFuzzer run of every harness in klp-gen/fuzz (built with
 # -DKLP_FUZZ=ON): N seconds in all (default 60), split between them:
-#   fuzz_record   ELF model + record reader + dump          3/9
-#   fuzz_elf      ELF model indexes, relocations, kallsyms  3/9
-#   fuzz_plan     plan reader, write/read round trip, glue  2/9
-#   fuzz_exports  Module.symvers reader                     1/9
+#   fuzz_record   ELF model + record reader + dump          3/10
+#   fuzz_elf      ELF model indexes, relocations, kallsyms  3/10
+#   fuzz_plan     plan reader, write/read round trip, glue  2/10
+#   fuzz_exports  Module.symvers reader                     1/10
+#   fuzz_hunks    unified-diff reader + hunk placement      1/10
 # The ELF seed corpus is generated here from this repo's test programs:
 # objects with records made by clang-22 + ld.lld-22 with the plugin (compiles,
 # ThinLTO `ld -r`, final links: ET_EXEC with --emit-relocs, ET_DYN, with two
 # local functions of one name), plus hand-made records assembled from the
 # reader tests.  The text seeds are checked in (test/fuzz/seeds/) plus the
-# plans and Module.symvers files of the lit tests; plan.dict and
-# symvers.dict give the formats' keywords.
+# plans, Module.symvers files and patches (*.diff, *.patch) of the lit
+# tests; plan.dict and symvers.dict give the formats' keywords.
 # Before fuzzing, each harness runs once over its regression inputs
 # (test/fuzz/regress/HARNESS/: inputs of bugs the fuzzers found).
 # Fails on any crash, leak, timeout or sanitizer report, and on an invariant
@@ -37,11 +38,11 @@ done
 [ -n "$build" ] && [ -d "$build" ] || usage
 build=$(cd "$build" && pwd)
 plugin=$build/llvm-plugin/KlpLtoPlugin.so
-harnesses="fuzz_record:3 fuzz_elf:3 fuzz_plan:2 fuzz_exports:1"
+harnesses="fuzz_record:3 fuzz_elf:3 fuzz_plan:2 fuzz_exports:1 fuzz_hunks:1"
 if [ -n "$only" ]; then
 	case " $harnesses " in
 	*" $only:"*) ;;
-	*) echo "run-fuzz: --only $only: no such harness (one of: fuzz_record fuzz_elf fuzz_plan fuzz_exports)" >&2
+	*) echo "run-fuzz: --only $only: no such harness (one of: fuzz_record fuzz_elf fuzz_plan fuzz_exports fuzz_hunks)" >&2
 	   exit 2 ;;
 	esac
 fi
@@ -51,7 +52,8 @@ done
 [ -f "$plugin" ] || { echo "run-fuzz: no plugin in $build" >&2; exit 1; }
 PATH=/usr/lib/llvm-22/bin:$PATH
 work=$build/fuzz-work
-rm -rf "$work" && mkdir -p "$work/seeds/elf" "$work/seeds/plan" "$work/seeds/symvers" "$work/gen"
+rm -rf "$work" && mkdir -p "$work/seeds/elf" "$work/seeds/plan" "$work/seeds/symvers" \
+	"$work/seeds/hunks" "$work/gen"
 start=$(date +%s)
 
 # ELF seeds: records from real compiles and links.
@@ -93,7 +95,8 @@ done
 # Text seeds: checked in, plus the plans and Module.symvers of the lit tests.
 cp "$here"/seeds/plan/* "$work/seeds/plan/"
 cp "$here"/seeds/symvers/* "$work/seeds/symvers/"
-for t in $(grep -l -E '^#--- (.*\.plan|plan.*|.*\.symvers)$' "$top"/test/*/*.test); do
+cp "$here"/seeds/hunks/* "$work/seeds/hunks/"
+for t in $(grep -l -E '^#--- (.*\.plan|plan.*|.*\.symvers|.*\.diff|.*\.patch)$' "$top"/test/*/*.test); do
 	n=$(basename "$(dirname "$t")")-$(basename "$t" .test)
 	split-file "$t" "t-$n" || seed_fail "split-file $t"
 	for f in "t-$n"/*.plan "t-$n"/plan*; do
@@ -102,11 +105,14 @@ for t in $(grep -l -E '^#--- (.*\.plan|plan.*|.*\.symvers)$' "$top"/test/*/*.tes
 	for f in "t-$n"/*.symvers; do
 		[ -s "$f" ] && cp "$f" "$work/seeds/symvers/$n-$(basename "$f")"
 	done
+	for f in "t-$n"/*.diff "t-$n"/*.patch; do
+		[ -s "$f" ] && cp "$f" "$work/seeds/hunks/$n-$(basename "$f")"
+	done
 done
-for k in elf plan symvers; do
+for k in elf plan symvers hunks; do
 	[ -n "$(ls "$work/seeds/$k")" ] || seed_fail "no $k seed"
 done
-echo "run-fuzz: seeds: $(ls "$work/seeds/elf" | wc -l) ELF, $(ls "$work/seeds/plan" | wc -l) plan, $(ls "$work/seeds/symvers" | wc -l) Module.symvers ($(($(date +%s) - start)) s)"
+echo "run-fuzz: seeds: $(ls "$work/seeds/elf" | wc -l) ELF, $(ls "$work/seeds/plan" | wc -l) plan, $(ls "$work/seeds/symvers" | wc -l) Module.symvers, $(ls "$work/seeds/hunks" | wc -l) patches ($(($(date +%s) - start)) s)"
 
 cd "$work"
 fail=0
@@ -117,8 +123,9 @@ for h in $harnesses; do
 	fuzz_record|fuzz_elf) seeds=elf dict= ;;
 	fuzz_plan) seeds=plan dict=-dict=$here/plan.dict ;;
 	fuzz_exports) seeds=symvers dict=-dict=$here/symvers.dict ;;
+	fuzz_hunks) seeds=hunks dict= ;;
 	esac
-	t=$((seconds * weight / 9))
+	t=$((seconds * weight / 10))
 	[ -n "$only" ] && t=$seconds
 	[ "$t" -ge 3 ] || t=3
 	fuzzer=$build/klp-gen/$name

@@ -31,6 +31,7 @@
 
 #include "klp/correlate.h"
 #include "klp/select.h"
+#include "klp/udiff.h"
 
 /* The set of files a unified diff touches (old and new paths, -p1). */
 struct klp_patch_files;
@@ -40,6 +41,25 @@ struct klp_patch_files *klp_patch_files_read(const char *path);
 void klp_patch_files_free(struct klp_patch_files *pf);
 /* Does the record path @file name a file the patch touches? */
 bool klp_patch_files_has(const struct klp_patch_files *pf, const char *file);
+/* The patch as read (its hunks placed after klp_patch_files_place()). */
+const struct klp_udiff *klp_patch_files_diff(const struct klp_patch_files *pf);
+
+/*
+ * Places the patch's hunks (klp/hunk_place.h) against the original source:
+ * @srcdir (`diff --source`), or, when NULL, the tree klp_source_find()
+ * finds from @orig_path (an O= build dir's `source` link).  -1 with
+ * klp_errmsg() set when a hunk cannot be placed: the patch does not apply
+ * to the original source, so the patched build cannot be original plus
+ * patch.  1 when no source was given and none was found: the file check
+ * needs no line numbers and goes on, and klp_patch_files_unplaced() says
+ * why the hunks were not placed (the report prints it).  0 when placed.
+ */
+int klp_patch_files_place(struct klp_patch_files *pf, const char *patch_path,
+			  const char *orig_path, const char *srcdir);
+/* The source dir the hunks were placed against, or NULL. */
+const char *klp_patch_files_source(const struct klp_patch_files *pf);
+/* Why the hunks were not placed, or NULL. */
+const char *klp_patch_files_unplaced(const struct klp_patch_files *pf);
 
 /* A change that is in none of the patch's files. */
 struct klp_patch_outside {

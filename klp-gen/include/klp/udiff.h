@@ -5,6 +5,9 @@
  * component stripped, as `patch -p1` does) and the ORIGINAL-side lines it
  * changes.  A removed line is its old line number; added lines are an
  * insertion after the old line before them (0: at the top of the file).
+ * Each hunk also keeps its old-side text (context and removed lines), which
+ * klp/hunk_place.h matches against the original source to find where the
+ * hunk really goes, as patch(1) does.
  */
 #ifndef KLP_UDIFF_H
 #define KLP_UDIFF_H
@@ -24,7 +27,26 @@ struct klp_udiff_hunk {
 	char *renamed;		/* the new (+++) path when it differs from
 				 * @file (a rename); NULL otherwise */
 	unsigned long old_start, old_count;
+	unsigned long new_start, new_count;
 	unsigned int patch_line; /* where its @@ line is in the patch */
+	char *header;		/* its "@@ -A,B +C,D @@" line, for messages */
+	unsigned int section;	/* 1-based: which ---/+++ header it follows */
+	unsigned int file_index; /* 1-based within its section, as patch counts */
+	/*
+	 * The old side as patch(1) matches it: @old_count lines of context and
+	 * removed text (without the leading ' ' or '-'), and how many context
+	 * lines come before the first and after the last changed line.
+	 */
+	char **old_text;
+	unsigned long prefix_context, suffix_context;
+	/*
+	 * Set by klp_hunks_place(): where the hunk goes in the original
+	 * source.  @changes then hold placed line numbers (stated + @offset).
+	 */
+	bool placed;
+	unsigned long where;	/* old-side line of its first old line */
+	long offset;		/* @where - @old_start */
+	unsigned int fuzz;	/* context lines ignored at each end (0-2) */
 	struct klp_udiff_change *changes;
 	size_t nchanges;
 };

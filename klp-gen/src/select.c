@@ -49,6 +49,8 @@ struct klp_select {
 	size_t *repl_of;		/* per flat func: repl index + 1, or 0 */
 	size_t *ipo_start;		/* per source id, nsrc + 1 entries */
 	uint32_t *ipo_funcs;		/* flat funcs */
+	size_t *own_start;		/* per source id, nsrc + 1 entries */
+	uint32_t *own_funcs;		/* flat funcs, by own source */
 	uint32_t *stamp;		/* per source id: dedupe of vias */
 	uint32_t cur_stamp;
 	/* function symbols of ORIGINAL sorted by (section, value) */
@@ -189,11 +191,105 @@ static bool is_code(const struct klp_func *f)
 	return !f->discarded && !(f->flags & KLP_FUNC_DATA) && f->sym;
 }
 
-/* The reverse IPO index: per source, the funcs with an IPO edge to it. */
+static bool ipo_kind(uint32_t kind)
+{
+	return kind == KLP_EDGE_CALLEE || kind == KLP_EDGE_CALLER;
+}
+
+/*
+ * One entry of the reverse IPO index: when source @key is affected, the
+ * ORIGINAL func @j is a candidate.  The builder calls this twice per entry
+ * (count, then fill).
+ */
+static void ipo_put(struct klp_select *s, int pass, uint32_t key, size_t j)
+{
+	if (!pass)
+		s->ipo_start[key + 2]++;
+	else
+		s->ipo_funcs[s->ipo_start[key + 1]++] = (uint32_t)j;
+}
+
+/*
+ * The CALLEE/CALLER edges of the patched build, mapped to ORIGINAL funcs
+ * through the correlation: @pf's peer gets the same entries as its own
+ * edges would give it.  And the call edges that only the patched build
+ * has: a CALLEE (or INLINE) edge from @pf to a source X that @pf's peer
+ * has no edge to means that X gained a caller.  ThinLTO may then import X
+ * (or code that calls X) into @pf's unit and promote X's statics, which
+ * changes their linkage and so their code (a non-local function gets an
+ * endbr64; IPO can no longer specialise it for its known callers).  So
+ * every ORIGINAL func of source X is a candidate once @pf's own source is
+ * affected: the edge read backwards.
+ */
+static void ipo_patched_entries(struct klp_select *s, int pass,
+				struct klp_func *pf)
+{
+	struct klp_func *g = klp_corr_orig_of(s->c, pf);
+	uint32_t caller;
+
+	if (pf->discarded || (pf->flags & KLP_FUNC_DATA) || !pf->src)
+		return;
+	caller = klp_corr_src_of_patched(s->c, pf->src)->id;
+	s->cur_stamp++;
+	if (g && is_code(g))
+		for (uint32_t e = 0; e < g->nedge; e++)
+			s->stamp[klp_corr_src_of_orig(s->c,
+						      g->edges[e].src)->id] =
+				s->cur_stamp;
+	for (uint32_t e = 0; e < pf->nedge; e++) {
+		uint32_t kind = pf->edges[e].kind;
+		uint32_t id = klp_corr_src_of_patched(s->c,
+						      pf->edges[e].src)->id;
+
+		if (g && is_code(g) && ipo_kind(kind))
+			ipo_put(s, pass, id, flat_of(s, g));
+		if ((kind != KLP_EDGE_CALLEE && kind != KLP_EDGE_INLINE) ||
+		    s->stamp[id] == s->cur_stamp || id == caller)
+			continue;
+		s->stamp[id] = s->cur_stamp;	/* once per target */
+		for (size_t k = s->own_start[id]; k < s->own_start[id + 1];
+		     k++)
+			ipo_put(s, pass, caller, s->own_funcs[k]);
+	}
+}
+
+/* Per source, the ORIGINAL funcs (code) whose own source it is. */
+static int build_own_index(struct klp_select *s)
+{
+	s->own_start = calloc(s->nsrc + 2, sizeof(*s->own_start));
+	s->own_funcs = malloc((s->nfunc + 1) * sizeof(*s->own_funcs));
+	if (!s->own_start || !s->own_funcs)
+		return oom();
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < s->nfunc; j++) {
+			uint32_t id = id_of(s, s->funcs[j]);
+
+			if (!is_code(s->funcs[j]) || id == NONE)
+				continue;
+			if (!pass)
+				s->own_start[id + 2]++;
+			else
+				s->own_funcs[s->own_start[id + 1]++] =
+					(uint32_t)j;
+		}
+		if (!pass)
+			for (size_t i = 2; i < s->nsrc + 2; i++)
+				s->own_start[i] += s->own_start[i - 1];
+	}
+	return 0;
+}
+
+/*
+ * The reverse IPO index: per source, the ORIGINAL funcs with an IPO edge
+ * to it, in either build (see ipo_patched_entries()).
+ */
 static int build_ipo_index(struct klp_select *s)
 {
+	struct klp_record *p = klp_corr_patched(s->c);
 	size_t total = 0;
 
+	if (build_own_index(s))
+		return -1;
 	s->ipo_start = calloc(s->nsrc + 2, sizeof(*s->ipo_start));
 	if (!s->ipo_start)
 		return oom();
@@ -203,21 +299,18 @@ static int build_ipo_index(struct klp_select *s)
 
 			if (!is_code(f))
 				continue;
-			for (uint32_t e = 0; e < f->nedge; e++) {
-				uint32_t id;
-
-				if (f->edges[e].kind != KLP_EDGE_CALLEE &&
-				    f->edges[e].kind != KLP_EDGE_CALLER)
-					continue;
-				id = klp_corr_src_of_orig(s->c,
-							  f->edges[e].src)->id;
-				if (!pass)
-					s->ipo_start[id + 2]++;
-				else
-					s->ipo_funcs[s->ipo_start[id + 1]++] =
-						(uint32_t)j;
-			}
+			for (uint32_t e = 0; e < f->nedge; e++)
+				if (ipo_kind(f->edges[e].kind))
+					ipo_put(s, pass,
+						klp_corr_src_of_orig(s->c,
+							f->edges[e].src)->id,
+						j);
 		}
+		/* plan has no patched build (the ORIGINAL twice) */
+		for (size_t b = 0; p != s->orig && b < p->nblob; b++)
+			for (uint32_t i = 0; i < p->blobs[b].nfunc; i++)
+				ipo_patched_entries(s, pass,
+						    &p->blobs[b].funcs[i]);
 		if (!pass) {
 			for (size_t i = 2; i < s->nsrc + 2; i++)
 				s->ipo_start[i] += s->ipo_start[i - 1];
@@ -326,6 +419,8 @@ void klp_select_free(struct klp_select *s)
 	free(s->repl_of);
 	free(s->ipo_start);
 	free(s->ipo_funcs);
+	free(s->own_start);
+	free(s->own_funcs);
 	free(s->fsyms);
 	free(s->fsym_start);
 	free(s);

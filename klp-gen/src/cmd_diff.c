@@ -77,6 +77,13 @@ static int codecmp_adapter(void *arg, const struct klp_func *orig,
 	return klp_codecmp_sym(arg, orig->sym, patched->sym, why, whylen);
 }
 
+static int codecmp_strict_adapter(void *arg, const struct klp_func *orig,
+				  const struct klp_func *patched, char *why,
+				  size_t whylen)
+{
+	return klp_codecmp_strict(arg, orig->sym, patched->sym, why, whylen);
+}
+
 static bool is_func_sym(const struct klp_symbol *s)
 {
 	return s->type == STT_FUNC && s->sec;
@@ -310,6 +317,8 @@ static void write_report(FILE *out, struct diff_ctx *d)
 	report_ids(out, c, "new data", &r->new_data);
 	report_ids(out, c, "removed data", &r->removed_data);
 	report_ids(out, c, "changed data", &r->changed_data);
+	report_notes(out, c, "source changed, code identical", r->same_code,
+		     r->nsame_code);
 	report_notes(out, c, "IPO candidates, code unchanged", r->ipo_same,
 		     r->nipo_same);
 	if (d->pf)
@@ -320,7 +329,8 @@ static void write_report(FILE *out, struct diff_ctx *d)
 	if (r->nrefusals)
 		fputs("result: refused\n", out);
 	else if (!r->nrepl)
-		fputs("result: no function changed\n", out);
+		fprintf(out, "result: no function changed%s: nothing to patch\n",
+			r->changed.n ? " its machine code" : "");
 	else
 		fprintf(out, "result: %zu functions selected\n", r->nrepl);
 }
@@ -434,6 +444,8 @@ static void write_json(FILE *out, struct diff_ctx *d)
 	jids(out, c, "new_data", &r->new_data);
 	jids(out, c, "removed_data", &r->removed_data);
 	jids(out, c, "changed_data", &r->changed_data);
+	jnotes(out, c, "source_changed_code_identical", r->same_code,
+	       r->nsame_code);
 	jnotes(out, c, "ipo_candidates_unchanged", r->ipo_same, r->nipo_same);
 	if (d->pf) {
 		fputs(",\n  \"patch\": {\"path\": ", out);
@@ -578,6 +590,7 @@ static int diff_run(struct diff_ctx *d)
 		goto fail;
 	}
 	opts.codecmp = codecmp_adapter;
+	opts.codecmp_strict = codecmp_strict_adapter;
 	opts.codecmp_arg = d->cc;
 	if (klp_select_compare(d->sel))
 		goto fail;
@@ -596,13 +609,6 @@ static int diff_run(struct diff_ctx *d)
 	if (klp_select_run(d->sel, &opts) || compute_sympos(d))
 		goto fail;
 	r = klp_select_result(d->sel);
-	if (!r->nrepl && !r->nrefusals) {
-		write_report(stdout, d);
-		fflush(stdout);
-		klp_err("%s -> %s: no function changed: a live patch that changes nothing is an error",
-			d->orig_path, d->patched_path);
-		goto fail;
-	}
 	plan = build_plan(d);
 	if (!plan)
 		goto fail;
@@ -622,6 +628,9 @@ static int diff_run(struct diff_ctx *d)
 			r->nrefusals, r->nrefusals > 1 ? "s" : "");
 		goto fail;
 	}
+	if (!r->nrepl)
+		fprintf(stderr, "klp-gen: %s -> %s: no function's machine code changed: the plan replaces nothing (nothing to patch)\n",
+			d->orig_path, d->patched_path);
 	ret = 0;
 fail:
 	if (ret)

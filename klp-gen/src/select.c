@@ -406,6 +406,7 @@ void klp_select_free(struct klp_select *s)
 		free(s->r.repl[i].via);
 	free(s->r.repl);
 	free_notes(s->r.ipo_same, s->r.nipo_same);
+	free_notes(s->r.same_code, s->r.nsame_code);
 	free_notes(s->r.indirect, s->r.nindirect);
 	free_notes(s->r.skipped, s->r.nskipped);
 	for (size_t i = 0; i < s->r.nrefusals; i++)
@@ -600,6 +601,34 @@ static void affect(struct klp_select *s, uint32_t id, uint32_t *queue,
 	queue[(*tail)++] = id;
 }
 
+/*
+ * diff: is the code of @f, which must be replaced for the changed source
+ * @via (its own or one it inlines), still the same as its peer's?  Then it
+ * is noted "source changed, code identical" and not replaced (1); 0 if it
+ * is to be replaced (or plan, or no peer: patchability() decides), -1 on
+ * error.  Why this is safe: docs/selection.md.
+ */
+static int same_code(struct klp_select *s, struct klp_func *f, uint32_t via)
+{
+	const struct klp_select_opts *o = s->opts;
+	struct klp_func *peer;
+	int d;
+
+	if (!o->codecmp_strict)
+		return 0;
+	peer = klp_corr_patched_of(s->c, f);
+	if (!peer)
+		return 0;
+	d = o->codecmp_strict(o->codecmp_arg, f, peer, NULL, 0);
+	if (d)
+		return d < 0 ? -1 : 0;
+	if (note(&s->r.same_code, &s->r.nsame_code, f, via, "%s",
+		 via == id_of(s, f) ? "source changed, code identical" :
+		 "inlines a changed source, code identical"))
+		return -1;
+	return 1;
+}
+
 /* Step 2: own source changed, or a changed source inlined. */
 static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 {
@@ -621,8 +650,11 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 		bool changed = own != NONE && (s->sflags[own] & S_CHANGED);
 		struct klp_select_repl *r = NULL;
 		uint32_t first = NONE;
+		bool kept = false;	/* code identical: not replaced */
+		int same;
 
-		if (!is_code(f))
+		/* top-level asm: by its machine code (asm_changes()) */
+		if (!is_code(f) || (f->flags & KLP_FUNC_ASM))
 			continue;
 		s->cur_stamp++;
 		for (uint32_t e = 0; e < f->nedge; e++) {
@@ -644,6 +676,13 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 				continue;
 			}
 			if (!r) {
+				same = same_code(s, f, changed ? own : id);
+				if (same < 0)
+					return -1;
+				if (same) {
+					kept = true;
+					break;
+				}
 				r = add_repl(s, f, changed ? KLP_PLAN_CHANGED :
 							     KLP_PLAN_INLINES);
 				if (!r)
@@ -652,10 +691,14 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			if (repl_add_via(r, id))
 				return -1;
 		}
-		if (changed && !r && !in_init(f) && !add_repl(s, f,
-							     KLP_PLAN_CHANGED))
-			return -1;
-		if (s->repl_of[j])
+		if (changed && !r && !kept && !in_init(f)) {
+			same = same_code(s, f, own);
+			if (same < 0)
+				return -1;
+			if (!same && !add_repl(s, f, KLP_PLAN_CHANGED))
+				return -1;
+		}
+		if (s->repl_of[j] || changed)
 			affect(s, own, queue, tail);
 	}
 	return 0;
@@ -1019,27 +1062,47 @@ static int removed_still_called(struct klp_select *s)
 	return 0;
 }
 
-/* A code change in a function the record cannot name (diff only). */
-static int nosrc_changes(struct klp_select *s)
+/*
+ * diff only: functions without a source function, and those defined by
+ * top-level asm (whose src entry only names the unit, with the
+ * fingerprint of all of the unit's asm: any change there changes every
+ * asm function's).  They are judged by their machine code alone: the same
+ * code is no change (an asm function of a changed unit is noted "source
+ * changed, code identical"); different code cannot be patched (no
+ * __fentry__) and is refused.
+ */
+static int asm_changes(struct klp_select *s)
 {
 	const struct klp_select_opts *o = s->opts;
 
 	for (size_t j = 0; j < s->nfunc; j++) {
 		struct klp_func *f = s->funcs[j], *peer;
+		bool is_asm = f->src && (f->flags & KLP_FUNC_ASM);
+		uint32_t own = id_of(s, f);
 		char why[128] = "";
 		int d;
 
-		if (!is_code(f) || s->repl_of[j] ||
-		    (f->src && !(f->flags & KLP_FUNC_ASM)) || in_init(f))
+		if (!is_code(f) || s->repl_of[j] || (f->src && !is_asm) ||
+		    in_init(f))
 			continue;
 		peer = klp_corr_patched_of(s->c, f);
 		if (!peer)
 			continue;
-		d = o->codecmp(o->codecmp_arg, f, peer, why, sizeof(why));
+		d = o->codecmp_strict(o->codecmp_arg, f, peer, why,
+				      sizeof(why));
 		if (d < 0)
 			return -1;
-		if (d && refuse(s, "%s (unit %s) has no source identity in the record and its machine code changed (%s)",
-				f->sym->name, f->blob->unit, why))
+		if (!d) {
+			if (is_asm && (s->sflags[own] & S_CHANGED) &&
+			    note(&s->r.same_code, &s->r.nsame_code, f, own,
+				 "asm of the unit changed, code identical"))
+				return -1;
+			continue;
+		}
+		if (is_asm ? refuse(s, "%s (unit %s) is defined by top-level asm and its machine code changed (%s): it cannot be patched",
+				    f->sym->name, f->blob->unit, why) :
+			     refuse(s, "%s (unit %s) has no source identity in the record and its machine code changed (%s)",
+				    f->sym->name, f->blob->unit, why))
 			return -1;
 	}
 	return 0;
@@ -1147,7 +1210,7 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 		return oom();
 	if (must_replace(s, queue, &tail) || ipo_closure(s, queue, &tail))
 		goto out;
-	if (o->codecmp && nosrc_changes(s))
+	if (o->codecmp_strict && asm_changes(s))
 		goto out;
 	if (patchability(s))
 		goto out;

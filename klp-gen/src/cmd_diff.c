@@ -17,8 +17,10 @@
  *
  * Files are written to NAME.tmp and renamed: on any error there is no plan
  * (and no JSON report) at all.  A plan with refusals is written, with its
- * `refuse` lines, and makes the exit status 1; so does a patch that changes
- * no function.
+ * `refuse` lines, and makes the exit status 1.  A patch that changes no
+ * function's machine code gives a plan that replaces nothing, exit status
+ * 0 and a note on stderr: not an error of diff (merge refuses to make a
+ * live patch of it).
  *
  * The report never says "replace" (it says "select"): klp-build's kernel
  * tests match the plan and the report together, and a CHECK-NOT: replace
@@ -53,8 +55,9 @@ static const char diff_usage[] =
 	"refuse unless the builds differ, and only in the files it touches\n"
 	"(a patch that changes a header may change code anywhere).\n"
 	"--json: also write the report as JSON.\n"
-	"The report goes to stdout.  Exit 1 on an error, a refusal, or a patch\n"
-	"that changes no function.\n";
+	"The report goes to stdout.  Exit 1 on an error or a refusal; a patch\n"
+	"that changes no function's machine code gives a plan that replaces\n"
+	"nothing (exit 0, \"nothing to patch\" on stderr).\n";
 
 struct diff_ctx {
 	const char *orig_path, *patched_path, *linked_path;

@@ -1243,8 +1243,25 @@ static int64_t place_in(const struct klp_reloc *r, const struct klp_symbol *fn)
 #define ENTRY_MAX	32
 
 /*
+ * Does @r point at code of a function other than @fn?  That is where the
+ * next table entry starts.  Code without symbols (.altinstr_replacement,
+ * .altinstr_aux) is part of the entry: an alternative's replacement.
+ */
+static int other_function(struct cmp_side *sd, const struct klp_reloc *r,
+			  const struct klp_symbol *fn)
+{
+	struct klp_section *sec = r->sym ? r->sym->sec : NULL;
+
+	if (!is_code_sec(sec) || place_in(r, fn) >= 0)
+		return 0;
+	if (index_symbols(sd))
+		return -1;
+	return sd->sec_first[sec->idx + 1] > sd->sec_first[sec->idx];
+}
+
+/*
  * The bytes of a table from the reference @at to the next reference into
- * other code (the next entry, which describes another function), at most
+ * another function (the next entry, which describes it), at most
  * ENTRY_MAX: relocations in it [*first, *end), its length in *len.
  */
 static int entry_window(struct cmp_side *sd, const struct attach *at,
@@ -1263,9 +1280,14 @@ static int entry_window(struct cmp_side *sd, const struct attach *at,
 	*first = reloc_lower_bound(*v, n, start);
 	for (*end = *first; *end < n && (*v)[*end]->offset < stop; (*end)++) {
 		const struct klp_reloc *r = (*v)[*end];
+		int other;
 
-		if (r->offset > start && r->sym && is_code_sec(r->sym->sec) &&
-		    place_in(r, fn) < 0) {
+		if (r->offset <= start)
+			continue;
+		other = other_function(sd, r, fn);
+		if (other < 0)
+			return -1;
+		if (other) {
 			stop = r->offset;
 			break;
 		}

@@ -698,7 +698,8 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			if (!same && !add_repl(s, f, KLP_PLAN_CHANGED))
 				return -1;
 		}
-		if (s->repl_of[j] || changed)
+		/* its IR changed, so may what IPO inferred from it */
+		if (s->repl_of[j] || changed || kept)
 			affect(s, own, queue, tail);
 	}
 	return 0;

@@ -695,9 +695,12 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			same = same_code(s, f, own);
 			if (same < 0)
 				return -1;
+			kept = same;
 			if (!same && !add_repl(s, f, KLP_PLAN_CHANGED))
 				return -1;
 		}
+		if (kept)
+			s->fflags[j] |= F_SEEN;	/* compared: no IPO candidate */
 		/* its IR changed, so may what IPO inferred from it */
 		if (s->repl_of[j] || changed || kept)
 			affect(s, own, queue, tail);

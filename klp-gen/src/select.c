@@ -5,7 +5,8 @@
  * State lives in flat arrays: per source identity (klp_corr_src id) and per
  * func of the ORIGINAL record (numbered blob by blob).  The IPO closure walks
  * a reverse index, built once in O(edges): for each source, the funcs with a
- * CALLEE or CALLER edge to it.  Finding who references a function (needed
+ * CALLEE or CALLER edge to it in either build, and the funcs of the sources
+ * that a patched function newly calls.  Finding who references a function (needed
  * only when a selected function cannot be patched itself, or a removed one
  * may still be called) scans the relocations once per round for a whole set
  * of wanted targets.

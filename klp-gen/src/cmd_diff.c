@@ -87,6 +87,13 @@ static int codecmp_strict_adapter(void *arg, const struct klp_func *orig,
 	return klp_codecmp_strict(arg, orig->sym, patched->sym, why, whylen);
 }
 
+static int codecmp_data_adapter(void *arg, const struct klp_func *orig,
+				const struct klp_func *patched, char *why,
+				size_t whylen)
+{
+	return klp_codecmp_data(arg, orig->sym, patched->sym, why, whylen);
+}
+
 static bool is_func_sym(const struct klp_symbol *s)
 {
 	return s->type == STT_FUNC && s->sec;
@@ -594,6 +601,7 @@ static int diff_run(struct diff_ctx *d)
 	}
 	opts.codecmp = codecmp_adapter;
 	opts.codecmp_strict = codecmp_strict_adapter;
+	opts.codecmp_data = codecmp_data_adapter;
 	opts.codecmp_arg = d->cc;
 	if (klp_select_compare(d->sel))
 		goto fail;

@@ -83,6 +83,7 @@ struct klp_codecmp {
 	struct frag *frags[2];		/* its out-of-line sections */
 	size_t nfrag[2], fragcap[2];
 	bool strict;			/* see klp_codecmp_strict() */
+	bool mask_build_id;		/* see klp_codecmp_data() */
 };
 
 enum target_kind {
@@ -995,6 +996,37 @@ static int grow_targets(struct klp_codecmp *cc, size_t n)
 	return 0;
 }
 
+/* An ELF note header: namesz, descsz, type, then the name "GNU\0". */
+#define NOTE_HDR	16
+#define NT_BUILD_ID	3
+#define BUILD_ID_MAX	64
+
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/*
+ * Zeroes, in both copies of a variable, the descriptor of every GNU build
+ * ID note (an ELF image embedded in data, such as the vDSO's) whose header
+ * is the same in both.  Notes are 4-byte aligned in their image.
+ */
+static void mask_build_ids(unsigned char *a, unsigned char *b, size_t n)
+{
+	for (size_t k = 0; k + NOTE_HDR <= n; k += 4) {
+		uint32_t desc = le32(a + k + 4);
+
+		if (le32(a + k) != 4 || le32(a + k + 8) != NT_BUILD_ID ||
+		    memcmp(a + k + 12, "GNU", 4) || !desc ||
+		    desc > BUILD_ID_MAX || desc > n - k - NOTE_HDR ||
+		    memcmp(a + k, b + k, NOTE_HDR))
+			continue;
+		memset(a + k + NOTE_HDR, 0, desc);
+		memset(b + k + NOTE_HDR, 0, desc);
+	}
+}
+
 int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		    const struct klp_symbol *patched, char *why, size_t whylen)
 {
@@ -1026,6 +1058,8 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 			       &first[k], &end[k]))
 			return -1;
 	}
+	if (cc->mask_build_id)
+		mask_build_ids(cc->buf[0], cc->buf[1], n);
 	if (memcmp(cc->buf[0], cc->buf[1], n)) {
 		size_t i = 0;
 
@@ -1455,5 +1489,17 @@ int klp_codecmp_strict(struct klp_codecmp *cc, const struct klp_symbol *orig,
 	if (!r)
 		r = compare_attached(cc, orig, patched, why, whylen);
 	cc->strict = false;
+	return r;
+}
+
+int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
+		     const struct klp_symbol *patched, char *why,
+		     size_t whylen)
+{
+	int r;
+
+	cc->mask_build_id = true;
+	r = klp_codecmp_strict(cc, orig, patched, why, whylen);
+	cc->mask_build_id = false;
 	return r;
 }

@@ -28,6 +28,9 @@ enum {
 	S_EMIT_O = 0x4,		/* has a kept func in ORIGINAL */
 	S_EMIT_P = 0x8,		/* has a kept func in PATCHED */
 	S_AFFECTED = 0x10,	/* in the IPO closure's queue */
+	S_CHDATA = 0x20,	/* changed data */
+	S_DSAME = 0x40,		/* changed data, bytes same but a build ID */
+	S_DDIFF = 0x80,		/* changed data, bytes differ */
 };
 
 enum {
@@ -1193,6 +1196,58 @@ static int finish(struct klp_select *s)
 	return 0;
 }
 
+/*
+ * Changed data is refused, except (diff) a variable whose bytes and
+ * relocations are the same in both builds but for an embedded build ID
+ * (klp_codecmp_data()): the vDSO image, whose build ID changes with any
+ * change to its sources' text.  The running vDSO stays the old one, and
+ * so does its build ID, which names it.
+ */
+static int changed_data(struct klp_select *s)
+{
+	const struct klp_select_opts *o = s->opts;
+
+	for (size_t i = 0; i < s->r.changed_data.n; i++)
+		s->sflags[s->r.changed_data.ids[i]] |= S_CHDATA;
+	for (int pass = 0; o->codecmp_data && pass < 2; pass++)
+		for (size_t j = 0; j < s->nfunc; j++) {
+			struct klp_func *f = s->funcs[j], *peer;
+			uint32_t id = id_of(s, f);
+			int d;
+
+			if (!(f->flags & KLP_FUNC_DATA) || f->discarded ||
+			    !f->sym || id == NONE ||
+			    !(s->sflags[id] & S_CHDATA))
+				continue;
+			if (pass) {
+				/* noted once, if no copy differs */
+				if ((s->sflags[id] & (S_DSAME | S_DDIFF)) !=
+				    S_DSAME)
+					continue;
+				s->sflags[id] &= (uint8_t)~S_CHDATA;
+				if (note(&s->r.same_code, &s->r.nsame_code, f,
+					 id, "variable: only an embedded build ID changed"))
+					return -1;
+				continue;
+			}
+			peer = klp_corr_patched_of(s->c, f);
+			d = peer ? o->codecmp_data(o->codecmp_arg, f, peer,
+						   NULL, 0) : 1;
+			if (d < 0)
+				return -1;
+			s->sflags[id] |= d ? S_DDIFF : S_DSAME;
+		}
+	for (size_t i = 0; i < s->r.changed_data.n; i++) {
+		uint32_t id = s->r.changed_data.ids[i];
+
+		if ((s->sflags[id] & S_CHDATA) &&
+		    refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
+			   src_name(s, id), src_file(s, id)))
+			return -1;
+	}
+	return 0;
+}
+
 int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 {
 	uint32_t *queue;
@@ -1203,13 +1258,8 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 		return klp_err("selection already ran");
 	s->has_run = true;
 	s->opts = o;
-	for (size_t i = 0; i < s->r.changed_data.n; i++) {
-		uint32_t id = s->r.changed_data.ids[i];
-
-		if (refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
-			   src_name(s, id), src_file(s, id)))
-			return -1;
-	}
+	if (changed_data(s))
+		return -1;
 	queue = malloc((s->nsrc + 1) * sizeof(*queue));
 	if (!queue)
 		return oom();

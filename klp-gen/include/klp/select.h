@@ -45,6 +45,11 @@ struct klp_select_opts {
 	 * not replaced.  Called with @codecmp_arg.
 	 */
 	klp_select_codecmp_fn codecmp_strict;
+	/*
+	 * diff: for a changed variable (klp_codecmp_data()): 0 if only an
+	 * embedded build ID differs; then it is noted, not refused.
+	 */
+	klp_select_codecmp_fn codecmp_data;
 	void *codecmp_arg;
 };
 

@@ -547,7 +547,7 @@ static int open_side(const char *path, struct klp_elf **elf,
 
 static int diff_run(struct diff_ctx *d)
 {
-	struct klp_select_opts opts;
+	struct klp_select_opts opts = { 0 };
 	const struct klp_select_result *r;
 	struct klp_plan *plan = NULL;
 	int ret = 1;

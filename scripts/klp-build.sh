@@ -160,6 +160,13 @@ if [ -f "$orig/modules.order" ]; then
 fi
 rm -f "$work/plans/cmp"*
 [ -n "$plans" ] || die "the patched build's vmlinux.o and modules are identical to the original's: the patch changes no code"
+# diff writes a plan that replaces nothing when no function's code changed
+# (a line shift, a comment): no live patch to make (docs/selection.md).
+# shellcheck disable=SC2086
+if ! grep -q -e '^replace ' -e '^refuse ' $plans; then
+	cat "$work/report.txt"
+	die "the patch changes no function's code (reports: $work/plans/*.report): nothing to patch"
+fi
 # shellcheck disable=SC2086
 "$klpgen" merge -o "$work/plan" $plans || die "klp-gen merge refused the plans"
 cat "$work/report.txt"

@@ -18,8 +18,10 @@
  *
  * Files are written to NAME.tmp and renamed: on any error there is no plan
  * (and no JSON report) at all.  A plan with refusals is written, with its
- * `refuse` lines, and makes the exit status 1; so does a patch that changes
- * no function.
+ * `refuse` lines, and makes the exit status 1.  A patch that changes no
+ * function's machine code gives a plan that replaces nothing, exit status
+ * 0 and a note on stderr: not an error of diff (merge refuses to make a
+ * live patch of it).
  *
  * The report never says "replace" (it says "select"): klp-build's kernel
  * tests match the plan and the report together, and a CHECK-NOT: replace
@@ -59,8 +61,9 @@ static const char diff_usage[] =
 	"build dir ORIG is in, or an in-tree build's dir; without one the\n"
 	"hunks are not placed, and the report says so).\n"
 	"--json: also write the report as JSON.\n"
-	"The report goes to stdout.  Exit 1 on an error, a refusal, or a patch\n"
-	"that changes no function.\n";
+	"The report goes to stdout.  Exit 1 on an error or a refusal; a patch\n"
+	"that changes no function's machine code gives a plan that replaces\n"
+	"nothing (exit 0, \"nothing to patch\" on stderr).\n";
 
 struct diff_ctx {
 	const char *orig_path, *patched_path, *linked_path;
@@ -81,6 +84,20 @@ static int codecmp_adapter(void *arg, const struct klp_func *orig,
 			   size_t whylen)
 {
 	return klp_codecmp_sym(arg, orig->sym, patched->sym, why, whylen);
+}
+
+static int codecmp_strict_adapter(void *arg, const struct klp_func *orig,
+				  const struct klp_func *patched, char *why,
+				  size_t whylen)
+{
+	return klp_codecmp_strict(arg, orig->sym, patched->sym, why, whylen);
+}
+
+static int codecmp_data_adapter(void *arg, const struct klp_func *orig,
+				const struct klp_func *patched, char *why,
+				size_t whylen)
+{
+	return klp_codecmp_data(arg, orig->sym, patched->sym, why, whylen);
 }
 
 static bool is_func_sym(const struct klp_symbol *s)
@@ -333,6 +350,8 @@ static void write_report(FILE *out, struct diff_ctx *d)
 	report_ids(out, c, "new data", &r->new_data);
 	report_ids(out, c, "removed data", &r->removed_data);
 	report_ids(out, c, "changed data", &r->changed_data);
+	report_notes(out, c, "source changed, code identical", r->same_code,
+		     r->nsame_code);
 	report_notes(out, c, "IPO candidates, code unchanged", r->ipo_same,
 		     r->nipo_same);
 	if (d->pf)
@@ -343,7 +362,8 @@ static void write_report(FILE *out, struct diff_ctx *d)
 	if (r->nrefusals)
 		fputs("result: refused\n", out);
 	else if (!r->nrepl)
-		fputs("result: no function changed\n", out);
+		fprintf(out, "result: no function changed%s: nothing to patch\n",
+			r->changed.n ? " its machine code" : "");
 	else
 		fprintf(out, "result: %zu functions selected\n", r->nrepl);
 }
@@ -475,6 +495,8 @@ static void write_json(FILE *out, struct diff_ctx *d)
 	jids(out, c, "new_data", &r->new_data);
 	jids(out, c, "removed_data", &r->removed_data);
 	jids(out, c, "changed_data", &r->changed_data);
+	jnotes(out, c, "source_changed_code_identical", r->same_code,
+	       r->nsame_code);
 	jnotes(out, c, "ipo_candidates_unchanged", r->ipo_same, r->nipo_same);
 	if (d->pf) {
 		fputs(",\n  \"patch\": {\"path\": ", out);
@@ -573,7 +595,7 @@ static int open_side(const char *path, struct klp_elf **elf,
 
 static int diff_run(struct diff_ctx *d)
 {
-	struct klp_select_opts opts;
+	struct klp_select_opts opts = { 0 };
 	const struct klp_select_result *r;
 	struct klp_plan *plan = NULL;
 	int ret = 1;
@@ -632,6 +654,8 @@ static int diff_run(struct diff_ctx *d)
 		goto fail;
 	}
 	opts.codecmp = codecmp_adapter;
+	opts.codecmp_strict = codecmp_strict_adapter;
+	opts.codecmp_data = codecmp_data_adapter;
 	opts.codecmp_arg = d->cc;
 	if (klp_select_compare(d->sel))
 		goto fail;
@@ -650,13 +674,6 @@ static int diff_run(struct diff_ctx *d)
 	if (klp_select_run(d->sel, &opts) || compute_sympos(d))
 		goto fail;
 	r = klp_select_result(d->sel);
-	if (!r->nrepl && !r->nrefusals) {
-		write_report(stdout, d);
-		fflush(stdout);
-		klp_err("%s -> %s: no function changed: a live patch that changes nothing is an error",
-			d->orig_path, d->patched_path);
-		goto fail;
-	}
 	plan = build_plan(d);
 	if (!plan)
 		goto fail;
@@ -676,6 +693,9 @@ static int diff_run(struct diff_ctx *d)
 			r->nrefusals, r->nrefusals > 1 ? "s" : "");
 		goto fail;
 	}
+	if (!r->nrepl)
+		fprintf(stderr, "klp-gen: %s -> %s: no function's machine code changed: the plan replaces nothing (nothing to patch)\n",
+			d->orig_path, d->patched_path);
 	ret = 0;
 fail:
 	if (ret)

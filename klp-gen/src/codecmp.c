@@ -48,6 +48,22 @@ struct cmp_side {
 	size_t nsyms;
 	size_t *sec_first;		/* per section: first index in syms */
 	bool syms_done;
+	/*
+	 * References from tables (non-code allocated sections) into code,
+	 * sorted by (target section, place): for klp_codecmp_strict().
+	 */
+	struct attach *att;
+	size_t natt;
+	size_t *att_first;		/* per section: first index in att */
+	bool att_done;
+};
+
+/* A relocation of a table section that points at @place of code. */
+struct attach {
+	struct klp_section *from;	/* the table */
+	struct klp_reloc *rel;
+	uint32_t to;			/* the code section's index */
+	uint64_t place;
 };
 
 /* Out-of-line code of one function in one symbol-less section. */
@@ -66,6 +82,8 @@ struct klp_codecmp {
 	size_t tvcap;
 	struct frag *frags[2];		/* its out-of-line sections */
 	size_t nfrag[2], fragcap[2];
+	bool strict;			/* see klp_codecmp_strict() */
+	bool mask_build_id;		/* see klp_codecmp_data() */
 };
 
 enum target_kind {
@@ -200,6 +218,8 @@ void klp_codecmp_free(struct klp_codecmp *cc)
 		free(sd->sorted_done);
 		free(sd->syms);
 		free(sd->sec_first);
+		free(sd->att);
+		free(sd->att_first);
 	}
 	for (int k = 0; k < 2; k++) {
 		free(cc->buf[k]);
@@ -550,6 +570,31 @@ static bool same_source(const struct klp_func *a, const struct klp_func *b)
 	       !strcmp(a->src->file, b->src->file);
 }
 
+/*
+ * Strict mode: an object without a record (named by the assembler or the
+ * compiler, compared by name) also has the same bytes.  Code and sections
+ * without bytes compare by name only.
+ */
+static bool same_object_bytes(const struct klp_codecmp *cc,
+			      const struct klp_symbol *a,
+			      const struct klp_symbol *b)
+{
+	const unsigned char *da, *db;
+	uint64_t sa, sb;
+
+	if (a->type != STT_OBJECT || !a->sec || !b->sec ||
+	    a->sec->sh.sh_type != SHT_PROGBITS ||
+	    (a->sec->sh.sh_flags & SHF_EXECINSTR))
+		return true;
+	if (a->size != b->size || b->sec->sh.sh_type != SHT_PROGBITS)
+		return false;
+	if (klp_elf_section_data(cc->side[0].elf, a->sec, &da, &sa) ||
+	    klp_elf_section_data(cc->side[1].elf, b->sec, &db, &sb) ||
+	    !da || !db || a->value + a->size > sa || b->value + b->size > sb)
+		return false;	/* cannot tell: not the same */
+	return !memcmp(da + a->value, db + b->value, a->size);
+}
+
 /* Do @a (original) and @b (patched) stand for the same thing? */
 static bool same_symbol(const struct klp_codecmp *cc, struct klp_symbol *a,
 			struct klp_symbol *b)
@@ -577,7 +622,9 @@ static bool same_symbol(const struct klp_codecmp *cc, struct klp_symbol *a,
 		       same_source(klp_record_func_of_sym(o->rec, ra),
 				   klp_record_func_of_sym(p->rec, rb));
 	}
-	return klp_role_eq(a->name, b->name);
+	if (!klp_role_eq(a->name, b->name))
+		return false;
+	return !cc->strict || same_object_bytes(cc, a, b);
 }
 
 /* Read-only data without symbols is compared whole up to this size. */
@@ -597,9 +644,18 @@ static bool same_unnamed_data(const struct klp_codecmp *cc,
 	const unsigned char *da, *db;
 	uint64_t sa, sb;
 
-	if ((a->sh.sh_flags & SHF_WRITE) || a->sh.sh_type != SHT_PROGBITS ||
-	    a->sh.sh_size > UNNAMED_DATA_MAX)
+	if (cc->strict) {
+		/* Any size, writable too: only its content can tell. */
+		if (a->sh.sh_type != b->sh.sh_type ||
+		    a->sh.sh_size != b->sh.sh_size)
+			return false;
+		if (a->sh.sh_type != SHT_PROGBITS)
+			return true;
+	} else if ((a->sh.sh_flags & SHF_WRITE) ||
+		   a->sh.sh_type != SHT_PROGBITS ||
+		   a->sh.sh_size > UNNAMED_DATA_MAX) {
 		return true;
+	}
 	if (a->sh.sh_type != b->sh.sh_type || a->sh.sh_size != b->sh.sh_size)
 		return false;
 	klp_elf_section_data(cc->side[0].elf, a, &da, &sa);
@@ -940,6 +996,37 @@ static int grow_targets(struct klp_codecmp *cc, size_t n)
 	return 0;
 }
 
+/* An ELF note header: namesz, descsz, type, then the name "GNU\0". */
+#define NOTE_HDR	16
+#define NT_BUILD_ID	3
+#define BUILD_ID_MAX	64
+
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/*
+ * Zeroes, in both copies of a variable, the descriptor of every GNU build
+ * ID note (an ELF image embedded in data, such as the vDSO's) whose header
+ * is the same in both.  Notes are 4-byte aligned in their image.
+ */
+static void mask_build_ids(unsigned char *a, unsigned char *b, size_t n)
+{
+	for (size_t k = 0; k + NOTE_HDR <= n; k += 4) {
+		uint32_t desc = le32(a + k + 4);
+
+		if (le32(a + k) != 4 || le32(a + k + 8) != NT_BUILD_ID ||
+		    memcmp(a + k + 12, "GNU", 4) || !desc ||
+		    desc > BUILD_ID_MAX || desc > n - k - NOTE_HDR ||
+		    memcmp(a + k, b + k, NOTE_HDR))
+			continue;
+		memset(a + k + NOTE_HDR, 0, desc);
+		memset(b + k + NOTE_HDR, 0, desc);
+	}
+}
+
 int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		    const struct klp_symbol *patched, char *why, size_t whylen)
 {
@@ -971,6 +1058,8 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 			       &first[k], &end[k]))
 			return -1;
 	}
+	if (cc->mask_build_id)
+		mask_build_ids(cc->buf[0], cc->buf[1], n);
 	if (memcmp(cc->buf[0], cc->buf[1], n)) {
 		size_t i = 0;
 
@@ -1052,4 +1141,365 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * Tables that describe code: relocations of allocated sections that are
+ * not code, pointing into code.  Left out: what only locates code for
+ * tools and is rebuilt from it (ftrace call sites, ORC, DWARF CFI) and
+ * what is not kept (debug info, the record, boot-time tables).
+ */
+static bool table_section(const struct klp_section *sec)
+{
+	static const char *const skip[] = {
+		".debug", ".klp.lto", "__mcount_loc",
+		"__patchable_function_entries", ".orc_unwind", ".eh_frame",
+		".note", ".discard", ".init", ".exit",
+	};
+
+	if (!(sec->sh.sh_flags & SHF_ALLOC) ||
+	    (sec->sh.sh_flags & SHF_EXECINSTR) || !sec->rela || !sec->name)
+		return false;
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strncmp(sec->name, skip[i], strlen(skip[i])))
+			return false;
+	return true;
+}
+
+static bool is_code_sec(const struct klp_section *sec)
+{
+	return sec && (sec->sh.sh_flags & SHF_EXECINSTR);
+}
+
+static int attach_cmp(const void *a, const void *b)
+{
+	const struct attach *x = a, *y = b;
+
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	if (x->place != y->place)
+		return x->place < y->place ? -1 : 1;
+	if (x->from->idx != y->from->idx)
+		return x->from->idx < y->from->idx ? -1 : 1;
+	return x->rel->offset < y->rel->offset ? -1 :
+	       x->rel->offset > y->rel->offset;
+}
+
+/* Indexes, once, every reference from a table into code. */
+static int index_attached(struct cmp_side *sd)
+{
+	struct klp_elf *elf = sd->elf;
+	size_t cap = 0;
+
+	if (sd->att_done)
+		return 0;
+	sd->att_first = calloc(elf->nsec + 2, sizeof(*sd->att_first));
+	if (!sd->att_first)
+		return klp_err("out of memory");
+	for (size_t i = 0; i < elf->nsec; i++) {
+		struct klp_section *sec = &elf->secs[i];
+
+		if (!table_section(sec))
+			continue;
+		if (klp_elf_load_relocs(elf, sec))
+			return -1;
+		for (size_t k = 0; k < sec->nreloc; k++) {
+			struct klp_reloc *r = &sec->relocs[k];
+			struct attach *a;
+
+			if (!r->sym || !is_code_sec(r->sym->sec) ||
+			    r->type == R_X86_64_NONE)
+				continue;
+			if (sd->natt == cap) {
+				cap = cap ? cap * 2 : 256;
+				a = realloc(sd->att, cap * sizeof(*a));
+				if (!a)
+					return klp_err("out of memory");
+				sd->att = a;
+			}
+			a = &sd->att[sd->natt++];
+			a->from = sec;
+			a->rel = r;
+			a->to = r->sym->sec->idx;
+			a->place = r->sym->value + (uint64_t)r->addend;
+		}
+	}
+	if (sd->natt > 1)
+		qsort(sd->att, sd->natt, sizeof(*sd->att), attach_cmp);
+	for (size_t i = 0, j = 0; i <= elf->nsec; i++) {
+		while (j < sd->natt && sd->att[j].to < i)
+			j++;
+		sd->att_first[i] = j;
+	}
+	sd->att_first[elf->nsec + 1] = sd->natt;
+	sd->att_done = true;
+	return 0;
+}
+
+/* The table references into @fn: att[*a .. *b). */
+static int attached_range(struct cmp_side *sd, const struct klp_symbol *fn,
+			  size_t *a, size_t *b)
+{
+	size_t lo, hi;
+
+	if (index_attached(sd))
+		return -1;
+	lo = sd->att_first[fn->sec->idx];
+	hi = sd->att_first[fn->sec->idx + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sd->att[mid].place < fn->value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*a = *b = lo;
+	while (*b < sd->att_first[fn->sec->idx + 1] &&
+	       sd->att[*b].place < fn->value + fn->size)
+		(*b)++;
+	return 0;
+}
+
+/* Where in @fn a relocation points, or -1 if it does not point into it. */
+static int64_t place_in(const struct klp_reloc *r, const struct klp_symbol *fn)
+{
+	uint64_t at;
+
+	if (!r->sym || r->sym->sec != fn->sec)
+		return -1;
+	at = r->sym->value + (uint64_t)r->addend;
+	return at >= fn->value && at < fn->value + fn->size ?
+	       (int64_t)(at - fn->value) : -1;
+}
+
+/* A table entry is taken to be at most this long. */
+#define ENTRY_MAX	32
+
+/*
+ * Does @r point at code of a function other than @fn?  That is where the
+ * next table entry starts.  Code without symbols (.altinstr_replacement,
+ * .altinstr_aux) is part of the entry: an alternative's replacement.
+ */
+static int other_function(struct cmp_side *sd, const struct klp_reloc *r,
+			  const struct klp_symbol *fn)
+{
+	struct klp_section *sec = r->sym ? r->sym->sec : NULL;
+
+	if (!is_code_sec(sec) || place_in(r, fn) >= 0)
+		return 0;
+	if (index_symbols(sd))
+		return -1;
+	return sd->sec_first[sec->idx + 1] > sd->sec_first[sec->idx];
+}
+
+/*
+ * The bytes of a table from the reference @at to the next reference into
+ * another function (the next entry, which describes it), at most
+ * ENTRY_MAX: relocations in it [*first, *end), its length in *len.
+ */
+static int entry_window(struct cmp_side *sd, const struct attach *at,
+			const struct klp_symbol *fn, struct klp_reloc ***v,
+			size_t *first, size_t *end, uint64_t *len)
+{
+	struct klp_section *sec = at->from;
+	uint64_t start = at->rel->offset, stop = start + ENTRY_MAX;
+	size_t n;
+
+	if (sorted_relocs(sd, sec, v))
+		return -1;
+	n = *v ? sec->nreloc : 0;
+	if (stop > sec->sh.sh_size)
+		stop = sec->sh.sh_size;
+	*first = reloc_lower_bound(*v, n, start);
+	for (*end = *first; *end < n && (*v)[*end]->offset < stop; (*end)++) {
+		const struct klp_reloc *r = (*v)[*end];
+		int other;
+
+		if (r->offset <= start)
+			continue;
+		other = other_function(sd, r, fn);
+		if (other < 0)
+			return -1;
+		if (other) {
+			stop = r->offset;
+			break;
+		}
+	}
+	*len = stop - start;
+	return 0;
+}
+
+/*
+ * Compares the table entries at @at[0] (describing @fn[0]) and @at[1]:
+ * bytes with relocation fields masked, and each relocation by what it
+ * points at (a place in the function itself by its offset there).  In
+ * __bug_table, the 16-bit field that follows the file name (the line of
+ * bug_entry) is not compared: see docs/selection.md ("source changed, code
+ * identical").
+ */
+static int compare_entry(struct klp_codecmp *cc,
+			 const struct klp_symbol **fn,
+			 const struct attach **at, char *why, size_t whylen)
+{
+	struct klp_reloc **v[2];
+	size_t first[2], end[2];
+	uint64_t len[2];
+	const char *name = at[0]->from->name;
+	bool bug = !strncmp(name, "__bug_table", 11);
+
+	for (int k = 0; k < 2; k++)
+		if (entry_window(&cc->side[k], at[k], fn[k], &v[k], &first[k],
+				 &end[k], &len[k]))
+			return -1;
+	if (len[0] != len[1] || end[0] - first[0] != end[1] - first[1]) {
+		snprintf(why, whylen, "its entry in %s at +0x%llx changed shape",
+			 name, (unsigned long long)at[0]->rel->offset);
+		return 1;
+	}
+	if (grow_bufs(cc, len[0] + 1))
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		const unsigned char *data = NULL;
+		uint64_t size = 0;
+
+		if (at[k]->from->sh.sh_type != SHT_NOBITS &&
+		    klp_elf_section_data(cc->side[k].elf, at[k]->from, &data,
+					 &size))
+			return -1;
+		if (data && at[k]->rel->offset + len[k] <= size)
+			memcpy(cc->buf[k], data + at[k]->rel->offset, len[k]);
+		else
+			memset(cc->buf[k], 0, len[k]);
+	}
+	for (size_t i = 0; i < end[0] - first[0]; i++) {
+		const struct klp_reloc *r[2] = { v[0][first[0] + i],
+						 v[1][first[1] + i] };
+		uint64_t off = r[0]->offset - at[0]->rel->offset;
+		unsigned int width, bias;
+		struct target t[2];
+		int64_t in[2];
+
+		if (off != r[1]->offset - at[1]->rel->offset ||
+		    r[0]->type != r[1]->type ||
+		    reloc_shape(r[0]->type, &width, &bias)) {
+			snprintf(why, whylen, "its entry in %s at +0x%llx: relocation at +0x%llx differs",
+				 name, (unsigned long long)at[0]->rel->offset,
+				 (unsigned long long)off);
+			return 1;
+		}
+		for (int k = 0; k < 2; k++)
+			for (uint64_t b = off; b < off + width && b < len[k]; b++)
+				cc->buf[k][b] = 0;
+		for (int k = 0; k < 2; k++)
+			in[k] = place_in(r[k], fn[k]);
+		if (in[0] >= 0 || in[1] >= 0) {
+			if (in[0] == in[1])
+				continue;
+			snprintf(why, whylen, "its entry in %s at +0x%llx points elsewhere in it",
+				 name, (unsigned long long)at[0]->rel->offset);
+			return 1;
+		}
+		for (int k = 0; k < 2; k++) {
+			/*
+			 * In data, "sym - ." has the exact place as its addend:
+			 * no instruction follows (resolve() assumes code).
+			 */
+			struct klp_reloc exact = *r[k];
+
+			exact.addend -= bias;
+			if (resolve(&cc->side[k], &exact, &t[k]))
+				return -1;
+		}
+		if (!same_target(cc, &t[0], &t[1])) {
+			char da[160], db[160];
+
+			describe(&t[0], da, sizeof(da));
+			describe(&t[1], db, sizeof(db));
+			snprintf(why, whylen, "its entry in %s at +0x%llx: %s -> %s",
+				 name, (unsigned long long)at[0]->rel->offset,
+				 da, db);
+			return 1;
+		}
+		/* bug_entry: file, then line */
+		if (bug && t[0].kind == T_BYTES &&
+		    (r[0]->sym->sec->sh.sh_flags & SHF_STRINGS))
+			for (int k = 0; k < 2; k++)
+				for (uint64_t b = off + width;
+				     b < off + width + 2 && b < len[k]; b++)
+					cc->buf[k][b] = 0;
+	}
+	if (memcmp(cc->buf[0], cc->buf[1], len[0])) {
+		snprintf(why, whylen, "its entry in %s at +0x%llx: data differs",
+			 name, (unsigned long long)at[0]->rel->offset);
+		return 1;
+	}
+	return 0;
+}
+
+/* The tables' entries for @o and @p: same sites, same entries. */
+static int compare_attached(struct klp_codecmp *cc, const struct klp_symbol *o,
+			    const struct klp_symbol *p, char *why,
+			    size_t whylen)
+{
+	const struct klp_symbol *fn[2] = { o, p };
+	size_t a[2], b[2];
+
+	for (int k = 0; k < 2; k++)
+		if (attached_range(&cc->side[k], fn[k], &a[k], &b[k]))
+			return -1;
+	if (b[0] - a[0] != b[1] - a[1]) {
+		snprintf(why, whylen, "%zu table entries refer to it -> %zu",
+			 b[0] - a[0], b[1] - a[1]);
+		return 1;
+	}
+	for (size_t i = 0; i < b[0] - a[0]; i++) {
+		const struct attach *at[2] = { &cc->side[0].att[a[0] + i],
+					       &cc->side[1].att[a[1] + i] };
+		int r;
+
+		if (at[0]->place - o->value != at[1]->place - p->value ||
+		    strcmp(at[0]->from->name, at[1]->from->name) ||
+		    at[0]->rel->type != at[1]->rel->type) {
+			snprintf(why, whylen, "table reference %s -> +0x%llx differs",
+				 at[0]->from->name,
+				 (unsigned long long)(at[0]->place - o->value));
+			return 1;
+		}
+		r = compare_entry(cc, fn, at, why, whylen);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int klp_codecmp_strict(struct klp_codecmp *cc, const struct klp_symbol *orig,
+		       const struct klp_symbol *patched, char *why,
+		       size_t whylen)
+{
+	char dummy[1];
+	int r;
+
+	if (!why) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	cc->strict = true;
+	r = klp_codecmp_sym(cc, orig, patched, why, whylen);
+	if (!r)
+		r = compare_attached(cc, orig, patched, why, whylen);
+	cc->strict = false;
+	return r;
+}
+
+int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
+		     const struct klp_symbol *patched, char *why,
+		     size_t whylen)
+{
+	int r;
+
+	cc->mask_build_id = true;
+	r = klp_codecmp_strict(cc, orig, patched, why, whylen);
+	cc->mask_build_id = false;
+	return r;
 }

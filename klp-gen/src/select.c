@@ -5,7 +5,8 @@
  * State lives in flat arrays: per source identity (klp_corr_src id) and per
  * func of the ORIGINAL record (numbered blob by blob).  The IPO closure walks
  * a reverse index, built once in O(edges): for each source, the funcs with a
- * CALLEE or CALLER edge to it.  Finding who references a function (needed
+ * CALLEE or CALLER edge to it in either build, and the funcs of the sources
+ * that a patched function newly calls.  Finding who references a function (needed
  * only when a selected function cannot be patched itself, or a removed one
  * may still be called) scans the relocations once per round for a whole set
  * of wanted targets.
@@ -27,6 +28,9 @@ enum {
 	S_EMIT_O = 0x4,		/* has a kept func in ORIGINAL */
 	S_EMIT_P = 0x8,		/* has a kept func in PATCHED */
 	S_AFFECTED = 0x10,	/* in the IPO closure's queue */
+	S_CHDATA = 0x20,	/* changed data */
+	S_DSAME = 0x40,		/* changed data, bytes same but a build ID */
+	S_DDIFF = 0x80,		/* changed data, bytes differ */
 };
 
 enum {
@@ -49,6 +53,8 @@ struct klp_select {
 	size_t *repl_of;		/* per flat func: repl index + 1, or 0 */
 	size_t *ipo_start;		/* per source id, nsrc + 1 entries */
 	uint32_t *ipo_funcs;		/* flat funcs */
+	size_t *own_start;		/* per source id, nsrc + 1 entries */
+	uint32_t *own_funcs;		/* flat funcs, by own source */
 	uint32_t *stamp;		/* per source id: dedupe of vias */
 	uint32_t cur_stamp;
 	/* function symbols of ORIGINAL sorted by (section, value) */
@@ -189,11 +195,105 @@ static bool is_code(const struct klp_func *f)
 	return !f->discarded && !(f->flags & KLP_FUNC_DATA) && f->sym;
 }
 
-/* The reverse IPO index: per source, the funcs with an IPO edge to it. */
+static bool ipo_kind(uint32_t kind)
+{
+	return kind == KLP_EDGE_CALLEE || kind == KLP_EDGE_CALLER;
+}
+
+/*
+ * One entry of the reverse IPO index: when source @key is affected, the
+ * ORIGINAL func @j is a candidate.  The builder calls this twice per entry
+ * (count, then fill).
+ */
+static void ipo_put(struct klp_select *s, int pass, uint32_t key, size_t j)
+{
+	if (!pass)
+		s->ipo_start[key + 2]++;
+	else
+		s->ipo_funcs[s->ipo_start[key + 1]++] = (uint32_t)j;
+}
+
+/*
+ * The CALLEE/CALLER edges of the patched build, mapped to ORIGINAL funcs
+ * through the correlation: @pf's peer gets the same entries as its own
+ * edges would give it.  And the call edges that only the patched build
+ * has: a CALLEE (or INLINE) edge from @pf to a source X that @pf's peer
+ * has no edge to means that X gained a caller.  ThinLTO may then import X
+ * (or code that calls X) into @pf's unit and promote X's statics, which
+ * changes their linkage and so their code (a non-local function gets an
+ * endbr64; IPO can no longer specialise it for its known callers).  So
+ * every ORIGINAL func of source X is a candidate once @pf's own source is
+ * affected: the edge read backwards.
+ */
+static void ipo_patched_entries(struct klp_select *s, int pass,
+				struct klp_func *pf)
+{
+	struct klp_func *g = klp_corr_orig_of(s->c, pf);
+	uint32_t caller;
+
+	if (pf->discarded || (pf->flags & KLP_FUNC_DATA) || !pf->src)
+		return;
+	caller = klp_corr_src_of_patched(s->c, pf->src)->id;
+	s->cur_stamp++;
+	if (g && is_code(g))
+		for (uint32_t e = 0; e < g->nedge; e++)
+			s->stamp[klp_corr_src_of_orig(s->c,
+						      g->edges[e].src)->id] =
+				s->cur_stamp;
+	for (uint32_t e = 0; e < pf->nedge; e++) {
+		uint32_t kind = pf->edges[e].kind;
+		uint32_t id = klp_corr_src_of_patched(s->c,
+						      pf->edges[e].src)->id;
+
+		if (g && is_code(g) && ipo_kind(kind))
+			ipo_put(s, pass, id, flat_of(s, g));
+		if ((kind != KLP_EDGE_CALLEE && kind != KLP_EDGE_INLINE) ||
+		    s->stamp[id] == s->cur_stamp || id == caller)
+			continue;
+		s->stamp[id] = s->cur_stamp;	/* once per target */
+		for (size_t k = s->own_start[id]; k < s->own_start[id + 1];
+		     k++)
+			ipo_put(s, pass, caller, s->own_funcs[k]);
+	}
+}
+
+/* Per source, the ORIGINAL funcs (code) whose own source it is. */
+static int build_own_index(struct klp_select *s)
+{
+	s->own_start = calloc(s->nsrc + 2, sizeof(*s->own_start));
+	s->own_funcs = malloc((s->nfunc + 1) * sizeof(*s->own_funcs));
+	if (!s->own_start || !s->own_funcs)
+		return oom();
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < s->nfunc; j++) {
+			uint32_t id = id_of(s, s->funcs[j]);
+
+			if (!is_code(s->funcs[j]) || id == NONE)
+				continue;
+			if (!pass)
+				s->own_start[id + 2]++;
+			else
+				s->own_funcs[s->own_start[id + 1]++] =
+					(uint32_t)j;
+		}
+		if (!pass)
+			for (size_t i = 2; i < s->nsrc + 2; i++)
+				s->own_start[i] += s->own_start[i - 1];
+	}
+	return 0;
+}
+
+/*
+ * The reverse IPO index: per source, the ORIGINAL funcs with an IPO edge
+ * to it, in either build (see ipo_patched_entries()).
+ */
 static int build_ipo_index(struct klp_select *s)
 {
+	struct klp_record *p = klp_corr_patched(s->c);
 	size_t total = 0;
 
+	if (build_own_index(s))
+		return -1;
 	s->ipo_start = calloc(s->nsrc + 2, sizeof(*s->ipo_start));
 	if (!s->ipo_start)
 		return oom();
@@ -203,21 +303,18 @@ static int build_ipo_index(struct klp_select *s)
 
 			if (!is_code(f))
 				continue;
-			for (uint32_t e = 0; e < f->nedge; e++) {
-				uint32_t id;
-
-				if (f->edges[e].kind != KLP_EDGE_CALLEE &&
-				    f->edges[e].kind != KLP_EDGE_CALLER)
-					continue;
-				id = klp_corr_src_of_orig(s->c,
-							  f->edges[e].src)->id;
-				if (!pass)
-					s->ipo_start[id + 2]++;
-				else
-					s->ipo_funcs[s->ipo_start[id + 1]++] =
-						(uint32_t)j;
-			}
+			for (uint32_t e = 0; e < f->nedge; e++)
+				if (ipo_kind(f->edges[e].kind))
+					ipo_put(s, pass,
+						klp_corr_src_of_orig(s->c,
+							f->edges[e].src)->id,
+						j);
 		}
+		/* plan has no patched build (the ORIGINAL twice) */
+		for (size_t b = 0; p != s->orig && b < p->nblob; b++)
+			for (uint32_t i = 0; i < p->blobs[b].nfunc; i++)
+				ipo_patched_entries(s, pass,
+						    &p->blobs[b].funcs[i]);
 		if (!pass) {
 			for (size_t i = 2; i < s->nsrc + 2; i++)
 				s->ipo_start[i] += s->ipo_start[i - 1];
@@ -313,6 +410,7 @@ void klp_select_free(struct klp_select *s)
 		free(s->r.repl[i].via);
 	free(s->r.repl);
 	free_notes(s->r.ipo_same, s->r.nipo_same);
+	free_notes(s->r.same_code, s->r.nsame_code);
 	free_notes(s->r.indirect, s->r.nindirect);
 	free_notes(s->r.skipped, s->r.nskipped);
 	for (size_t i = 0; i < s->r.nrefusals; i++)
@@ -326,6 +424,8 @@ void klp_select_free(struct klp_select *s)
 	free(s->repl_of);
 	free(s->ipo_start);
 	free(s->ipo_funcs);
+	free(s->own_start);
+	free(s->own_funcs);
 	free(s->fsyms);
 	free(s->fsym_start);
 	free(s);
@@ -505,6 +605,34 @@ static void affect(struct klp_select *s, uint32_t id, uint32_t *queue,
 	queue[(*tail)++] = id;
 }
 
+/*
+ * diff: is the code of @f, which must be replaced for the changed source
+ * @via (its own or one it inlines), still the same as its peer's?  Then it
+ * is noted "source changed, code identical" and not replaced (1); 0 if it
+ * is to be replaced (or plan, or no peer: patchability() decides), -1 on
+ * error.  Why this is safe: docs/selection.md.
+ */
+static int same_code(struct klp_select *s, struct klp_func *f, uint32_t via)
+{
+	const struct klp_select_opts *o = s->opts;
+	struct klp_func *peer;
+	int d;
+
+	if (!o->codecmp_strict)
+		return 0;
+	peer = klp_corr_patched_of(s->c, f);
+	if (!peer)
+		return 0;
+	d = o->codecmp_strict(o->codecmp_arg, f, peer, NULL, 0);
+	if (d)
+		return d < 0 ? -1 : 0;
+	if (note(&s->r.same_code, &s->r.nsame_code, f, via, "%s",
+		 via == id_of(s, f) ? "source changed, code identical" :
+		 "inlines a changed source, code identical"))
+		return -1;
+	return 1;
+}
+
 /* Step 2: own source changed, or a changed source inlined. */
 static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 {
@@ -526,8 +654,11 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 		bool changed = own != NONE && (s->sflags[own] & S_CHANGED);
 		struct klp_select_repl *r = NULL;
 		uint32_t first = NONE;
+		bool kept = false;	/* code identical: not replaced */
+		int same;
 
-		if (!is_code(f))
+		/* top-level asm: by its machine code (asm_changes()) */
+		if (!is_code(f) || (f->flags & KLP_FUNC_ASM))
 			continue;
 		s->cur_stamp++;
 		for (uint32_t e = 0; e < f->nedge; e++) {
@@ -549,6 +680,13 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 				continue;
 			}
 			if (!r) {
+				same = same_code(s, f, changed ? own : id);
+				if (same < 0)
+					return -1;
+				if (same) {
+					kept = true;
+					break;
+				}
 				r = add_repl(s, f, changed ? KLP_PLAN_CHANGED :
 							     KLP_PLAN_INLINES);
 				if (!r)
@@ -557,10 +695,18 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			if (repl_add_via(r, id))
 				return -1;
 		}
-		if (changed && !r && !in_init(f) && !add_repl(s, f,
-							     KLP_PLAN_CHANGED))
-			return -1;
-		if (s->repl_of[j])
+		if (changed && !r && !kept && !in_init(f)) {
+			same = same_code(s, f, own);
+			if (same < 0)
+				return -1;
+			kept = same;
+			if (!same && !add_repl(s, f, KLP_PLAN_CHANGED))
+				return -1;
+		}
+		if (kept)
+			s->fflags[j] |= F_SEEN;	/* compared: no IPO candidate */
+		/* its IR changed, so may what IPO inferred from it */
+		if (s->repl_of[j] || changed || kept)
 			affect(s, own, queue, tail);
 	}
 	return 0;
@@ -924,27 +1070,47 @@ static int removed_still_called(struct klp_select *s)
 	return 0;
 }
 
-/* A code change in a function the record cannot name (diff only). */
-static int nosrc_changes(struct klp_select *s)
+/*
+ * diff only: functions without a source function, and those defined by
+ * top-level asm (whose src entry only names the unit, with the
+ * fingerprint of all of the unit's asm: any change there changes every
+ * asm function's).  They are judged by their machine code alone: the same
+ * code is no change (an asm function of a changed unit is noted "source
+ * changed, code identical"); different code cannot be patched (no
+ * __fentry__) and is refused.
+ */
+static int asm_changes(struct klp_select *s)
 {
 	const struct klp_select_opts *o = s->opts;
 
 	for (size_t j = 0; j < s->nfunc; j++) {
 		struct klp_func *f = s->funcs[j], *peer;
+		bool is_asm = f->src && (f->flags & KLP_FUNC_ASM);
+		uint32_t own = id_of(s, f);
 		char why[128] = "";
 		int d;
 
-		if (!is_code(f) || s->repl_of[j] ||
-		    (f->src && !(f->flags & KLP_FUNC_ASM)) || in_init(f))
+		if (!is_code(f) || s->repl_of[j] || (f->src && !is_asm) ||
+		    in_init(f))
 			continue;
 		peer = klp_corr_patched_of(s->c, f);
 		if (!peer)
 			continue;
-		d = o->codecmp(o->codecmp_arg, f, peer, why, sizeof(why));
+		d = o->codecmp_strict(o->codecmp_arg, f, peer, why,
+				      sizeof(why));
 		if (d < 0)
 			return -1;
-		if (d && refuse(s, "%s (unit %s) has no source identity in the record and its machine code changed (%s)",
-				f->sym->name, f->blob->unit, why))
+		if (!d) {
+			if (is_asm && (s->sflags[own] & S_CHANGED) &&
+			    note(&s->r.same_code, &s->r.nsame_code, f, own,
+				 "asm of the unit changed, code identical"))
+				return -1;
+			continue;
+		}
+		if (is_asm ? refuse(s, "%s (unit %s) is defined by top-level asm and its machine code changed (%s): it cannot be patched",
+				    f->sym->name, f->blob->unit, why) :
+			     refuse(s, "%s (unit %s) has no source identity in the record and its machine code changed (%s)",
+				    f->sym->name, f->blob->unit, why))
 			return -1;
 	}
 	return 0;
@@ -1030,6 +1196,58 @@ static int finish(struct klp_select *s)
 	return 0;
 }
 
+/*
+ * Changed data is refused, except (diff) a variable whose bytes and
+ * relocations are the same in both builds but for an embedded build ID
+ * (klp_codecmp_data()): the vDSO image, whose build ID changes with any
+ * change to its sources' text.  The running vDSO stays the old one, and
+ * so does its build ID, which names it.
+ */
+static int changed_data(struct klp_select *s)
+{
+	const struct klp_select_opts *o = s->opts;
+
+	for (size_t i = 0; i < s->r.changed_data.n; i++)
+		s->sflags[s->r.changed_data.ids[i]] |= S_CHDATA;
+	for (int pass = 0; o->codecmp_data && pass < 2; pass++)
+		for (size_t j = 0; j < s->nfunc; j++) {
+			struct klp_func *f = s->funcs[j], *peer;
+			uint32_t id = id_of(s, f);
+			int d;
+
+			if (!(f->flags & KLP_FUNC_DATA) || f->discarded ||
+			    !f->sym || id == NONE ||
+			    !(s->sflags[id] & S_CHDATA))
+				continue;
+			if (pass) {
+				/* noted once, if no copy differs */
+				if ((s->sflags[id] & (S_DSAME | S_DDIFF)) !=
+				    S_DSAME)
+					continue;
+				s->sflags[id] &= (uint8_t)~S_CHDATA;
+				if (note(&s->r.same_code, &s->r.nsame_code, f,
+					 id, "variable: only an embedded build ID changed"))
+					return -1;
+				continue;
+			}
+			peer = klp_corr_patched_of(s->c, f);
+			d = peer ? o->codecmp_data(o->codecmp_arg, f, peer,
+						   NULL, 0) : 1;
+			if (d < 0)
+				return -1;
+			s->sflags[id] |= d ? S_DDIFF : S_DSAME;
+		}
+	for (size_t i = 0; i < s->r.changed_data.n; i++) {
+		uint32_t id = s->r.changed_data.ids[i];
+
+		if ((s->sflags[id] & S_CHDATA) &&
+		    refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
+			   src_name(s, id), src_file(s, id)))
+			return -1;
+	}
+	return 0;
+}
+
 int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 {
 	uint32_t *queue;
@@ -1040,19 +1258,14 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 		return klp_err("selection already ran");
 	s->has_run = true;
 	s->opts = o;
-	for (size_t i = 0; i < s->r.changed_data.n; i++) {
-		uint32_t id = s->r.changed_data.ids[i];
-
-		if (refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
-			   src_name(s, id), src_file(s, id)))
-			return -1;
-	}
+	if (changed_data(s))
+		return -1;
 	queue = malloc((s->nsrc + 1) * sizeof(*queue));
 	if (!queue)
 		return oom();
 	if (must_replace(s, queue, &tail) || ipo_closure(s, queue, &tail))
 		goto out;
-	if (o->codecmp && nosrc_changes(s))
+	if (o->codecmp_strict && asm_changes(s))
 		goto out;
 	if (patchability(s))
 		goto out;

@@ -46,4 +46,29 @@ void klp_codecmp_free(struct klp_codecmp *cc);
 int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		    const struct klp_symbol *patched, char *why, size_t whylen);
 
+/*
+ * Like klp_codecmp_sym(), for a function whose source changed: is its code
+ * still the same?  Stricter: data without a record that the code refers to
+ * is compared by content whatever its size (unnamed sections, writable
+ * ones too, and named objects without a record entry); and the entries of
+ * tables that describe the function (allocated non-code sections that
+ * refer into it: __bug_table, __ex_table, .altinstructions, __jump_table,
+ * .static_call_sites, ...) must be at the same places and compare equal,
+ * except for the line number of a __bug_table entry (the 16-bit field after
+ * its file name).  1 differs, 0 same, -1 error.
+ */
+int klp_codecmp_strict(struct klp_codecmp *cc, const struct klp_symbol *orig,
+		       const struct klp_symbol *patched, char *why,
+		       size_t whylen);
+
+/*
+ * klp_codecmp_strict() for two copies of a variable whose initializer
+ * changed: 0 if their bytes and relocations are the same but for the
+ * descriptor of GNU build ID notes in them (an ELF image in data, such as
+ * the vDSO's, whose build ID hashes its debug info), 1 if not, -1 on error.
+ */
+int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
+		     const struct klp_symbol *patched, char *why,
+		     size_t whylen);
+
 #endif /* KLP_CODECMP_H */

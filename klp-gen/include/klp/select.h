@@ -39,6 +39,17 @@ struct klp_select_opts {
 	 * a selected function needs a peer in the patched build.
 	 */
 	klp_select_codecmp_fn codecmp;
+	/*
+	 * diff: the stricter comparison (klp_codecmp_strict()) for functions
+	 * whose source changed: if their code is still the same they are
+	 * not replaced.  Called with @codecmp_arg.
+	 */
+	klp_select_codecmp_fn codecmp_strict;
+	/*
+	 * diff: for a changed variable (klp_codecmp_data()): 0 if only an
+	 * embedded build ID differs; then it is noted, not refused.
+	 */
+	klp_select_codecmp_fn codecmp_data;
 	void *codecmp_arg;
 };
 
@@ -77,6 +88,8 @@ struct klp_select_result {
 	size_t nrepl;
 	struct klp_select_note *ipo_same;	/* IPO candidates, code same */
 	size_t nipo_same;
+	struct klp_select_note *same_code;	/* source changed, code same */
+	size_t nsame_code;
 	struct klp_select_note *indirect;	/* replaced through callers */
 	size_t nindirect;
 	struct klp_select_note *skipped;	/* __init code that inlines */

@@ -98,7 +98,8 @@ void SourcePaths::compute(Module &M) {
     CU = *M.debug_compile_units().begin();
 
   // The object root: the compile directory.
-  Obj.add(normalize(Cwd));
+  if (!Cwd.empty())
+    Obj.add(normalize(Cwd));
   if (std::string R = realPath(Cwd); !R.empty())
     Obj.add(R);
   if (CU)

@@ -38,6 +38,7 @@ PassKind classify(StringRef PassID) {
 // What a function looked like before the pass, kept by value: the pass may
 // delete the function, and its metadata nodes outlive it.
 struct FnState {
+  StringRef Name; // the key in Snapshot::ByName, which outlives the function
   MDNode *Src = nullptr;
   ProvSet Prov;
   bool AlwaysInline = false;
@@ -78,18 +79,24 @@ void takeSnapshot(const Module &M, PassKind Kind, Snapshot &S) {
     if (F.isDeclaration())
       continue;
     FnState &St = S.Fns[&F];
+    St.Name = S.ByName.try_emplace(F.getName(), &F).first->getKey();
     St.Src = getSrcNode(F);
     St.Prov = ProvSet::load(F);
     St.AlwaysInline = F.hasFnAttribute(Attribute::AlwaysInline);
     St.Imported = F.hasAvailableExternallyLinkage();
     St.Calls = countCalls(F);
-    S.ByName[F.getName()] = &F;
   }
 }
 
-static void sortByName(SmallVectorImpl<const Function *> &Fns) {
-  llvm::sort(Fns, [](const Function *A, const Function *B) {
-    return A->getName() < B->getName();
+// By the names the snapshot kept: the pass may have deleted the functions.
+static void sortByName(SmallVectorImpl<const Function *> &Fns,
+                       const Snapshot &S) {
+  auto Name = [&](const Function *F) {
+    auto It = S.Fns.find(F);
+    return It == S.Fns.end() ? StringRef() : It->second.Name;
+  };
+  llvm::sort(Fns, [&](const Function *A, const Function *B) {
+    return Name(A) < Name(B);
   });
 }
 
@@ -123,7 +130,7 @@ void addInlined(ProvSet &Into, const Snapshot &S,
   }
   if (Next.empty())
     return;
-  sortByName(Next);
+  sortByName(Next, S);
   addInlined(Into, S, Next, Flags | KLP_EDGE_OVERAPPROX, Seen);
 }
 
@@ -187,7 +194,7 @@ void compare(Module &M, const Snapshot &S) {
     }
     if (!Inlined.empty()) {
       SmallPtrSet<const Function *, 8> Seen;
-      sortByName(Inlined);
+      sortByName(Inlined, S);
       addInlined(P, S, Inlined, S.Phase, Seen);
     }
     if (Changed)

@@ -565,7 +565,7 @@ static void write_blob(struct out *o, uint64_t u, int variant,
 		       struct buf *text, struct buf *rtext, struct buf *rklp)
 {
 	static const char producer[] =
-		"klp-lto 0.1; LLVM 22.1.8; x86_64-pc-linux-gnu";
+		"klp-lto 0.2; LLVM 22.1.8; x86_64-pc-linux-gnu";
 	struct klp_rec_header h = { .version_major = KLP_REC_VERSION_MAJOR,
 				    .version_minor = KLP_REC_VERSION_MINOR,
 				    .header_size = sizeof(h),

@@ -38,6 +38,7 @@ PassKind classify(StringRef PassID) {
 // What a function looked like before the pass, kept by value: the pass may
 // delete the function, and its metadata nodes outlive it.
 struct FnState {
+  StringRef Name; // the key in Snapshot::ByName, which outlives the function
   MDNode *Src = nullptr;
   ProvSet Prov;
   bool AlwaysInline = false;
@@ -78,35 +79,59 @@ void takeSnapshot(const Module &M, PassKind Kind, Snapshot &S) {
     if (F.isDeclaration())
       continue;
     FnState &St = S.Fns[&F];
+    St.Name = S.ByName.try_emplace(F.getName(), &F).first->getKey();
     St.Src = getSrcNode(F);
     St.Prov = ProvSet::load(F);
     St.AlwaysInline = F.hasFnAttribute(Attribute::AlwaysInline);
     St.Imported = F.hasAvailableExternallyLinkage();
     St.Calls = countCalls(F);
-    S.ByName[F.getName()] = &F;
   }
 }
 
-// Add to \p Into the source of \p Callee and, for an inliner, everything
-// already in it; for AlwaysInliner also the always-inline callees that were
-// inlined into the callee during the same pass (it may be gone by now).
-void addInlined(ProvSet &Into, const Snapshot &S, const Function *Callee,
-                uint16_t Flags, SmallPtrSetImpl<const Function *> &Seen) {
-  if (!Seen.insert(Callee).second)
-    return;
-  auto It = S.Fns.find(Callee);
-  if (It == S.Fns.end() || !It->second.Src)
-    return;
-  const FnState &St = It->second;
-  uint16_t F = Flags | (St.Imported ? KLP_EDGE_IMPORTED : 0) |
-               (St.AlwaysInline ? KLP_EDGE_MANDATORY : 0);
-  Into.add(St.Src, KLP_EDGE_INLINE, F);
-  Into.mergeInlined(St.Prov, Flags & (KLP_EDGE_BACKEND | KLP_EDGE_IMPORTED));
-  for (const auto &[Next, N] : St.Calls) {
-    auto NI = S.Fns.find(Next);
-    if (NI != S.Fns.end() && NI->second.AlwaysInline)
-      addInlined(Into, S, Next, Flags | KLP_EDGE_OVERAPPROX, Seen);
+// By the names the snapshot kept: the pass may have deleted the functions.
+static void sortByName(SmallVectorImpl<const Function *> &Fns,
+                       const Snapshot &S) {
+  auto Name = [&](const Function *F) {
+    auto It = S.Fns.find(F);
+    return It == S.Fns.end() ? StringRef() : It->second.Name;
+  };
+  llvm::sort(Fns, [&](const Function *A, const Function *B) {
+    return Name(A) < Name(B);
+  });
+}
+
+// Add to \p Into the sources of \p Callees and, for an inliner, everything
+// already in them; for AlwaysInliner also the always-inline callees that were
+// inlined into them during the same pass (they may be gone by now), flagged
+// OVERAPPROX.  Level by level and each level by name: Seen lets the first
+// path to a function decide its flags, so a callee inlined directly is never
+// taken for one reached through another, whatever the order of the maps
+// (pointers, which differ from build to build).
+void addInlined(ProvSet &Into, const Snapshot &S,
+                SmallVectorImpl<const Function *> &Callees, uint16_t Flags,
+                SmallPtrSetImpl<const Function *> &Seen) {
+  SmallVector<const Function *, 8> Next;
+  for (const Function *Callee : Callees) {
+    if (!Seen.insert(Callee).second)
+      continue;
+    auto It = S.Fns.find(Callee);
+    if (It == S.Fns.end() || !It->second.Src)
+      continue;
+    const FnState &St = It->second;
+    uint16_t F = Flags | (St.Imported ? KLP_EDGE_IMPORTED : 0) |
+                 (St.AlwaysInline ? KLP_EDGE_MANDATORY : 0);
+    Into.add(St.Src, KLP_EDGE_INLINE, F);
+    Into.mergeInlined(St.Prov, Flags & (KLP_EDGE_BACKEND | KLP_EDGE_IMPORTED));
+    for (const auto &[Fn, N] : St.Calls) {
+      auto NI = S.Fns.find(Fn);
+      if (NI != S.Fns.end() && NI->second.AlwaysInline && !Seen.count(Fn))
+        Next.push_back(Fn);
+    }
   }
+  if (Next.empty())
+    return;
+  sortByName(Next, S);
+  addInlined(Into, S, Next, Flags | KLP_EDGE_OVERAPPROX, Seen);
 }
 
 void compare(Module &M, const Snapshot &S) {
@@ -152,20 +177,25 @@ void compare(Module &M, const Snapshot &S) {
     DenseMap<const Function *, unsigned> After = countCalls(F);
     ProvSet P = ProvSet::load(F);
     bool Changed = false;
-    SmallPtrSet<const Function *, 8> Seen;
+    SmallVector<const Function *, 8> Inlined;
     for (const auto &[Callee, N] : Before.Calls) {
       if (After.lookup(Callee) >= N)
         continue;
       auto CI = S.Fns.find(Callee);
       MDNode *Src = CI != S.Fns.end() ? CI->second.Src : nullptr;
       if (S.Kind == PassKind::Inliner) {
-        addInlined(P, S, Callee, S.Phase, Seen);
+        Inlined.push_back(Callee);
         Changed = true;
       } else if (Src && !P.has(Src, KLP_EDGE_INLINE)) {
         P.add(Src, KLP_EDGE_CALLEE,
               S.Phase | KLP_EDGE_REMOVED | KLP_EDGE_OVERAPPROX);
         Changed = true;
       }
+    }
+    if (!Inlined.empty()) {
+      SmallPtrSet<const Function *, 8> Seen;
+      sortByName(Inlined, S);
+      addInlined(P, S, Inlined, S.Phase, Seen);
     }
     if (Changed)
       P.store(F);

@@ -2,6 +2,7 @@
 
 #include "Provenance.h"
 #include "SourceInfo.h"
+#include "SourcePaths.h"
 #include "klp/record_format.h"
 
 #include "llvm/IR/Constants.h"
@@ -82,12 +83,13 @@ static bool isTracked(const Function &F) {
 }
 
 void recordSourcesAndCalls(Module &M, uint16_t PhaseFlag) {
+  SourcePaths Paths(M);
   for (Function &F : M)
     if (!F.isDeclaration() && !getSrcNode(F))
-      setSrcNode(F, computeSrcNode(F));
+      setSrcNode(F, computeSrcNode(F, Paths));
   for (GlobalVariable &GV : M.globals())
     if (!GV.isDeclaration() && !getSrcNode(GV) && isRecordedData(GV))
-      setSrcNode(GV, computeDataSrcNode(GV));
+      setSrcNode(GV, computeDataSrcNode(GV, Paths));
 
   // CALLER edges go on the callee, so collect them per callee first.
   MapVector<Function *, SmallVector<MDNode *, 4>> Callers;

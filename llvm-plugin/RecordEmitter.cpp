@@ -3,6 +3,7 @@
 #include "RecordEmitter.h"
 #include "Provenance.h"
 #include "SourceInfo.h"
+#include "SourcePaths.h"
 #include "Version.h"
 #include "klp/record_format.h"
 
@@ -371,13 +372,14 @@ static std::string asmWithoutRecord(StringRef Asm) {
 void emitRecord(Module &M, uint32_t Phase) {
   Triple TT(M.getTargetTriple());
   if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF())
-    report_fatal_error(Twine("klp-lto: record format 1 supports x86-64 ELF "
+    report_fatal_error(Twine("klp-lto: record format 2 supports x86-64 ELF "
                              "only; this module targets ") +
                            TT.str(),
                        /*gen_crash_diag=*/false);
 
   std::string Asm = asmWithoutRecord(M.getModuleInlineAsm());
   LLVMContext &Ctx = M.getContext();
+  SourcePaths Paths(M);
   BlobBuilder B;
   Mangler Mang;
   auto SymName = [&](const GlobalValue &GV) {
@@ -412,7 +414,7 @@ void emitRecord(Module &M, uint32_t Phase) {
       continue;
     MDNode *Src = getSrcNode(GV);
     if (!Src) // created by a pass (e.g. a merged or promoted constant)
-      Src = computeDataSrcNode(GV);
+      Src = computeDataSrcNode(GV, Paths);
     B.addFunc(SymName(GV), Src, ProvSet(), KLP_FUNC_DATA, bindingOf(GV));
   }
 
@@ -428,7 +430,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   StringMap<MDNode *> AsmSrcs;
   if (!AsmSyms.Functions.empty()) {
     SrcInfo I;
-    I.File = I.Unit = M.getSourceFileName();
+    I.File = I.Unit = Paths.unit();
     I.Flags = KLP_SRC_NODEBUG;
     I.Fingerprint = xxh3_64bits(Asm); // any change to the unit's asm
     for (const AsmFunction &AF : AsmSyms.Functions) {
@@ -456,7 +458,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   if (!Asm.empty() && Asm.back() != '\n')
     Asm += '\n';
   Asm += BlobBegin;
-  Asm += B.toAsm(Phase, M.getSourceFileName(), Producer, BuildId);
+  Asm += B.toAsm(Phase, Paths.unit(), Producer, BuildId);
   Asm += BlobEnd;
   M.setModuleInlineAsm(Asm);
   if (!M.getModuleFlag(PhaseFlag))

@@ -2,6 +2,7 @@
 
 #include "SourceInfo.h"
 #include "Fingerprint.h"
+#include "SourcePaths.h"
 #include "klp/record_format.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -92,11 +93,10 @@ static void lineRange(Function &F, const DISubprogram *SP, uint32_t &Begin,
   }
 }
 
-MDNode *computeSrcNode(Function &F) {
-  Module &M = *F.getParent();
+MDNode *computeSrcNode(Function &F, SourcePaths &Paths) {
   SrcInfo I;
   I.Name = F.getName();
-  I.Unit = M.getSourceFileName();
+  I.Unit = Paths.unit();
   I.Section = F.hasSection() ? F.getSection() : StringRef();
   if (F.hasLocalLinkage())
     I.Flags |= KLP_SRC_STATIC;
@@ -104,7 +104,7 @@ MDNode *computeSrcNode(Function &F) {
       F.hasFnAttribute(Attribute::AlwaysInline))
     I.Flags |= KLP_SRC_INLINE;
   if (const DISubprogram *SP = F.getSubprogram()) {
-    I.File = SP->getFilename();
+    I.File = Paths.file(SP->getFile());
     lineRange(F, SP, I.LineBegin, I.LineEnd);
   } else {
     I.File = I.Unit;
@@ -128,10 +128,10 @@ static bool stripPromotedSuffix(StringRef &Name) {
   return true;
 }
 
-MDNode *computeDataSrcNode(GlobalVariable &GV) {
+MDNode *computeDataSrcNode(GlobalVariable &GV, SourcePaths &Paths) {
   SrcInfo I;
   I.Name = GV.getName();
-  I.Unit = GV.getParent()->getSourceFileName();
+  I.Unit = Paths.unit();
   I.Section = GV.hasSection() ? GV.getSection() : StringRef();
   // Usually the node comes from the compile, before promotion; a variable
   // that a pass re-created there (GlobalOpt shrinking a flag to a bool)
@@ -142,7 +142,7 @@ MDNode *computeDataSrcNode(GlobalVariable &GV) {
   GV.getDebugInfo(GVEs);
   if (!GVEs.empty() && GVEs[0]->getVariable()) {
     const DIGlobalVariable *V = GVEs[0]->getVariable();
-    I.File = V->getFilename();
+    I.File = Paths.file(V->getFile());
     I.LineBegin = I.LineEnd = V->getLine();
   } else {
     I.File = I.Unit;

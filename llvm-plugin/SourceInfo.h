@@ -23,6 +23,8 @@ class Module;
 
 namespace klp {
 
+class SourcePaths;
+
 inline constexpr const char *SrcMDKind = "klp.src";
 /// Present on a function that an optimization made as a copy of, or a piece
 /// cut out of, another one (its `!klp.src` is the original's).
@@ -43,11 +45,12 @@ bool readSrcNode(const llvm::MDNode *N, SrcInfo &Out);
 /// A declaration-only source function: all we know is its symbol name.
 llvm::MDNode *makeExternSrcNode(llvm::LLVMContext &Ctx, llvm::StringRef Name);
 
-/// Compute the source identity of \p F from its unoptimized IR.
-llvm::MDNode *computeSrcNode(llvm::Function &F);
+/// Compute the source identity of \p F from its unoptimized IR; \p Paths
+/// (of F's module) names its file and unit.
+llvm::MDNode *computeSrcNode(llvm::Function &F, SourcePaths &Paths);
 
 /// Compute the source identity of a global variable (a data record entry).
-llvm::MDNode *computeDataSrcNode(llvm::GlobalVariable &GV);
+llvm::MDNode *computeDataSrcNode(llvm::GlobalVariable &GV, SourcePaths &Paths);
 
 /// The function's or variable's `!klp.src`, or null.
 llvm::MDNode *getSrcNode(const llvm::GlobalObject &GO);

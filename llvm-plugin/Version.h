@@ -2,5 +2,5 @@
 #ifndef KLP_LTO_VERSION_H
 #define KLP_LTO_VERSION_H
 #include "llvm/Config/llvm-config.h"
-#define KLP_LTO_VERSION "0.1"
+#define KLP_LTO_VERSION "0.2"
 #endif

@@ -70,6 +70,7 @@ static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 {
 	const unsigned char *h = c->p;
 	uint32_t nfunc, nsrc, nedge, strtab_size, blob_size, phase;
+	unsigned int major, minor;
 	uint64_t need;
 
 	if (rem < HDR_SIZE)
@@ -77,12 +78,14 @@ static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 				rem, HDR_SIZE);
 	if (memcmp(h, KLP_REC_MAGIC, KLP_REC_MAGIC_LEN))
 		return blob_err(c, "bad magic (not a klp-lto record blob, or garbage between blobs)");
-	if (le16(FIELD(klp_rec_header, version_major, h)) !=
-	    KLP_REC_VERSION_MAJOR)
-		return blob_err(c, "record format version %u.%u, but this klp-gen reads version %u.x",
-				le16(FIELD(klp_rec_header, version_major, h)),
-				le16(FIELD(klp_rec_header, version_minor, h)),
-				KLP_REC_VERSION_MAJOR);
+	major = le16(FIELD(klp_rec_header, version_major, h));
+	minor = le16(FIELD(klp_rec_header, version_minor, h));
+	if (major < KLP_REC_VERSION_MAJOR)
+		return blob_err(c, "record format %u.%u, but this klp-gen reads %u.x (older records name files by build-machine paths): rebuild with the current plugin",
+				major, minor, KLP_REC_VERSION_MAJOR);
+	if (major > KLP_REC_VERSION_MAJOR)
+		return blob_err(c, "record format %u.%u, but this klp-gen reads %u.x: use the klp-gen of the plugin that wrote it",
+				major, minor, KLP_REC_VERSION_MAJOR);
 	if (le32(FIELD(klp_rec_header, header_size, h)) != HDR_SIZE)
 		return blob_err(c, "header_size %u, expected %zu",
 				le32(FIELD(klp_rec_header, header_size, h)),
@@ -300,15 +303,10 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 			       NULL, 0, "producer");
 	if (!b->producer)
 		return -1;
-	/* 1.0 blobs have a reserved (unchecked) word there: no identity. */
-	b->build_id = "";
-	if (b->version_minor >= 1) {
-		b->build_id = blob_str(c, le32(FIELD(klp_rec_header, build_id,
-						     h)),
-				       NULL, 0, "build_id");
-		if (!b->build_id)
-			return -1;
-	}
+	b->build_id = blob_str(c, le32(FIELD(klp_rec_header, build_id, h)),
+			       NULL, 0, "build_id");
+	if (!b->build_id)
+		return -1;
 
 	/* The first walk counted exactly these; the file has not changed. */
 	b->funcs = rec->func_pool + used[0];

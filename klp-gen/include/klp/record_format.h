@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The on-disk layout of the klp-lto record, version 1.1.
+ * The on-disk layout of the klp-lto record, version 2.0.
  * docs/record-format.md is the specification; this header is its one
  * machine-readable copy, shared by the writer (llvm-plugin/, C++) and the
  * reader (klp-gen/src/record.c).  All fields are little-endian.
@@ -14,8 +14,8 @@
 #define KLP_REC_RELA_SECTION	".rela.klp.lto"
 #define KLP_REC_MAGIC		"KLPLTOR"	/* 8 bytes with its NUL */
 #define KLP_REC_MAGIC_LEN	8
-#define KLP_REC_VERSION_MAJOR	1
-#define KLP_REC_VERSION_MINOR	1
+#define KLP_REC_VERSION_MAJOR	2
+#define KLP_REC_VERSION_MINOR	0
 #define KLP_REC_ALIGN		8
 #define KLP_REC_NO_SRC		0xffffffffu
 
@@ -39,7 +39,7 @@ struct klp_rec_header {
 	uint32_t unit;
 	uint32_t producer;
 	uint64_t toolchain_id;
-	uint32_t build_id;	/* since 1.1: str, "" if none; 1.0: reserved, 0 */
+	uint32_t build_id;	/* str, "" if none */
 	uint32_t reserved;
 };
 

@@ -78,13 +78,15 @@ cp -a "$orig" "$to/kernel"
 t2=$(date +%s)
 
 # The rewrite: both paths at once (one may contain the other), each only as
-# a whole path (after a separator or -I, before '/' or the end of the name).
+# a whole path (not inside another name; followed by '/' or the name's end).
 find "$to/kernel" -type f \( -name '*.cmd' -o -name '*.d' \) -print0 |
 	xargs -0 -r grep -lZF -e "$srctree" -e "$orig" |
 	xargs -0 -r perl -e '
 		my %map = (shift(@ARGV) => shift(@ARGV), shift(@ARGV) => shift(@ARGV));
 		my $alt = join("|", map { quotemeta } sort { length($b) <=> length($a) } keys %map);
-		my $re = qr{(?:(?<=-I)|(?<![\w.+~@/-]))($alt)(?![\w.+~@-])};
+		# Before: not a name character (but "_": tools/build names its
+		# variables cmd_/abs/path), or -I.
+		my $re = qr{(?:(?<=-I)|(?<![A-Za-z0-9.+~@/-]))($alt)(?![\w.+~@-])};
 		for my $f (@ARGV) {
 			open(my $in, "<", $f) or die "$f: $!\n";
 			my $text = do { local $/; <$in> };

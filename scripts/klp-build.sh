@@ -132,13 +132,13 @@ diff_object() {
 	plans="$plans $work/plans/$l"
 }
 plans=
-# Was a module touched by the patch?  Byte-identical: no.  A module that
-# kbuild recompiled anyway (its objtool step depends on the objtool binary,
-# which the copied build dir rebuilds) differs in its debug info (the build
-# dir is in it), its build-id and the string order of its record: it is
-# unchanged if everything else is identical and the records say the same
-# (klp-gen dump).  The ThinLTO builds are deterministic otherwise (see the
-# determinism lit tests).
+# Was a module touched by the patch?  Byte-identical: no (the copied build
+# dir keeps ORIG's paths and mtimes, so an untouched module is not rebuilt).
+# A module that kbuild recompiled anyway (a patched header it includes, with
+# no effect on its code) differs in its debug info, its build-id and the
+# string order of its record: it is unchanged if everything else is
+# identical and the records say the same (klp-gen dump).  The ThinLTO builds
+# are deterministic otherwise (see the determinism lit tests).
 same_module() {
 	cmp -s "$1" "$2" && return 0
 	for k in 1 2; do

@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;
 	--to) [ $# -ge 2 ] || usage; to=$2; shift 2 ;;
-	-h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done

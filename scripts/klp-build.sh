@@ -89,10 +89,13 @@ say "copying $orig and $src -> $work/{kernel,src}"
 "$top/scripts/kbuild-copy.sh" --kernel-build "$orig" --to "$work" ||
 	die "cannot copy the kernel build${work_given:+ (--work $work_given)}"
 rm -rf "$patched/klp-tests"
-# WORK/src shares the original files' inodes: each file the patch changes
-# gets its own copy first, so that the patch can only ever write the copy
-# (GNU patch also writes a new file and renames it over the old name).
-for f in $files; do
+# WORK/src shares the original files' inodes: each file the patch names
+# (with content or git headers: a mode change) gets its own copy first, so
+# that the patch can only ever write the copy (GNU patch 2.7 also writes a
+# new file and renames it over the name, and its dry run writes to $TMPDIR).
+for f in $files $(sed -n -e 's/^--- [^/]*\/\([^	 ]*\).*/\1/p' \
+	-e 's/^diff --git [^/]*\/\([^ ]*\) [^/]*\/\([^ ]*\)$/\1\n\2/p' "$patchf" | sort -u); do
+	[ -f "$src/$f" ] || continue
 	rm -f "$psrc/$f"
 	cp -p "$src/$f" "$psrc/$f"
 done

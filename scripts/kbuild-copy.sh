@@ -98,7 +98,8 @@ find "$to/kernel" -type f \( -name '*.cmd' -o -name '*.d' \) -print0 |
 			print $out $new or die "$f.tmp: $!\n";
 			close($out) or die "$f.tmp: $!\n";
 			chmod($st[2] & 07777, "$f.tmp");
-			utime($st[8], $st[9], "$f.tmp") or die "$f.tmp: $!\n";
+			# touch -r: the mtime to the nanosecond (perl has seconds).
+			system("touch", "-r", $f, "$f.tmp") == 0 or die "$f.tmp: touch failed\n";
 			rename("$f.tmp", $f) or die "$f: $!\n";
 		}' "$srctree" "$to/src" "$orig" "$to/kernel" ||
 	die "cannot rewrite the paths in $to/kernel's .cmd files"

@@ -75,9 +75,11 @@ fi
 	-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
 	die "klp-build failed"
 # The machine-code oracle: every function whose code differs between the
-# two builds must be in the plan (no misses); extras are listed.  vmlinux is
-# always checked (a plan without it must not miss a change there), and so is
-# every module klp-build.sh diffed (its `objects` file).
+# two builds must be in the plan (no misses); extras are listed.  klp-build.sh
+# refuses a patch unless verify agrees on every object it diffed; here,
+# independently of it, vmlinux is always checked (a plan without it must not
+# miss a change there), and so is every module klp-build.sh diffed (its
+# `objects` file).
 oracle() {
 	"$klpgen" verify --plan "$bw/plan" "$1" "$2" > "$work/verify-$3.txt" ||
 		{ grep -E '^(MISS|summary)' "$work/verify-$3.txt" >&2; die "klp-gen verify: the plan misses changed functions of $3 (see $work/verify-$3.txt)"; }

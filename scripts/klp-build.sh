@@ -3,25 +3,28 @@
 #
 # Turns a source patch into a livepatch module for the kernel built in ORIG
 # (an O= build made with the klp-lto plugin, e.g. by scripts/build-kernel.sh):
-#   1. the patched kernel and its modules are built incrementally in a copy
-#      of ORIG's build dir (only the changed files are recompiled; lld's
-#      ThinLTO cache, kept in the build dir, re-runs only the backends whose
-#      input changed);
+#   1. the patched kernel and its modules are built incrementally in copies
+#      (scripts/kbuild-copy.sh): WORK/src, the source tree as hard links
+#      with the patched files replaced by patched copies, and WORK/kernel, a
+#      copy of ORIG's build dir (only the changed files are recompiled;
+#      vmlinux.o and changed modules are relinked).  ORIG and its source
+#      tree are only read, also when the run fails or is interrupted;
 #   2. klp-gen diff, per changed object: ORIG/vmlinux.o vs PATCHED/vmlinux.o,
 #      and ORIG/MOD.ko vs PATCHED/MOD.ko for each module of ORIG/modules.order
 #      whose .ko changed -> one plan per object (+ report), and klp-gen merge
 #      -> the plan;
-#   3. klp-gen extract, per object of the plan -> patch-OBJECT.o;
-#   4. scripts/klp-build-module.sh: runtime/ + glue + the patch objects ->
+#   3. klp-gen verify --plan, per diffed object: the machine-code oracle must
+#      find every function whose code changed in the plan (no MISS), else
+#      the patch is refused with verify's report;
+#   4. klp-gen extract, per object of the plan -> patch-OBJECT.o;
+#   5. scripts/klp-build-module.sh: runtime/ + glue + the patch objects ->
 #      OUT.ko, then klp-gen finalize (livepatch relocations).
-# Everything lands in --work (default ORIG/../klp-build-NAME): plan, report,
-# the patch objects, logs, and `objects` (one line per diffed object:
-# OBJECT ORIG_FILE PATCHED_FILE, for tools that check the plan).  Nothing
-# is written to -o unless every step succeeded.
-#
-# The source tree (ORIG/source) is patched only while the patched kernel
-# builds and is restored afterwards, with its original files (same inodes,
-# same mtimes), so ORIG stays up to date and is not rebuilt.
+# Everything lands in --work (default ORIG/../klp-build-NAME; anywhere, but
+# neither inside ORIG or its source tree nor around them): src/ and kernel/
+# (the patched source and build), plan, report, verify-OBJECT.txt, the patch
+# objects, logs, and `objects` (one line per diffed object: OBJECT ORIG_FILE
+# PATCHED_FILE, for tools that check the plan).  Nothing is written to -o
+# unless every step succeeded.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--work) [ $# -ge 2 ] || usage; work=$2; shift 2 ;;
 	--klp-gen) [ $# -ge 2 ] || usage; klpgen=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -46,7 +49,7 @@ done
 case $name in *[!a-z0-9_]*|'') die "--name must be [a-z0-9_]+ (a module name): $name" ;; esac
 [ -f "$patchf" ] || die "patch not found: $patchf"
 patchf=$(cd "$(dirname "$patchf")" && pwd)/$(basename "$patchf")
-orig=$(cd "$orig" && pwd)
+orig=$(cd "$orig" && pwd -P)
 for f in vmlinux vmlinux.o Module.symvers .config; do
 	[ -f "$orig/$f" ] || die "$orig/$f missing: not a finished kernel build dir"
 done
@@ -59,54 +62,56 @@ if [ -z "$klpgen" ]; then
 	klpgen=$(command -v klp-gen 2>/dev/null || echo "$top/build/klp-gen/klp-gen")
 fi
 [ -x "$klpgen" ] || die "klp-gen not found ($klpgen); build it or pass --klp-gen"
+work_given=$work
 : "${work:=$(dirname "$orig")/klp-build-$name}"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+# Created by kbuild-copy.sh, which first checks that it overlaps neither
+# ORIG nor the source tree.
+work=$(realpath -m "$work")
+psrc=$work/src
 patched=$work/kernel
 out_abs=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+# A module left from an earlier run must not pass for the result of this one.
+rm -f "$out_abs"
 
-# --- 1. the patched kernel ---
+# --- 1. the patched kernel, built in copies ---
 files=$(sed -n 's/^+++ [^/]*\/\([^	 ]*\).*/\1/p' "$patchf" | sort -u)
 [ -n "$files" ] || die "$patchf: no '+++ b/FILE' lines; not a unified diff with -p1 paths"
 for f in $files; do
 	[ -f "$src/$f" ] || die "$patchf: $f does not exist in $src (new files are not supported)"
-	[ ! -e "$src/$f.klp-orig" ] || die "$src/$f.klp-orig exists: an earlier klp-build was interrupted; restore it first"
 done
+# Checked on the original (a dry run writes nothing), before any copying.
 patch -d "$src" -p1 -s -f --dry-run < "$patchf" >/dev/null 2>&1 ||
 	{ patch -d "$src" -p1 -f --dry-run < "$patchf" >&2 || true; die "$patchf does not apply to $src"; }
 
-say "copying $orig -> $patched (build dir, for an incremental build)"
-rm -rf "$patched"
-cp -a "$orig" "$patched"
+# Nothing to restore on failure or interrupt: only the copies change.
+trap 'exit 130' INT TERM
+say "copying $orig and $src -> $work/{kernel,src}"
+"$top/scripts/kbuild-copy.sh" --kernel-build "$orig" --to "$work" ||
+	die "cannot copy the kernel build${work_given:+ (--work $work_given)}"
 rm -rf "$patched/klp-tests"
-
-restore() {
-	for f in $files; do
-		[ -e "$src/$f.klp-orig" ] && mv -f "$src/$f.klp-orig" "$src/$f"
-	done
-	return 0
-}
-trap 'restore' EXIT
-trap 'restore; exit 130' INT TERM
-# Keep each original inode (and mtime) aside; patch then writes new files.
-for f in $files; do
-	mv "$src/$f" "$src/$f.klp-orig"
-	cp -p "$src/$f.klp-orig" "$src/$f"
+# WORK/src shares the original files' inodes: each file the patch names
+# (with content or git headers: a mode change) gets its own copy first, so
+# that the patch can only ever write the copy (GNU patch 2.7 also writes a
+# new file and renames it over the name, and its dry run writes to $TMPDIR).
+for f in $files $(sed -n -e 's/^--- [^/]*\/\([^	 ]*\).*/\1/p' \
+	-e 's/^diff --git [^/]*\/\([^ ]*\) [^/]*\/\([^ ]*\)$/\1\n\2/p' "$patchf" | sort -u); do
+	[ -f "$src/$f" ] || continue
+	rm -f "$psrc/$f"
+	cp -p "$src/$f" "$psrc/$f"
 done
-patch -d "$src" -p1 -s -f --no-backup-if-mismatch < "$patchf"
+patch -d "$psrc" -p1 -s -f --no-backup-if-mismatch < "$patchf" ||
+	die "$patchf does not apply to $psrc"
 say "building the patched kernel (log: $work/build.log)"
 t0=$(date +%s)
-if ! make -C "$src" O="$patched" LLVM=-22 KLP_PLUGIN="$plugin" -j"$(nproc)" vmlinux modules \
+if ! make -C "$psrc" O="$patched" LLVM=-22 KLP_PLUGIN="$plugin" -j"$(nproc)" vmlinux modules \
 	> "$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
 	die "patched kernel build failed; see $work/build.log"
 fi
-restore
-trap - EXIT INT TERM
-say "patched kernel built in $(( $(date +%s) - t0 )) s"
+say "patched kernel built in $(( $(date +%s) - t0 )) s ($(grep -c '^  CC ' "$work/build.log" || true) C files compiled)"
 
 # --- 2. the plan: one diff per changed object, merged ---
-rm -rf "$work/plans" "$work/plan" "$work/objects" "$work/patch-"*.o "$work/report.txt" "$out_abs"
+rm -rf "$work/plans" "$work/plan" "$work/objects" "$work/patch-"*.o "$work/report.txt" "$work/verify-"*
 mkdir -p "$work/plans"
 : > "$work/report.txt"
 : > "$work/objects"
@@ -117,7 +122,8 @@ diff_object() {
 	l=$1 of=$2 pf=$3
 	shift 3
 	say "klp-gen diff $l"
-	# --patch: every change must come from a file the patch touches.
+	# --patch: every change must come from a file the patch touches.  (A
+	# source tree for it is $src, the original; $psrc is the patched copy.)
 	if ! "$klpgen" diff --patch "$patchf" "$@" "$of" "$pf" -o "$work/plans/$l" \
 		> "$work/plans/$l.report" 2> "$work/plans/$l.err"; then
 		cat "$work/plans/$l.report" "$work/plans/$l.err" >&2
@@ -128,13 +134,13 @@ diff_object() {
 	plans="$plans $work/plans/$l"
 }
 plans=
-# Was a module touched by the patch?  Byte-identical: no.  A module that
-# kbuild recompiled anyway (its objtool step depends on the objtool binary,
-# which the copied build dir rebuilds) differs in its debug info (the build
-# dir is in it), its build-id and the string order of its record: it is
-# unchanged if everything else is identical and the records say the same
-# (klp-gen dump).  The ThinLTO builds are deterministic otherwise (see the
-# determinism lit tests).
+# Was a module touched by the patch?  Byte-identical: no (the copied build
+# dir keeps ORIG's paths and mtimes, so an untouched module is not rebuilt).
+# A module that kbuild recompiled anyway (a patched header it includes, with
+# no effect on its code) differs in its debug info, its build-id and the
+# string order of its record: it is unchanged if everything else is
+# identical and the records say the same (klp-gen dump).  The ThinLTO builds
+# are deterministic otherwise (see the determinism lit tests).
 same_module() {
 	cmp -s "$1" "$2" && return 0
 	for k in 1 2; do
@@ -171,7 +177,23 @@ fi
 "$klpgen" merge -o "$work/plan" $plans || die "klp-gen merge refused the plans"
 cat "$work/report.txt"
 
-# --- 3. the new code, per object of the plan ---
+# --- 3. the oracle: verify agrees with the plan on every diffed object ---
+# verify compares the final machine code of every function of the pair and
+# exits non-zero when the plan misses a changed function (a MISS line) or on
+# any error: then the patch is refused and verify's report shown.  An object
+# whose plan had no replace line (left out by merge) is checked too: none of
+# its functions may have changed code.
+while read -r o of pf; do
+	say "klp-gen verify $o"
+	if ! "$klpgen" verify --plan "$work/plan" "$of" "$pf" \
+		> "$work/verify-$o.txt" 2> "$work/verify-$o.err"; then
+		cat "$work/verify-$o.txt" "$work/verify-$o.err" >&2
+		die "klp-gen verify does not agree with the plan for $o (report: $work/verify-$o.txt): no module written"
+	fi
+	say "verify $o: $(tail -1 "$work/verify-$o.txt")"
+done < "$work/objects"
+
+# --- 4. the new code, per object of the plan ---
 objs=
 for o in $(sed -n 's/^object //p' "$work/plan"); do
 	set -- $(awk -v o="$o" '$1 == o { print $2, $3 }' "$work/objects")
@@ -186,7 +208,7 @@ for o in $(sed -n 's/^object //p' "$work/plan"); do
 	objs="$objs --object $work/patch-$o.o"
 done
 
-# --- 4. the module ---
+# --- 5. the module ---
 say "building the module"
 # shellcheck disable=SC2086
 "$top/scripts/klp-build-module.sh" --kernel-build "$orig" --plan "$work/plan" --klp-gen "$klpgen" \

@@ -9,7 +9,11 @@
 #      (the test bed itself works);
 #   4. test-klp-build.sh for every scenarios/*/: klp-gen builds a livepatch
 #      from a source patch, QEMU boots the kernel and checks the behaviour
-#      before, while and after it is applied.
+#      before, while and after it is applied.  The patched builds (and each
+#      scenario's files) go to $KLP_BUILD_TOP/klp-build-klp_SCENARIO, by
+#      default in a new dir under ${TMPDIR:-/tmp}, away from $KLP_WORK:
+#      klp-build.sh works from copies anywhere and only reads the original
+#      build and its source tree.
 # Fails (after running all) if any test fails.  Times are printed per step.
 set -eu
 
@@ -36,6 +40,8 @@ PATH=/usr/lib/llvm-22/bin:$PATH
 export PATH
 mkdir -p "$KLP_WORK"
 kout=$KLP_WORK/kernel-orig
+export KLP_BUILD_TOP=${KLP_BUILD_TOP:-$(mktemp -d "${TMPDIR:-/tmp}/klp-build.XXXXXX")}
+say "patched builds in $KLP_BUILD_TOP"
 
 t0=$(date +%s)
 "$top/scripts/build-kernel.sh" --src "$KLP_WORK/src" --out "$kout" --plugin "$plugin"
@@ -58,7 +64,8 @@ run sample-livepatch "$here/test-sample-livepatch.sh" --build "$kout"
 	run module-build "$here/test-module-build.sh" --build "$kout"
 for s in "$here"/scenarios/*/; do
 	[ -f "$s/patch" ] || continue
-	run "scenario $(basename "$s")" "$here/test-klp-build.sh" --build "$kout" --scenario "$s"
+	run "scenario $(basename "$s")" "$here/test-klp-build.sh" --build "$kout" --scenario "$s" \
+		--work-top "$KLP_BUILD_TOP"
 done
 say "total $(( $(date +%s) - t0 )) s, $fails failed"
 [ "$fails" = 0 ]

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test-klp-build.sh --build OUT --scenario DIR [--timeout N]
+# test-klp-build.sh --build OUT --scenario DIR [--work-top DIR] [--timeout N]
 #
 # End to end on a real kernel: a scenario DIR holds
 #   patch        a source patch (-p1) against Linux 6.12
@@ -24,8 +24,12 @@
 #                module loaded and completed its transition (klp_load's PASS
 #                lines): proof that the removed functions are needed and
 #                that guest.sh can tell.
-# scripts/klp-build.sh builds the patched kernel and the module against OUT;
-# then OUT's bzImage boots in QEMU and guest.sh loads, checks and unloads it.
+# scripts/klp-build.sh builds the patched kernel and the module against OUT
+# in the work dir WORK_TOP/klp-build-NAME (--work-top, default
+# $KLP_BUILD_TOP, else OUT's parent dir; anywhere but inside OUT or its
+# source tree), which also gets this test's files (WORK/test/); OUT and its
+# source tree are only read.  Then OUT's bzImage boots in QEMU and guest.sh
+# loads, checks and unloads the module.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,14 +37,15 @@ top=$(cd "$here/../.." && pwd)
 say() { echo "[test-klp-build] $*"; }
 die() { echo "[test-klp-build] FAIL: $*" >&2; exit 1; }
 
-out= scen= timeout=180 klpgen=${KLP_GEN:-}
+out= scen= timeout=180 klpgen=${KLP_GEN:-} worktop=${KLP_BUILD_TOP:-}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) out=$2; shift 2 ;;
 	--scenario) scen=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--klp-gen) klpgen=$2; shift 2 ;;
-	*) die "usage: $0 --build OUT --scenario DIR [--timeout N] [--klp-gen PATH]" ;;
+	--work-top) worktop=$2; shift 2 ;;
+	*) die "usage: $0 --build OUT --scenario DIR [--work-top DIR] [--timeout N] [--klp-gen PATH]" ;;
 	esac
 done
 [ -n "$out" ] && [ -n "$scen" ] || die "usage: $0 --build OUT --scenario DIR"
@@ -48,11 +53,13 @@ out=$(cd "$out" && pwd)
 scen=$(cd "$scen" && pwd)
 name=klp_$(basename "$scen" | tr -c 'a-z0-9_\n' '_')
 [ -n "$klpgen" ] || klpgen=$(command -v klp-gen)
-work=$out/klp-tests/$name
+[ -n "$worktop" ] || worktop=$(dirname "$out")
+mkdir -p "$worktop"
+bw=$(cd "$worktop" && pwd)/klp-build-$name
+work=$bw/test
 mkdir -p "$work"
-say "scenario $(basename "$scen") -> module $name"
+say "scenario $(basename "$scen") -> module $name (work dir $bw)"
 
-bw=$(dirname "$out")/klp-build-$name
 if [ -f "$scen/refuse" ]; then
 	rm -f "$work/$name.ko"
 	if "$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \
@@ -73,9 +80,10 @@ fi
 # two builds must be in the plan (no misses); extras are listed.  Its two
 # independent comparisons must agree on every function (no disagree line),
 # and every function it could not compare must be explained by the plan (no
-# UNVERIFIED line).  vmlinux is always checked (a plan without it must not
-# miss a change there), and so is every module klp-build.sh diffed (its
-# `objects` file).
+# UNVERIFIED line).  klp-build.sh refuses a patch unless verify agrees on
+# every object it diffed; here, independently of it, vmlinux is always
+# checked (a plan without it must not miss a change there), and so is every
+# module klp-build.sh diffed (its `objects` file).
 oracle() {
 	"$klpgen" verify --plan "$bw/plan" "$1" "$2" > "$work/verify-$3.txt" ||
 		{ grep -E '^(MISS|UNVERIFIED|disagree|summary)' "$work/verify-$3.txt" >&2; die "klp-gen verify failed on $3: missed, unverified or disputed functions, or an error (see $work/verify-$3.txt)"; }

@@ -122,9 +122,10 @@ diff_object() {
 	l=$1 of=$2 pf=$3
 	shift 3
 	say "klp-gen diff $l"
-	# --patch: every change must come from a file the patch touches.  (A
-	# source tree for it is $src, the original; $psrc is the patched copy.)
-	if ! "$klpgen" diff --patch "$patchf" "$@" "$of" "$pf" -o "$work/plans/$l" \
+	# --patch: every change must come from a file the patch touches, and
+	# its hunks are placed against the original source $src ($psrc is the
+	# patched copy).
+	if ! "$klpgen" diff --patch "$patchf" --source "$src" "$@" "$of" "$pf" -o "$work/plans/$l" \
 		> "$work/plans/$l.report" 2> "$work/plans/$l.err"; then
 		cat "$work/plans/$l.report" "$work/plans/$l.err" >&2
 		die "klp-gen diff refused or failed for $l (report: $work/plans/$l.report)"

@@ -63,7 +63,7 @@ run sample-livepatch "$here/test-sample-livepatch.sh" --build "$kout"
 [ ! -x "$here/test-module-build.sh" ] ||
 	run module-build "$here/test-module-build.sh" --build "$kout"
 for s in "$here"/scenarios/*/; do
-	[ -f "$s/patch" ] || continue
+	[ -f "$s/patch" ] || [ -f "$s/nochange" ] || continue
 	run "scenario $(basename "$s")" "$here/test-klp-build.sh" --build "$kout" --scenario "$s" \
 		--work-top "$KLP_BUILD_TOP"
 done

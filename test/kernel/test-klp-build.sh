@@ -17,6 +17,14 @@
 #                each is put at /<its file name> in the guest
 #   refuse       instead of plan.check/guest.sh: klp-build must refuse the
 #                patch; the file holds an ERE that its error output must match
+#   nochange     instead of patch/plan.check/guest.sh: the no-change
+#                self-test.  The file holds a make-nochange-patch.sh mode
+#                (sameline, newline); the patch it generates from OUT puts a
+#                file-scope asm into every C file of vmlinux, which moves
+#                every `.llvm.<hash>` and changes no function's code.
+#                klp-build must end with "nothing to patch" and no module;
+#                diff must report no selected, new or removed function and
+#                no refusal, and verify on the two vmlinux.o no change at all.
 #   control      optional: the negative control.  Its first line is an ERE;
 #                the plan's replace lines matching it are removed, a module
 #                is built from that reduced plan, and guest.sh must then FAIL
@@ -60,6 +68,33 @@ work=$bw/test
 mkdir -p "$work"
 say "scenario $(basename "$scen") -> module $name (work dir $bw)"
 
+if [ -f "$scen/nochange" ]; then
+	"$here/make-nochange-patch.sh" --build "$out" --mode "$(cat "$scen/nochange")" \
+		-o "$work/patch" || die "cannot make the no-change patch"
+	rm -f "$work/$name.ko"
+	if "$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$work/patch" --name "$name" \
+		-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" > "$work/nochange.log" 2>&1; then
+		die "klp-build made a module of a patch that changes no code (log: $work/nochange.log)"
+	fi
+	[ ! -e "$work/$name.ko" ] || die "klp-build left $work/$name.ko behind"
+	grep -q "the patch changes no function's code .*: nothing to patch" "$work/nochange.log" ||
+		{ tail -20 "$work/nochange.log" >&2; die "klp-build failed, but not with 'nothing to patch' (log: $work/nochange.log)"; }
+	# diff's own report: nothing selected, new, removed or refused.
+	for l in "selected: 0" "new functions (copied into the module): 0" \
+		"removed functions: 0" "refusals: 0" "result: no function changed"; do
+		grep -q "^$l" "$bw/plans/vmlinux.report" ||
+			die "diff's report lacks '$l' (see $bw/plans/vmlinux.report)"
+	done
+	# The oracle on the two vmlinux.o: no function's code changed, every
+	# function paired, and both comparisons agree.
+	"$klpgen" verify "$out/vmlinux.o" "$bw/kernel/vmlinux.o" > "$work/verify.txt" ||
+		die "klp-gen verify failed (see $work/verify.txt)"
+	tail -1 "$work/verify.txt" | grep -Eq '^summary compared=[1-9][0-9]* changed=0 new=0 removed=0 ambiguous=0 unpaired=0 unverified=0 disagree=0$' ||
+		die "verify: $(tail -1 "$work/verify.txt")"
+	say "no change, as expected: $(tail -1 "$work/verify.txt")"
+	say "PASS"
+	exit 0
+fi
 if [ -f "$scen/refuse" ]; then
 	rm -f "$work/$name.ko"
 	if "$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \

@@ -33,7 +33,9 @@ import sys
 # (class, ERE searched in the evidence, outcome, justified, what it means).
 # The evidence is klp-build.sh's log, then the diff reports, then the
 # module build log; the first rule that matches decides, so specific
-# messages come before the generic ones.
+# messages come before the generic ones.  klp-gen's refusals are matched
+# with their "refused: " prefix (the report's section headers, such as
+# "changed data: 0", name the same things).
 RULES = [
     ("ibt-direct", r"data relocation to !ENDBR", "error", "no (known)",
      "objtool (klp-build-module.sh) finds a function address taken without "
@@ -46,16 +48,16 @@ RULES = [
      "refused", "yes",
      "nothing compiled in this configuration changes (the changed lines are "
      "not built, or compile to the same code)"),
-    ("changed-data", r"changed data: ", "refused", "yes",
+    ("changed-data", r"refused: changed data: ", "refused", "yes",
      "the layout or initializer of an existing variable changes; a live "
      "patch replaces code, not data"),
-    ("init-code", r"__init code changed", "refused", "yes",
+    ("init-code", r"refused: __init code changed", "refused", "yes",
      "__init code changes: it ran at boot and was freed"),
-    ("unpatchable-address-taken", r"cannot be patched \(.*\) and its address is stored",
+    ("unpatchable-address-taken", r"refused: .* cannot be patched \(.*\) and its address is stored",
      "refused", "yes",
      "a function ftrace cannot patch (no __fentry__) changes and its address "
      "is stored in data, so replacing its callers cannot redirect it"),
-    ("unpatchable-no-record-caller", r"cannot be patched itself and is called from code without a record",
+    ("unpatchable-no-record-caller", r"refused: .* cannot be patched itself and is called from code without a record",
      "refused", "no",
      "a function ftrace cannot patch is called from code without a record "
      "(assembly)"),
@@ -63,9 +65,9 @@ RULES = [
      "refused", "no",
      "the patched build changes functions of files the patch does not touch "
      "(generated files, __LINE__ shifts seen through other units, IPO)"),
-    ("no-source-identity", r"has no source identity", "refused", "no",
+    ("no-source-identity", r"refused: .* has no source identity", "refused", "no",
      "changed machine code in a function without a source identity"),
-    ("removed-still-called", r"removed function .* is still (called|referenced)",
+    ("removed-still-called", r"refused: removed function .* is still (called|referenced)",
      "refused", "no",
      "a removed function is still referenced from code the plan leaves"),
     ("module-symbol-reloc", r"resolves only after the module loader", "refused", "no",

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/corpus/run.sh [--from VER] [--to VER] [--sample | --only ERE | --limit N]
-#                     [--no-qemu] [--keep] [--timeout N] [--write-doc]
+#                     [--budget SECONDS] [--no-qemu] [--keep] [--timeout N] [--write-doc]
 #
 # The real-fix corpus: Debian's linux-source-6.12 at version FROM is built
 # with the klp-lto plugin (ORIG), the source delta FROM -> TO is split into
@@ -22,7 +22,9 @@
 #                           listed in bench/corpus/sample.txt (else the first
 #                           three compiled ones)
 #   --only ERE              only the patches whose file matches ERE
-#   --limit N               at most N patches (in index order)
+#   --limit N               at most N patches (in the order above)
+#   --budget SECONDS        start no patch after SECONDS (the ones left are
+#                           not run, and the table says how many ran)
 #   --no-qemu               skip the QEMU cycle
 #   --keep                  keep each patched build dir (GBs each)
 #   --timeout N             QEMU timeout per patch (default 240 s)
@@ -43,7 +45,7 @@ die() { echo "[corpus] ERROR: $*" >&2; exit 1; }
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 
 from=6.12.113-1~deb12u1 to=6.12.115-2~deb12u1
-mode=all only= limit= qemu=yes keep=no timeout=240 writedoc=no
+mode=all only= limit= budget= qemu=yes keep=no timeout=240 writedoc=no
 while [ $# -gt 0 ]; do
 	case $1 in
 	--from) [ $# -ge 2 ] || usage; from=$2; shift 2 ;;
@@ -51,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--sample) mode=sample; shift ;;
 	--only) [ $# -ge 2 ] || usage; only=$2; shift 2 ;;
 	--limit) [ $# -ge 2 ] || usage; limit=$2; shift 2 ;;
+	--budget) [ $# -ge 2 ] || usage; budget=$2; shift 2 ;;
 	--no-qemu) qemu=no; shift ;;
 	--keep) keep=yes; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
@@ -59,7 +62,8 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case $limit in ''|*[!0-9]*) [ -z "$limit" ] || die "--limit wants a number: $limit" ;; esac
+case $limit$budget in *[!0-9]*) die "--limit and --budget want numbers" ;; esac
+start=$(date +%s)
 
 build=$(cd "${KLP_BUILD:-$top/build}" && pwd) || die "no cmake build dir"
 plugin=$build/llvm-plugin/KlpLtoPlugin.so
@@ -155,38 +159,45 @@ run_one() {
 	name=klp_c$(printf '%s' "$p" | cut -c1-4)
 	[ -f "$r/done" ] && { say "$p: done before ($(cat "$r/done"))"; return 0; }
 	rm -rf "$r" && mkdir -p "$r"
+	# The work dir sits next to ORIG, as klp-build.sh's default does: the
+	# record names a function's file relative to the directory its build
+	# dir shares with the source (src/fs/x.c from FROM/orig), so a patched
+	# build dir deeper or elsewhere names every recompiled function's file
+	# differently and nothing pairs (docs/corpus.md, findings).
+	bw=$A/klp-build-$name
+	rm -rf "$bw" "$r/build"
 	say "$p ($f): klp-build.sh"
 	t0=$(date +%s)
 	set +e
 	"$top/scripts/klp-build.sh" --kernel-build "$orig" --patch "$D/patches/$p" --name "$name" \
-		-o "$r/$name.ko" --work "$r/build" --klp-gen "$klpgen" > "$r/klp-build.log" 2>&1
+		-o "$r/$name.ko" --work "$bw" --klp-gen "$klpgen" > "$r/klp-build.log" 2>&1
 	echo $? > "$r/klp-build.rc"
 	set -e
 	echo "$(( $(date +%s) - t0 ))" > "$r/klp-build.seconds"
 	# verify --plan: vmlinux always (a plan without it must not miss a
 	# change there), then every other object klp-build.sh diffed.
-	plan=$r/build/plan
-	[ -f "$plan" ] || plan=$r/build/plans/vmlinux
-	if [ -f "$plan" ] && [ -f "$r/build/kernel/vmlinux.o" ]; then
+	plan=$bw/plan
+	[ -f "$plan" ] || plan=$bw/plans/vmlinux
+	if [ -f "$plan" ] && [ -f "$bw/kernel/vmlinux.o" ]; then
 		set +e
-		"$klpgen" verify --plan "$plan" "$orig/vmlinux.o" "$r/build/kernel/vmlinux.o" > "$r/verify-vmlinux.txt" 2>&1
+		"$klpgen" verify --plan "$plan" "$orig/vmlinux.o" "$bw/kernel/vmlinux.o" > "$r/verify-vmlinux.txt" 2>&1
 		echo $? > "$r/verify-vmlinux.rc"
-		if [ -f "$r/build/objects" ]; then
+		if [ -f "$bw/objects" ]; then
 			while read -r o of pf; do
 				[ "$o" != vmlinux ] || continue
 				"$klpgen" verify --plan "$plan" "$of" "$pf" > "$r/verify-$o.txt" 2>&1
 				echo $? > "$r/verify-$o.rc"
-			done < "$r/build/objects"
+			done < "$bw/objects"
 		fi
 		set -e
 	fi
 	if [ "$qemu" = yes ] && [ -f "$r/$name.ko" ]; then
 		set --
 		# Modules the patch touches are loaded (from ORIG) before the patch.
-		if [ -f "$r/build/objects" ]; then
+		if [ -f "$bw/objects" ]; then
 			while read -r o of pf; do
 				[ "$o" = vmlinux ] || set -- "$@" --add "$of:/mods/$(basename "$of")"
-			done < "$r/build/objects"
+			done < "$bw/objects"
 		fi
 		{ echo "KLP_NAME=$name"; cat "$here/guest.sh"; } > "$r/guest.sh"
 		say "$p: QEMU cycle"
@@ -196,12 +207,19 @@ run_one() {
 		echo $? > "$r/qemu.rc"
 		set -e
 	fi
-	[ "$keep" = yes ] || rm -rf "$r/build/kernel"
+	# The logs, plans and reports move into the run dir; the patched
+	# build dir (~0.5 GB) goes unless --keep.
+	if [ "$keep" = yes ]; then ln -s "$bw" "$r/build"
+	else rm -rf "$bw/kernel" && mv "$bw" "$r/build"; fi
 	python3 "$here/report.py" row "$D" "$p" > "$r/result.tsv"
 	cut -f3-5 "$r/result.tsv" | tr '\t' ' ' > "$r/done"
 	say "$p: $(cat "$r/done") ($(cat "$r/klp-build.seconds") s)"
 }
 while IFS="$(printf '\t')" read -r p f; do
+	if [ -n "$budget" ] && [ $(( $(date +%s) - start )) -ge "$budget" ] && [ ! -f "$D/runs/${p%.patch}/done" ]; then
+		say "--budget $budget s spent: $p and the rest are not run"
+		break
+	fi
 	run_one "$p" "$f"
 done < "$D/selected.tsv"
 

@@ -12,8 +12,8 @@ to each patch, from the logs in DELTA/runs/PATCH/:
          QEMU      pass | fail | n/a
          CLASS     the first rule of RULES that matches (below), or
                    "unclassified"
-  table  the Markdown table of every run patch (one row each) with a
-         summary; --write DOC puts it between DOC's markers
+  table  the Markdown table of every run patch (one row each, decided
+         again from its logs) with a summary; --write DOC puts it between DOC's markers
          <!-- corpus:run.sh begin --> and <!-- corpus:run.sh end -->.
 
 A refusal is *justified* when no function-replacing live patch can apply
@@ -44,7 +44,7 @@ RULES = [
     ("static-call-trampoline", r"__SCT__", "refused", "no (known)",
      "a static-call trampoline (__SCT__*) reference, typically from a "
      "line-shift-only change; known, being fixed"),
-    ("no-code-change", r"changes no code|no function or variable changed",
+    ("no-code-change", r"changes no code|no function or variable changed|no function changed",
      "refused", "yes",
      "nothing compiled in this configuration changes (the changed lines are "
      "not built, or compile to the same code)"),
@@ -198,10 +198,11 @@ def row(delta, patch):
 def table(delta, opts):
     runs = os.path.join(delta, "runs")
     rows = []
+    # Each row is decided again from the logs, so a rule added later
+    # applies to earlier runs too.
     for d in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
-        res = read(os.path.join(runs, d, "result.tsv")).rstrip("\n")
-        if res:
-            rows.append((res.split("\t") + [""] * 9)[:9])
+        if os.path.isfile(os.path.join(runs, d, "klp-build.rc")):
+            rows.append(row(delta, d + ".patch").split("\t"))
     ntot = len(read(os.path.join(delta, "patches", "index.tsv")).splitlines())
     comp = [l.split("\t") for l in read(os.path.join(delta, "compiled.tsv")).splitlines()]
     ncomp = sum(1 for c in comp if len(c) > 3 and c[3] != "no")

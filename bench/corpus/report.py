@@ -182,13 +182,16 @@ def row(delta, patch):
             line = first_line(ev, regex)
             if line:
                 cls, outcome, just = name, out, j
-                # The reason: klp-gen's refusal line if there is one.
-                detail = first_line(ev, r"refused: |ERROR: |error: ") or line
-                if name in ("ibt-direct", "static-call-trampoline"):
-                    detail = line
+                # The reason, most specific first: klp-gen's refusal, its
+                # error message, the compiler's error, the matched line.
+                detail = line if name == "ibt-direct" else (
+                    first_line(ev, r"refused: ") or first_line(ev, r"^klp-gen: ") or
+                    first_line(ev, r"error: ") or line)
                 break
         if cls == "unclassified":
             detail = first_line(ev, r"ERROR|error") or "klp-build.sh exit %s" % rc
+    # Absolute paths into the source tree or build dirs, shortened.
+    detail = re.sub(r"(?<![\w.])/\S*?/(src|orig|kernel|klp-build-\w+)/", "", detail)
     detail = re.sub(r"\s+", " ", detail.replace("|", "/"))[:300]
     secs = read(os.path.join(r, "klp-build.seconds")).strip() or "?"
     return "\t".join([patch, index.get(patch, "?"), outcome, verify, qemu, cls,

@@ -191,7 +191,7 @@ def row(delta, patch):
         if cls == "unclassified":
             detail = first_line(ev, r"ERROR|error") or "klp-build.sh exit %s" % rc
     # Absolute paths into the source tree or build dirs, shortened.
-    detail = re.sub(r"(?<![\w.])/\S*?/(src|orig|kernel|klp-build-\w+)/", "", detail)
+    detail = re.sub(r"(?<![\w.])/\S*?/(src|orig|kernel|patches|klp-build-\w+)/", "", detail)
     detail = re.sub(r"\s+", " ", detail.replace("|", "/"))[:300]
     secs = read(os.path.join(r, "klp-build.seconds")).strip() or "?"
     return "\t".join([patch, index.get(patch, "?"), outcome, verify, qemu, cls,

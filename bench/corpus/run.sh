@@ -133,22 +133,25 @@ ntot=$(wc -l < "$D/patches/index.tsv")
 ncomp=$(awk -F'\t' '$4 != "no"' "$D/compiled.tsv" | wc -l)
 say "$ntot changed files, $ncomp of them read by kernel objects of ORIG"
 
-# The patches to run: compiled ones, the cheapest first (fewest objects
+# The patches to run (a file of this invocation: two runs may share D):
+# compiled ones, the cheapest first (fewest objects
 # read the file: fewest recompiled), narrowed by --sample / --only / --limit.
+sel=$D/selected.$$
+trap 'rm -f "$sel" "$sel.tmp" "$sel.files"' EXIT
 awk -F'\t' '$4 != "no" { split($5, n, " "); print n[1] "\t" $1 "\t" $2 }' "$D/compiled.tsv" |
-	sort -n -s -k1,1 | cut -f2- > "$D/selected.tsv"
+	sort -n -s -k1,1 | cut -f2- > "$sel"
 if [ "$mode" = sample ]; then
-	grep -v '^#' "$here/sample.txt" | awk 'NF { print $1 }' > "$D/sample-files"
-	awk -F'\t' 'NR == FNR { want[$1] = 1; next } want[$2]' "$D/sample-files" "$D/selected.tsv" > "$D/selected.tmp"
-	[ -s "$D/selected.tmp" ] || head -3 "$D/selected.tsv" > "$D/selected.tmp"
-	mv "$D/selected.tmp" "$D/selected.tsv"
+	grep -v '^#' "$here/sample.txt" | awk 'NF { print $1 }' > "$sel.files"
+	awk -F'\t' 'NR == FNR { want[$1] = 1; next } want[$2]' "$sel.files" "$sel" > "$sel.tmp"
+	[ -s "$sel.tmp" ] || head -3 "$sel" > "$sel.tmp"
+	mv "$sel.tmp" "$sel"
 fi
 if [ -n "$only" ]; then
-	awk -F'\t' -v re="$only" '$2 ~ re' "$D/selected.tsv" > "$D/selected.tmp"
-	mv "$D/selected.tmp" "$D/selected.tsv"
+	awk -F'\t' -v re="$only" '$2 ~ re' "$sel" > "$sel.tmp"
+	mv "$sel.tmp" "$sel"
 fi
-[ -z "$limit" ] || { head -n "$limit" "$D/selected.tsv" > "$D/selected.tmp"; mv "$D/selected.tmp" "$D/selected.tsv"; }
-nsel=$(wc -l < "$D/selected.tsv")
+[ -z "$limit" ] || { head -n "$limit" "$sel" > "$sel.tmp"; mv "$sel.tmp" "$sel"; }
+nsel=$(wc -l < "$sel")
 say "running $nsel patch(es)"
 
 # --- 4. each patch ---
@@ -221,7 +224,7 @@ while IFS="$(printf '\t')" read -r p f; do
 		break
 	fi
 	run_one "$p" "$f"
-done < "$D/selected.tsv"
+done < "$sel"
 
 # --- 5. the table ---
 set -- --from "$from" --to "$to" --linux "$pa" "$pb" --orig-seconds "$(cat "$A/build-seconds" 2>/dev/null || echo '?')"

@@ -24,7 +24,9 @@
 #   --work DIR         default $KLP_WORK or $HOME/.cache/klp-lto
 #   --orig DIR         original kernel build dir (default WORK/kernel-orig)
 #   --patched DIR      patched kernel build dir (default: the newest
-#                      WORK/klp-build-klp_*/kernel whose build finished)
+#                      TOP/klp-build-klp_*/kernel whose build finished;
+#                      TOP is $KLP_BUILD_TOP, where test/kernel/run-all.sh
+#                      put the scenarios' patched builds, else WORK)
 #   --patch FILE       the source patch of that pair, for `plan` (default:
 #                      test/kernel/scenarios/NAME/patch for klp-build-klp_NAME)
 #   --runs N           runs per kernel measurement, the median is reported
@@ -238,17 +240,18 @@ out ""
 
 if [ "$do_kernel" = yes ]; then
 	: "${orig:=$work/kernel-orig}"
+	btop=${KLP_BUILD_TOP:-$work}
 	if [ -z "$patched" ]; then
 		# The newest scripts/klp-build.sh run whose kernel build finished
 		# and whose plan replaces functions (not a refusal scenario): it
 		# writes the plan once the patched kernel is built.
-		patched=$(ls -td "$work"/klp-build-klp_* 2>/dev/null | while read -r d; do
+		patched=$(ls -td "$btop"/klp-build-klp_* 2>/dev/null | while read -r d; do
 			[ -f "$d/kernel/vmlinux.o" ] && [ -f "$d/plan" ] &&
 				grep -q '^replace ' "$d/plan" && ! grep -q '^refuse' "$d/plan" &&
 				{ echo "$d/kernel"; break; }; done || true)
 		# Before klp-gen diff works there is no plan: then the newest
 		# finished build (diff.err) that is not a refuse-* scenario.
-		[ -n "$patched" ] || patched=$(ls -td "$work"/klp-build-klp_* 2>/dev/null | while read -r d; do
+		[ -n "$patched" ] || patched=$(ls -td "$btop"/klp-build-klp_* 2>/dev/null | while read -r d; do
 			case $d in */klp-build-klp_refuse_*) continue ;; esac
 			[ -f "$d/kernel/vmlinux.o" ] && [ -e "$d/diff.err" ] &&
 				{ echo "$d/kernel"; break; }; done || true)

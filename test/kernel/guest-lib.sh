@@ -69,13 +69,17 @@ wait_gone() {
 
 # klp_load KO NAME: insmod a livepatch module and wait until it is enabled and
 # its transition has completed.  NAME is the patch's sysfs name (module name
-# with '-' turned into '_').
+# with '-' turned into '_').  A task sleeping inside a patched function
+# (do_exit(), do_wait()) holds the transition until the livepatch core
+# signals it, which it does only after 15 s (SIGNALS_TIMEOUT): so a
+# transition gets 60 s.
+KLP_TRANSITION_TENTHS=600
 klp_load() {
 	if ! insmod "$1"; then fail "insmod $1"; return 1; fi
 	pass "insmod $1"
 	if wait_file "$KLP_SYS/$2/enabled" 1; then pass "$2 enabled == 1"
 	else fail "$2 enabled: '$(cat "$KLP_SYS/$2/enabled" 2>&1)', expected 1"; return 1; fi
-	if wait_file "$KLP_SYS/$2/transition" 0; then pass "$2 transition complete"
+	if wait_file "$KLP_SYS/$2/transition" 0 "$KLP_TRANSITION_TENTHS"; then pass "$2 transition complete"
 	else fail "$2 transition still running"; return 1; fi
 }
 
@@ -83,7 +87,7 @@ klp_load() {
 # finish (the sysfs dir goes away), then rmmod the module.
 klp_unload() {
 	if ! echo 0 > "$KLP_SYS/$1/enabled"; then fail "disable $1"; return 1; fi
-	if wait_gone "$KLP_SYS/$1"; then pass "$1 disabled"
+	if wait_gone "$KLP_SYS/$1" "$KLP_TRANSITION_TENTHS"; then pass "$1 disabled"
 	else fail "$1 still in $KLP_SYS after disabling"; return 1; fi
 	if rmmod "$1"; then pass "rmmod $1"; else fail "rmmod $1"; return 1; fi
 }

@@ -82,7 +82,7 @@ int cmd_extract(int argc, char **argv)
 		printf(" %s=%zu", st.table_name[i] ? st.table_name[i] : "?",
 		       st.table_entries[i]);
 	printf("; runtime constants rewritten: %zu\n", st.runtime_consts);
-	printf("extract: IBT: ENDBR64 entry stub for %zu of %zu replaced function(s)\n",
+	printf("extract: IBT: ENDBR64 entry added to %zu of %zu replaced function(s)\n",
 	       st.endbr_added, st.replaced);
 	return 0;
 }

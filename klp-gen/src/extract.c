@@ -344,23 +344,17 @@ static struct klp_symbol *patched_of(struct ex *ex,
 	return n == 1 ? found : NULL;
 }
 
-/*
- * The IBT entry of a replaced function without one: endbr64 (the landing
- * pad; a 4-byte NOP where IBT is off), then jmp rel32 to the copy.
- */
-static const unsigned char ibt_stub[] = {
-	0xf3, 0x0f, 0x1e, 0xfa,		/* endbr64 */
-	0xe9, 0x00, 0x00, 0x00, 0x00,	/* jmp klp_lto_body_<i> */
-};
+/* endbr64: the IBT landing pad (also a 4-byte NOP where IBT is off). */
+static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
 static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 {
 	struct klp_symbol *s, *old;
 	const unsigned char *bytes;
 	struct ex_copy *c;
-	char name[64], bodyname[64], secname[80];
-	uint64_t off;
-	long osec, esec, osym, entry_osym;
+	char name[64], secname[80];
+	uint64_t off, entry = 0, prologue;
+	long osec, osym;
 
 	old = klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos);
 	if (!old) {
@@ -400,57 +394,32 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 	 * no ENDBR64 to a function that is only called directly (ThinLTO
 	 * internalizes it), and objtool refuses the data reference.  The
 	 * kernel itself enters new_func with a RET (see docs/klp-gen.md),
-	 * but the module must pass objtool unmodified: klp_lto_new_<i> is
-	 * then a stub, ENDBR64 + JMP to the copy, which keeps its bytes and
-	 * offsets (a call to its own entry that the assembler resolved stays
-	 * a call to its entry).
+	 * but the module must pass objtool unmodified: the copy gets one.
 	 */
-	if (s->size >= sizeof(ibt_stub) - 5 && !memcmp(bytes, ibt_stub, 4)) {
-		if (klp_out_append(ex->out, osec, bytes, s->size,
-				   s->sec->sh.sh_addralign, &off))
+	prologue = 0;
+	if (s->size < sizeof(endbr64) || memcmp(bytes, endbr64, sizeof(endbr64))) {
+		prologue = sizeof(endbr64);
+		if (klp_out_append(ex->out, osec, endbr64, prologue,
+				   s->sec->sh.sh_addralign, &entry))
 			return -1;
-		osym = klp_out_add_symbol(ex->out, name, STT_FUNC, STB_GLOBAL,
-					  osec, off, s->size);
-		entry_osym = osym;
-	} else {
-		uint64_t entry;
-
-		/*
-		 * The copy keeps the section name .text.klp_lto_new_<i>;
-		 * the stub is in .text.klp_lto_entry_<i>.
-		 */
-		snprintf(bodyname, sizeof(bodyname), "klp_lto_body_%zu",
-			 rep->index);
-		snprintf(secname, sizeof(secname), ".text.klp_lto_entry_%zu",
-			 rep->index);
-		esec = klp_out_add_section(ex->out, secname, SHT_PROGBITS,
-					   SHF_ALLOC | SHF_EXECINSTR, 16, 0);
-		if (esec < 0 ||
-		    klp_out_append(ex->out, esec, ibt_stub, sizeof(ibt_stub),
-				   16, &entry) ||
-		    klp_out_append(ex->out, osec, bytes, s->size,
-				   s->sec->sh.sh_addralign, &off))
-			return -1;
-		entry_osym = klp_out_add_symbol(ex->out, name, STT_FUNC,
-						STB_GLOBAL, esec, entry,
-						sizeof(ibt_stub));
-		osym = klp_out_add_symbol(ex->out, bodyname, STT_FUNC,
-					  STB_LOCAL, osec, off, s->size);
-		if (entry_osym < 0 || osym < 0 ||
-		    klp_out_add_reloc(ex->out, esec, entry + 5, R_X86_64_PC32,
-				      osym, -4))
-			return -1;
-		ex->stats->endbr_added++;
 	}
+	if (klp_out_append(ex->out, osec, bytes, s->size,
+			   prologue ? 1 : s->sec->sh.sh_addralign, &off))
+		return -1;
+	if (!prologue)
+		entry = off;
+	osym = klp_out_add_symbol(ex->out, name, STT_FUNC, STB_GLOBAL, osec,
+				  entry, prologue + s->size);
 	if (osym < 0)
 		return -1;
 	c = ex_new_copy(ex, EX_REPLACED, s->name, s->sec, s->value, s->size,
-			true, ex_blob_of(ex, s), osec, off, osym, off);
+			true, ex_blob_of(ex, s), osec, off, osym, entry);
 	if (!c)
 		return -1;
 	c->sym = s;
-	c->entry_osym = entry_osym;
+	c->prologue = prologue;
 	ex->stats->replaced++;
+	ex->stats->endbr_added += prologue != 0;
 	return 0;
 }
 

@@ -41,11 +41,12 @@ struct ex_copy {
 	long osym;			/* what references to it relocate against */
 	uint64_t osym_value;		/* st_value of @osym */
 	/*
-	 * What a reference to the function's entry from copied code or data
-	 * relocates against: @osym, or for a replaced function that had no
-	 * ENDBR64 the IBT entry stub in front of it (extract.c).
+	 * Bytes written before @obase that are not from vmlinux.o: the ENDBR64
+	 * given to a replaced function that had none (extract.c).  A
+	 * reference to the function's entry lands on them; every other place
+	 * in the function moves by this much.
 	 */
-	long entry_osym;
+	uint64_t prologue;
 	struct klp_hnode node;		/* in ex.copies, by (section, start) */
 	struct ex_copy *next_in_sec;	/* ex.sec_copies[section] */
 	struct ex_copy *next_work;

@@ -185,7 +185,7 @@ static long undef_symbol(struct ex *ex, const char *name, bool klpsym)
  * relative to its start) becomes in patch.o.  @mid: the offset of the
  * pointed-at byte in @ent (code must not point into the middle of a running
  * kernel's function when the reference came through a section symbol,
- * @via_section; a named reference to a copy's entry goes to its IBT stub).
+ * @via_section; a named reference to a copy's entry lands on its ENDBR64).
  */
 /*
  * Is @ent an outlined part of the function copied as @from (hot/cold
@@ -314,14 +314,12 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 		*oadd = rel + (int64_t)c->obase - (int64_t)c->osym_value;
 		/*
 		 * The function's entry from copied code or data (a call, a
-		 * function pointer) is its IBT entry stub, if it has one.  A
-		 * table entry (@from NULL) names an instruction of the copy.
+		 * function pointer) is the symbol: its ENDBR64 if one was
+		 * added.  A table entry (@from NULL) names an instruction,
+		 * which moved with the rest.
 		 */
-		if (c->kind == EX_REPLACED && c->entry_osym != c->osym &&
-		    from && mid <= 0) {
-			*osym = c->entry_osym;
-			*oadd = rel;
-		}
+		if (c->prologue && from && mid <= 0)
+			*oadd -= (int64_t)c->prologue;
 		return 0;
 	}
 	/*

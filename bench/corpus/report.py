@@ -41,13 +41,17 @@ RULES = [
      "objtool (klp-build-module.sh) finds a function address taken without "
      "ENDBR: a function that was only called directly in ORIG, now "
      "referenced by the module (IBT); known, being fixed"),
-    ("static-call-trampoline", r"__SCT__", "refused", "no (known)",
-     "a static-call trampoline (__SCT__*) reference, typically from a "
-     "line-shift-only change; known, being fixed"),
-    ("no-code-change", r"changes no code|no function or variable changed|no function changed",
+    ("ibt-self-call", r"unannotated intra-function call", "error", "no (known)",
+     "objtool refuses a replaced function that had no ENDBR and calls its "
+     "own entry without a relocation (recursion): extract's ENDBR64 moves "
+     "that call 4 bytes into the copy; needs an instruction decoder"),
+    ("no-code-change", r"changes no code|no function or variable changed|no function changed|nothing to patch",
      "refused", "yes",
      "nothing compiled in this configuration changes (the changed lines are "
      "not built, or compile to the same code)"),
+    ("static-call-trampoline", r"__SCT__", "refused", "no (known)",
+     "a static-call trampoline (__SCT__*) reference, typically from a "
+     "line-shift-only change; known, being fixed"),
     ("changed-data", r"refused: changed data: ", "refused", "yes",
      "the layout or initializer of an existing variable changes; a live "
      "patch replaces code, not data"),

@@ -1498,6 +1498,18 @@ int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
 {
 	int r;
 
+	/*
+	 * Zero-filled data (.bss) holds no build ID: a changed variable that
+	 * is, or becomes, NOBITS differs.
+	 */
+	if (!orig->sec || orig->sec->sh.sh_type == SHT_NOBITS ||
+	    !patched->sec || patched->sec->sh.sh_type == SHT_NOBITS) {
+		if (why && whylen)
+			snprintf(why, whylen, "zero-filled (NOBITS) in %s build",
+				 !orig->sec || orig->sec->sh.sh_type == SHT_NOBITS ?
+				 "the original" : "the patched");
+		return 1;
+	}
 	cc->mask_build_id = true;
 	r = klp_codecmp_strict(cc, orig, patched, why, whylen);
 	cc->mask_build_id = false;

@@ -1196,11 +1196,6 @@ static int finish(struct klp_select *s)
 	return 0;
 }
 
-static bool nobits(const struct klp_symbol *sym)
-{
-	return !sym || !sym->sec || sym->sec->sh.sh_type == SHT_NOBITS;
-}
-
 /*
  * Changed data is refused, except (diff) a variable whose bytes and
  * relocations are the same in both builds but for an embedded build ID
@@ -1236,13 +1231,8 @@ static int changed_data(struct klp_select *s)
 				continue;
 			}
 			peer = klp_corr_patched_of(s->c, f);
-			/*
-			 * Zero-filled data (.bss) holds no build ID: a
-			 * variable that is, or becomes, NOBITS changed.
-			 */
-			d = peer && !nobits(f->sym) && !nobits(peer->sym) ?
-			    o->codecmp_data(o->codecmp_arg, f, peer, NULL, 0) :
-			    1;
+			d = peer ? o->codecmp_data(o->codecmp_arg, f, peer,
+						   NULL, 0) : 1;
 			if (d < 0)
 				return -1;
 			s->sflags[id] |= d ? S_DDIFF : S_DSAME;

@@ -65,7 +65,8 @@ int klp_codecmp_strict(struct klp_codecmp *cc, const struct klp_symbol *orig,
  * klp_codecmp_strict() for two copies of a variable whose initializer
  * changed: 0 if their bytes and relocations are the same but for the
  * descriptor of GNU build ID notes in them (an ELF image in data, such as
- * the vDSO's, whose build ID hashes its debug info), 1 if not, -1 on error.
+ * the vDSO's, whose build ID hashes its debug info), 1 if not (also when
+ * either is zero-filled, NOBITS), -1 on error.
  */
 int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		     const struct klp_symbol *patched, char *why,

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Forward x86-64 decoding through LLVM's MC disassembler (klp/x86_decode.h).
+ *
+ * LLVMDisasmInstruction() gives an instruction's length.  Where its
+ * operand fields lie comes from the operand-information callback, which
+ * the X86 disassembler calls for every displacement and immediate it reads
+ * with the field's offset in the instruction and its size (LLVM's external
+ * symbolizer; the callback answers "no symbol", so nothing is symbolized).
+ * Decoding a function once records, per instruction, its start, length,
+ * fields and, for a relative call or jump, where it lands.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Disassembler.h>
+#include <llvm-c/Target.h>
+
+#include "klp/error.h"
+#include "klp/hash.h"
+#include "klp/x86_decode.h"
+
+/* A decoded function, cached by the address of its first byte. */
+struct dfunc {
+	const unsigned char *code;
+	uint64_t size;
+	struct klp_x86_insn *v;
+	size_t n;
+	bool complete;
+	struct klp_hnode node;
+	struct dfunc *next;		/* all of them, for freeing */
+};
+
+struct klp_x86_dec {
+	LLVMDisasmContextRef llvm;
+	struct klp_htab funcs;
+	struct dfunc *all;
+	size_t nfuncs, ninsns;
+	/* The instruction being decoded: the callback fills its fields. */
+	struct klp_x86_insn *cur;
+};
+
+/*
+ * LLVMOpInfoCallback: @off and @opsize locate a displacement or an
+ * immediate of the instruction being decoded.  Returns 0: no symbolic
+ * information, so LLVM prints the plain value.
+ */
+static int op_info(void *info, uint64_t pc, uint64_t off, uint64_t opsize,
+		   uint64_t insnsize, int tag, void *tagbuf)
+{
+	struct klp_x86_dec *d = info;
+	struct klp_x86_insn *in = d->cur;
+
+	if (in && in->nfield < 2 && opsize && off + opsize <= 15) {
+		in->field[in->nfield].off = (unsigned char)off;
+		in->field[in->nfield].size = (unsigned char)opsize;
+		in->nfield++;
+	}
+	return 0;
+}
+
+struct klp_x86_dec *klp_x86_dec_new(void)
+{
+	struct klp_x86_dec *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	LLVMInitializeX86TargetInfo();
+	LLVMInitializeX86TargetMC();
+	LLVMInitializeX86Disassembler();
+	d->llvm = LLVMCreateDisasm("x86_64-unknown-linux-gnu", d, 1, op_info,
+				   NULL);
+	if (!d->llvm) {
+		free(d);
+		klp_err("LLVM has no x86-64 disassembler (LLVMCreateDisasm failed)");
+		return NULL;
+	}
+	return d;
+}
+
+void klp_x86_dec_free(struct klp_x86_dec *d)
+{
+	struct dfunc *f, *next;
+
+	if (!d)
+		return;
+	for (f = d->all; f; f = next) {
+		next = f->next;
+		free(f->v);
+		free(f);
+	}
+	klp_htab_free(&d->funcs);
+	LLVMDisasmDispose(d->llvm);
+	free(d);
+}
+
+static int32_t le32s(const unsigned char *p)
+{
+	return (int32_t)(p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			 (uint32_t)p[3] << 24);
+}
+
+/*
+ * A relative call or jump: its opcode after the legacy prefixes (a branch
+ * may carry 2E/3E hints or F2 BND; REX is meaningless on them but legal).
+ * The relative target is the last field and ends the instruction.
+ */
+static void classify(const unsigned char *p, struct klp_x86_insn *in)
+{
+	unsigned int i = 0, rel = 0;
+	unsigned char op;
+
+	in->branch = KLP_X86_OTHER;
+	while (i < in->len &&
+	       (p[i] == 0x66 || p[i] == 0x67 || p[i] == 0xf2 || p[i] == 0xf3 ||
+		p[i] == 0x2e || p[i] == 0x3e || p[i] == 0x26 || p[i] == 0x36 ||
+		p[i] == 0x64 || p[i] == 0x65 || (p[i] & 0xf0) == 0x40))
+		i++;
+	if (i >= in->len)
+		return;
+	op = p[i];
+	if (op == 0xe8 && in->len - i == 5) {
+		in->branch = KLP_X86_CALL;
+		rel = 4;
+	} else if (op == 0xe9 && in->len - i == 5) {
+		in->branch = KLP_X86_JUMP;
+		rel = 4;
+	} else if ((op == 0xeb || (op >= 0x70 && op <= 0x7f)) &&
+		   in->len - i == 2) {
+		in->branch = KLP_X86_JUMP;
+		rel = 1;
+	} else if (op == 0x0f && i + 1 < in->len && p[i + 1] >= 0x80 &&
+		   p[i + 1] <= 0x8f && in->len - i == 6) {
+		in->branch = KLP_X86_JUMP;
+		rel = 4;
+	}
+	if (!rel)
+		return;
+	in->target = (int64_t)(in->start + in->len) +
+		     (rel == 4 ? le32s(p + in->len - 4) :
+				 (int8_t)p[in->len - 1]);
+}
+
+static int decode(struct klp_x86_dec *d, struct dfunc *f)
+{
+	char text[256];
+	size_t cap = 0;
+	uint64_t off = 0;
+
+	f->complete = true;
+	while (off < f->size) {
+		struct klp_x86_insn in;
+		size_t len;
+
+		memset(&in, 0, sizeof(in));
+		in.start = off;
+		d->cur = &in;
+		len = LLVMDisasmInstruction(d->llvm, (uint8_t *)f->code + off,
+					    f->size - off, off, text,
+					    sizeof(text));
+		d->cur = NULL;
+		if (!len) {
+			f->complete = false;
+			break;
+		}
+		in.len = (unsigned int)len;
+		classify(f->code + off, &in);
+		if (f->n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct klp_x86_insn *nv = realloc(f->v, ncap * sizeof(*nv));
+
+			if (!nv)
+				return klp_err("out of memory");
+			f->v = nv;
+			cap = ncap;
+		}
+		f->v[f->n++] = in;
+		off += len;
+	}
+	d->ninsns += f->n;
+	return 0;
+}
+
+/* The decoded function @code[0, @size), decoding it on first use. */
+static struct dfunc *get_func(struct klp_x86_dec *d, const unsigned char *code,
+			      uint64_t size)
+{
+	uint64_t h = klp_hash_pair(klp_hash_u64((uint64_t)(uintptr_t)code),
+				   size);
+	struct dfunc *f;
+
+	klp_htab_for_each(f, &d->funcs, h, struct dfunc, node)
+		if (f->code == code && f->size == size)
+			return f;
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	f->code = code;
+	f->size = size;
+	if (decode(d, f) || klp_htab_add(&d->funcs, &f->node, h)) {
+		free(f->v);
+		free(f);
+		klp_err("out of memory");
+		return NULL;
+	}
+	f->next = d->all;
+	d->all = f;
+	d->nfuncs++;
+	return f;
+}
+
+int klp_x86_insns(struct klp_x86_dec *d, const unsigned char *code,
+		  uint64_t size, const struct klp_x86_insn **v, size_t *n,
+		  bool *complete)
+{
+	struct dfunc *f = get_func(d, code, size);
+
+	if (!f)
+		return -1;
+	*v = f->v;
+	*n = f->n;
+	*complete = f->complete;
+	return 0;
+}
+
+int klp_x86_insn_at(struct klp_x86_dec *d, const unsigned char *code,
+		    uint64_t size, uint64_t off, struct klp_x86_insn *out)
+{
+	struct dfunc *f = get_func(d, code, size);
+	size_t a = 0, b;
+
+	if (!f)
+		return -1;
+	/* The last instruction that starts at or before @off. */
+	b = f->n;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (f->v[m].start <= off)
+			a = m + 1;
+		else
+			b = m;
+	}
+	if (!a || off >= f->v[a - 1].start + f->v[a - 1].len)
+		return 1;
+	*out = f->v[a - 1];
+	return 0;
+}
+
+int klp_x86_pcrel_tail(struct klp_x86_dec *d, const unsigned char *code,
+		       uint64_t size, uint64_t off, unsigned int width,
+		       unsigned int *tail)
+{
+	struct klp_x86_insn in;
+	int r = klp_x86_insn_at(d, code, size, off, &in);
+
+	if (r)
+		return r;
+	for (unsigned int i = 0; i < in.nfield; i++)
+		if (in.start + in.field[i].off == off &&
+		    in.field[i].size == width) {
+			*tail = (unsigned int)(in.start + in.len - off - width);
+			return 0;
+		}
+	return 1;
+}
+
+void klp_x86_dec_stats(const struct klp_x86_dec *d, size_t *funcs,
+		       size_t *insns)
+{
+	*funcs = d->nfuncs;
+	*insns = d->ninsns;
+}

@@ -84,5 +84,8 @@ int cmd_extract(int argc, char **argv)
 	printf("; runtime constants rewritten: %zu\n", st.runtime_consts);
 	printf("extract: IBT: ENDBR64 entry added to %zu of %zu replaced function(s)\n",
 	       st.endbr_added, st.replaced);
+	if (st.self_calls)
+		printf("extract: IBT: %zu call(s) of a function to its own entry moved onto its ENDBR64\n",
+		       st.self_calls);
 	return 0;
 }

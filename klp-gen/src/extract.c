@@ -32,6 +32,7 @@
 
 #include "extract_priv.h"
 #include "klp/error.h"
+#include "klp/x86_decode.h"
 #include "klp/kallsyms.h"
 #include "klp/modinfo.h"
 
@@ -418,6 +419,8 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 		return -1;
 	c->sym = s;
 	c->prologue = prologue;
+	if (ex_fix_branches(ex, c, bytes))
+		return -1;
 	ex->stats->replaced++;
 	ex->stats->endbr_added += prologue != 0;
 	return 0;
@@ -522,6 +525,7 @@ static void ex_free(struct ex *ex)
 	struct ex_copy *c, *next;
 
 	ex_tables_free(ex);
+	klp_x86_dec_free(ex->x86);
 	for (c = ex->work_head; c; c = next) {
 		next = c->next_work;
 		free(c);
@@ -566,6 +570,9 @@ int klp_extract(const struct klp_extract_args *args,
 	ex.out = klp_out_new();
 	ex.relidx = calloc(ex.pe->nsec + 1, sizeof(*ex.relidx));
 	ex.sec_copies = calloc(ex.pe->nsec + 1, sizeof(*ex.sec_copies));
+	ex.x86 = klp_x86_dec_new();
+	if (!ex.x86)
+		goto out;
 	if (!ex.out || !ex.relidx || !ex.sec_copies ||
 	    klp_htab_init(&ex.copies, 64) || klp_htab_init(&ex.strings, 64)) {
 		klp_err("out of memory");

@@ -93,6 +93,7 @@ struct ex {
 	long strsec;
 
 	struct ex_tables *tables;
+	struct klp_x86_dec *x86;	/* decoded functions (klp/x86_decode.h) */
 };
 
 /* An ORIG data symbol, indexed by role (name without .llvm.<digits>). */
@@ -134,6 +135,15 @@ struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
 			    uint64_t start, uint64_t size, bool code,
 			    struct klp_blob *blob, long osec, uint64_t obase,
 			    long osym, uint64_t osym_value);
+
+/* extract_branch.c */
+/*
+ * Relocation-less calls and jumps of the replaced function @c (@bytes: its
+ * code in vmlinux.o): a call to its own entry is made to land on the
+ * ENDBR64 prologue; one that leaves the function is refused.
+ */
+int ex_fix_branches(struct ex *ex, struct ex_copy *c,
+		    const unsigned char *bytes);
 
 /* extract_target.c */
 /*

@@ -3,6 +3,7 @@
  * `klp-gen x86-relocs FILE`: checks the forward x86-64 decoder against every
  * relocation of FILE's code (klp/x86_relcheck.h); a test and debugging aid.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,22 +13,30 @@
 #include "klp/x86_relcheck.h"
 
 static const char x86relocs_usage[] =
-	"usage: klp-gen x86-relocs FILE\n"
+	"usage: klp-gen x86-relocs [--all] FILE\n"
 	"\n"
 	"Decode forward, from each function's start, the code of the relocatable\n"
 	"object FILE, and check that every relocation of an executable section\n"
 	"lies exactly on a displacement or immediate field of an instruction.\n"
-	"Prints each one that does not, then a summary; exit 1 if any.\n";
+	"Prints each one that does not (--all: every one, with its instruction,\n"
+	"field and the bytes after the field), then a summary; exit 1 if any\n"
+	"is not on a field.\n";
 
 int cmd_x86relocs(int argc, char **argv)
 {
 	struct klp_x86_relcheck st;
 	struct klp_elf *elf;
+	bool all = false;
 	int ret;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(x86relocs_usage, stdout);
 		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--all")) {
+		all = true;
+		argv++;
+		argc--;
 	}
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "klp-gen x86-relocs: one FILE is required\n%s",
@@ -41,7 +50,7 @@ int cmd_x86relocs(int argc, char **argv)
 		klp_elf_close(elf);
 		return 1;
 	}
-	ret = klp_x86_check_relocs(elf, stdout, &st);
+	ret = klp_x86_check_relocs(elf, stdout, all, &st);
 	klp_elf_close(elf);
 	if (ret) {
 		klp_report(klp_errmsg());

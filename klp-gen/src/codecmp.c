@@ -35,6 +35,7 @@
 
 #include "klp/codecmp.h"
 #include "klp/error.h"
+#include "klp/x86_decode.h"
 
 /* One of the two files being compared. */
 struct cmp_side {
@@ -56,6 +57,13 @@ struct cmp_side {
 	size_t natt;
 	size_t *att_first;		/* per section: first index in att */
 	bool att_done;
+	/*
+	 * The function whose relocations resolve() is resolving (NULL for
+	 * tables and fragments) and the decoder that finds where its
+	 * PC-relative operands point (made on first use).
+	 */
+	const struct klp_symbol *fn;
+	struct klp_x86_dec *x86;
 };
 
 /* A relocation of a table section that points at @place of code. */
@@ -220,6 +228,7 @@ void klp_codecmp_free(struct klp_codecmp *cc)
 		free(sd->sec_first);
 		free(sd->att);
 		free(sd->att_first);
+		klp_x86_dec_free(sd->x86);
 	}
 	for (int k = 0; k < 2; k++) {
 		free(cc->buf[k]);
@@ -477,6 +486,32 @@ static int merged_entry(const struct cmp_side *sd, struct klp_section *sec,
 	return 0;
 }
 
+/*
+ * The immediate after a 4-byte PC-relative field of @sd->fn's code
+ * (klp_x86_pcrel_tail()): 0 and *@tail if known, 1 if not (not in a
+ * function being compared, or not decodable), -1 on an error.
+ */
+static int pcrel_tail(struct cmp_side *sd, const struct klp_reloc *rel,
+		      unsigned int width, unsigned int *tail)
+{
+	const struct klp_symbol *fn = sd->fn;
+	const unsigned char *data;
+	uint64_t size;
+
+	if (!fn || width != 4 || rel->offset < fn->value ||
+	    rel->offset + width > fn->value + fn->size ||
+	    !(fn->sec->sh.sh_flags & SHF_EXECINSTR) ||
+	    klp_elf_section_data(sd->elf, fn->sec, &data, &size) || !data)
+		return 1;
+	if (!sd->x86) {
+		sd->x86 = klp_x86_dec_new();
+		if (!sd->x86)
+			return -1;
+	}
+	return klp_x86_pcrel_tail(sd->x86, data + fn->value, fn->size,
+				  rel->offset - fn->value, width, tail);
+}
+
 /* What @rel (of side @sd) points at. */
 static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 		   struct target *t)
@@ -484,8 +519,9 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	struct klp_symbol *s = rel->sym, *c;
 	const unsigned char *data;
 	struct klp_section *sec;
-	unsigned int width, bias;
+	unsigned int width, bias, tail = 0;
 	uint64_t place, size;
+	bool exact = false;
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -505,6 +541,17 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	/* A place in a section: what is there? */
 	reloc_shape(rel->type, &width, &bias);
 	place = s->value + (uint64_t)rel->addend;
+	/*
+	 * A PC-relative operand of code means the place addend + width +
+	 * the immediate after the field: exact where the instruction is
+	 * decoded, else at least bias and up to 2 * bias bytes on.
+	 */
+	if (bias) {
+		r = pcrel_tail(sd, rel, width, &tail);
+		if (r < 0)
+			return -1;
+		exact = !r;
+	}
 	if (sec->sh.sh_flags & SHF_MERGE) {
 		/*
 		 * A named symbol (.L.str.3, kept by the assembler for merged
@@ -512,7 +559,8 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 		 * plus addend gives the place only up to the instruction's
 		 * trailing immediate, so take the smallest distance (bias).
 		 */
-		uint64_t at = s->type == STT_SECTION ? place + bias : s->value;
+		uint64_t at = s->type == STT_SECTION ? place + bias + tail :
+						       s->value;
 
 		if (!(sec->sh.sh_flags & SHF_STRINGS))
 			t->off = (int64_t)place;	/* made entry-relative */
@@ -527,8 +575,9 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	}
 	if (s->type != STT_SECTION)
 		return 0;
-	if (containing_symbol(sd, sec, (int64_t)place + bias,
-			      (int64_t)place + 2 * bias, &c))
+	if (containing_symbol(sd, sec, (int64_t)(place + bias + tail),
+			      (int64_t)place + (exact ? bias + tail : 2 * bias),
+			      &c))
 		return -1;
 	if (c) {
 		struct klp_symbol *rc = recorded_at(sd, c);
@@ -556,7 +605,7 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	 */
 	if (sec->sh.sh_flags & SHF_EXECINSTR) {
 		t->kind = T_FRAG;
-		t->off += bias;
+		t->off += bias + tail;
 	}
 	return 0;
 }
@@ -1097,8 +1146,12 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		}
 		for (int k = 0; k < 2; k++) {
 			struct target *t = &cc->tv[k][i];
+			int r;
 
-			if (resolve(&cc->side[k], v[k][first[k] + i], t))
+			cc->side[k].fn = s[k];
+			r = resolve(&cc->side[k], v[k][first[k] + i], t);
+			cc->side[k].fn = NULL;
+			if (r)
 				return -1;
 			if (t->kind == T_FRAG && note_frag(cc, k, t))
 				return -1;

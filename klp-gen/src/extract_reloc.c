@@ -2,8 +2,8 @@
 /*
  * klp-gen extract: where a relocation of copied bytes points.  A named
  * symbol is its own target; a section symbol plus addend (or a size-less
- * local label) is a byte of its section, found through the instruction's
- * immediate size for PC-relative operands (klp/x86_operand.h), then the
+ * local label) is a byte of its section, found through the end of the
+ * instruction for PC-relative operands (klp/x86_decode.h), then the
  * symbol there, a string, or symbol-less read-only data
  * (docs/klp-gen.md, "How each relocation of copied bytes is rewritten").
  */
@@ -14,7 +14,7 @@
 
 #include "extract_priv.h"
 #include "klp/error.h"
-#include "klp/x86_operand.h"
+#include "klp/x86_decode.h"
 
 /*
  * The symbol of @sec at byte @t: a sized function or object containing it,
@@ -227,9 +227,10 @@ static int copy_anon(struct ex *ex, const char *where, struct klp_section *sec,
  * A relocation to @sec + @raw (a section symbol or a local label plus the
  * addend).  The byte it points at is @raw itself for absolute relocations
  * and data, and @raw + 4 + k for a PC-relative instruction operand (k: the
- * immediate after the displacement, read from the instruction bytes by
- * klp_x86_pcrel_imm_sizes()); every plausible reading must lead to the
- * same target, or the relocation is refused.
+ * immediate after the displacement, from the instruction decoded forward
+ * from the start of the copied function by klp_x86_pcrel_tail()).  Where
+ * the copy cannot be decoded up to the field, every k is tried and all
+ * must lead to the same target, or the relocation is refused.
  */
 static int section_target(struct ex *ex, const struct ex_copy *from,
 			  const char *where, const struct klp_reloc *r,
@@ -246,11 +247,23 @@ static int section_target(struct ex *ex, const struct ex_copy *from,
 	if (insn_pcrel) {
 		const unsigned char *code;
 		uint64_t size;
+		unsigned int tail;
+		int rc = 1;
 
-		ks = 1u | 2u | 4u | 16u;	/* unknown: any */
+		/* Decoded: exact; else every size, and they must agree. */
+		ks = 1u | 2u | 4u | 16u;
 		if (from && from->code &&
-		    !klp_elf_section_data(ex->pe, from->sec, &code, &size))
-			ks = klp_x86_pcrel_imm_sizes(code, size, r->offset);
+		    !klp_elf_section_data(ex->pe, from->sec, &code, &size) &&
+		    code && from->start + from->size <= size) {
+			rc = klp_x86_pcrel_tail(ex->x86, code + from->start,
+						from->size,
+						r->offset - from->start, 4,
+						&tail);
+			if (rc < 0)
+				return -1;
+		}
+		if (!rc)
+			ks = 1u << tail;
 		for (int k = 0; k <= 4; k++) {
 			int64_t t = raw + 4 + k;
 

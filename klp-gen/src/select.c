@@ -18,6 +18,7 @@
 
 #include "klp/error.h"
 #include "klp/select.h"
+#include "klp/x86_decode.h"
 
 #define NONE		UINT32_MAX
 #define FENTRY_WINDOW	16	/* endbr64 (4) + call (5), with room */
@@ -62,6 +63,7 @@ struct klp_select {
 	size_t nfsyms;
 	size_t *fsym_start;		/* per section, nsec + 1 entries */
 	bool has_run;
+	struct klp_x86_dec *x86;	/* made on first use (pcrel_place()) */
 	const struct klp_select_opts *opts;
 	struct klp_select_result r;
 };
@@ -400,6 +402,7 @@ void klp_select_free(struct klp_select *s)
 {
 	if (!s)
 		return;
+	klp_x86_dec_free(s->x86);
 	free(s->r.changed.ids);
 	free(s->r.new_funcs.ids);
 	free(s->r.removed_funcs.ids);
@@ -873,6 +876,40 @@ static bool pc_relative(uint32_t type)
 }
 
 /*
+ * The place in code that the PC-relative field @rel of @sec (in @holder,
+ * the function holding it, or NULL) means, relative to its symbol: addend
+ * + 4 + the immediate after the field, from the decoded instruction; + 4
+ * where it cannot be decoded (calls and jumps, the usual references to
+ * code, have no immediate).  -1 on an error.
+ */
+static int pcrel_place(struct klp_select *s, struct klp_section *sec,
+		       const struct klp_reloc *rel, struct klp_symbol *holder,
+		       int64_t *place)
+{
+	const unsigned char *data;
+	unsigned int tail = 0;
+	uint64_t size;
+	int r = 1;
+
+	if (holder && holder->size && (sec->sh.sh_flags & SHF_EXECINSTR) &&
+	    !klp_elf_section_data(s->orig->elf, sec, &data, &size) && data &&
+	    holder->value + holder->size <= size) {
+		if (!s->x86) {
+			s->x86 = klp_x86_dec_new();
+			if (!s->x86)
+				return -1;
+		}
+		r = klp_x86_pcrel_tail(s->x86, data + holder->value,
+				       holder->size, rel->offset - holder->value,
+				       4, &tail);
+		if (r < 0)
+			return -1;
+	}
+	*place = rel->addend + 4 + (r ? 0 : tail);
+	return 0;
+}
+
+/*
  * Calls @fn for every reference, from an allocated section, to a flat func
  * marked F_WANTED.  @fn gets the target, the section and offset of the
  * reference, and the function symbol that holds it (NULL if none).
@@ -903,9 +940,13 @@ static int scan_refs(struct klp_select *s, ref_fn fn)
 			if (!t || rel->type == R_X86_64_NONE)
 				continue;	/* no reference (objtool, ld -r) */
 			if (t->type == STT_SECTION && t->sec) {
-				int64_t a = rel->addend +
-					    (pc_relative(rel->type) ? 4 : 0);
+				int64_t a = rel->addend;
 
+				if (pc_relative(rel->type) &&
+				    pcrel_place(s, sec, rel,
+						containing(s, sec, rel->offset),
+						&a))
+					return -1;
 				if (a < 0)
 					continue;
 				t = containing(s, t->sec, (uint64_t)a);

@@ -92,7 +92,7 @@ static int section_funcs(struct klp_elf *elf, struct klp_section *sec,
 }
 
 static int check_section(struct klp_elf *elf, struct klp_section *sec,
-			 struct klp_x86_dec *d, FILE *out,
+			 struct klp_x86_dec *d, FILE *out, bool all,
 			 struct klp_x86_relcheck *st)
 {
 	struct klp_symbol **f = NULL;
@@ -152,6 +152,12 @@ static int check_section(struct klp_elf *elf, struct klp_section *sec,
 				hit = true;
 				break;
 			}
+		if (hit && all)
+			fprintf(out, "%s+0x%" PRIx64 ": type %u in %s+0x%" PRIx64 ": instruction +0x%" PRIx64 " (%u bytes), field +%u (%u bytes), %u after it\n",
+				sec->name, off, rel->type,
+				fi < nf && f[fi]->value <= off ? f[fi]->name : "(no function)",
+				off - lo, in.start, in.len, in.field[k].off, w,
+				(unsigned int)(in.start + in.len - (off - lo) - w));
 		if (hit) {
 			st->on_field++;
 			if (pcrel && w == 4) {
@@ -206,7 +212,7 @@ out:
 	return ret;
 }
 
-int klp_x86_check_relocs(struct klp_elf *elf, FILE *out,
+int klp_x86_check_relocs(struct klp_elf *elf, FILE *out, bool all,
 			 struct klp_x86_relcheck *st)
 {
 	struct klp_x86_dec *d = klp_x86_dec_new();
@@ -220,7 +226,7 @@ int klp_x86_check_relocs(struct klp_elf *elf, FILE *out,
 
 		if (sec->rela && sec->sh.sh_type == SHT_PROGBITS &&
 		    (sec->sh.sh_flags & SHF_EXECINSTR))
-			ret = check_section(elf, sec, d, out, st);
+			ret = check_section(elf, sec, d, out, all, st);
 	}
 	klp_x86_dec_stats(d, &st->funcs, &st->insns);
 	klp_x86_dec_free(d);

@@ -10,6 +10,7 @@
 #ifndef KLP_X86_RELCHECK_H
 #define KLP_X86_RELCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -29,10 +30,11 @@ struct klp_x86_relcheck {
 
 /*
  * Checks every relocation of @elf's executable sections; prints one line
- * per relocation that is not on a field to @out.  -1 on an error
+ * per relocation that is not on a field to @out (@all: per relocation,
+ * with its instruction and the bytes after its field).  -1 on an error
  * (klp_err).
  */
-int klp_x86_check_relocs(struct klp_elf *elf, FILE *out,
+int klp_x86_check_relocs(struct klp_elf *elf, FILE *out, bool all,
 			 struct klp_x86_relcheck *st);
 
 #endif /* KLP_X86_RELCHECK_H */

@@ -60,7 +60,6 @@ int cmd_x86relocs(int argc, char **argv)
 	       st.relocs, st.sections, st.on_field, st.not_field, st.undecoded);
 	printf("x86-relocs: %zu PC-relative 4-byte fields; immediate after the field: 0: %zu, 1: %zu, 2: %zu, 4: %zu\n",
 	       st.pcrel, st.tail[0], st.tail[1], st.tail[2], st.tail[4]);
-	printf("x86-relocs: old backward rule: %zu agree, %zu ambiguous, %zu wrong\n", st.old_agree, st.old_ambiguous, st.old_wrong);
 	printf("x86-relocs: decoded %zu functions, %zu instructions\n",
 	       st.funcs, st.insns);
 	return st.not_field || st.undecoded ? 1 : 0;

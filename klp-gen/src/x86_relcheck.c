@@ -10,7 +10,6 @@
 #include "klp/error.h"
 #include "klp/x86_decode.h"
 #include "klp/x86_relcheck.h"
-#include "klp/x86_operand.h"
 
 /* Width of a relocation's field in code; 0: none (R_X86_64_NONE). */
 static unsigned int field_width(uint32_t type, bool *pcrel)
@@ -164,24 +163,8 @@ static int check_section(struct klp_elf *elf, struct klp_section *sec,
 				unsigned int tail = (unsigned int)(in.start +
 						in.len - (off - lo) - w);
 
-				unsigned int ks = klp_x86_pcrel_imm_sizes(data, size, off);
-
 				st->pcrel++;
 				st->tail[tail < 4 ? tail : 4]++;
-				if (ks == (1u << tail))
-					st->old_agree++;
-				else if (ks & (1u << tail))
-					st->old_ambiguous++;
-				else
-					st->old_wrong++;
-				if (ks != (1u << tail)) {
-					fprintf(out, "OLD %s %s+0x%" PRIx64 ": %s+0x%" PRIx64 ": decoder k=%u, old rule k-mask 0x%x:",
-						ks & (1u << tail) ? "ambiguous" : "WRONG",
-						sec->name, off, fi < nf && f[fi]->value <= off ? f[fi]->name : "(none)", off - lo, tail, ks);
-					for (unsigned int b = 0; b < in.len; b++)
-						fprintf(out, " %02x", data[lo + in.start + b]);
-					fputc('\n', out);
-				}
 			}
 			continue;
 		}

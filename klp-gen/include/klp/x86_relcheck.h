@@ -24,7 +24,6 @@ struct klp_x86_relcheck {
 	size_t undecoded;		/* not in a decoded instruction */
 	size_t pcrel;			/* 4-byte PC-relative ones */
 	size_t tail[5];			/* of those: immediate after the field */
-	size_t old_agree, old_ambiguous, old_wrong;
 	size_t funcs, insns;		/* decoded */
 };
 

@@ -64,6 +64,18 @@ struct cmp_side {
 	 */
 	const struct klp_symbol *fn;
 	struct klp_x86_dec *x86;
+	struct tail_hint *hint;		/* shared by the two sides */
+};
+
+/*
+ * The immediate size found for the relocation pair being resolved: the
+ * two functions' bytes were compared equal (relocation fields aside), so
+ * their instructions are the same and one side's decoding serves both.
+ */
+struct tail_hint {
+	bool valid;
+	int r;				/* of klp_x86_pcrel_tail() */
+	unsigned int tail;
 };
 
 /* A relocation of a table section that points at @place of code. */
@@ -89,6 +101,7 @@ struct klp_codecmp {
 	struct target *tv[2];		/* targets of one function's relocs */
 	size_t tvcap;
 	struct frag *frags[2];		/* its out-of-line sections */
+	struct tail_hint hint;
 	size_t nfrag[2], fragcap[2];
 	bool strict;			/* see klp_codecmp_strict() */
 	bool mask_build_id;		/* see klp_codecmp_data() */
@@ -192,6 +205,7 @@ struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c)
 		struct cmp_side *sd = &cc->side[k];
 
 		sd->rec = k ? klp_corr_patched(c) : klp_corr_orig(c);
+		sd->hint = &cc->hint;
 		sd->elf = sd->rec->elf;
 		if (!klp_elf_is_relocatable(sd->elf)) {
 			klp_err("%s: not a relocatable file: code comparison needs the relocations of an `ld -r` output such as vmlinux.o",
@@ -503,13 +517,22 @@ static int pcrel_tail(struct cmp_side *sd, const struct klp_reloc *rel,
 	    !(fn->sec->sh.sh_flags & SHF_EXECINSTR) ||
 	    klp_elf_section_data(sd->elf, fn->sec, &data, &size) || !data)
 		return 1;
-	if (!sd->x86) {
-		sd->x86 = klp_x86_dec_new();
-		if (!sd->x86)
+	if (!sd->hint->valid) {
+		if (!sd->x86) {
+			sd->x86 = klp_x86_dec_new();
+			if (!sd->x86)
+				return -1;
+		}
+		sd->hint->r = klp_x86_pcrel_tail(sd->x86, data + fn->value,
+						 fn->size,
+						 rel->offset - fn->value,
+						 width, &sd->hint->tail);
+		if (sd->hint->r < 0)
 			return -1;
+		sd->hint->valid = true;
 	}
-	return klp_x86_pcrel_tail(sd->x86, data + fn->value, fn->size,
-				  rel->offset - fn->value, width, tail);
+	*tail = sd->hint->tail;
+	return sd->hint->r;
 }
 
 /* What @rel (of side @sd) points at. */
@@ -521,7 +544,6 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	struct klp_section *sec;
 	unsigned int width, bias, tail = 0;
 	uint64_t place, size;
-	bool exact = false;
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -541,26 +563,20 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	/* A place in a section: what is there? */
 	reloc_shape(rel->type, &width, &bias);
 	place = s->value + (uint64_t)rel->addend;
-	/*
-	 * A PC-relative operand of code means the place addend + width +
-	 * the immediate after the field: exact where the instruction is
-	 * decoded, else at least bias and up to 2 * bias bytes on.
-	 */
-	if (bias) {
-		r = pcrel_tail(sd, rel, width, &tail);
-		if (r < 0)
-			return -1;
-		exact = !r;
-	}
 	if (sec->sh.sh_flags & SHF_MERGE) {
 		/*
 		 * A named symbol (.L.str.3, kept by the assembler for merged
 		 * sections) marks the start of its entry; a section symbol
-		 * plus addend gives the place only up to the instruction's
-		 * trailing immediate, so take the smallest distance (bias).
+		 * plus addend gives the place up to the instruction's
+		 * trailing immediate, which the decoded instruction gives
+		 * (else the smallest distance, bias).
 		 */
-		uint64_t at = s->type == STT_SECTION ? place + bias + tail :
-						       s->value;
+		uint64_t at;
+
+		if (bias && s->type == STT_SECTION &&
+		    pcrel_tail(sd, rel, width, &tail) < 0)
+			return -1;
+		at = s->type == STT_SECTION ? place + bias + tail : s->value;
 
 		if (!(sec->sh.sh_flags & SHF_STRINGS))
 			t->off = (int64_t)place;	/* made entry-relative */
@@ -575,10 +591,27 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	}
 	if (s->type != STT_SECTION)
 		return 0;
-	if (containing_symbol(sd, sec, (int64_t)(place + bias + tail),
-			      (int64_t)place + (exact ? bias + tail : 2 * bias),
-			      &c))
+	/*
+	 * A PC-relative operand of code means addend + width + the size of
+	 * the immediate after the field, up to 2 * bias bytes on.  Only when
+	 * that window meets a symbol without being inside it does the
+	 * immediate matter (no symbol anywhere in it: no symbol whatever the
+	 * size); then the function is decoded (klp_x86_pcrel_tail()) for the
+	 * exact place, so most functions are never decoded.
+	 */
+	if (containing_symbol(sd, sec, (int64_t)place + bias,
+			      (int64_t)place + 2 * bias, &c))
 		return -1;
+	if (bias && c && !(c->value <= place + bias &&
+			   place + 2 * bias < c->value + c->size)) {
+		r = pcrel_tail(sd, rel, width, &tail);
+		if (r < 0 ||
+		    (!r && containing_symbol(sd, sec,
+					     (int64_t)(place + bias + tail),
+					     (int64_t)(place + bias + tail),
+					     &c)))
+			return -1;
+	}
 	if (c) {
 		struct klp_symbol *rc = recorded_at(sd, c);
 
@@ -605,7 +638,7 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	 */
 	if (sec->sh.sh_flags & SHF_EXECINSTR) {
 		t->kind = T_FRAG;
-		t->off += bias + tail;
+		t->off += bias;
 	}
 	return 0;
 }
@@ -1144,6 +1177,7 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 				 (unsigned long)oa, ra->type, rb->type);
 			return 1;
 		}
+		cc->hint.valid = false;
 		for (int k = 0; k < 2; k++) {
 			struct target *t = &cc->tv[k][i];
 			int r;

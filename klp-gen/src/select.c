@@ -876,21 +876,30 @@ static bool pc_relative(uint32_t type)
 }
 
 /*
- * The place in code that the PC-relative field @rel of @sec (in @holder,
- * the function holding it, or NULL) means, relative to its symbol: addend
- * + 4 + the immediate after the field, from the decoded instruction; + 4
- * where it cannot be decoded (calls and jumps, the usual references to
- * code, have no immediate).  -1 on an error.
+ * The place in @to that the PC-relative field @rel of @sec means, relative
+ * to @to's start: addend + 4 + the size of the immediate after the field
+ * (0 to 4 bytes).  Only when that window is not inside one function is the
+ * function holding @rel decoded for the exact size; where it cannot be,
+ * + 4 (calls and jumps, the usual references to code, have no immediate).
+ * -1 on an error.
  */
 static int pcrel_place(struct klp_select *s, struct klp_section *sec,
-		       const struct klp_reloc *rel, struct klp_symbol *holder,
+		       struct klp_section *to, const struct klp_reloc *rel,
 		       int64_t *place)
 {
+	struct klp_symbol *holder, *t;
 	const unsigned char *data;
 	unsigned int tail = 0;
 	uint64_t size;
 	int r = 1;
 
+	*place = rel->addend + 4;
+	if (!(to->sh.sh_flags & SHF_EXECINSTR))
+		return 0;	/* no function there either way */
+	t = *place >= 0 ? containing(s, to, (uint64_t)*place) : NULL;
+	if (t && t->size && (uint64_t)*place + 4 < t->value + t->size)
+		return 0;
+	holder = containing(s, sec, rel->offset);
 	if (holder && holder->size && (sec->sh.sh_flags & SHF_EXECINSTR) &&
 	    !klp_elf_section_data(s->orig->elf, sec, &data, &size) && data &&
 	    holder->value + holder->size <= size) {
@@ -943,9 +952,7 @@ static int scan_refs(struct klp_select *s, ref_fn fn)
 				int64_t a = rel->addend;
 
 				if (pc_relative(rel->type) &&
-				    pcrel_place(s, sec, rel,
-						containing(s, sec, rel->offset),
-						&a))
+				    pcrel_place(s, sec, t->sec, rel, &a))
 					return -1;
 				if (a < 0)
 					continue;

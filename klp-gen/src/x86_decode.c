@@ -20,13 +20,18 @@
 #include "klp/hash.h"
 #include "klp/x86_decode.h"
 
-/* A decoded function, cached by the address of its first byte. */
+/*
+ * A function, cached by the address of its first byte, decoded from its
+ * start as far as asked so far: [0, @upto) is @v[0, @n); @done when the
+ * end or undecodable bytes were reached (@complete: the end).
+ */
 struct dfunc {
 	const unsigned char *code;
 	uint64_t size;
 	struct klp_x86_insn *v;
-	size_t n;
-	bool complete;
+	size_t n, cap;
+	uint64_t upto;
+	bool done, complete;
 	struct klp_hnode node;
 	struct dfunc *next;		/* all of them, for freeing */
 };
@@ -143,14 +148,14 @@ static void classify(const unsigned char *p, struct klp_x86_insn *in)
 				 (int8_t)p[in->len - 1]);
 }
 
-static int decode(struct klp_x86_dec *d, struct dfunc *f)
+/* Decodes @f on from @f->upto until an instruction ends past @until. */
+static int decode(struct klp_x86_dec *d, struct dfunc *f, uint64_t until)
 {
 	char text[256];
-	size_t cap = 0;
-	uint64_t off = 0;
+	uint64_t off = f->upto;
+	size_t n0 = f->n;
 
-	f->complete = true;
-	while (off < f->size) {
+	while (!f->done && off <= until) {
 		struct klp_x86_insn in;
 		size_t len;
 
@@ -162,30 +167,36 @@ static int decode(struct klp_x86_dec *d, struct dfunc *f)
 					    sizeof(text));
 		d->cur = NULL;
 		if (!len) {
-			f->complete = false;
+			f->done = true;
 			break;
 		}
 		in.len = (unsigned int)len;
 		classify(f->code + off, &in);
-		if (f->n == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
+		if (f->n == f->cap) {
+			size_t ncap = f->cap ? 2 * f->cap : 64;
 			struct klp_x86_insn *nv = realloc(f->v, ncap * sizeof(*nv));
 
 			if (!nv)
 				return klp_err("out of memory");
 			f->v = nv;
-			cap = ncap;
+			f->cap = ncap;
 		}
 		f->v[f->n++] = in;
 		off += len;
+		if (off >= f->size)
+			f->done = f->complete = true;
 	}
-	d->ninsns += f->n;
+	f->upto = off;
+	d->ninsns += f->n - n0;
 	return 0;
 }
 
-/* The decoded function @code[0, @size), decoding it on first use. */
+/*
+ * The function @code[0, @size), decoded at least up to the instruction
+ * holding @until (or as far as it goes).
+ */
 static struct dfunc *get_func(struct klp_x86_dec *d, const unsigned char *code,
-			      uint64_t size)
+			      uint64_t size, uint64_t until)
 {
 	uint64_t h = klp_hash_pair(klp_hash_u64((uint64_t)(uintptr_t)code),
 				   size);
@@ -193,7 +204,8 @@ static struct dfunc *get_func(struct klp_x86_dec *d, const unsigned char *code,
 
 	klp_htab_for_each(f, &d->funcs, h, struct dfunc, node)
 		if (f->code == code && f->size == size)
-			return f;
+			return f->upto > until || f->done ||
+			       !decode(d, f, until) ? f : NULL;
 	f = calloc(1, sizeof(*f));
 	if (!f) {
 		klp_err("out of memory");
@@ -201,7 +213,8 @@ static struct dfunc *get_func(struct klp_x86_dec *d, const unsigned char *code,
 	}
 	f->code = code;
 	f->size = size;
-	if (decode(d, f) || klp_htab_add(&d->funcs, &f->node, h)) {
+	f->done = f->complete = !size;
+	if (decode(d, f, until) || klp_htab_add(&d->funcs, &f->node, h)) {
 		free(f->v);
 		free(f);
 		klp_err("out of memory");
@@ -217,7 +230,7 @@ int klp_x86_insns(struct klp_x86_dec *d, const unsigned char *code,
 		  uint64_t size, const struct klp_x86_insn **v, size_t *n,
 		  bool *complete)
 {
-	struct dfunc *f = get_func(d, code, size);
+	struct dfunc *f = get_func(d, code, size, UINT64_MAX);
 
 	if (!f)
 		return -1;
@@ -230,7 +243,7 @@ int klp_x86_insns(struct klp_x86_dec *d, const unsigned char *code,
 int klp_x86_insn_at(struct klp_x86_dec *d, const unsigned char *code,
 		    uint64_t size, uint64_t off, struct klp_x86_insn *out)
 {
-	struct dfunc *f = get_func(d, code, size);
+	struct dfunc *f = get_func(d, code, size, off);
 	size_t a = 0, b;
 
 	if (!f)

@@ -24,6 +24,7 @@
 #include "klp/codecmp_independent.h"
 #include "klp/error.h"
 #include "klp/hash.h"
+#include "klp/x86_decode.h"
 
 /* Read-only data without symbols is described by content up to this size. */
 #define SMALL_DATA	0x10000
@@ -45,6 +46,7 @@ struct ifile {
 	struct klp_elf *elf;
 	struct isec *sec;		/* per section index */
 	struct klp_symbol **bucket;	/* all sized symbols, by section */
+	struct klp_x86_dec *x86;	/* made on first use (exact_place()) */
 };
 
 /* One item: [start, start + len) of the form's text, the first hdr bytes
@@ -189,6 +191,7 @@ void klp_codecmp_ind_free(struct klp_codecmp_ind *ci)
 		return;
 	for (int k = 0; k < 2; k++) {
 		file_free(&ci->f[k]);
+		klp_x86_dec_free(ci->f[k].x86);
 		free(ci->form[k].text);
 		free(ci->form[k].items);
 		free(ci->form[k].frags);
@@ -569,8 +572,40 @@ static int note_frag(struct form *fm, struct klp_section *sec, int64_t at)
  * out-of-line code (fm->frags) and writes nothing; else writes the target
  * with such places relative to the function's first fragment.
  */
+/*
+ * The place that the PC-relative field @r of the function @fn means: the
+ * end of its instruction, decoded forward from @fn's start.  1 if not
+ * known (no function, not decodable), -1 on an error.
+ */
+static int exact_place(struct ifile *f, const struct klp_symbol *fn,
+		       const struct klp_reloc *r, unsigned int width,
+		       int64_t *place)
+{
+	const unsigned char *d;
+	unsigned int tail;
+	uint64_t size;
+	int ret;
+
+	if (!fn || width != 4 || r->offset < fn->value ||
+	    r->offset + width > fn->value + fn->size ||
+	    !(fn->sec->sh.sh_flags & SHF_EXECINSTR) ||
+	    klp_elf_section_data(f->elf, fn->sec, &d, &size) || !d)
+		return 1;
+	if (!f->x86) {
+		f->x86 = klp_x86_dec_new();
+		if (!f->x86)
+			return -1;
+	}
+	ret = klp_x86_pcrel_tail(f->x86, d + fn->value, fn->size,
+				 r->offset - fn->value, width, &tail);
+	if (!ret)
+		*place += width + tail;
+	return ret;
+}
+
 static int put_target(struct form *fm, struct ifile *f,
-		      const struct klp_reloc *r, bool collect)
+		      const struct klp_symbol *fn, const struct klp_reloc *r,
+		      bool collect)
 {
 	struct klp_symbol *s = r->sym, *c;
 	struct klp_section *sec;
@@ -613,6 +648,22 @@ static int put_target(struct form *fm, struct ifile *f,
 			goto named;
 	}
 	c = symbol_for_place(f, sec, place + bias, place + 2 * (int64_t)bias);
+	/*
+	 * Where the window of possible places (the immediate after the
+	 * field: 0 to bias bytes) is not inside the symbol found, the
+	 * decoded instruction says which place.
+	 */
+	if (c && bias && !((int64_t)c->value <= place + bias &&
+			   place + 2 * (int64_t)bias <
+			   (int64_t)(c->value + c->size))) {
+		int64_t at = place;
+
+		ret = exact_place(f, fn, r, width, &at);
+		if (ret < 0)
+			return -1;
+		if (!ret)
+			c = symbol_for_place(f, sec, at, at);
+	}
 	if (c) {
 		if (collect)
 			return 0;
@@ -740,7 +791,7 @@ static int put_fragment(struct form *fm, struct ifile *f,
 		    putf(fm, "out-of-line code in %s: relocation at +0x%llx type %u -> ",
 			 fr->sec->name,
 			 (unsigned long long)(v[i]->offset - base), v[i]->type) ||
-		    put_target(fm, f, v[i], false))
+		    put_target(fm, f, NULL, v[i], false))
 			return -1;
 		end_item(fm);
 	}
@@ -794,14 +845,14 @@ static int build_form(struct form *fm, struct ifile *f,
 	end_item(fm);
 	/* Where the function lands in out-of-line code, before describing. */
 	for (size_t i = i0; i < i1; i++)
-		if (put_target(fm, f, v[i], true))
+		if (put_target(fm, f, s, v[i], true))
 			return -1;
 	for (size_t i = i0; i < i1; i++) {
 		if (begin_item(fm, false) ||
 		    putf(fm, "relocation at +0x%llx type %u -> ",
 			 (unsigned long long)(v[i]->offset - s->value),
 			 v[i]->type) ||
-		    put_target(fm, f, v[i], false))
+		    put_target(fm, f, s, v[i], false))
 			return -1;
 		end_item(fm);
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * klp-gen extract: the calls and jumps of a replaced function that the
- * assembler resolved (no relocation), in its copy (docs/klp-gen.md, "IBT").
+ * klp-gen extract: the calls and jumps of a copied function (replaced or
+ * new) that the assembler resolved (no relocation), in its copy
+ * (docs/klp-gen.md, "IBT").
  *
  * Such a branch keeps its displacement, so in the copy it still lands on
  * the same instruction as long as the target is inside the function: the

@@ -138,9 +138,10 @@ struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
 
 /* extract_branch.c */
 /*
- * Relocation-less calls and jumps of the replaced function @c (@bytes: its
- * code in vmlinux.o): a call to its own entry is made to land on the
- * ENDBR64 prologue; one that leaves the function is refused.
+ * Relocation-less calls and jumps of the copied function @c (replaced or
+ * new; @bytes: its code in vmlinux.o): a call to its own entry is made to
+ * land on the ENDBR64 prologue, if any; one that leaves the function is
+ * refused.
  */
 int ex_fix_branches(struct ex *ex, struct ex_copy *c,
 		    const unsigned char *bytes);

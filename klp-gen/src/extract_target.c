@@ -85,6 +85,9 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 			osym, off);
 	if (c) {
 		c->sym = s;
+		/* A branch the assembler resolved must stay inside the copy. */
+		if (func && ex_fix_branches(ex, c, bytes))
+			return NULL;
 		if (func)
 			ex->stats->new_funcs++;
 		else

@@ -9,9 +9,11 @@
 //   everywhere: the inline advisor and the call counter record inlining
 //   ordinary compile and backend:
 //     OptimizerLast    RecordEmitterPass: writes `.klp.lto`
+//   opt -passes='print<klp-asm-symbols>': the top-level asm scanner's view
 //
 //===----------------------------------------------------------------------===//
 
+#include "AsmScanner.h"
 #include "CallCounter.h"
 #include "InlineTracker.h"
 #include "Provenance.h"
@@ -57,7 +59,25 @@ struct BackendStartPass : PassInfoMixin<BackendStartPass> {
   static bool isRequired() { return true; }
 };
 
+// `opt -passes='print<klp-asm-symbols>'`: what the top-level asm scanner
+// finds in a module, for its test (test/plugin/asm-scanner.ll).
+struct AsmSymbolsPrinterPass : PassInfoMixin<AsmSymbolsPrinterPass> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    printAsmSymbols(scanAsmSymbols(M.getModuleInlineAsm()), outs());
+    return PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }
+};
+
 void registerCallbacks(PassBuilder &PB) {
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, ModulePassManager &MPM,
+         ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name != "print<klp-asm-symbols>")
+          return false;
+        MPM.addPass(AsmSymbolsPrinterPass());
+        return true;
+      });
   registerInlineTracker(PB);
   if (PassInstrumentationCallbacks *PIC = PB.getPassInstrumentationCallbacks())
     registerCallCounter(*PIC);

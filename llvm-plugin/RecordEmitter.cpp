@@ -1,6 +1,7 @@
 //===- RecordEmitter.cpp - write the record into the object being compiled ===//
 
 #include "RecordEmitter.h"
+#include "AsmScanner.h"
 #include "Provenance.h"
 #include "SourceInfo.h"
 #include "SourcePaths.h"
@@ -259,100 +260,6 @@ MDNode *srcByNamePrefix(const Module &M, StringRef Name, ProvSet &Prov) {
   }
 }
 
-struct AsmFunction {
-  std::string Name;
-  uint32_t Binding;
-};
-
-// `.set NAME, TARGET` (or `.equ`) in top-level asm: NAME is another name of
-// TARGET's code, e.g. the kernel's cond_syscall() weak aliases of
-// sys_ni_syscall.  Only those whose TARGET is a function get an entry.
-struct AsmAlias {
-  std::string Name;
-  std::string Target;
-  uint32_t Binding;
-};
-
-struct AsmSymbols {
-  std::vector<AsmFunction> Functions;
-  std::vector<AsmAlias> Aliases;
-};
-
-// Functions that top-level asm in this unit defines: `.type NAME,@function`
-// and a label `NAME:` outside any macro body; `.globl`/`.weak` give binding.
-// Also the `.set`/`.equ` aliases it defines.
-AsmSymbols asmSymbols(StringRef Asm) {
-  std::vector<std::string> Typed;
-  std::vector<std::pair<std::string, std::string>> Sets;
-  StringMap<bool> Labels;
-  StringMap<uint32_t> Bind;
-  int MacroDepth = 0;
-  SmallVector<StringRef, 64> Lines;
-  Asm.split(Lines, '\n');
-  for (StringRef Line : Lines) {
-    SmallVector<StringRef, 4> Stmts;
-    Line.split(Stmts, ';');
-    for (StringRef S : Stmts) {
-      S = S.trim();
-      if (S.starts_with(".macro") || S.starts_with(".rept") ||
-          S.starts_with(".irp"))
-        ++MacroDepth;
-      else if (S.starts_with(".endm") || S.starts_with(".endr"))
-        MacroDepth = std::max(0, MacroDepth - 1);
-      if (MacroDepth || S.starts_with("#"))
-        continue;
-      if (S.consume_front(".type")) {
-        auto [Name, Kind] = S.split(',');
-        Name = Name.trim();
-        Kind = Kind.trim();
-        if ((Kind == "@function" || Kind == "%function" ||
-             Kind == "STT_FUNC") && !Name.empty() && !Name.contains('\\'))
-          Typed.push_back(Name.str());
-        continue;
-      }
-      if (S.consume_front(".globl") || S.consume_front(".global")) {
-        Bind[S.trim()] = KLP_BIND_GLOBAL;
-        continue;
-      }
-      if (S.consume_front(".weak")) {
-        Bind[S.trim()] = KLP_BIND_WEAK;
-        continue;
-      }
-      if (S.consume_front(".set") || S.consume_front(".equ")) {
-        if (S.empty() || (S.front() != ' ' && S.front() != '\t'))
-          continue; // .setfoo, .equiv, ...
-        auto [Name, Target] = S.split(',');
-        Name = Name.trim();
-        Target = Target.trim();
-        if (!Name.empty() && !Target.empty() && !Name.contains(' ') &&
-            !Target.contains(' ') && !Name.contains('\\') &&
-            !Target.contains('\\'))
-          Sets.emplace_back(Name.str(), Target.str());
-        continue;
-      }
-      size_t Colon = S.find(':');
-      if (Colon != StringRef::npos && Colon > 0) {
-        StringRef L = S.take_front(Colon).trim();
-        if (!L.contains(' ') && !L.contains('\t') && !L.contains('\\'))
-          Labels[L] = true;
-      }
-    }
-  }
-  std::sort(Typed.begin(), Typed.end());
-  Typed.erase(std::unique(Typed.begin(), Typed.end()), Typed.end());
-  auto BindingOf = [&](StringRef N) {
-    auto B = Bind.find(N);
-    return B == Bind.end() ? uint32_t(KLP_BIND_LOCAL) : B->second;
-  };
-  AsmSymbols Out;
-  for (auto &N : Typed)
-    if (Labels.count(N))
-      Out.Functions.push_back({N, BindingOf(N)});
-  for (auto &[Name, Target] : Sets)
-    Out.Aliases.push_back({Name, Target, BindingOf(Name)});
-  return Out;
-}
-
 } // namespace
 
 static constexpr const char *BlobBegin = "# klp-lto record begin\n";
@@ -426,7 +333,7 @@ void emitRecord(Module &M, uint32_t Phase) {
               bindingOf(GA));
   }
 
-  AsmSymbols AsmSyms = asmSymbols(Asm);
+  AsmSymbols AsmSyms = scanAsmSymbols(Asm);
   StringMap<MDNode *> AsmSrcs;
   if (!AsmSyms.Functions.empty()) {
     SrcInfo I;

@@ -1,6 +1,7 @@
 //===- CallCounter.cpp - provenance for passes that bypass the advisor ----===//
 
 #include "CallCounter.h"
+#include "KnownPasses.h"
 #include "Provenance.h"
 #include "RecordEmitter.h"
 #include "SourceInfo.h"
@@ -8,7 +9,6 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
@@ -21,19 +21,9 @@ using namespace llvm;
 namespace klp {
 namespace {
 
-enum class PassKind { Ignore, Inliner, Ipo };
-
-PassKind classify(StringRef PassID) {
-  return StringSwitch<PassKind>(PassID)
-      .Cases({"AlwaysInlinerPass", "PartialInlinerPass"}, PassKind::Inliner)
-      .Cases({"ModuleInlinerWrapperPass", "ModuleInlinerPass", "IPSCCPPass",
-              "DeadArgumentEliminationPass", "GlobalOptPass",
-              "CalledValuePropagationPass", "HotColdSplittingPass",
-              "MergeFunctionsPass", "IROutlinerPass", "OpenMPOptPass",
-              "AttributorPass", "AttributorLightPass"},
-             PassKind::Ipo)
-      .Default(PassKind::Ignore);
-}
+// Only these are counted; the others are seen elsewhere or need nothing
+// (KnownPasses.def says which and why).
+bool isCounted(PassKind K) { return K == PassKind::Inliner || K == PassKind::Ipo; }
 
 // What a function looked like before the pass, kept by value: the pass may
 // delete the function, and its metadata nodes outlive it.
@@ -48,7 +38,7 @@ struct FnState {
 
 struct Snapshot {
   const Module *M = nullptr;
-  PassKind Kind = PassKind::Ignore;
+  PassKind Kind = PassKind::Unknown;
   uint16_t Phase = 0;
   DenseMap<const Function *, FnState> Fns;
   StringMap<const Function *> ByName;
@@ -209,8 +199,8 @@ void registerCallCounter(PassInstrumentationCallbacks &PIC) {
   // passes are module passes and do not nest.
   auto S = std::make_shared<Snapshot>();
   PIC.registerBeforeNonSkippedPassCallback([S](StringRef PassID, Any IR) {
-    PassKind Kind = classify(PassID);
-    if (Kind == PassKind::Ignore)
+    PassKind Kind = classifyPass(PassID);
+    if (!isCounted(Kind))
       return;
     if (const auto *MP = llvm::any_cast<const Module *>(&IR))
       takeSnapshot(**MP, Kind, *S);
@@ -219,7 +209,7 @@ void registerCallCounter(PassInstrumentationCallbacks &PIC) {
   // the module), so the const_cast only lets us edit function metadata.
   PIC.registerAfterPassCallback(
       [S](StringRef PassID, Any IR, const PreservedAnalyses &) {
-        if (classify(PassID) == PassKind::Ignore || !S->M)
+        if (!isCounted(classifyPass(PassID)) || !S->M)
           return;
         const auto *MP = llvm::any_cast<const Module *>(&IR);
         if (!MP || *MP != S->M)

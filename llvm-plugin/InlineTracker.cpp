@@ -1,6 +1,7 @@
 //===- InlineTracker.cpp - see every inlining decision as it is carried out ===//
 
 #include "InlineTracker.h"
+#include "Options.h"
 #include "Provenance.h"
 #include "klp/record_format.h"
 
@@ -8,18 +9,11 @@
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Support/CommandLine.h"
 
 using namespace llvm;
 
 namespace klp {
 namespace {
-
-// Only for tests that prove the cross-checks can fail: a record made with
-// this is incomplete.
-cl::opt<bool> NoInlineTracking(
-    "klp-lto-no-inline-tracking", cl::Hidden,
-    cl::desc("klp-lto: do not record the inliner's decisions (tests only)"));
 
 uint16_t phaseFlag(ThinOrFullLTOPhase Phase) {
   switch (Phase) {
@@ -103,7 +97,7 @@ InlineAdvisor *makeTrackingAdvisor(Module &M, FunctionAnalysisManager &FAM,
 } // namespace
 
 void registerInlineTracker(PassBuilder &PB) {
-  if (NoInlineTracking)
+  if (noInlineTrackingOption())
     return;
   PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
     MAM.registerPass(

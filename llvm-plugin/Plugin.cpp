@@ -16,6 +16,7 @@
 #include "AsmScanner.h"
 #include "CallCounter.h"
 #include "InlineTracker.h"
+#include "Options.h"
 #include "Provenance.h"
 #include "RecordEmitter.h"
 #include "Version.h"
@@ -42,6 +43,8 @@ bool isPreLink(ThinOrFullLTOPhase P) {
 
 struct SourcePass : PassInfoMixin<SourcePass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    if (!checkOptions(M))
+      return PreservedAnalyses::all(); // the compile fails
     recordSourcesAndCalls(M, KLP_EDGE_PRELINK);
     return PreservedAnalyses::all();
   }
@@ -50,6 +53,8 @@ struct SourcePass : PassInfoMixin<SourcePass> {
 
 struct BackendStartPass : PassInfoMixin<BackendStartPass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    if (!checkOptions(M))
+      return PreservedAnalyses::all(); // the link fails
     M.addModuleFlag(Module::Warning, "klp.backend", 1);
     // Bodies compiled without the plugin get a src here, from optimized IR:
     // their fingerprint then describes that IR, not the source.

@@ -2,6 +2,7 @@
 
 #include "RecordEmitter.h"
 #include "AsmScanner.h"
+#include "Options.h"
 #include "Provenance.h"
 #include "SourceInfo.h"
 #include "SourcePaths.h"
@@ -14,7 +15,6 @@
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/Mangler.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
@@ -30,15 +30,6 @@ using namespace llvm;
 
 namespace klp {
 namespace {
-
-// The identity of the build this compile or LTO link belongs to (for the
-// kernel: its release and a hash of its config, passed by kbuild to clang
-// and ld.lld alike).  Every blob carries it; klp-gen refuses to compare
-// records whose identities differ (docs/record-format.md).
-cl::opt<std::string> BuildId(
-    "klp-lto-build-id", cl::init(""), cl::value_desc("string"),
-    cl::desc("klp-lto: the build identity every record blob carries "
-             "(e.g. kernel release and config hash)"));
 
 // Builds one blob: the tables of docs/record-format.md, with each func's
 // `addr` slot left zero and its symbol remembered for the relocation.
@@ -278,11 +269,13 @@ static std::string asmWithoutRecord(StringRef Asm) {
 
 void emitRecord(Module &M, uint32_t Phase) {
   Triple TT(M.getTargetTriple());
-  if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF())
-    report_fatal_error(Twine("klp-lto: record format 2 supports x86-64 ELF "
-                             "only; this module targets ") +
-                           TT.str(),
-                       /*gen_crash_diag=*/false);
+  if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF()) {
+    // The compile fails with this error; no record is written.
+    reportError(M.getContext(), Twine("record format 2 supports x86-64 ELF "
+                                      "only; this module targets ") +
+                                    TT.str());
+    return;
+  }
 
   std::string Asm = asmWithoutRecord(M.getModuleInlineAsm());
   LLVMContext &Ctx = M.getContext();
@@ -365,7 +358,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   if (!Asm.empty() && Asm.back() != '\n')
     Asm += '\n';
   Asm += BlobBegin;
-  Asm += B.toAsm(Phase, Paths.unit(), Producer, BuildId);
+  Asm += B.toAsm(Phase, Paths.unit(), Producer, buildIdOption());
   Asm += BlobEnd;
   M.setModuleInlineAsm(Asm);
   if (!M.getModuleFlag(PhaseFlag))

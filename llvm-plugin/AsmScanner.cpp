@@ -15,9 +15,9 @@ using namespace llvm;
 
 #define DEBUG_TYPE "klp-lto-asm"
 
-ALWAYS_ENABLED_STATISTIC(NumAsmFunctions,
+ALWAYS_ENABLED_STATISTIC(NumAsmFunctionsFound,
                          "Functions found in top-level asm (each scan)");
-ALWAYS_ENABLED_STATISTIC(NumAsmAliases,
+ALWAYS_ENABLED_STATISTIC(NumAsmAliasesFound,
                          "Aliases (.set/.equ) found in top-level asm (each scan)");
 
 namespace klp {
@@ -96,8 +96,8 @@ AsmSymbols scanAsmSymbols(StringRef Asm) {
                       << "\n");
     Out.Aliases.push_back({Name, Target, BindingOf(Name)});
   }
-  NumAsmFunctions += Out.Functions.size();
-  NumAsmAliases += Out.Aliases.size();
+  NumAsmFunctionsFound += Out.Functions.size();
+  NumAsmAliasesFound += Out.Aliases.size();
   return Out;
 }
 

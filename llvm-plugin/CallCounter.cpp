@@ -13,10 +13,29 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassInstrumentation.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Support/Debug.h"
 
 #include <memory>
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto-calls"
+
+ALWAYS_ENABLED_STATISTIC(NumCountedPasses,
+                         "Pass runs the calls were counted around");
+ALWAYS_ENABLED_STATISTIC(NumCountedInlinesPrelink,
+                         "Callees found inlined by counting calls, in the compile");
+ALWAYS_ENABLED_STATISTIC(NumCountedInlinesBackend,
+                         "Callees found inlined by counting calls, in an LTO backend");
+ALWAYS_ENABLED_STATISTIC(NumRemovedCalls,
+                         "Calls an IPO pass removed (CALLEE edge, removed)");
+ALWAYS_ENABLED_STATISTIC(NumReplacedFunctions,
+                         "Functions a pass replaced by one of the same name");
+ALWAYS_ENABLED_STATISTIC(NumDerivedFunctions,
+                         "Functions a pass cut out of another (outlined)");
+ALWAYS_ENABLED_STATISTIC(NumCopiedFunctions,
+                         "Copies of a function a pass made (clone)");
 
 namespace klp {
 namespace {
@@ -138,8 +157,11 @@ void compare(Module &M, const Snapshot &S) {
       if (getSrcNode(F)) {
         // Copied with its metadata (CloneFunction): a second copy of a
         // source function, unless it took the old one's place and name.
-        if (!Replaces)
+        if (!Replaces) {
+          LLVM_DEBUG(dbgs() << "klp-lto: copy " << F.getName() << "\n");
+          ++NumCopiedFunctions;
           F.setMetadata(CloneMDKind, MDNode::get(F.getContext(), {}));
+        }
         continue;
       }
       const FnState *From = nullptr;
@@ -156,6 +178,10 @@ void compare(Module &M, const Snapshot &S) {
           }
       }
       if (From && From->Src) {
+        LLVM_DEBUG(dbgs() << "klp-lto: " << F.getName()
+                          << (Replaces ? " replaces " : " was cut out of ")
+                          << From->Name << "\n");
+        ++(Replaces ? NumReplacedFunctions : NumDerivedFunctions);
         setSrcNode(F, From->Src);
         From->Prov.store(F);
         if (!Replaces)
@@ -177,12 +203,21 @@ void compare(Module &M, const Snapshot &S) {
         Inlined.push_back(Callee);
         Changed = true;
       } else if (Src && !P.has(Src, KLP_EDGE_INLINE)) {
+        LLVM_DEBUG(dbgs() << "klp-lto: " << F.getName() << ": call to "
+                          << (CI != S.Fns.end() ? CI->second.Name : "?")
+                          << " removed\n");
+        ++NumRemovedCalls;
         P.add(Src, KLP_EDGE_CALLEE,
               S.Phase | KLP_EDGE_REMOVED | KLP_EDGE_OVERAPPROX);
         Changed = true;
       }
     }
     if (!Inlined.empty()) {
+      LLVM_DEBUG(dbgs() << "klp-lto: " << F.getName() << ": "
+                        << Inlined.size() << " callees inlined\n");
+      (S.Phase == KLP_EDGE_BACKEND ? NumCountedInlinesBackend
+                                   : NumCountedInlinesPrelink) +=
+          Inlined.size();
       SmallPtrSet<const Function *, 8> Seen;
       sortByName(Inlined, S);
       addInlined(P, S, Inlined, S.Phase, Seen);
@@ -202,8 +237,10 @@ void registerCallCounter(PassInstrumentationCallbacks &PIC) {
     PassKind Kind = classifyPass(PassID);
     if (!isCounted(Kind))
       return;
-    if (const auto *MP = llvm::any_cast<const Module *>(&IR))
+    if (const auto *MP = llvm::any_cast<const Module *>(&IR)) {
+      ++NumCountedPasses;
       takeSnapshot(**MP, Kind, *S);
+    }
   });
   // After a module pass its Module is still valid (a pass cannot delete
   // the module), so the const_cast only lets us edit function metadata.

@@ -9,8 +9,19 @@
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Support/Debug.h"
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto-inline"
+
+ALWAYS_ENABLED_STATISTIC(NumInlinedPrelink,
+                         "Inlines the advisor saw in the compile");
+ALWAYS_ENABLED_STATISTIC(NumInlinedBackend,
+                         "Inlines the advisor saw in an LTO backend");
+ALWAYS_ENABLED_STATISTIC(NumInlinedImported,
+                         "Inlines of an imported callee (ThinLTO backend)");
 
 namespace klp {
 namespace {
@@ -37,12 +48,20 @@ private:
   // Caller and Callee are still valid here: the callee is only deleted after
   // the inliner has reported.
   void recordInliningImpl() override {
-    noteInlined(*Caller, *Callee, Phase);
+    note();
     Inner->recordInlining();
   }
   void recordInliningWithCalleeDeletedImpl() override {
-    noteInlined(*Caller, *Callee, Phase);
+    note();
     Inner->recordInliningWithCalleeDeleted();
+  }
+  void note() {
+    LLVM_DEBUG(dbgs() << "klp-lto: inlined " << Callee->getName() << " into "
+                      << Caller->getName() << "\n");
+    ++(Phase == KLP_EDGE_BACKEND ? NumInlinedBackend : NumInlinedPrelink);
+    if (Callee->hasAvailableExternallyLinkage())
+      ++NumInlinedImported;
+    noteInlined(*Caller, *Callee, Phase);
   }
   void recordUnsuccessfulInliningImpl(const InlineResult &R) override {
     Inner->recordUnsuccessfulInlining(R);

@@ -25,8 +25,16 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
+#include "llvm/ADT/Statistic.h"
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto"
+
+ALWAYS_ENABLED_STATISTIC(NumCompileModules,
+                         "Modules compiled with the plugin (pipeline start)");
+ALWAYS_ENABLED_STATISTIC(NumBackendModules,
+                         "Modules of an LTO backend (imports visible)");
 
 namespace klp {
 namespace {
@@ -45,6 +53,7 @@ struct SourcePass : PassInfoMixin<SourcePass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
     if (!checkOptions(M))
       return PreservedAnalyses::all(); // the compile fails
+    ++NumCompileModules;
     recordSourcesAndCalls(M, KLP_EDGE_PRELINK);
     return PreservedAnalyses::all();
   }
@@ -55,6 +64,7 @@ struct BackendStartPass : PassInfoMixin<BackendStartPass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
     if (!checkOptions(M))
       return PreservedAnalyses::all(); // the link fails
+    ++NumBackendModules;
     M.addModuleFlag(Module::Warning, "klp.backend", 1);
     // Bodies compiled without the plugin get a src here, from optimized IR:
     // their fingerprint then describes that IR, not the source.

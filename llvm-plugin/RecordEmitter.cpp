@@ -15,6 +15,8 @@
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/Mangler.h"
 #include "llvm/IR/Module.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
@@ -27,6 +29,28 @@
 #include <vector>
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto-record"
+
+// Per blob written; a record written again after a late pass (hot/cold
+// splitting, the IR outliner) counts again, and in NumRewrites.
+ALWAYS_ENABLED_STATISTIC(NumBlobs, "Record blobs written");
+ALWAYS_ENABLED_STATISTIC(NumRewrites,
+                         "Records written again after a late pass");
+ALWAYS_ENABLED_STATISTIC(NumBytes, "Bytes of record written");
+ALWAYS_ENABLED_STATISTIC(NumFunctions, "Functions recorded");
+ALWAYS_ENABLED_STATISTIC(NumData, "Variables recorded");
+ALWAYS_ENABLED_STATISTIC(NumAliases, "Aliases recorded");
+ALWAYS_ENABLED_STATISTIC(NumAsmFunctions,
+                         "Top-level asm functions recorded");
+ALWAYS_ENABLED_STATISTIC(NumClones,
+                         "Recorded functions that are copies or pieces");
+ALWAYS_ENABLED_STATISTIC(NumNoSrc,
+                         "Recorded entries without a source identity");
+ALWAYS_ENABLED_STATISTIC(NumPromoted,
+                         "Recorded locals that ThinLTO promoted (NAME.llvm.N)");
+ALWAYS_ENABLED_STATISTIC(NumSrcs, "Source identities recorded");
+ALWAYS_ENABLED_STATISTIC(NumEdges, "Provenance edges recorded");
 
 namespace klp {
 namespace {
@@ -45,6 +69,9 @@ public:
                     StringRef Build);
 
 private:
+  void countRecorded(uint32_t Size) const;
+
+private:
   std::vector<char> Strtab;
   StringMap<uint32_t> StrIndex;
   DenseMap<MDNode *, uint32_t> SrcIndex;
@@ -53,6 +80,34 @@ private:
   std::vector<std::string> FuncSyms;
   std::vector<klp_rec_edge> Edges;
 };
+
+void BlobBuilder::countRecorded(uint32_t Size) const {
+  ++NumBlobs;
+  NumBytes += Size;
+  NumSrcs += Srcs.size();
+  NumEdges += Edges.size();
+  for (size_t I = 0; I < Funcs.size(); ++I) {
+    uint32_t Fl = Funcs[I].flags;
+    if (Fl & KLP_FUNC_ALIAS)
+      ++NumAliases;
+    else if (Fl & KLP_FUNC_DATA)
+      ++NumData;
+    else if (Fl & KLP_FUNC_ASM)
+      ++NumAsmFunctions;
+    else
+      ++NumFunctions;
+    if (Fl & KLP_FUNC_CLONE)
+      ++NumClones;
+    if (Fl & KLP_FUNC_NOSRC)
+      ++NumNoSrc;
+    StringRef Sym = FuncSyms[I];
+    if (stripPromotedSuffix(Sym))
+      ++NumPromoted;
+  }
+  LLVM_DEBUG(dbgs() << "klp-lto: record of " << Funcs.size() << " entries, "
+                    << Srcs.size() << " srcs, " << Edges.size() << " edges, "
+                    << Size << " bytes\n");
+}
 
 uint32_t BlobBuilder::str(StringRef S) {
   if (S.empty())
@@ -192,6 +247,7 @@ std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
   Put(Strtab.data(), Strtab.size());
   Blob.resize(alignTo(Blob.size(), KLP_REC_ALIGN), 0);
   uint32_t Size = Blob.size();
+  countRecorded(Size);
   memcpy(&Blob[offsetof(klp_rec_header, blob_size)], &Size, sizeof(Size));
 
   // The blob as .quad words (x86-64 is little-endian, like the format);
@@ -366,8 +422,10 @@ void emitRecord(Module &M, uint32_t Phase) {
 }
 
 void reemitRecordIfWritten(Module &M) {
-  if (auto *C = mdconst::extract_or_null<ConstantInt>(M.getModuleFlag(PhaseFlag)))
+  if (auto *C = mdconst::extract_or_null<ConstantInt>(M.getModuleFlag(PhaseFlag))) {
+    ++NumRewrites;
     emitRecord(M, C->getZExtValue());
+  }
 }
 
 PreservedAnalyses RecordEmitterPass::run(Module &M,

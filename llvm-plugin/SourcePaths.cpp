@@ -27,10 +27,13 @@
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto-paths"
 
 namespace klp {
 
@@ -132,6 +135,15 @@ void SourcePaths::compute(Module &M) {
     }
   }
   Unit = MDString::get(Ctx, identify(Main))->getString();
+  LLVM_DEBUG({
+    dbgs() << "klp-lto: unit " << Unit << "; source root";
+    for (const std::string &S : Src.Spellings)
+      dbgs() << " '" << S << "'";
+    dbgs() << "; object root";
+    for (const std::string &S : Obj.Spellings)
+      dbgs() << " '" << S << "'";
+    dbgs() << "\n";
+  });
 }
 
 // !klp.paths = !{!{!"source_filename", !"unit", !{src...}, !{obj...}}, ...}

@@ -5,11 +5,11 @@
 #include "Provenance.h"
 #include "klp/record_format.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/InlineAdvisor.h"
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/ADT/Statistic.h"
 #include "llvm/Support/Debug.h"
 
 using namespace llvm;

@@ -22,10 +22,10 @@
 #include "Version.h"
 #include "klp/record_format.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
-#include "llvm/ADT/Statistic.h"
 
 using namespace llvm;
 

@@ -1,39 +1,48 @@
 //===- CallCounter.cpp - provenance for passes that bypass the advisor ----===//
 
 #include "CallCounter.h"
+#include "KnownPasses.h"
 #include "Provenance.h"
 #include "RecordEmitter.h"
 #include "SourceInfo.h"
 #include "klp/record_format.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassInstrumentation.h"
+#include "llvm/Support/Debug.h"
 
 #include <memory>
 
 using namespace llvm;
 
+#define DEBUG_TYPE "klp-lto-calls"
+
+ALWAYS_ENABLED_STATISTIC(NumCountedPasses,
+                         "Pass runs the calls were counted around");
+ALWAYS_ENABLED_STATISTIC(NumCountedInlinesPrelink,
+                         "Callees found inlined by counting calls, in the compile");
+ALWAYS_ENABLED_STATISTIC(NumCountedInlinesBackend,
+                         "Callees found inlined by counting calls, in an LTO backend");
+ALWAYS_ENABLED_STATISTIC(NumRemovedCalls,
+                         "Calls an IPO pass removed (CALLEE edge, removed)");
+ALWAYS_ENABLED_STATISTIC(NumReplacedFunctions,
+                         "Functions a pass replaced by one of the same name");
+ALWAYS_ENABLED_STATISTIC(NumDerivedFunctions,
+                         "Functions a pass cut out of another (outlined)");
+ALWAYS_ENABLED_STATISTIC(NumCopiedFunctions,
+                         "Copies of a function a pass made (clone)");
+
 namespace klp {
 namespace {
 
-enum class PassKind { Ignore, Inliner, Ipo };
-
-PassKind classify(StringRef PassID) {
-  return StringSwitch<PassKind>(PassID)
-      .Cases({"AlwaysInlinerPass", "PartialInlinerPass"}, PassKind::Inliner)
-      .Cases({"ModuleInlinerWrapperPass", "ModuleInlinerPass", "IPSCCPPass",
-              "DeadArgumentEliminationPass", "GlobalOptPass",
-              "CalledValuePropagationPass", "HotColdSplittingPass",
-              "MergeFunctionsPass", "IROutlinerPass", "OpenMPOptPass",
-              "AttributorPass", "AttributorLightPass"},
-             PassKind::Ipo)
-      .Default(PassKind::Ignore);
-}
+// Only these are counted; the others are seen elsewhere or need nothing
+// (KnownPasses.def says which and why).
+bool isCounted(PassKind K) { return K == PassKind::Inliner || K == PassKind::Ipo; }
 
 // What a function looked like before the pass, kept by value: the pass may
 // delete the function, and its metadata nodes outlive it.
@@ -48,7 +57,7 @@ struct FnState {
 
 struct Snapshot {
   const Module *M = nullptr;
-  PassKind Kind = PassKind::Ignore;
+  PassKind Kind = PassKind::Unknown;
   uint16_t Phase = 0;
   DenseMap<const Function *, FnState> Fns;
   StringMap<const Function *> ByName;
@@ -148,8 +157,11 @@ void compare(Module &M, const Snapshot &S) {
       if (getSrcNode(F)) {
         // Copied with its metadata (CloneFunction): a second copy of a
         // source function, unless it took the old one's place and name.
-        if (!Replaces)
+        if (!Replaces) {
+          LLVM_DEBUG(dbgs() << "klp-lto: copy " << F.getName() << "\n");
+          ++NumCopiedFunctions;
           F.setMetadata(CloneMDKind, MDNode::get(F.getContext(), {}));
+        }
         continue;
       }
       const FnState *From = nullptr;
@@ -166,6 +178,10 @@ void compare(Module &M, const Snapshot &S) {
           }
       }
       if (From && From->Src) {
+        LLVM_DEBUG(dbgs() << "klp-lto: " << F.getName()
+                          << (Replaces ? " replaces " : " was cut out of ")
+                          << From->Name << "\n");
+        ++(Replaces ? NumReplacedFunctions : NumDerivedFunctions);
         setSrcNode(F, From->Src);
         From->Prov.store(F);
         if (!Replaces)
@@ -187,12 +203,21 @@ void compare(Module &M, const Snapshot &S) {
         Inlined.push_back(Callee);
         Changed = true;
       } else if (Src && !P.has(Src, KLP_EDGE_INLINE)) {
+        LLVM_DEBUG(dbgs() << "klp-lto: " << F.getName() << ": call to "
+                          << (CI != S.Fns.end() ? CI->second.Name : "?")
+                          << " removed\n");
+        ++NumRemovedCalls;
         P.add(Src, KLP_EDGE_CALLEE,
               S.Phase | KLP_EDGE_REMOVED | KLP_EDGE_OVERAPPROX);
         Changed = true;
       }
     }
     if (!Inlined.empty()) {
+      LLVM_DEBUG(dbgs() << "klp-lto: " << F.getName() << ": "
+                        << Inlined.size() << " callees inlined\n");
+      (S.Phase == KLP_EDGE_BACKEND ? NumCountedInlinesBackend
+                                   : NumCountedInlinesPrelink) +=
+          Inlined.size();
       SmallPtrSet<const Function *, 8> Seen;
       sortByName(Inlined, S);
       addInlined(P, S, Inlined, S.Phase, Seen);
@@ -209,17 +234,19 @@ void registerCallCounter(PassInstrumentationCallbacks &PIC) {
   // passes are module passes and do not nest.
   auto S = std::make_shared<Snapshot>();
   PIC.registerBeforeNonSkippedPassCallback([S](StringRef PassID, Any IR) {
-    PassKind Kind = classify(PassID);
-    if (Kind == PassKind::Ignore)
+    PassKind Kind = classifyPass(PassID);
+    if (!isCounted(Kind))
       return;
-    if (const auto *MP = llvm::any_cast<const Module *>(&IR))
+    if (const auto *MP = llvm::any_cast<const Module *>(&IR)) {
+      ++NumCountedPasses;
       takeSnapshot(**MP, Kind, *S);
+    }
   });
   // After a module pass its Module is still valid (a pass cannot delete
   // the module), so the const_cast only lets us edit function metadata.
   PIC.registerAfterPassCallback(
       [S](StringRef PassID, Any IR, const PreservedAnalyses &) {
-        if (classify(PassID) == PassKind::Ignore || !S->M)
+        if (!isCounted(classifyPass(PassID)) || !S->M)
           return;
         const auto *MP = llvm::any_cast<const Module *>(&IR);
         if (!MP || *MP != S->M)

@@ -11,9 +11,13 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Operator.h"
+#include "llvm/Support/Debug.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/xxhash.h"
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto-fingerprint"
 
 namespace klp {
 namespace {
@@ -328,7 +332,12 @@ uint64_t FunctionHasher::run() {
 
 } // namespace
 
-uint64_t fingerprintFunction(Function &F) { return FunctionHasher(&F).run(); }
+uint64_t fingerprintFunction(Function &F) {
+  uint64_t H = FunctionHasher(&F).run();
+  LLVM_DEBUG(dbgs() << "klp-lto: fingerprint " << F.getName() << " "
+                    << format_hex(H, 18) << "\n");
+  return H;
+}
 
 uint64_t fingerprintGlobal(const GlobalVariable &GV) {
   return FunctionHasher(nullptr).runGlobal(GV);

@@ -1,25 +1,30 @@
 //===- InlineTracker.cpp - see every inlining decision as it is carried out ===//
 
 #include "InlineTracker.h"
+#include "Options.h"
 #include "Provenance.h"
 #include "klp/record_format.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/InlineAdvisor.h"
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
 
 using namespace llvm;
 
+#define DEBUG_TYPE "klp-lto-inline"
+
+ALWAYS_ENABLED_STATISTIC(NumInlinedPrelink,
+                         "Inlines the advisor saw in the compile");
+ALWAYS_ENABLED_STATISTIC(NumInlinedBackend,
+                         "Inlines the advisor saw in an LTO backend");
+ALWAYS_ENABLED_STATISTIC(NumInlinedImported,
+                         "Inlines of an imported callee (ThinLTO backend)");
+
 namespace klp {
 namespace {
-
-// Only for tests that prove the cross-checks can fail: a record made with
-// this is incomplete.
-cl::opt<bool> NoInlineTracking(
-    "klp-lto-no-inline-tracking", cl::Hidden,
-    cl::desc("klp-lto: do not record the inliner's decisions (tests only)"));
 
 uint16_t phaseFlag(ThinOrFullLTOPhase Phase) {
   switch (Phase) {
@@ -43,12 +48,20 @@ private:
   // Caller and Callee are still valid here: the callee is only deleted after
   // the inliner has reported.
   void recordInliningImpl() override {
-    noteInlined(*Caller, *Callee, Phase);
+    note();
     Inner->recordInlining();
   }
   void recordInliningWithCalleeDeletedImpl() override {
-    noteInlined(*Caller, *Callee, Phase);
+    note();
     Inner->recordInliningWithCalleeDeleted();
+  }
+  void note() {
+    LLVM_DEBUG(dbgs() << "klp-lto: inlined " << Callee->getName() << " into "
+                      << Caller->getName() << "\n");
+    ++(Phase == KLP_EDGE_BACKEND ? NumInlinedBackend : NumInlinedPrelink);
+    if (Callee->hasAvailableExternallyLinkage())
+      ++NumInlinedImported;
+    noteInlined(*Caller, *Callee, Phase);
   }
   void recordUnsuccessfulInliningImpl(const InlineResult &R) override {
     Inner->recordUnsuccessfulInlining(R);
@@ -103,7 +116,7 @@ InlineAdvisor *makeTrackingAdvisor(Module &M, FunctionAnalysisManager &FAM,
 } // namespace
 
 void registerInlineTracker(PassBuilder &PB) {
-  if (NoInlineTracking)
+  if (noInlineTrackingOption())
     return;
   PB.registerAnalysisRegistrationCallback([](ModuleAnalysisManager &MAM) {
     MAM.registerPass(

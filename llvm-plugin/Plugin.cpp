@@ -9,21 +9,32 @@
 //   everywhere: the inline advisor and the call counter record inlining
 //   ordinary compile and backend:
 //     OptimizerLast    RecordEmitterPass: writes `.klp.lto`
+//   opt -passes='print<klp-asm-symbols>': the top-level asm scanner's view
 //
 //===----------------------------------------------------------------------===//
 
+#include "AsmScanner.h"
 #include "CallCounter.h"
 #include "InlineTracker.h"
+#include "Options.h"
 #include "Provenance.h"
 #include "RecordEmitter.h"
 #include "Version.h"
 #include "klp/record_format.h"
 
+#include "llvm/ADT/Statistic.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto"
+
+ALWAYS_ENABLED_STATISTIC(NumCompileModules,
+                         "Modules compiled with the plugin (pipeline start)");
+ALWAYS_ENABLED_STATISTIC(NumBackendModules,
+                         "Modules of an LTO backend (imports visible)");
 
 namespace klp {
 namespace {
@@ -40,6 +51,9 @@ bool isPreLink(ThinOrFullLTOPhase P) {
 
 struct SourcePass : PassInfoMixin<SourcePass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    if (!checkOptions(M))
+      return PreservedAnalyses::all(); // the compile fails
+    ++NumCompileModules;
     recordSourcesAndCalls(M, KLP_EDGE_PRELINK);
     return PreservedAnalyses::all();
   }
@@ -48,6 +62,9 @@ struct SourcePass : PassInfoMixin<SourcePass> {
 
 struct BackendStartPass : PassInfoMixin<BackendStartPass> {
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    if (!checkOptions(M))
+      return PreservedAnalyses::all(); // the link fails
+    ++NumBackendModules;
     M.addModuleFlag(Module::Warning, "klp.backend", 1);
     // Bodies compiled without the plugin get a src here, from optimized IR:
     // their fingerprint then describes that IR, not the source.
@@ -57,7 +74,25 @@ struct BackendStartPass : PassInfoMixin<BackendStartPass> {
   static bool isRequired() { return true; }
 };
 
+// `opt -passes='print<klp-asm-symbols>'`: what the top-level asm scanner
+// finds in a module, for its test (test/plugin/asm-scanner.ll).
+struct AsmSymbolsPrinterPass : PassInfoMixin<AsmSymbolsPrinterPass> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    printAsmSymbols(scanAsmSymbols(M.getModuleInlineAsm()), outs());
+    return PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }
+};
+
 void registerCallbacks(PassBuilder &PB) {
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, ModulePassManager &MPM,
+         ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name != "print<klp-asm-symbols>")
+          return false;
+        MPM.addPass(AsmSymbolsPrinterPass());
+        return true;
+      });
   registerInlineTracker(PB);
   if (PassInstrumentationCallbacks *PIC = PB.getPassInstrumentationCallbacks())
     registerCallCounter(*PIC);

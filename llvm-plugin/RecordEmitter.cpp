@@ -1,6 +1,8 @@
 //===- RecordEmitter.cpp - write the record into the object being compiled ===//
 
 #include "RecordEmitter.h"
+#include "AsmScanner.h"
+#include "Options.h"
 #include "Provenance.h"
 #include "SourceInfo.h"
 #include "SourcePaths.h"
@@ -8,12 +10,13 @@
 #include "klp/record_format.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/Mangler.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
@@ -27,17 +30,30 @@
 
 using namespace llvm;
 
+#define DEBUG_TYPE "klp-lto-record"
+
+// Per blob written; a record written again after a late pass (hot/cold
+// splitting, the IR outliner) counts again, and in NumRewrites.
+ALWAYS_ENABLED_STATISTIC(NumBlobs, "Record blobs written");
+ALWAYS_ENABLED_STATISTIC(NumRewrites,
+                         "Records written again after a late pass");
+ALWAYS_ENABLED_STATISTIC(NumBytes, "Bytes of record written");
+ALWAYS_ENABLED_STATISTIC(NumFunctions, "Functions recorded");
+ALWAYS_ENABLED_STATISTIC(NumData, "Variables recorded");
+ALWAYS_ENABLED_STATISTIC(NumAliases, "Aliases recorded");
+ALWAYS_ENABLED_STATISTIC(NumAsmFunctions,
+                         "Top-level asm functions recorded");
+ALWAYS_ENABLED_STATISTIC(NumClones,
+                         "Recorded functions that are copies or pieces");
+ALWAYS_ENABLED_STATISTIC(NumNoSrc,
+                         "Recorded entries without a source identity");
+ALWAYS_ENABLED_STATISTIC(NumPromoted,
+                         "Recorded locals that ThinLTO promoted (NAME.llvm.N)");
+ALWAYS_ENABLED_STATISTIC(NumSrcs, "Source identities recorded");
+ALWAYS_ENABLED_STATISTIC(NumEdges, "Provenance edges recorded");
+
 namespace klp {
 namespace {
-
-// The identity of the build this compile or LTO link belongs to (for the
-// kernel: its release and a hash of its config, passed by kbuild to clang
-// and ld.lld alike).  Every blob carries it; klp-gen refuses to compare
-// records whose identities differ (docs/record-format.md).
-cl::opt<std::string> BuildId(
-    "klp-lto-build-id", cl::init(""), cl::value_desc("string"),
-    cl::desc("klp-lto: the build identity every record blob carries "
-             "(e.g. kernel release and config hash)"));
 
 // Builds one blob: the tables of docs/record-format.md, with each func's
 // `addr` slot left zero and its symbol remembered for the relocation.
@@ -53,6 +69,9 @@ public:
                     StringRef Build);
 
 private:
+  void countRecorded(uint32_t Size) const;
+
+private:
   std::vector<char> Strtab;
   StringMap<uint32_t> StrIndex;
   DenseMap<MDNode *, uint32_t> SrcIndex;
@@ -61,6 +80,34 @@ private:
   std::vector<std::string> FuncSyms;
   std::vector<klp_rec_edge> Edges;
 };
+
+void BlobBuilder::countRecorded(uint32_t Size) const {
+  ++NumBlobs;
+  NumBytes += Size;
+  NumSrcs += Srcs.size();
+  NumEdges += Edges.size();
+  for (size_t I = 0; I < Funcs.size(); ++I) {
+    uint32_t Fl = Funcs[I].flags;
+    if (Fl & KLP_FUNC_ALIAS)
+      ++NumAliases;
+    else if (Fl & KLP_FUNC_DATA)
+      ++NumData;
+    else if (Fl & KLP_FUNC_ASM)
+      ++NumAsmFunctions;
+    else
+      ++NumFunctions;
+    if (Fl & KLP_FUNC_CLONE)
+      ++NumClones;
+    if (Fl & KLP_FUNC_NOSRC)
+      ++NumNoSrc;
+    StringRef Sym = FuncSyms[I];
+    if (stripPromotedSuffix(Sym))
+      ++NumPromoted;
+  }
+  LLVM_DEBUG(dbgs() << "klp-lto: record of " << Funcs.size() << " entries, "
+                    << Srcs.size() << " srcs, " << Edges.size() << " edges, "
+                    << Size << " bytes\n");
+}
 
 uint32_t BlobBuilder::str(StringRef S) {
   if (S.empty())
@@ -200,6 +247,7 @@ std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
   Put(Strtab.data(), Strtab.size());
   Blob.resize(alignTo(Blob.size(), KLP_REC_ALIGN), 0);
   uint32_t Size = Blob.size();
+  countRecorded(Size);
   memcpy(&Blob[offsetof(klp_rec_header, blob_size)], &Size, sizeof(Size));
 
   // The blob as .quad words (x86-64 is little-endian, like the format);
@@ -259,100 +307,6 @@ MDNode *srcByNamePrefix(const Module &M, StringRef Name, ProvSet &Prov) {
   }
 }
 
-struct AsmFunction {
-  std::string Name;
-  uint32_t Binding;
-};
-
-// `.set NAME, TARGET` (or `.equ`) in top-level asm: NAME is another name of
-// TARGET's code, e.g. the kernel's cond_syscall() weak aliases of
-// sys_ni_syscall.  Only those whose TARGET is a function get an entry.
-struct AsmAlias {
-  std::string Name;
-  std::string Target;
-  uint32_t Binding;
-};
-
-struct AsmSymbols {
-  std::vector<AsmFunction> Functions;
-  std::vector<AsmAlias> Aliases;
-};
-
-// Functions that top-level asm in this unit defines: `.type NAME,@function`
-// and a label `NAME:` outside any macro body; `.globl`/`.weak` give binding.
-// Also the `.set`/`.equ` aliases it defines.
-AsmSymbols asmSymbols(StringRef Asm) {
-  std::vector<std::string> Typed;
-  std::vector<std::pair<std::string, std::string>> Sets;
-  StringMap<bool> Labels;
-  StringMap<uint32_t> Bind;
-  int MacroDepth = 0;
-  SmallVector<StringRef, 64> Lines;
-  Asm.split(Lines, '\n');
-  for (StringRef Line : Lines) {
-    SmallVector<StringRef, 4> Stmts;
-    Line.split(Stmts, ';');
-    for (StringRef S : Stmts) {
-      S = S.trim();
-      if (S.starts_with(".macro") || S.starts_with(".rept") ||
-          S.starts_with(".irp"))
-        ++MacroDepth;
-      else if (S.starts_with(".endm") || S.starts_with(".endr"))
-        MacroDepth = std::max(0, MacroDepth - 1);
-      if (MacroDepth || S.starts_with("#"))
-        continue;
-      if (S.consume_front(".type")) {
-        auto [Name, Kind] = S.split(',');
-        Name = Name.trim();
-        Kind = Kind.trim();
-        if ((Kind == "@function" || Kind == "%function" ||
-             Kind == "STT_FUNC") && !Name.empty() && !Name.contains('\\'))
-          Typed.push_back(Name.str());
-        continue;
-      }
-      if (S.consume_front(".globl") || S.consume_front(".global")) {
-        Bind[S.trim()] = KLP_BIND_GLOBAL;
-        continue;
-      }
-      if (S.consume_front(".weak")) {
-        Bind[S.trim()] = KLP_BIND_WEAK;
-        continue;
-      }
-      if (S.consume_front(".set") || S.consume_front(".equ")) {
-        if (S.empty() || (S.front() != ' ' && S.front() != '\t'))
-          continue; // .setfoo, .equiv, ...
-        auto [Name, Target] = S.split(',');
-        Name = Name.trim();
-        Target = Target.trim();
-        if (!Name.empty() && !Target.empty() && !Name.contains(' ') &&
-            !Target.contains(' ') && !Name.contains('\\') &&
-            !Target.contains('\\'))
-          Sets.emplace_back(Name.str(), Target.str());
-        continue;
-      }
-      size_t Colon = S.find(':');
-      if (Colon != StringRef::npos && Colon > 0) {
-        StringRef L = S.take_front(Colon).trim();
-        if (!L.contains(' ') && !L.contains('\t') && !L.contains('\\'))
-          Labels[L] = true;
-      }
-    }
-  }
-  std::sort(Typed.begin(), Typed.end());
-  Typed.erase(std::unique(Typed.begin(), Typed.end()), Typed.end());
-  auto BindingOf = [&](StringRef N) {
-    auto B = Bind.find(N);
-    return B == Bind.end() ? uint32_t(KLP_BIND_LOCAL) : B->second;
-  };
-  AsmSymbols Out;
-  for (auto &N : Typed)
-    if (Labels.count(N))
-      Out.Functions.push_back({N, BindingOf(N)});
-  for (auto &[Name, Target] : Sets)
-    Out.Aliases.push_back({Name, Target, BindingOf(Name)});
-  return Out;
-}
-
 } // namespace
 
 static constexpr const char *BlobBegin = "# klp-lto record begin\n";
@@ -371,11 +325,13 @@ static std::string asmWithoutRecord(StringRef Asm) {
 
 void emitRecord(Module &M, uint32_t Phase) {
   Triple TT(M.getTargetTriple());
-  if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF())
-    report_fatal_error(Twine("klp-lto: record format 2 supports x86-64 ELF "
-                             "only; this module targets ") +
-                           TT.str(),
-                       /*gen_crash_diag=*/false);
+  if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF()) {
+    // The compile fails with this error; no record is written.
+    reportError(M.getContext(), Twine("record format 2 supports x86-64 ELF "
+                                      "only; this module targets ") +
+                                    TT.str());
+    return;
+  }
 
   std::string Asm = asmWithoutRecord(M.getModuleInlineAsm());
   LLVMContext &Ctx = M.getContext();
@@ -426,7 +382,7 @@ void emitRecord(Module &M, uint32_t Phase) {
               bindingOf(GA));
   }
 
-  AsmSymbols AsmSyms = asmSymbols(Asm);
+  AsmSymbols AsmSyms = scanAsmSymbols(Asm);
   StringMap<MDNode *> AsmSrcs;
   if (!AsmSyms.Functions.empty()) {
     SrcInfo I;
@@ -458,7 +414,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   if (!Asm.empty() && Asm.back() != '\n')
     Asm += '\n';
   Asm += BlobBegin;
-  Asm += B.toAsm(Phase, Paths.unit(), Producer, BuildId);
+  Asm += B.toAsm(Phase, Paths.unit(), Producer, buildIdOption());
   Asm += BlobEnd;
   M.setModuleInlineAsm(Asm);
   if (!M.getModuleFlag(PhaseFlag))
@@ -466,8 +422,10 @@ void emitRecord(Module &M, uint32_t Phase) {
 }
 
 void reemitRecordIfWritten(Module &M) {
-  if (auto *C = mdconst::extract_or_null<ConstantInt>(M.getModuleFlag(PhaseFlag)))
+  if (auto *C = mdconst::extract_or_null<ConstantInt>(M.getModuleFlag(PhaseFlag))) {
+    ++NumRewrites;
     emitRecord(M, C->getZExtValue());
+  }
 }
 
 PreservedAnalyses RecordEmitterPass::run(Module &M,

@@ -14,8 +14,11 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Debug.h"
 
 using namespace llvm;
+
+#define DEBUG_TYPE "klp-lto-source"
 
 namespace klp {
 
@@ -111,13 +114,16 @@ MDNode *computeSrcNode(Function &F, SourcePaths &Paths) {
     I.Flags |= KLP_SRC_NODEBUG;
   }
   I.Fingerprint = fingerprintFunction(F);
+  LLVM_DEBUG(dbgs() << "klp-lto: src " << I.Name << " " << I.File << ":"
+                    << I.LineBegin << "-" << I.LineEnd << " unit " << I.Unit
+                    << " flags " << I.Flags << "\n");
   return makeSrcNode(F.getContext(), I);
 }
 
 /// A ThinLTO-promoted local keeps its source name with ".llvm.<module hash>"
 /// appended (ModuleSummaryIndex::getGlobalNameForLocal); the source name is
 /// the part before it.
-static bool stripPromotedSuffix(StringRef &Name) {
+bool stripPromotedSuffix(StringRef &Name) {
   size_t At = Name.rfind(".llvm.");
   if (At == StringRef::npos || At == 0)
     return false;

@@ -56,6 +56,10 @@ llvm::MDNode *computeDataSrcNode(llvm::GlobalVariable &GV, SourcePaths &Paths);
 llvm::MDNode *getSrcNode(const llvm::GlobalObject &GO);
 void setSrcNode(llvm::GlobalObject &GO, llvm::MDNode *N);
 
+/// If \p Name is a ThinLTO-promoted local's (NAME.llvm.<digits>), strip
+/// the suffix and return true.
+bool stripPromotedSuffix(llvm::StringRef &Name);
+
 /// The src node for a callee: its `!klp.src` if it has one, else an extern
 /// node by name (a declaration, or a body compiled without the plugin).
 llvm::MDNode *srcNodeOrExtern(const llvm::Function &F);

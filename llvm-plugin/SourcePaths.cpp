@@ -22,24 +22,20 @@
 //===----------------------------------------------------------------------===//
 
 #include "SourcePaths.h"
+#include "Options.h"
 
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Debug.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 using namespace llvm;
 
-namespace klp {
+#define DEBUG_TYPE "klp-lto-paths"
 
-// The source tree's root (for the kernel: $(srctree) made absolute; for an
-// external module: its M= dir).  Without it, the compile directory.
-static cl::opt<std::string> SourceRoot(
-    "klp-lto-source-root", cl::init(""), cl::value_desc("dir"),
-    cl::desc("klp-lto: record files relative to this directory "
-             "(default: the compile directory)"));
+namespace klp {
 
 static constexpr const char *PathsMD = "klp.paths";
 
@@ -109,6 +105,7 @@ void SourcePaths::compute(Module &M) {
   sys::path::make_absolute(Cwd, U);
   std::string Main = normalize(U);
 
+  StringRef SourceRoot = sourceRootOption();
   if (SourceRoot.empty()) {
     Src.Spellings = Obj.Spellings;
   } else {
@@ -138,6 +135,15 @@ void SourcePaths::compute(Module &M) {
     }
   }
   Unit = MDString::get(Ctx, identify(Main))->getString();
+  LLVM_DEBUG({
+    dbgs() << "klp-lto: unit " << Unit << "; source root";
+    for (const std::string &S : Src.Spellings)
+      dbgs() << " '" << S << "'";
+    dbgs() << "; object root";
+    for (const std::string &S : Obj.Spellings)
+      dbgs() << " '" << S << "'";
+    dbgs() << "\n";
+  });
 }
 
 // !klp.paths = !{!{!"source_filename", !"unit", !{src...}, !{obj...}}, ...}

@@ -116,6 +116,30 @@ static void check_symbol(struct klp_elf *elf, struct klp_symbol *sym)
 	KLP_FUZZ_CHECK(found == !klp_elf_is_relocatable(elf));
 }
 
+static int no_rank(const struct klp_symbol *s, const void *ctx)
+{
+	return 0;
+}
+
+/* "Which symbol holds this place" (elf_find.c) finds each at its start. */
+static void check_holders(struct klp_elf *elf, struct klp_symbol *sym)
+{
+	struct klp_hold_iter it;
+	struct klp_symbol *s;
+
+	if (!sym->sec || (sym->type != STT_FUNC && sym->type != STT_OBJECT))
+		return;
+	for (s = klp_elf_holders_first(elf, sym->sec, sym->value,
+				       KLP_HOLD_EMPTY, &it);
+	     s && s != sym; s = klp_elf_holders_next(&it))
+		KLP_FUZZ_CHECK(s->sec == sym->sec && s->value <= sym->value);
+	KLP_FUZZ_CHECK(s == sym);
+	s = klp_elf_symbol_for_place(elf, sym->sec, (int64_t)sym->value,
+				     (int64_t)sym->value + 4, no_rank, NULL);
+	KLP_FUZZ_CHECK(!sym->size || (int64_t)sym->value < 0 ||
+		       (s && s->sec == sym->sec));
+}
+
 static void check_symbols(struct klp_elf *elf)
 {
 	for (size_t i = 0; i < elf->nsym; i++) {
@@ -123,6 +147,7 @@ static void check_symbols(struct klp_elf *elf)
 
 		KLP_FUZZ_CHECK(sym == &elf->syms[i] && sym->idx == i);
 		check_symbol(elf, sym);
+		check_holders(elf, sym);
 	}
 	KLP_FUZZ_CHECK(!klp_elf_symbol(elf, elf->nsym));
 }
@@ -140,8 +165,9 @@ static void check_relocs(struct klp_elf *elf)
 		KLP_FUZZ_CHECK(sec->relocs_loaded);
 		KLP_FUZZ_CHECK(!klp_elf_load_relocs(elf, sec));
 		for (size_t j = 0; j < sec->nreloc; j++) {
-			struct klp_reloc *rel = &sec->relocs[j], *r;
+			struct klp_reloc *rel = &sec->relocs[j], *r, **v;
 			bool found = false;
+			size_t n;
 
 			KLP_FUZZ_CHECK(!rel->sym ||
 				       (rel->sym >= elf->syms &&
@@ -149,12 +175,19 @@ static void check_relocs(struct klp_elf *elf)
 			if (klp_elf_is_relocatable(elf))
 				KLP_FUZZ_CHECK(rel->offset < sec->sh.sh_size);
 			for (r = klp_elf_reloc_at(sec, rel->offset); r;
-			     r = klp_elf_next_reloc_at(r)) {
+			     r = klp_elf_next_reloc_at(sec, r)) {
 				KLP_FUZZ_CHECK(r->offset == rel->offset);
 				KLP_FUZZ_CHECK(found || r <= rel);
 				found |= r == rel;
 			}
 			KLP_FUZZ_CHECK(found);
+			KLP_FUZZ_CHECK(!klp_elf_relocs_in(elf, sec, rel->offset,
+							  rel->offset + 1, &v,
+							  &n));
+			KLP_FUZZ_CHECK(sec->by_off[rel->pos] == rel);
+			KLP_FUZZ_CHECK(rel->offset >= UINT64_MAX - 1 ||
+				       (v <= sec->by_off + rel->pos &&
+					sec->by_off + rel->pos < v + n));
 		}
 	}
 }

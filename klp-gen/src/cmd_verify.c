@@ -1,31 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `klp-gen verify ORIG PATCHED [--plan PLAN]`: the machine-code oracle
- * (docs/selection.md, "verify").  Every emitted function of ORIG is paired
- * with its peer in PATCHED through the records and their final code is
- * compared twice, by klp/codecmp.h and by klp/codecmp_independent.h: a
- * disagreement is an error.  With a plan, every function whose code changed
- * must be replaced by it.  A function that could not be compared (ambiguous
- * or unpaired) fails the run unless the plan replaces it or ships it as new
- * code.  The whole report is built in memory and printed only when every
- * step succeeded.
+ * `klp-gen verify ORIG PATCHED [--plan PLAN]`: the arguments of
+ * klp_verify_run() (klp/verify.h); its report, built in memory, is printed
+ * only when every step succeeded.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
-#include "klp/codecmp.h"
-#include "klp/codecmp_independent.h"
-#include "klp/correlate.h"
-#include "klp/elf.h"
 #include "klp/error.h"
-#include "klp/hash.h"
-#include "klp/kallsyms.h"
-#include "klp/modinfo.h"
-#include "klp/plan.h"
-#include "klp/record.h"
-#include "klp/verify_explain.h"
+#include "klp/verify.h"
 
 static const char verify_usage[] =
 	"usage: klp-gen verify ORIG PATCHED [--plan PLAN]\n"
@@ -42,402 +27,14 @@ static const char verify_usage[] =
 	"that PLAN does not replace (OLD_SYM) or use as new code (NEW_SYM):\n"
 	"`UNVERIFIED` lines.  See docs/klp-gen.md.\n";
 
-enum line_kind {
-	L_CHANGED,
-	L_NEW,
-	L_REMOVED,
-	L_AMBIGUOUS,
-	L_UNPAIRED,
-	L_DISAGREE,
-	L_NKINDS
-};
-
-static const char *const kind_names[L_NKINDS] = {
-	"changed", "new", "removed", "ambiguous", "unpaired", "disagree",
-};
-
-/* One reported function. */
-struct vline {
-	enum line_kind kind;
-	const struct klp_symbol *sym;		/* orig, or patched for new */
-	const struct klp_symbol *peer;		/* patched, for changed */
-	const char *file;			/* source file or NULL */
-	int side;				/* 0: ORIG, 1: PATCHED */
-	char *why;
-	bool planned;				/* covered by a plan entry */
-};
-
-struct verify {
-	struct klp_corr *corr;
-	struct klp_codecmp *cc;
-	struct klp_codecmp_ind *ci;		/* the second opinion */
-	struct klp_record *rec[2];
-	bool *seen[2];				/* per symbol number */
-	struct vline *lines;
-	size_t nlines, cap;
-	size_t compared;
-	const char *objname;			/* vmlinux or ORIG's module name */
-	size_t nplanned;			/* the plan's entries for it */
-};
-
-static int add_line(struct verify *v, enum line_kind kind, int side,
-		    const struct klp_symbol *sym, const struct klp_symbol *peer,
-		    const struct klp_func *f, const char *why)
-{
-	struct vline *l;
-
-	if (v->nlines == v->cap) {
-		size_t ncap = v->cap ? 2 * v->cap : 64;
-		struct vline *n = realloc(v->lines, ncap * sizeof(*n));
-
-		if (!n)
-			return klp_err("out of memory");
-		v->lines = n;
-		v->cap = ncap;
-	}
-	l = &v->lines[v->nlines];
-	memset(l, 0, sizeof(*l));
-	l->kind = kind;
-	l->side = side;
-	l->sym = sym;
-	l->peer = peer;
-	l->file = f && f->src ? f->src->file : NULL;
-	if (why) {
-		l->why = strdup(why);
-		if (!l->why)
-			return klp_err("out of memory");
-	}
-	v->nlines++;
-	return 0;
-}
-
-static bool is_code(const struct klp_func *f)
-{
-	return !(f->flags & KLP_FUNC_DATA) && !f->discarded && f->sym;
-}
-
-/*
- * Both comparisons of one pair.  When they disagree the pair counts as
- * changed (the safe side for the plan check) and a disagree line names
- * both verdicts.
- */
-static int compare_pair(struct verify *v, const struct klp_symbol *o,
-			const struct klp_symbol *p, const struct klp_func *f)
-{
-	char why[512], why_ind[512], both[1100];
-	int r = klp_codecmp_sym(v->cc, o, p, why, sizeof(why));
-	int ri = r < 0 ? -1 : klp_codecmp_ind_sym(v->ci, o, p, why_ind,
-						  sizeof(why_ind));
-
-	if (r < 0 || ri < 0)
-		return -1;
-	v->compared++;
-	if (r != ri) {
-		snprintf(both, sizeof(both), "codecmp=%s independent=%s: %s",
-			 r ? "changed" : "same", ri ? "changed" : "same",
-			 r ? why : why_ind);
-		if (add_line(v, L_DISAGREE, 0, o, p, f, both))
-			return -1;
-	}
-	if (!r && !ri)
-		return 0;
-	return add_line(v, L_CHANGED, 0, o, p, f, r ? why : why_ind);
-}
-
-/* Recorded functions: pairs first, then those without a peer. */
-static int walk_recorded(struct verify *v)
-{
-	for (int k = 0; k < 2; k++) {
-		struct klp_record *rec = v->rec[k];
-
-		for (size_t b = 0; b < rec->nblob; b++)
-			for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
-				struct klp_func *f = &rec->blobs[b].funcs[i];
-				struct klp_func *peer;
-
-				if (!is_code(f) || v->seen[k][f->sym->idx])
-					continue;
-				peer = k ? klp_corr_orig_of(v->corr, f) :
-					   klp_corr_patched_of(v->corr, f);
-				if (!peer || !peer->sym)
-					continue;
-				v->seen[k][f->sym->idx] = true;
-				v->seen[!k][peer->sym->idx] = true;
-				if (!k && compare_pair(v, f->sym, peer->sym, f))
-					return -1;
-			}
-	}
-	for (int k = 0; k < 2; k++) {
-		struct klp_record *rec = v->rec[k];
-
-		for (size_t b = 0; b < rec->nblob; b++)
-			for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
-				struct klp_func *f = &rec->blobs[b].funcs[i];
-				enum line_kind kind = k ? L_NEW : L_REMOVED;
-
-				if (!is_code(f) || v->seen[k][f->sym->idx])
-					continue;
-				v->seen[k][f->sym->idx] = true;
-				if (klp_corr_func_ambiguous(v->corr, f))
-					kind = L_AMBIGUOUS;
-				if (add_line(v, kind, k, f->sym, NULL, f,
-					     k ? "patched" : "orig"))
-					return -1;
-			}
-	}
-	return 0;
-}
-
-/* A function symbol that no record describes (assembly, linker-made). */
-static bool unrecorded_func(const struct klp_record *rec,
-			    const struct klp_symbol *s)
-{
-	if (s->type != STT_FUNC || !s->sec || !s->size)
-		return false;
-	for (struct klp_symbol *a = klp_elf_symbol_at(rec->elf, s->sec, s->value);
-	     a; a = klp_elf_next_symbol_at(rec->elf, a))
-		if (klp_record_func_of_sym(rec, a))
-			return false;
-	return true;
-}
-
-static bool name_defined(const struct klp_elf *elf, const char *name)
-{
-	for (struct klp_symbol *s = klp_elf_symbol_by_name(elf, name); s;
-	     s = klp_elf_next_symbol_by_name(elf, s))
-		if (s->sec && s->type == STT_FUNC)
-			return true;
-	return false;
-}
-
-/*
- * Function symbols without a record are paired by unique exact name (as
- * klp_corr_*_sym_of() does); the others are new, removed, or unpaired
- * when their name is not unique.
- */
-static int walk_unrecorded(struct verify *v)
-{
-	for (int k = 0; k < 2; k++) {
-		struct klp_elf *elf = v->rec[k]->elf;
-		struct klp_elf *other = v->rec[!k]->elf;
-
-		for (size_t i = 0; i < elf->nsym; i++) {
-			struct klp_symbol *s = &elf->syms[i], *peer;
-			enum line_kind kind;
-
-			if (v->seen[k][i] || !unrecorded_func(v->rec[k], s))
-				continue;
-			v->seen[k][i] = true;
-			peer = k ? klp_corr_orig_sym_of(v->corr, s) :
-				   klp_corr_patched_sym_of(v->corr, s);
-			if (peer && peer->type == STT_FUNC &&
-			    unrecorded_func(v->rec[!k], peer)) {
-				v->seen[!k][peer->idx] = true;
-				if (compare_pair(v, k ? peer : s, k ? s : peer,
-						 NULL))
-					return -1;
-				continue;
-			}
-			if (name_defined(other, s->name))
-				kind = L_UNPAIRED;
-			else
-				kind = k ? L_NEW : L_REMOVED;
-			if (add_line(v, kind, k, s, NULL, NULL,
-				     k ? "patched" : "orig"))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static int line_cmp(const void *a, const void *b)
-{
-	const struct vline *x = a, *y = b;
-	int r;
-
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	r = strcmp(x->sym->name, y->sym->name);
-	if (r)
-		return r;
-	r = strcmp(x->file ? x->file : "", y->file ? y->file : "");
-	if (r)
-		return r;
-	if (x->side != y->side)
-		return x->side - y->side;
-	return x->sym->idx < y->sym->idx ? -1 : x->sym->idx > y->sym->idx;
-}
-
-/* A plan entry's names, hashed to find the changed functions it covers. */
-struct pnode {
-	struct klp_hnode node;
-	const struct klp_plan_replace *rep;
-	bool used;
-};
-
-static uint64_t names_hash(const char *old_sym, const char *new_sym)
-{
-	return klp_hash_pair(klp_hash_str(old_sym), klp_hash_str(new_sym));
-}
-
-/*
- * Marks the changed lines covered by @plan and prints the MISS and extra
- * lines.  A changed function is covered by a replace entry naming its
- * original symbol as OLD_SYM and its patched symbol as NEW_SYM; several
- * changed functions with the same two names need as many entries (they
- * differ in sympos, which only the linked kernel can check).
- * Returns the number of misses, or -1.
- */
-static long check_plan(struct verify *v, const struct klp_plan *plan,
-		       FILE *out)
-{
-	struct pnode *nodes = calloc(plan->nreplaces + 1, sizeof(*nodes));
-	struct klp_htab tab;
-	size_t n = 0;
-	long miss = 0;
-
-	if (!nodes || klp_htab_init(&tab, plan->nreplaces)) {
-		free(nodes);
-		return klp_err("out of memory");
-	}
-	/* Backwards so that lookups find entries in file order. */
-	for (size_t o = plan->nobjects; o-- > 0;) {
-		if (strcmp(plan->objects[o].name, v->objname))
-			continue;
-		for (size_t r = plan->objects[o].nreplaces; r-- > 0;) {
-			const struct klp_plan_replace *rep =
-				&plan->objects[o].replaces[r];
-
-			nodes[n].rep = rep;
-			if (klp_htab_add(&tab, &nodes[n].node,
-					 names_hash(rep->old_sym,
-						    rep->new_sym))) {
-				klp_htab_free(&tab);
-				free(nodes);
-				return klp_err("out of memory");
-			}
-			n++;
-		}
-	}
-	v->nplanned = n;
-	for (size_t i = 0; i < v->nlines; i++) {
-		struct vline *l = &v->lines[i];
-		struct pnode *pos;
-		uint64_t h;
-
-		if (l->kind != L_CHANGED)
-			continue;
-		h = names_hash(l->sym->name, l->peer->name);
-		klp_htab_for_each(pos, &tab, h, struct pnode, node)
-			if (!pos->used &&
-			    !strcmp(pos->rep->old_sym, l->sym->name) &&
-			    !strcmp(pos->rep->new_sym, l->peer->name)) {
-				pos->used = true;
-				l->planned = true;
-				break;
-			}
-		if (!l->planned) {
-			fprintf(out, "MISS %s (%s) new=%s\n", l->sym->name,
-				l->file ? l->file : "no-record", l->peer->name);
-			miss++;
-		}
-	}
-	/* Extras in plan order. */
-	for (size_t k = n; k-- > 0;)
-		if (!nodes[k].used)
-			fprintf(out, "extra %s sympos=%lu new=%s reason=%s\n",
-				nodes[k].rep->old_sym, nodes[k].rep->sympos,
-				nodes[k].rep->new_sym,
-				klp_plan_reason_name(nodes[k].rep->reason));
-	klp_htab_free(&tab);
-	free(nodes);
-	return miss;
-}
-
-/*
- * Prints an UNVERIFIED line for each ambiguous or unpaired function that
- * @plan does not explain (klp/verify_explain.h); returns their number, or
- * -1.
- */
-static long check_unverified(struct verify *v, const struct klp_plan *plan,
-			     FILE *out)
-{
-	struct klp_explain *e = klp_explain_new(plan, v->objname);
-	long n = 0;
-
-	if (!e)
-		return -1;
-	for (size_t i = 0; i < v->nlines; i++) {
-		struct vline *l = &v->lines[i];
-
-		if ((l->kind != L_AMBIGUOUS && l->kind != L_UNPAIRED) ||
-		    klp_explain_take(e, l->side, l->sym->name))
-			continue;
-		fprintf(out, "UNVERIFIED %s (%s) %s %s\n", l->sym->name,
-			l->file ? l->file : "no-record", kind_names[l->kind],
-			l->side ? "patched" : "orig");
-		n++;
-	}
-	klp_explain_free(e);
-	return n;
-}
-
-static int print_report(struct verify *v, const struct klp_plan *plan,
-			FILE *out, long *miss, long *unverified)
-{
-	size_t count[L_NKINDS] = { 0 };
-
-	if (v->nlines)	/* qsort(NULL, 0, ...) is undefined */
-		qsort(v->lines, v->nlines, sizeof(*v->lines), line_cmp);
-	for (size_t i = 0; i < v->nlines; i++) {
-		const struct vline *l = &v->lines[i];
-
-		count[l->kind]++;
-		fprintf(out, "%s %s (%s)", kind_names[l->kind], l->sym->name,
-			l->file ? l->file : "no-record");
-		if (l->kind == L_CHANGED || l->kind == L_DISAGREE) {
-			if (strcmp(l->sym->name, l->peer->name))
-				fprintf(out, " new=%s", l->peer->name);
-			fprintf(out, " %s", l->why);
-		} else if (l->kind == L_AMBIGUOUS || l->kind == L_UNPAIRED) {
-			fprintf(out, " %s", l->why);
-		}
-		fputc('\n', out);
-	}
-	*miss = 0;
-	if (plan) {
-		*miss = check_plan(v, plan, out);
-		if (*miss < 0)
-			return -1;
-	}
-	*unverified = check_unverified(v, plan, out);
-	if (*unverified < 0)
-		return -1;
-	fprintf(out, "summary compared=%zu changed=%zu new=%zu removed=%zu ambiguous=%zu unpaired=%zu",
-		v->compared, count[L_CHANGED], count[L_NEW], count[L_REMOVED],
-		count[L_AMBIGUOUS], count[L_UNPAIRED]);
-	if (plan)
-		fprintf(out, " planned=%zu missing=%ld", v->nplanned,
-			*miss);
-	fprintf(out, " unverified=%ld disagree=%zu\n", *unverified,
-		count[L_DISAGREE]);
-	return 0;
-}
-
 int cmd_verify(int argc, char **argv)
 {
 	const char *path[2] = { NULL, NULL }, *plan_path = NULL;
-	struct klp_elf *elf[2] = { NULL, NULL };
-	struct klp_plan *plan = NULL;
-	char objbuf[64];
-	struct verify v;
+	struct klp_verify_counts res;
 	char *text = NULL;
 	size_t textlen = 0, npath = 0;
-	FILE *out = NULL;
-	long miss = 0, unverified = 0;
 	int ret = 1;
 
-	memset(&v, 0, sizeof(v));
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(verify_usage, stdout);
@@ -470,81 +67,20 @@ int cmd_verify(int argc, char **argv)
 		return 2;
 	}
 
-	if (plan_path && !(plan = klp_plan_read(plan_path)))
+	if (klp_verify_run(path[0], path[1], plan_path, &text, &textlen,
+			   &res))
 		goto fail;
-	for (int k = 0; k < 2; k++) {
-		elf[k] = klp_elf_open(path[k]);
-		if (!elf[k])
-			goto fail;
-		v.rec[k] = klp_record_read(elf[k]);
-		if (!v.rec[k])
-			goto fail;
-		v.seen[k] = calloc(elf[k]->nsym + 1, sizeof(bool));
-		if (!v.seen[k]) {
-			klp_err("out of memory");
-			goto fail;
-		}
-	}
-	v.objname = "vmlinux";
-	if (klp_kallsyms_is_module(elf[0])) {
-		if (klp_modinfo_name(elf[0], objbuf, sizeof(objbuf)))
-			goto fail;
-		v.objname = objbuf;
-	}
-	v.corr = klp_correlate(v.rec[0], v.rec[1]);
-	if (!v.corr)
-		goto fail;
-	v.cc = klp_codecmp_new(v.corr);
-	if (!v.cc)
-		goto fail;
-	v.ci = klp_codecmp_ind_new(v.rec[0], v.rec[1]);
-	if (!v.ci || walk_recorded(&v) || walk_unrecorded(&v))
-		goto fail;
-
-	out = open_memstream(&text, &textlen);
-	if (!out) {
-		klp_err("out of memory");
-		goto fail;
-	}
-	if (print_report(&v, plan, out, &miss, &unverified))
-		goto fail;
-	if (fclose(out)) {
-		out = NULL;
-		klp_err("out of memory");
-		goto fail;
-	}
-	out = NULL;
 	if (fwrite(text, 1, textlen, stdout) != textlen || fflush(stdout)) {
 		klp_err("stdout: write error");
 		goto fail;
 	}
-	{
-		size_t ndis = 0;
-
-		for (size_t i = 0; i < v.nlines; i++)
-			ndis += v.lines[i].kind == L_DISAGREE;
-		if (ndis)
-			klp_report("the two code comparisons disagree; see the disagree lines");
-		ret = miss || unverified || ndis ? 1 : 0;
-	}
-	goto done;
+	if (res.disagree)
+		klp_report("the two code comparisons disagree; see the disagree lines");
+	ret = res.miss || res.unverified || res.disagree ? 1 : 0;
+	free(text);
+	return ret;
 fail:
 	klp_report(klp_errmsg());
-done:
-	if (out)
-		fclose(out);
 	free(text);
-	for (size_t i = 0; i < v.nlines; i++)
-		free(v.lines[i].why);
-	free(v.lines);
-	klp_codecmp_free(v.cc);
-	klp_codecmp_ind_free(v.ci);
-	klp_corr_free(v.corr);
-	for (int k = 0; k < 2; k++) {
-		free(v.seen[k]);
-		klp_record_free(v.rec[k]);
-		klp_elf_close(elf[k]);
-	}
-	klp_plan_free(plan);
-	return ret;
+	return 1;
 }

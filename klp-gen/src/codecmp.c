@@ -24,10 +24,9 @@
  * same-named section of another object changes (strings, constants,
  * same-named local functions), which is why offsets are never compared raw.
  *
- * Per file, relocations are sorted per section on first use and the sized
- * function and object symbols are sorted by (section, value) once, so a
- * lookup is a binary search and comparing all of vmlinux.o is linear apart
- * from the sorts.
+ * Which symbol holds a place and which relocations lie in a range are
+ * binary searches of the ELF model (klp/elf.h), so comparing all of
+ * vmlinux.o is linear apart from its sorts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,14 +40,6 @@
 struct cmp_side {
 	struct klp_record *rec;
 	struct klp_elf *elf;
-	/* Per section number: its relocations sorted by offset, or NULL. */
-	struct klp_reloc ***sorted;
-	bool *sorted_done;
-	/* Sized STT_FUNC/STT_OBJECT symbols sorted by (section, value). */
-	struct klp_symbol **syms;
-	size_t nsyms;
-	size_t *sec_first;		/* per section: first index in syms */
-	bool syms_done;
 	/*
 	 * References from tables (non-code allocated sections) into code,
 	 * sorted by (target section, place): for klp_codecmp_strict().
@@ -212,13 +203,6 @@ struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c)
 				sd->elf->name);
 			goto fail;
 		}
-		sd->sorted = calloc(sd->elf->nsec + 1, sizeof(*sd->sorted));
-		sd->sorted_done = calloc(sd->elf->nsec + 1,
-					 sizeof(*sd->sorted_done));
-		if (!sd->sorted || !sd->sorted_done) {
-			klp_err("out of memory");
-			goto fail;
-		}
 	}
 	return cc;
 fail:
@@ -233,13 +217,6 @@ void klp_codecmp_free(struct klp_codecmp *cc)
 	for (int k = 0; k < 2; k++) {
 		struct cmp_side *sd = &cc->side[k];
 
-		if (sd->sorted)
-			for (size_t i = 0; i < sd->elf->nsec; i++)
-				free(sd->sorted[i]);
-		free(sd->sorted);
-		free(sd->sorted_done);
-		free(sd->syms);
-		free(sd->sec_first);
 		free(sd->att);
 		free(sd->att_first);
 		klp_x86_dec_free(sd->x86);
@@ -252,194 +229,19 @@ void klp_codecmp_free(struct klp_codecmp *cc)
 	free(cc);
 }
 
-static int reloc_cmp(const void *a, const void *b)
-{
-	const struct klp_reloc *x = *(const struct klp_reloc *const *)a;
-	const struct klp_reloc *y = *(const struct klp_reloc *const *)b;
-
-	if (x->offset != y->offset)
-		return x->offset < y->offset ? -1 : 1;
-	/* File order among relocations at one offset. */
-	return x < y ? -1 : x > y;
-}
-
-/* The relocations of @sec sorted by offset (NULL if it has none). */
-static int sorted_relocs(struct cmp_side *sd, struct klp_section *sec,
-			 struct klp_reloc ***out)
-{
-	struct klp_reloc **v;
-
-	if (sd->sorted_done[sec->idx]) {
-		*out = sd->sorted[sec->idx];
-		return 0;
-	}
-	if (klp_elf_load_relocs(sd->elf, sec))
-		return -1;
-	*out = NULL;
-	if (sec->nreloc) {
-		bool in_order = true;
-
-		v = malloc(sec->nreloc * sizeof(*v));
-		if (!v)
-			return klp_err("out of memory");
-		for (size_t i = 0; i < sec->nreloc; i++) {
-			v[i] = &sec->relocs[i];
-			if (i && v[i]->offset < v[i - 1]->offset)
-				in_order = false;
-		}
-		if (!in_order)
-			qsort(v, sec->nreloc, sizeof(*v), reloc_cmp);
-		*out = v;
-	}
-	sd->sorted[sec->idx] = *out;
-	sd->sorted_done[sec->idx] = true;
-	return 0;
-}
-
-/* Index of the first relocation of @v[0..n) at or after @offset. */
-static size_t reloc_lower_bound(struct klp_reloc **v, size_t n,
-				uint64_t offset)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid]->offset < offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static bool containable(const struct klp_symbol *s)
-{
-	return s->sec && s->size &&
-	       (s->type == STT_FUNC || s->type == STT_OBJECT);
-}
-
-static int sym_pos_cmp(const void *a, const void *b)
-{
-	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
-	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
-
-	if (x->sec->idx != y->sec->idx)
-		return x->sec->idx < y->sec->idx ? -1 : 1;
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Sorts the sized function and object symbols of the file, once. */
-static int index_symbols(struct cmp_side *sd)
-{
-	struct klp_elf *elf = sd->elf;
-	size_t n = 0, j = 0;
-
-	if (sd->syms_done)
-		return 0;
-	for (size_t i = 0; i < elf->nsym; i++)
-		n += containable(&elf->syms[i]);
-	sd->syms = malloc((n ? n : 1) * sizeof(*sd->syms));
-	sd->sec_first = calloc(elf->nsec + 2, sizeof(*sd->sec_first));
-	if (!sd->syms || !sd->sec_first)
-		return klp_err("out of memory");
-	for (size_t i = 0; i < elf->nsym; i++)
-		if (containable(&elf->syms[i]))
-			sd->syms[j++] = &elf->syms[i];
-	if (n > 1)
-		qsort(sd->syms, n, sizeof(*sd->syms), sym_pos_cmp);
-	sd->nsyms = n;
-	/* sec_first[s] .. sec_first[s + 1] are the symbols of section s. */
-	j = 0;
-	for (size_t s = 0; s <= elf->nsec; s++) {
-		while (j < n && sd->syms[j]->sec->idx < s)
-			j++;
-		sd->sec_first[s] = j;
-	}
-	sd->sec_first[elf->nsec + 1] = n;
-	sd->syms_done = true;
-	return 0;
-}
-
 /*
  * Prefer, among symbols at one place, one that the record describes (it
  * correlates exactly), then a global, then the first in the symbol table.
  */
-static int sym_rank(const struct cmp_side *sd, const struct klp_symbol *s)
+static int sym_rank(const struct klp_symbol *s, const void *side)
 {
+	const struct cmp_side *sd = side;
+
 	if (klp_record_func_of_sym(sd->rec, s))
 		return 0;
 	return s->bind == STB_LOCAL ? 2 : 1;
 }
 
-/* How far back to look for a symbol that contains a place (nesting). */
-#define CONTAIN_LOOKBACK	16
-
-/*
- * The sized function or object symbol of @sec that contains @lo, or else
- * the first one that starts in (@lo, @hi]: a PC-relative reference to the
- * start of a symbol has an addend a few bytes before it.  Places are
- * signed: "x - 5" for `cmpb $0, x(%rip)` with x at offset 0 is before the
- * section.
- */
-static int containing_symbol(struct cmp_side *sd, struct klp_section *sec,
-			     int64_t lo, int64_t hi,
-			     struct klp_symbol **out)
-{
-	size_t first, end, a, b, i;
-	struct klp_symbol *best = NULL;
-
-	*out = NULL;
-	if (index_symbols(sd))
-		return -1;
-	if (hi < 0)
-		return 0;
-	first = sd->sec_first[sec->idx];
-	end = sd->sec_first[sec->idx + 1];
-	/* a: the first symbol that starts after @lo. */
-	a = first;
-	b = end;
-	while (lo >= 0 && a < b) {
-		size_t mid = a + (b - a) / 2;
-
-		if (sd->syms[mid]->value <= (uint64_t)lo)
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	for (i = a; lo >= 0 && i > first && a - i < CONTAIN_LOOKBACK; i--) {
-		struct klp_symbol *s = sd->syms[i - 1];
-
-		if ((uint64_t)lo - s->value >= s->size)
-			continue;
-		if (!best || s->value > best->value ||
-		    (s->value == best->value && s->size < best->size) ||
-		    (s->value == best->value && s->size == best->size &&
-		     sym_rank(sd, s) <= sym_rank(sd, best)))
-			best = s;
-	}
-	if (!best)
-		for (i = a; i < end && sd->syms[i]->value <= (uint64_t)hi; i++) {
-			struct klp_symbol *s = sd->syms[i];
-
-			if (best && s->value != best->value)
-				break;
-			if (!best || sym_rank(sd, s) < sym_rank(sd, best))
-				best = s;
-		}
-	/* Last, one past the end of an array (`arr + ARRAY_SIZE(arr)`). */
-	for (i = a; !best && lo >= 0 && i > first && a - i < CONTAIN_LOOKBACK;
-	     i--) {
-		struct klp_symbol *s = sd->syms[i - 1];
-
-		if (s->value + s->size == (uint64_t)lo)
-			best = s;
-	}
-	*out = best;
-	return 0;
-}
 
 /*
  * The symbol at the place of @s that the record describes, @s itself if it
@@ -591,26 +393,26 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	}
 	if (s->type != STT_SECTION)
 		return 0;
+	c = klp_elf_symbol_for_place(sd->elf, sec, (int64_t)place + bias,
+				     (int64_t)place + 2 * bias, sym_rank, sd);
 	/*
 	 * A PC-relative operand of code means addend + width + the size of
 	 * the immediate after the field, up to 2 * bias bytes on.  Only when
-	 * that window meets a symbol without being inside it does the
-	 * immediate matter (no symbol anywhere in it: no symbol whatever the
-	 * size); then the function is decoded (klp_x86_pcrel_tail()) for the
-	 * exact place, so most functions are never decoded.
+	 * the symbol found for that window does not hold all of it does the
+	 * immediate matter; then the function is decoded
+	 * (klp_x86_pcrel_tail()) for the exact place, so most functions are
+	 * never decoded.
 	 */
-	if (containing_symbol(sd, sec, (int64_t)place + bias,
-			      (int64_t)place + 2 * bias, &c))
-		return -1;
 	if (bias && c && !(c->value <= place + bias &&
 			   place + 2 * bias < c->value + c->size)) {
 		r = pcrel_tail(sd, rel, width, &tail);
-		if (r < 0 ||
-		    (!r && containing_symbol(sd, sec,
-					     (int64_t)(place + bias + tail),
-					     (int64_t)(place + bias + tail),
-					     &c)))
+		if (r < 0)
 			return -1;
+		if (!r)
+			c = klp_elf_symbol_for_place(sd->elf, sec,
+					(int64_t)(place + bias + tail),
+					(int64_t)(place + bias + tail),
+					sym_rank, sd);
 	}
 	if (c) {
 		struct klp_symbol *rc = recorded_at(sd, c);
@@ -838,15 +640,12 @@ static int sym_relocs(struct cmp_side *sd, const struct klp_symbol *s,
 		      unsigned char *buf, struct klp_reloc ***v,
 		      size_t *first, size_t *end)
 {
-	size_t i;
+	size_t i, n;
 
-	if (sorted_relocs(sd, s->sec, v))
+	*first = 0;
+	if (klp_elf_relocs_in(sd->elf, s->sec, s->value, UINT64_MAX, v, &n))
 		return -1;
-	*first = *end = 0;
-	if (!*v)
-		return 0;
-	*first = reloc_lower_bound(*v, s->sec->nreloc, s->value);
-	for (i = *first; i < s->sec->nreloc; i++) {
+	for (i = 0; i < n; i++) {
 		const struct klp_reloc *r = (*v)[i];
 		unsigned int width, bias;
 		uint64_t off = r->offset - s->value;
@@ -951,10 +750,9 @@ static int frag_extent(struct cmp_side *sd, const struct klp_symbol *fn,
 	size_t i, n;
 
 	if (klp_elf_section_data(sd->elf, sec, &data, &size) ||
-	    sorted_relocs(sd, sec, v))
+	    klp_elf_relocs_in(sd->elf, sec, fr->base, UINT64_MAX, v, &n))
 		return -1;
-	n = *v ? sec->nreloc : 0;
-	*first = *end = reloc_lower_bound(*v, n, fr->base);
+	*first = *end = 0;
 	*stop = fr->top + 1;
 	for (i = *first; i < n && (*v)[i]->offset < fr->base + FRAG_MAX; i++) {
 		const struct klp_reloc *r = (*v)[i];
@@ -1375,9 +1173,7 @@ static int other_function(struct cmp_side *sd, const struct klp_reloc *r,
 
 	if (!is_code_sec(sec) || place_in(r, fn) >= 0)
 		return 0;
-	if (index_symbols(sd))
-		return -1;
-	return sd->sec_first[sec->idx + 1] > sd->sec_first[sec->idx];
+	return klp_elf_section_holds_symbols(sd->elf, sec, 0);
 }
 
 /*
@@ -1393,12 +1189,11 @@ static int entry_window(struct cmp_side *sd, const struct attach *at,
 	uint64_t start = at->rel->offset, stop = start + ENTRY_MAX;
 	size_t n;
 
-	if (sorted_relocs(sd, sec, v))
+	if (klp_elf_relocs_in(sd->elf, sec, start, UINT64_MAX, v, &n))
 		return -1;
-	n = *v ? sec->nreloc : 0;
 	if (stop > sec->sh.sh_size)
 		stop = sec->sh.sh_size;
-	*first = reloc_lower_bound(*v, n, start);
+	*first = 0;
 	for (*end = *first; *end < n && (*v)[*end]->offset < stop; (*end)++) {
 		const struct klp_reloc *r = (*v)[*end];
 		int other;

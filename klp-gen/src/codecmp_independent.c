@@ -12,9 +12,8 @@
  * record, so a wrong pairing or a wrong equality test in klp/codecmp.h shows
  * up as a disagreement in `verify`.
  *
- * Per file, each section's relocations are sorted on first use and the
- * sized function and object symbols are bucketed by section at start (one
- * pass) and sorted per bucket on first use, so a lookup is a binary search.
+ * Which symbol a place means and which relocations lie in a range are the
+ * ELF model's binary searches (klp/elf.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,21 +30,9 @@
 /* Out-of-line code one function is taken to own, at most. */
 #define FRAG_SPAN	0x10000
 
-/* What the file's sections hold, built lazily. */
-struct isec {
-	struct klp_reloc **rel;		/* sorted by offset */
-	bool rel_done;
-	struct klp_symbol **sym;	/* sized FUNC/OBJECT, by (value, idx) */
-	size_t nsym;
-	uint64_t maxsize;
-	bool sym_done;
-};
-
 struct ifile {
 	struct klp_record *rec;
 	struct klp_elf *elf;
-	struct isec *sec;		/* per section index */
-	struct klp_symbol **bucket;	/* all sized symbols, by section */
 	struct klp_x86_dec *x86;	/* made on first use (exact_place()) */
 };
 
@@ -109,64 +96,14 @@ static int field_of(uint32_t type, unsigned int *width, unsigned int *bias)
 	return -1;
 }
 
-static bool sized(const struct klp_symbol *s)
-{
-	return s->sec && s->size && (s->type == STT_FUNC || s->type == STT_OBJECT);
-}
-
 static int file_init(struct ifile *f, struct klp_record *rec)
 {
-	struct klp_elf *elf = rec->elf;
-	size_t *count, total = 0;
-
 	f->rec = rec;
-	f->elf = elf;
-	if (!klp_elf_is_relocatable(elf))
+	f->elf = rec->elf;
+	if (!klp_elf_is_relocatable(f->elf))
 		return klp_err("%s: not a relocatable file: code comparison needs the relocations of an `ld -r` output such as vmlinux.o",
-			       elf->name);
-	f->sec = calloc(elf->nsec + 1, sizeof(*f->sec));
-	count = calloc(elf->nsec + 1, sizeof(*count));
-	if (!f->sec || !count) {
-		free(count);
-		return klp_err("out of memory");
-	}
-	for (size_t i = 0; i < elf->nsym; i++)
-		if (sized(&elf->syms[i]) && elf->syms[i].sec->idx < elf->nsec) {
-			count[elf->syms[i].sec->idx]++;
-			total++;
-		}
-	f->bucket = malloc((total ? total : 1) * sizeof(*f->bucket));
-	if (!f->bucket) {
-		free(count);
-		return klp_err("out of memory");
-	}
-	/* Buckets in section order; nsym counts up while filling. */
-	for (size_t s = 0, at = 0; s < elf->nsec; s++) {
-		f->sec[s].sym = f->bucket + at;
-		at += count[s];
-	}
-	for (size_t i = 0; i < elf->nsym; i++) {
-		struct klp_symbol *s = &elf->syms[i];
-		struct isec *is;
-
-		if (!sized(s) || s->sec->idx >= elf->nsec)
-			continue;
-		is = &f->sec[s->sec->idx];
-		is->sym[is->nsym++] = s;
-		if (s->size > is->maxsize)
-			is->maxsize = s->size;
-	}
-	free(count);
+			       f->elf->name);
 	return 0;
-}
-
-static void file_free(struct ifile *f)
-{
-	if (f->sec && f->elf)
-		for (size_t i = 0; i < f->elf->nsec; i++)
-			free(f->sec[i].rel);
-	free(f->sec);
-	free(f->bucket);
 }
 
 struct klp_codecmp_ind *klp_codecmp_ind_new(struct klp_record *orig,
@@ -190,85 +127,12 @@ void klp_codecmp_ind_free(struct klp_codecmp_ind *ci)
 	if (!ci)
 		return;
 	for (int k = 0; k < 2; k++) {
-		file_free(&ci->f[k]);
 		klp_x86_dec_free(ci->f[k].x86);
 		free(ci->form[k].text);
 		free(ci->form[k].items);
 		free(ci->form[k].frags);
 	}
 	free(ci);
-}
-
-static int by_offset(const void *a, const void *b)
-{
-	const struct klp_reloc *x = *(const struct klp_reloc *const *)a;
-	const struct klp_reloc *y = *(const struct klp_reloc *const *)b;
-
-	if (x->offset != y->offset)
-		return x->offset < y->offset ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* @sec's relocations sorted by offset; *n of them. */
-static int relocs_of(struct ifile *f, struct klp_section *sec,
-		     struct klp_reloc ***out, size_t *n)
-{
-	struct isec *is = &f->sec[sec->idx];
-
-	if (!is->rel_done) {
-		if (klp_elf_load_relocs(f->elf, sec))
-			return -1;
-		if (sec->nreloc) {
-			is->rel = malloc(sec->nreloc * sizeof(*is->rel));
-			if (!is->rel)
-				return klp_err("out of memory");
-			for (size_t i = 0; i < sec->nreloc; i++)
-				is->rel[i] = &sec->relocs[i];
-			qsort(is->rel, sec->nreloc, sizeof(*is->rel), by_offset);
-		}
-		is->rel_done = true;
-	}
-	*out = is->rel;
-	*n = is->rel ? sec->nreloc : 0;
-	return 0;
-}
-
-/* First index of @v[0..n) whose offset is >= @off. */
-static size_t first_reloc_from(struct klp_reloc **v, size_t n, uint64_t off)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t m = (lo + hi) / 2;
-
-		if (v[m]->offset >= off)
-			hi = m;
-		else
-			lo = m + 1;
-	}
-	return lo;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
-	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
-
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static struct isec *symbols_of(struct ifile *f, const struct klp_section *sec)
-{
-	struct isec *is = &f->sec[sec->idx];
-
-	if (!is->sym_done) {
-		if (is->nsym > 1)
-			qsort(is->sym, is->nsym, sizeof(*is->sym), by_value);
-		is->sym_done = true;
-	}
-	return is;
 }
 
 /* The recorded symbol that @s is, or that sits where @s is; else NULL. */
@@ -286,78 +150,13 @@ static struct klp_symbol *recorded(const struct ifile *f, struct klp_symbol *s)
 }
 
 /* Preference among symbols at one place: recorded, global, local. */
-static int preference(const struct ifile *f, const struct klp_symbol *s)
+static int preference(const struct klp_symbol *s, const void *file)
 {
+	const struct ifile *f = file;
+
 	if (klp_record_func_of_sym(f->rec, s))
 		return 0;
 	return s->bind == STB_LOCAL ? 2 : 1;
-}
-
-/*
- * The symbol a place of @sec means: the innermost sized symbol containing
- * @lo (latest start, then smallest, then preferred, then first in the
- * symbol table); else the first to start in (@lo, @hi] (a PC-relative
- * addend stops short of its symbol); else the array that ends at @lo.
- */
-static struct klp_symbol *symbol_for_place(struct ifile *f,
-					   const struct klp_section *sec,
-					   int64_t lo, int64_t hi)
-{
-	struct isec *is = symbols_of(f, sec);
-	struct klp_symbol *best = NULL;
-	size_t a = 0, b = is->nsym;
-
-	if (hi < 0)
-		return NULL;
-	if (lo >= 0) {
-		/* a: the first symbol starting after @lo. */
-		while (a < b) {
-			size_t m = (a + b) / 2;
-
-			if ((int64_t)is->sym[m]->value <= lo)
-				a = m + 1;
-			else
-				b = m;
-		}
-		for (size_t i = a; i-- > 0;) {
-			struct klp_symbol *s = is->sym[i];
-			uint64_t d = (uint64_t)lo - s->value;
-
-			if (d >= is->maxsize)
-				break;
-			if (d >= s->size)
-				continue;
-			if (!best || s->value > best->value ||
-			    (s->value == best->value &&
-			     (s->size < best->size ||
-			      (s->size == best->size &&
-			       (preference(f, s) < preference(f, best) ||
-				(preference(f, s) == preference(f, best) &&
-				 s->idx < best->idx))))))
-				best = s;
-		}
-	}
-	if (best)
-		return best;
-	for (size_t i = a; i < is->nsym && (int64_t)is->sym[i]->value <= hi; i++) {
-		struct klp_symbol *s = is->sym[i];
-
-		if (best && s->value != best->value)
-			break;
-		if (!best || preference(f, s) < preference(f, best))
-			best = s;
-	}
-	if (best || lo < 0)
-		return best;
-	for (size_t i = a; i-- > 0;) {
-		struct klp_symbol *s = is->sym[i];
-
-		if ((uint64_t)lo - s->value > is->maxsize)
-			break;
-		if (s->value + s->size == (uint64_t)lo)
-			return s;
-	}
-	return NULL;
 }
 
 /* --- the form's text ------------------------------------------------- */
@@ -647,7 +446,8 @@ static int put_target(struct form *fm, struct ifile *f,
 		if (s->type != STT_SECTION)
 			goto named;
 	}
-	c = symbol_for_place(f, sec, place + bias, place + 2 * (int64_t)bias);
+	c = klp_elf_symbol_for_place(f->elf, sec, place + bias,
+				     place + 2 * (int64_t)bias, preference, f);
 	/*
 	 * Where the window of possible places (the immediate after the
 	 * field: 0 to bias bytes) is not inside the symbol found, the
@@ -662,7 +462,8 @@ static int put_target(struct form *fm, struct ifile *f,
 		if (ret < 0)
 			return -1;
 		if (!ret)
-			c = symbol_for_place(f, sec, at, at);
+			c = klp_elf_symbol_for_place(f->elf, sec, at, at,
+						     preference, f);
 	}
 	if (c) {
 		if (collect)
@@ -755,9 +556,9 @@ static int put_fragment(struct form *fm, struct ifile *f,
 		return klp_err("%s: %s: out-of-line code before the start of %s",
 			       f->elf->name, fn->name, fr->sec->name);
 	if (klp_elf_section_data(f->elf, fr->sec, &d, &size) ||
-	    relocs_of(f, fr->sec, &v, &n))
+	    klp_elf_relocs_in(f->elf, fr->sec, base, UINT64_MAX, &v, &n))
 		return -1;
-	i0 = i1 = first_reloc_from(v, n, base);
+	i0 = i1 = 0;
 	for (i = i0; i < n && v[i]->offset < base + FRAG_SPAN; i++) {
 		unsigned int width, bias;
 
@@ -823,9 +624,9 @@ static int build_form(struct form *fm, struct ifile *f,
 			       f->elf->name, s->name,
 			       (unsigned long long)s->size,
 			       (unsigned long long)s->value, s->sec->name);
-	if (relocs_of(f, s->sec, &v, &n))
+	if (klp_elf_relocs_in(f->elf, s->sec, s->value, UINT64_MAX, &v, &n))
 		return -1;
-	i0 = i1 = first_reloc_from(v, n, s->value);
+	i0 = i1 = 0;
 	while (i1 < n && v[i1]->offset < s->value + s->size) {
 		unsigned int width, bias;
 

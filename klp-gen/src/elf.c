@@ -387,7 +387,8 @@ struct klp_elf *klp_elf_open(const char *path)
 		goto fail;
 	}
 	if (check_header(elf) || read_section_headers(elf) ||
-	    name_sections(elf) || link_rela_sections(elf) || read_symbols(elf))
+	    name_sections(elf) || link_rela_sections(elf) || read_symbols(elf) ||
+	    klp_elf_index_holders(elf))
 		goto fail;
 	return elf;
 fail:
@@ -401,8 +402,12 @@ void klp_elf_close(struct klp_elf *elf)
 		return;
 	for (size_t i = 0; elf->secs && i < elf->nsec; i++) {
 		free(elf->secs[i].relocs);
-		klp_htab_free(&elf->secs[i].reloc_by_off);
+		free(elf->secs[i].by_off);
 	}
+	free(elf->hold);
+	free(elf->hold_first);
+	free(elf->hold_sized);
+	free(elf->hold_end);
 	klp_htab_free(&elf->sec_by_name);
 	klp_htab_free(&elf->sym_by_name);
 	klp_htab_free(&elf->sym_by_pos);
@@ -571,7 +576,7 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 
 	n = size / sizeof(Elf64_Rela);
 	sec->relocs = calloc(n ? n : 1, sizeof(*sec->relocs));
-	if (!sec->relocs || klp_htab_init(&sec->reloc_by_off, n))
+	if (!sec->relocs)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
 		struct klp_reloc *rel = &sec->relocs[i];
@@ -599,11 +604,8 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 			goto fail;
 		}
 	}
-	/* Backwards, so that lookups return relocations in file order. */
-	for (size_t i = n; i-- > 0;)
-		if (klp_htab_add(&sec->reloc_by_off, &sec->relocs[i].off_node,
-				 klp_hash_u64(sec->relocs[i].offset)))
-			goto nomem;
+	if (klp_elf_sort_relocs(sec, n))
+		goto nomem;
 	sec->nreloc = n;
 	sec->relocs_loaded = true;
 	return 0;
@@ -612,32 +614,7 @@ nomem:
 fail:
 	free(sec->relocs);
 	sec->relocs = NULL;
-	klp_htab_free(&sec->reloc_by_off);
 	return -1;
-}
-
-static struct klp_reloc *reloc_at_from(struct klp_hnode *n, uint64_t offset)
-{
-	for (; n; n = klp_htab_next(n)) {
-		struct klp_reloc *rel;
-
-		rel = klp_container_of(n, struct klp_reloc, off_node);
-		if (rel->offset == offset)
-			return rel;
-	}
-	return NULL;
-}
-
-struct klp_reloc *klp_elf_reloc_at(const struct klp_section *sec,
-				   uint64_t offset)
-{
-	return reloc_at_from(klp_htab_first(&sec->reloc_by_off,
-					    klp_hash_u64(offset)), offset);
-}
-
-struct klp_reloc *klp_elf_next_reloc_at(const struct klp_reloc *rel)
-{
-	return reloc_at_from(klp_htab_next(&rel->off_node), rel->offset);
 }
 
 const char *klp_elf_sym_type_name(unsigned char type)

@@ -8,17 +8,15 @@
  * local symbols in the order added, then the others; relocations are
  * translated from symbol handles to those final indexes at write time.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <gelf.h>
 
 #include "klp/elf_write.h"
 #include "klp/error.h"
 #include "klp/hash.h"
+#include "klp/outfile.h"
 
 struct buf {
 	unsigned char *p;
@@ -311,23 +309,22 @@ int klp_out_write(struct klp_out *o, const char *path)
 	uint32_t *relaname = NULL, *secname = NULL;
 	uint32_t symtab_name, strtab_name, shstrtab_name, off;
 	size_t nlocal = 1, next, nrelasec = 0, symtab_idx;
-	char *tmp = NULL;
+	struct klp_outfile of = { .fd = -1 };
+	const char *tmp;
 	Elf *e = NULL;
 	Elf64_Ehdr *eh;
-	int fd = -1, ret = -1;
+	int ret = -1;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return klp_err("libelf: %s", elf_errmsg(-1));
-	tmp = malloc(strlen(path) + 5);
 	syms = calloc(o->nsym + 1, sizeof(*syms));
 	relas = calloc(o->nsec + 1, sizeof(*relas));
 	relaname = calloc(o->nsec + 1, sizeof(*relaname));
 	secname = calloc(o->nsec + 1, sizeof(*secname));
-	if (!tmp || !syms || !relas || !relaname || !secname) {
+	if (!syms || !relas || !relaname || !secname) {
 		klp_err("out of memory");
 		goto out;
 	}
-	sprintf(tmp, "%s.tmp", path);
 
 	/* Section names, and the final section indexes. */
 	if (str_add(&shstr, "", &off))
@@ -407,12 +404,10 @@ int klp_out_write(struct klp_out *o, const char *path)
 		}
 	}
 
-	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		klp_err("%s: cannot create: %s", tmp, strerror(errno));
+	if (klp_outfile_open(&of, path))
 		goto out;
-	}
-	e = elf_begin(fd, ELF_C_WRITE, NULL);
+	tmp = of.tmp;
+	e = elf_begin(of.fd, ELF_C_WRITE, NULL);
 	if (!e || !(eh = elf64_newehdr(e))) {
 		klp_err("%s: libelf: %s", tmp, elf_errmsg(-1));
 		goto out;
@@ -456,25 +451,12 @@ int klp_out_write(struct klp_out *o, const char *path)
 	}
 	elf_end(e);
 	e = NULL;
-	if (close(fd)) {
-		fd = -1;
-		klp_err("%s: write error: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path)) {
-		klp_err("%s: cannot rename to %s: %s", tmp, path,
-			strerror(errno));
-		goto out;
-	}
-	ret = 0;
+	ret = klp_outfile_commit(&of);
 out:
 	if (e)
 		elf_end(e);
-	if (fd >= 0)
-		close(fd);
-	if (ret && tmp)
-		unlink(tmp);
+	if (ret)
+		klp_outfile_abort(&of);
 	for (size_t i = 0; relas && i < o->nsec; i++)
 		free(relas[i]);
 	free(relas);
@@ -483,6 +465,5 @@ out:
 	free(syms);
 	free(shstr.p);
 	free(str.p);
-	free(tmp);
 	return ret;
 }

@@ -59,110 +59,6 @@ const char *ex_symname(const struct klp_symbol *s)
 
 /* --- indexes over vmlinux.o ----------------------------------------- */
 
-static int cmp_sym_value(const void *a, const void *b)
-{
-	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
-	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
-
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Per section: the function and object symbols (zero-size too), by value. */
-static int index_secsyms(struct ex *ex)
-{
-	struct klp_elf *e = ex->pe;
-	size_t *fill;
-
-	ex->secsyms = calloc(e->nsec + 1, sizeof(*ex->secsyms));
-	fill = calloc(e->nsec + 1, sizeof(*fill));
-	if (!ex->secsyms || !fill) {
-		free(fill);
-		return klp_err("out of memory");
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 1; i < e->nsym; i++) {
-			struct klp_symbol *s = &e->syms[i];
-			struct ex_secsyms *ss;
-
-			if (!s->sec ||
-			    (s->type != STT_FUNC && s->type != STT_OBJECT))
-				continue;
-			ss = &ex->secsyms[s->sec->idx];
-			if (pass == 0) {
-				ss->n++;
-				if (s->size > ss->maxsize)
-					ss->maxsize = s->size;
-			} else {
-				ss->v[fill[s->sec->idx]++] = s;
-			}
-		}
-		if (pass)
-			break;
-		for (size_t i = 0; i < e->nsec; i++)
-			if (ex->secsyms[i].n) {
-				ex->secsyms[i].v = malloc(ex->secsyms[i].n *
-							  sizeof(void *));
-				if (!ex->secsyms[i].v) {
-					free(fill);
-					return klp_err("out of memory");
-				}
-			}
-	}
-	free(fill);
-	for (size_t i = 0; i < e->nsec; i++)
-		if (ex->secsyms[i].n > 1)
-			qsort(ex->secsyms[i].v, ex->secsyms[i].n,
-			      sizeof(void *), cmp_sym_value);
-	return 0;
-}
-
-static int cmp_reloc_off(const void *a, const void *b)
-{
-	const struct klp_reloc *x = *(const struct klp_reloc *const *)a;
-	const struct klp_reloc *y = *(const struct klp_reloc *const *)b;
-
-	if (x->offset != y->offset)
-		return x->offset < y->offset ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* The relocations of @sec at offsets [start, end), sorted by offset. */
-int ex_relocs_in(struct ex *ex, struct klp_section *sec, uint64_t start,
-		 uint64_t end, struct klp_reloc ***v, size_t *n)
-{
-	struct ex_relidx *ri = &ex->relidx[sec->idx];
-	size_t lo = 0, hi;
-
-	if (!ri->done) {
-		if (klp_elf_load_relocs(ex->pe, sec))
-			return -1;
-		ri->n = sec->nreloc;
-		ri->v = malloc((ri->n + 1) * sizeof(*ri->v));
-		if (!ri->v)
-			return klp_err("out of memory");
-		for (size_t i = 0; i < ri->n; i++)
-			ri->v[i] = &sec->relocs[i];
-		qsort(ri->v, ri->n, sizeof(*ri->v), cmp_reloc_off);
-		ri->done = true;
-	}
-	hi = ri->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ri->v[mid]->offset < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*v = ri->v + lo;
-	for (hi = lo; hi < ri->n && ri->v[hi]->offset < end; hi++)
-		;
-	*n = hi - lo;
-	return 0;
-}
-
 static int index_orig_roles(struct ex *ex)
 {
 	struct klp_elf *e = ex->oe;
@@ -284,7 +180,7 @@ static int process_copy(struct ex *ex, struct ex_copy *c)
 
 	if (c->sec->sh.sh_type == SHT_NOBITS)
 		return 0;
-	if (ex_relocs_in(ex, c->sec, c->start, c->start + c->size, &v, &n))
+	if (klp_elf_relocs_in(ex->pe, c->sec, c->start, c->start + c->size, &v, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct klp_reloc *r = v[i];
@@ -530,14 +426,6 @@ static void ex_free(struct ex *ex)
 		next = c->next_work;
 		free(c);
 	}
-	if (ex->pe) {
-		for (size_t i = 0; ex->secsyms && i < ex->pe->nsec; i++)
-			free(ex->secsyms[i].v);
-		for (size_t i = 0; ex->relidx && i < ex->pe->nsec; i++)
-			free(ex->relidx[i].v);
-	}
-	free(ex->secsyms);
-	free(ex->relidx);
 	free(ex->sec_copies);
 	free(ex->oroles);
 	for (struct exstr *st = ex->strs, *nx; st; st = nx) {
@@ -568,17 +456,16 @@ int klp_extract(const struct klp_extract_args *args,
 	if (load_inputs(&ex))
 		goto out;
 	ex.out = klp_out_new();
-	ex.relidx = calloc(ex.pe->nsec + 1, sizeof(*ex.relidx));
 	ex.sec_copies = calloc(ex.pe->nsec + 1, sizeof(*ex.sec_copies));
 	ex.x86 = klp_x86_dec_new();
 	if (!ex.x86)
 		goto out;
-	if (!ex.out || !ex.relidx || !ex.sec_copies ||
+	if (!ex.out || !ex.sec_copies ||
 	    klp_htab_init(&ex.copies, 64) || klp_htab_init(&ex.strings, 64)) {
 		klp_err("out of memory");
 		goto out;
 	}
-	if (index_secsyms(&ex) || index_orig_roles(&ex) || ex_tables_init(&ex))
+	if (index_orig_roles(&ex) || ex_tables_init(&ex))
 		goto out;
 	for (size_t i = 0; i < ex.obj->nreplaces; i++)
 		if (add_replaced(&ex, &ex.obj->replaces[i]))

@@ -50,7 +50,7 @@ int ex_fix_branches(struct ex *ex, struct ex_copy *c,
 	size_t n, ni, ri = 0;
 	bool complete;
 
-	if (ex_relocs_in(ex, c->sec, c->start, c->start + c->size, &v, &n) ||
+	if (klp_elf_relocs_in(ex->pe, c->sec, c->start, c->start + c->size, &v, &n) ||
 	    klp_x86_insns(ex->x86, bytes, c->size, &in, &ni, &complete))
 		return -1;
 	if (!complete && c->prologue) {

@@ -52,20 +52,6 @@ struct ex_copy {
 	struct ex_copy *next_work;
 };
 
-/* The symbols of one section that can contain a target, by st_value. */
-struct ex_secsyms {
-	struct klp_symbol **v;
-	size_t n;
-	uint64_t maxsize;
-};
-
-/* The relocations of one section sorted by offset (made on first use). */
-struct ex_relidx {
-	bool done;
-	struct klp_reloc **v;
-	size_t n;
-};
-
 struct ex_tables;
 
 struct ex {
@@ -80,8 +66,6 @@ struct ex {
 	struct klp_exports *exports;	/* Module.symvers of the original build */
 	struct klp_out *out;
 
-	struct ex_secsyms *secsyms;	/* per section of vmlinux.o */
-	struct ex_relidx *relidx;	/* per section of vmlinux.o */
 	struct ex_copy **sec_copies;	/* per section of vmlinux.o */
 	struct klp_htab copies;
 	struct ex_copy *work_head, *work_tail;
@@ -124,8 +108,6 @@ int ex_sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
 /* The copy registered at (@sec, @start), or NULL. */
 struct ex_copy *ex_find_copy(struct ex *ex, const struct klp_section *sec,
 			     uint64_t start);
-int ex_relocs_in(struct ex *ex, struct klp_section *sec, uint64_t start,
-		 uint64_t end, struct klp_reloc ***v, size_t *n);
 /* @osym_out, if not NULL, gets the symbol the relocation was written against. */
 int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 		  const char *where, const struct klp_reloc *r, bool code,

@@ -31,29 +31,17 @@ static struct klp_symbol *pick_entity(struct ex *ex, struct klp_section *sec,
 				      uint64_t t, struct klp_blob *blob,
 				      const char *where, int *err)
 {
-	struct ex_secsyms *ss = &ex->secsyms[sec->idx];
 	struct klp_symbol *best = NULL, *end = NULL;
 	struct klp_symbol *best_other = NULL, *end_other = NULL;
-	size_t a = 0, b = ss->n;
+	struct klp_hold_iter it;
 
 	*err = 0;
-	/* First symbol with value > t. */
-	while (a < b) {
-		size_t m = a + (b - a) / 2;
-
-		if (ss->v[m]->value <= t)
-			a = m + 1;
-		else
-			b = m;
-	}
-	for (size_t i = a; i-- > 0 && !best_other;) {
-		struct klp_symbol *s = ss->v[i], **slot, **other;
+	for (struct klp_symbol *s = klp_elf_holders_first(ex->pe, sec, t,
+				KLP_HOLD_EMPTY | KLP_HOLD_END, &it);
+	     s && !best_other; s = klp_elf_holders_next(&it)) {
+		struct klp_symbol **slot, **other;
 		struct klp_blob *sb;
 
-		if (s->value + ss->maxsize < t)
-			break;
-		if (s->size ? s->value + s->size < t : s->value != t)
-			continue;
 		sb = blob ? ex_blob_of(ex, s) : NULL;
 		if (blob && sb && sb != blob)
 			continue;
@@ -187,7 +175,8 @@ static int copy_anon(struct ex *ex, const char *where, struct klp_section *sec,
 		end = (hi / es + 1) * es;
 		if (end > sec->sh.sh_size)
 			end = sec->sh.sh_size;
-	} else if (!ex->secsyms[sec->idx].n) {
+	} else if (!klp_elf_section_holds_symbols(ex->pe, sec,
+						  KLP_HOLD_EMPTY)) {
 		start = 0;
 		end = sec->sh.sh_size;
 	} else {

@@ -376,7 +376,7 @@ static int copy_entry(struct ex *ex, struct ex_table *t, size_t idx,
 			return -1;
 	}
 	if (klp_out_append(ex->out, t->osec, d + at, t->entsize, 1, &ooff) ||
-	    ex_relocs_in(ex, sec, at, at + t->entsize, &v, &n))
+	    klp_elf_relocs_in(ex->pe, sec, at, at + t->entsize, &v, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t field = v[i]->offset - at;
@@ -464,7 +464,7 @@ static int rewrite_runtime_ptr(struct ex *ex, struct ex_table *t,
 			       where);
 	at = ref->off - 2;
 	if (klp_elf_section_data(ex->pe, c->sec, &d, &size) ||
-	    ex_relocs_in(ex, c->sec, at, at + 10, &v, &n))
+	    klp_elf_relocs_in(ex->pe, c->sec, at, at + 10, &v, &n))
 		return -1;
 	if ((d[at] & 0xfe) != 0x48 || (d[at + 1] & 0xf8) != 0xb8 ||
 	    memcmp(d + at + 2, placeholder, 8) || n)

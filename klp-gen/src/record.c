@@ -354,7 +354,7 @@ static int resolve_by_reloc(struct klp_record *rec, struct klp_func *f)
 	if (!rel)
 		return func_err(rec, f, "no relocation at " KLP_REC_SECTION "+0x%" PRIx64,
 				at);
-	if (klp_elf_next_reloc_at(rel))
+	if (klp_elf_next_reloc_at(rec->sec, rel))
 		return func_err(rec, f, "more than one relocation at " KLP_REC_SECTION "+0x%" PRIx64,
 				at);
 	/* `ld -r` turns a relocation against a discarded section into NONE. */

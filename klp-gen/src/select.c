@@ -58,10 +58,6 @@ struct klp_select {
 	uint32_t *own_funcs;		/* flat funcs, by own source */
 	uint32_t *stamp;		/* per source id: dedupe of vias */
 	uint32_t cur_stamp;
-	/* function symbols of ORIGINAL sorted by (section, value) */
-	struct klp_symbol **fsyms;
-	size_t nfsyms;
-	size_t *fsym_start;		/* per section, nsec + 1 entries */
 	bool has_run;
 	struct klp_x86_dec *x86;	/* made on first use (pcrel_place()) */
 	const struct klp_select_opts *opts;
@@ -429,8 +425,6 @@ void klp_select_free(struct klp_select *s)
 	free(s->ipo_funcs);
 	free(s->own_start);
 	free(s->own_funcs);
-	free(s->fsyms);
-	free(s->fsym_start);
 	free(s);
 }
 
@@ -778,48 +772,10 @@ int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
 			    sym->size : FENTRY_WINDOW);
 	for (uint64_t off = sym->value; off < end; off++)
 		for (struct klp_reloc *r = klp_elf_reloc_at(sec, off); r;
-		     r = klp_elf_next_reloc_at(r))
+		     r = klp_elf_next_reloc_at(sec, r))
 			if (r->sym && r->sym->name &&
 			    !strcmp(r->sym->name, "__fentry__"))
 				return 1;
-	return 0;
-}
-
-static int cmp_fsym(const void *a, const void *b)
-{
-	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
-	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
-
-	if (x->shndx != y->shndx)
-		return x->shndx < y->shndx ? -1 : 1;
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Function symbols by (section, value), to find what contains an offset. */
-static int build_fsyms(struct klp_select *s)
-{
-	struct klp_elf *elf = s->orig->elf;
-
-	if (s->fsyms)
-		return 0;
-	s->fsyms = malloc((elf->nsym + 1) * sizeof(*s->fsyms));
-	s->fsym_start = calloc(elf->nsec + 2, sizeof(*s->fsym_start));
-	if (!s->fsyms || !s->fsym_start)
-		return oom();
-	for (size_t i = 0; i < elf->nsym; i++) {
-		struct klp_symbol *y = &elf->syms[i];
-
-		if (y->type == STT_FUNC && y->sec && y->shndx < elf->nsec)
-			s->fsyms[s->nfsyms++] = y;
-	}
-	if (s->nfsyms > 1)
-		qsort(s->fsyms, s->nfsyms, sizeof(*s->fsyms), cmp_fsym);
-	for (size_t i = 0; i < s->nfsyms; i++)
-		s->fsym_start[s->fsyms[i]->shndx + 1]++;
-	for (size_t i = 1; i <= elf->nsec + 1; i++)
-		s->fsym_start[i] += s->fsym_start[i - 1];
 	return 0;
 }
 
@@ -828,22 +784,7 @@ static struct klp_symbol *containing(const struct klp_select *s,
 				     const struct klp_section *sec,
 				     uint64_t off)
 {
-	size_t lo = s->fsym_start[sec->idx], hi = s->fsym_start[sec->idx + 1];
-	struct klp_symbol *best = NULL;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->fsyms[mid]->value <= off) {
-			best = s->fsyms[mid];
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	if (best && off < best->value + (best->size ? best->size : 1))
-		return best;
-	return NULL;
+	return klp_elf_holder(s->orig->elf, sec, off, KLP_HOLD_FUNC);
 }
 
 /*
@@ -931,8 +872,6 @@ static int scan_refs(struct klp_select *s, ref_fn fn)
 {
 	struct klp_elf *elf = s->orig->elf;
 
-	if (build_fsyms(s))
-		return -1;
 	for (size_t i = 0; i < elf->nsec; i++) {
 		struct klp_section *sec = &elf->secs[i];
 

@@ -34,7 +34,7 @@ struct klp_reloc {
 	uint32_t type;			/* R_X86_64_* */
 	int64_t addend;
 	struct klp_symbol *sym;		/* NULL for symbol index 0 */
-	struct klp_hnode off_node;	/* in klp_section.reloc_by_off */
+	size_t pos;			/* in klp_section.by_off */
 };
 
 struct klp_section {
@@ -51,8 +51,8 @@ struct klp_section {
 	/* Relocations that apply to this section: see klp_elf_load_relocs(). */
 	bool relocs_loaded;
 	size_t nreloc;
-	struct klp_reloc *relocs;
-	struct klp_htab reloc_by_off;
+	struct klp_reloc *relocs;	/* in file order */
+	struct klp_reloc **by_off;	/* by offset, file order at one */
 
 	struct klp_hnode name_node;
 };
@@ -90,6 +90,18 @@ struct klp_elf {
 	struct klp_htab sec_by_name;
 	struct klp_htab sym_by_name;
 	struct klp_htab sym_by_pos;
+	/*
+	 * For klp_elf_holders_first(): the STT_FUNC and STT_OBJECT symbols of
+	 * a section (zero-size ones too), by (section, value, symbol index);
+	 * hold_first[s] .. hold_first[s + 1] are those of section s, and
+	 * hold_end[i] is the highest end (value + size, at least value + 1)
+	 * of hold[first .. i], where a backward walk can stop.  hold_sized:
+	 * per section, whether it has a sized one.
+	 */
+	struct klp_symbol **hold;
+	bool *hold_sized;
+	size_t *hold_first;
+	uint64_t *hold_end;
 };
 
 /*
@@ -162,7 +174,94 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec);
 /* After klp_elf_load_relocs(): the relocations at @offset of @sec. */
 struct klp_reloc *klp_elf_reloc_at(const struct klp_section *sec,
 				   uint64_t offset);
-struct klp_reloc *klp_elf_next_reloc_at(const struct klp_reloc *rel);
+struct klp_reloc *klp_elf_next_reloc_at(const struct klp_section *sec,
+					const struct klp_reloc *rel);
+
+/*
+ * The relocations of @sec at offsets [@start, @end) (loaded if need be),
+ * by offset and in file order at one offset: (*@v)[0 .. *@n).  The slice
+ * goes on to the section's last relocation, (*@v)[*@n ..] are the ones at
+ * or after @end; an @end of UINT64_MAX gives all from @start.  A binary
+ * search in the list sorted once at loading (objtool's
+ * find_reloc_by_dest_range()).
+ */
+int klp_elf_relocs_in(struct klp_elf *elf, struct klp_section *sec,
+		      uint64_t start, uint64_t end, struct klp_reloc ***v,
+		      size_t *n);
+
+/*
+ * "Which symbol holds this place" (objtool's find_symbol_containing()),
+ * over the STT_FUNC and STT_OBJECT symbols of a section, one rule for every
+ * consumer; the flags are the variants some of them need.  By default a
+ * symbol holds @off when value <= @off < value + size: a zero-size symbol
+ * holds nothing.
+ */
+enum {
+	/*
+	 * Also a zero-size symbol starting at @off: extract copies the
+	 * target of a reference, and an empty object (a lock_class_key, a
+	 * spinlock on !SMP) is a target of its own.
+	 */
+	KLP_HOLD_EMPTY = 1,
+	/*
+	 * Also a sized symbol that ends at @off: `arr + ARRAY_SIZE(arr)`
+	 * points one past its array, which is still what it refers to
+	 * (extract and the code comparison, as a last resort).
+	 */
+	KLP_HOLD_END = 2,
+	/*
+	 * Functions only, a zero-size one holding its first byte: select asks
+	 * which function a reference sits in (asm functions often lack a
+	 * size), never which object.
+	 */
+	KLP_HOLD_FUNC = 4,
+};
+
+struct klp_hold_iter {
+	const struct klp_elf *elf;
+	size_t first, i;
+	uint64_t off;
+	unsigned int flags;
+};
+
+/*
+ * The symbols of @sec that hold @off under @flags, the latest start first
+ * (then the higher symbol index): a binary search, then a walk back that
+ * stops where no earlier symbol reaches @off.  NULL when there are none.
+ */
+struct klp_symbol *klp_elf_holders_first(const struct klp_elf *elf,
+					 const struct klp_section *sec,
+					 uint64_t off, unsigned int flags,
+					 struct klp_hold_iter *it);
+struct klp_symbol *klp_elf_holders_next(struct klp_hold_iter *it);
+/* The first of them, or NULL. */
+struct klp_symbol *klp_elf_holder(const struct klp_elf *elf,
+				  const struct klp_section *sec, uint64_t off,
+				  unsigned int flags);
+/* Whether @sec has sized (with KLP_HOLD_EMPTY: any) function or object
+ * symbols. */
+bool klp_elf_section_holds_symbols(const struct klp_elf *elf,
+				   const struct klp_section *sec,
+				   unsigned int flags);
+
+/*
+ * The symbol a reference to @sec + @lo means, for the code comparisons
+ * (codecmp.c, codecmp_independent.c), which must both name the same one:
+ * the innermost sized symbol holding @lo (latest start, then smallest, then
+ * the lowest @rank, then the lowest symbol index); else the first sized one
+ * that starts in (@lo, @hi] (a PC-relative addend stops a few bytes short
+ * of its symbol), the lowest rank among those at that start; else a sized
+ * one ending at @lo (KLP_HOLD_END).  Places are signed: "x - 5" with x at
+ * offset 0 is before the section.  NULL if there is none.
+ */
+struct klp_symbol *klp_elf_symbol_for_place(const struct klp_elf *elf,
+		const struct klp_section *sec, int64_t lo, int64_t hi,
+		int (*rank)(const struct klp_symbol *s, const void *ctx),
+		const void *ctx);
+
+/* Internal to elf*.c: the sorted lists of elf_find.c. */
+int klp_elf_sort_relocs(struct klp_section *sec, size_t n);
+int klp_elf_index_holders(struct klp_elf *elf);
 
 /* "STT_FUNC" style names for messages. */
 const char *klp_elf_sym_type_name(unsigned char type);

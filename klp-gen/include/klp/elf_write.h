@@ -4,8 +4,8 @@
  * (for `klp-gen extract`'s patch.o).  Sections get their bytes appended,
  * symbols and RELA relocations are added in any order; the writer puts the
  * local symbols first (as ELF requires), makes one .rela section per section
- * that has relocations, and writes PATH.tmp, then renames it to PATH, so a
- * failed run leaves no file behind.
+ * that has relocations, and writes through klp/outfile.h, so a failed run
+ * leaves no file behind.
  *
  * Sections and symbols are named by handles (indexes into the builder's
  * arrays), not by final ELF indexes, which are assigned when writing.
@@ -55,7 +55,7 @@ long klp_out_global_by_name(const struct klp_out *o, const char *name);
 int klp_out_add_reloc(struct klp_out *o, long sec, uint64_t offset,
 		      uint32_t type, long sym, int64_t addend);
 
-/* Writes @path (through @path.tmp); -1 with klp_errmsg() set on error. */
+/* Writes @path (all or nothing); -1 with klp_errmsg() set on error. */
 int klp_out_write(struct klp_out *o, const char *path);
 
 #endif /* KLP_ELF_WRITE_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `klp-gen diff` (docs/klp-gen.md): the records of two builds compared, what
+ * the live patch replaces selected (klp/select.h, docs/selection.md), the
+ * plan (docs/plan-format.md) and the reports (klp/report.h) written.
+ *
+ * With a source patch, the builds must differ, and only in the files it
+ * touches (klp/patchcheck.h), and its hunks must apply to the original
+ * source (@source_path, or the one found from ORIG: klp/hunk_place.h);
+ * otherwise nothing is written.
+ */
+#ifndef KLP_DIFF_H
+#define KLP_DIFF_H
+
+#include <stdio.h>
+
+#include "klp/correlate.h"
+#include "klp/patchcheck.h"
+#include "klp/select.h"
+
+struct klp_diff {
+	/* The arguments; linked, json, patch and source may be NULL. */
+	const char *orig_path, *patched_path, *linked_path;
+	const char *plan_path, *json_path, *patch_path, *source_path;
+
+	/* Filled by klp_diff_run(), for the reports. */
+	struct klp_patch_files *pf;
+	struct klp_patch_check pc;
+	struct klp_elf *orig_elf, *patched_elf, *linked_elf;
+	struct klp_record *orig_rec, *patched_rec, *linked_rec;
+	struct klp_corr *c;
+	struct klp_corr *linked_c;	/* ORIG vmlinux.o with the linked one */
+	struct klp_codecmp *cc;
+	struct klp_select *sel;
+	unsigned long *sympos;		/* per replace entry */
+};
+
+/*
+ * Writes the plan (and the JSON report) all or nothing and the text report
+ * on @report.  A plan with refusals is written, with its `refuse` lines,
+ * and gives -1.  Returns 1 when the patch changes no function's machine
+ * code (the plan replaces nothing), 0 when it replaces functions, -1 with
+ * klp_errmsg() set.  Frees everything it made, the arguments aside.
+ */
+int klp_diff_run(struct klp_diff *d, FILE *report);
+
+#endif /* KLP_DIFF_H */

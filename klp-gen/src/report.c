@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `klp-gen diff`'s report (klp/report.h), as text (stdout) and as JSON
+ * (--json), from one result.  The text never says "replace" (it says
+ * "select"): klp-build's kernel tests match the plan and the report
+ * together, and a CHECK-NOT: replace after the plan's lines must only see
+ * the plan's own `replace` lines.
+ */
+#include <stdio.h>
+
+#include "klp/diff.h"
+#include "klp/hunk_place.h"
+#include "klp/report.h"
+
+static const char *sfile(struct klp_corr *c, uint32_t id)
+{
+	struct klp_corr_src *cs = klp_corr_src(c, id);
+
+	return cs->is_extern ? "extern" : klp_select_path(cs->file);
+}
+
+static const char *ffile(const struct klp_func *f)
+{
+	return klp_select_path(f->src ? f->src->file : f->blob->unit);
+}
+
+static void report_ids(FILE *out, struct klp_corr *c, const char *title,
+		       const struct klp_select_ids *l)
+{
+	fprintf(out, "%s: %zu\n", title, l->n);
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(out, "  %s (%s)\n", klp_corr_src(c, l->ids[i])->name,
+			sfile(c, l->ids[i]));
+}
+
+static void report_notes(FILE *out, struct klp_corr *c, const char *title,
+			 const struct klp_select_note *v, size_t n)
+{
+	fprintf(out, "%s: %zu\n", title, n);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "  %s (%s)", v[i].orig->sym->name,
+			ffile(v[i].orig));
+		if (v[i].via != UINT32_MAX)
+			fprintf(out, " via %s (%s)",
+				klp_corr_src(c, v[i].via)->name,
+				sfile(c, v[i].via));
+		fprintf(out, ": %s\n", v[i].text);
+	}
+}
+
+void klp_report_outside(FILE *out, const struct klp_diff *d)
+{
+	for (size_t i = 0; i < d->pc.noutside; i++) {
+		const struct klp_patch_outside *o = &d->pc.outside[i];
+		struct klp_corr_src *cs = klp_corr_src(d->c, o->id);
+
+		fprintf(out, "  %s %s (%s, unit %s)\n", o->what, cs->name,
+			klp_select_path(cs->file), klp_select_path(cs->unit));
+	}
+}
+
+/* Where the hunks went in the original source, as patch(1) says it. */
+static void report_placement(FILE *out, const struct klp_diff *d)
+{
+	const struct klp_udiff *u = klp_patch_files_diff(d->pf);
+
+	if (klp_patch_files_unplaced(d->pf)) {
+		fprintf(out, "patch %s: hunks not placed, checked by file only: %s\n",
+			d->patch_path, klp_patch_files_unplaced(d->pf));
+		return;
+	}
+	fprintf(out, "patch %s: applies to %s\n", d->patch_path,
+		klp_patch_files_source(d->pf));
+	for (size_t i = 0; i < u->nhunks; i++)
+		klp_hunk_place_print(out, &u->hunks[i]);
+}
+
+static void report_patch(FILE *out, const struct klp_diff *d)
+{
+	report_placement(out, d);
+	fprintf(out, "patch %s: %zu changes", d->patch_path, d->pc.nchanges);
+	if (!d->pc.noutside) {
+		fputs(", all in its files\n", out);
+		return;
+	}
+	fprintf(out, ", %zu outside its files, accepted: it changes %s, which no unit compiles (it is included, and may reach other files through macros, types and constants)\n",
+		d->pc.noutside, d->pc.included);
+	klp_report_outside(out, d);
+}
+
+void klp_report_text(FILE *out, const struct klp_diff *d)
+{
+	const struct klp_select_result *r = klp_select_result(d->sel);
+	struct klp_corr *c = d->c;
+
+	fprintf(out, "klp-gen diff %s -> %s\n", d->orig_path, d->patched_path);
+	report_ids(out, c, "changed functions", &r->changed);
+	fprintf(out, "selected: %zu\n", r->nrepl);
+	for (size_t i = 0; i < r->nrepl; i++) {
+		const struct klp_select_repl *rp = &r->repl[i];
+
+		fprintf(out, "  select %s (%s)", rp->orig->sym->name,
+			ffile(rp->orig));
+		fprintf(out, ": %s", klp_select_reason_text(rp->reason));
+		if (rp->reason == KLP_PLAN_CHANGED && rp->nvia)
+			fputs(", inlines", out);
+		for (size_t k = 0; k < rp->nvia; k++)
+			fprintf(out, "%s%s (%s)", k ? ", " : " ",
+				klp_corr_src(c, rp->via[k])->name,
+				sfile(c, rp->via[k]));
+		if (rp->reason == KLP_PLAN_IPO)
+			fprintf(out, "; machine code differs: %s", rp->detail);
+		else if (rp->reason == KLP_PLAN_CALLER)
+			fputs(", which cannot be patched itself", out);
+		fprintf(out, " [sympos=%lu new=%s]\n", d->sympos[i],
+			rp->patched->sym->name);
+	}
+	report_notes(out, c, "patched through their callers", r->indirect,
+		     r->nindirect);
+	report_notes(out, c, "__init code left alone", r->skipped,
+		     r->nskipped);
+	report_ids(out, c, "new functions (copied into the module)",
+		   &r->new_funcs);
+	report_ids(out, c, "removed functions", &r->removed_funcs);
+	report_ids(out, c, "new data", &r->new_data);
+	report_ids(out, c, "removed data", &r->removed_data);
+	report_ids(out, c, "changed data", &r->changed_data);
+	report_notes(out, c, "source changed, code identical", r->same_code,
+		     r->nsame_code);
+	report_notes(out, c, "IPO candidates, code unchanged", r->ipo_same,
+		     r->nipo_same);
+	if (d->pf)
+		report_patch(out, d);
+	fprintf(out, "refusals: %zu\n", r->nrefusals);
+	for (size_t i = 0; i < r->nrefusals; i++)
+		fprintf(out, "  refused: %s\n", r->refusals[i]);
+	if (r->nrefusals)
+		fputs("result: refused\n", out);
+	else if (!r->nrepl)
+		fprintf(out, "result: no function changed%s: nothing to patch\n",
+			r->changed.n ? " its machine code" : "");
+	else
+		fprintf(out, "result: %zu functions selected\n", r->nrepl);
+}
+
+/* JSON */
+
+static void jstr(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static void jsrc(FILE *out, struct klp_corr *c, uint32_t id)
+{
+	struct klp_corr_src *cs = klp_corr_src(c, id);
+
+	fputs("{\"name\": ", out);
+	jstr(out, cs->name);
+	fputs(", \"file\": ", out);
+	jstr(out, sfile(c, id));
+	fputs(", \"unit\": ", out);
+	jstr(out, cs->unit);
+	fputc('}', out);
+}
+
+static void jids(FILE *out, struct klp_corr *c, const char *key,
+		 const struct klp_select_ids *l)
+{
+	fprintf(out, ",\n  \"%s\": [", key);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(i ? ", " : "", out);
+		jsrc(out, c, l->ids[i]);
+	}
+	fputc(']', out);
+}
+
+static void jnotes(FILE *out, struct klp_corr *c, const char *key,
+		   const struct klp_select_note *v, size_t n)
+{
+	fprintf(out, ",\n  \"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		fputs("{\"sym\": ", out);
+		jstr(out, v[i].orig->sym->name);
+		fputs(", \"file\": ", out);
+		jstr(out, ffile(v[i].orig));
+		if (v[i].via != UINT32_MAX) {
+			fputs(", \"via\": ", out);
+			jsrc(out, c, v[i].via);
+		}
+		fputs(", \"why\": ", out);
+		jstr(out, v[i].text);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+/* The hunks placed away from their stated line or with fuzz. */
+static void jmoved(FILE *out, const struct klp_udiff *u)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < u->nhunks; i++) {
+		const struct klp_udiff_hunk *h = &u->hunks[i];
+
+		if (!h->placed || (!h->offset && !h->fuzz))
+			continue;
+		fputs(first ? "{\"file\": " : ", {\"file\": ", out);
+		first = false;
+		jstr(out, h->file);
+		fprintf(out, ", \"hunk\": %u, \"line\": %lu, \"offset\": %ld, \"fuzz\": %u}",
+			h->file_index, h->where, h->offset, h->fuzz);
+	}
+}
+
+void klp_report_json(FILE *out, const struct klp_diff *d)
+{
+	const struct klp_select_result *r = klp_select_result(d->sel);
+	struct klp_corr *c = d->c;
+
+	fputs("{\n  \"orig\": ", out);
+	jstr(out, d->orig_path);
+	fputs(",\n  \"patched\": ", out);
+	jstr(out, d->patched_path);
+	fputs(",\n  \"result\": ", out);
+	jstr(out, r->nrefusals ? "refused" :
+		  r->nrepl ? "ok" : "no function changed");
+	jids(out, c, "changed_functions", &r->changed);
+	fputs(",\n  \"replace\": [", out);
+	for (size_t i = 0; i < r->nrepl; i++) {
+		const struct klp_select_repl *rp = &r->repl[i];
+
+		fputs(i ? ",\n    " : "\n    ", out);
+		fputs("{\"old_sym\": ", out);
+		jstr(out, rp->orig->sym->name);
+		fprintf(out, ", \"sympos\": %lu, \"new_sym\": ", d->sympos[i]);
+		jstr(out, rp->patched->sym->name);
+		fputs(", \"reason\": ", out);
+		jstr(out, klp_plan_reason_name(rp->reason));
+		fputs(", \"file\": ", out);
+		jstr(out, ffile(rp->orig));
+		fputs(", \"via\": [", out);
+		for (size_t k = 0; k < rp->nvia; k++) {
+			fputs(k ? ", " : "", out);
+			jsrc(out, c, rp->via[k]);
+		}
+		fputc(']', out);
+		if (rp->detail[0]) {
+			fputs(", \"detail\": ", out);
+			jstr(out, rp->detail);
+		}
+		fputc('}', out);
+	}
+	fputc(']', out);
+	jnotes(out, c, "replaced_through_callers", r->indirect, r->nindirect);
+	jnotes(out, c, "init_code_not_replaced", r->skipped, r->nskipped);
+	jids(out, c, "new_functions", &r->new_funcs);
+	jids(out, c, "removed_functions", &r->removed_funcs);
+	jids(out, c, "new_data", &r->new_data);
+	jids(out, c, "removed_data", &r->removed_data);
+	jids(out, c, "changed_data", &r->changed_data);
+	jnotes(out, c, "source_changed_code_identical", r->same_code,
+	       r->nsame_code);
+	jnotes(out, c, "ipo_candidates_unchanged", r->ipo_same, r->nipo_same);
+	if (d->pf) {
+		fputs(",\n  \"patch\": {\"path\": ", out);
+		jstr(out, d->patch_path);
+		fprintf(out, ", \"changes\": %zu, \"included\": ",
+			d->pc.nchanges);
+		if (d->pc.included)
+			jstr(out, d->pc.included);
+		else
+			fputs("null", out);
+		fputs(", \"outside\": [", out);
+		for (size_t i = 0; i < d->pc.noutside; i++) {
+			fputs(i ? ", " : "", out);
+			fputs("{\"what\": ", out);
+			jstr(out, d->pc.outside[i].what);
+			fputs(", \"source\": ", out);
+			jsrc(out, c, d->pc.outside[i].id);
+			fputc('}', out);
+		}
+		fputs("], \"source\": ", out);
+		if (klp_patch_files_source(d->pf))
+			jstr(out, klp_patch_files_source(d->pf));
+		else
+			fputs("null", out);
+		fputs(", \"moved_hunks\": [", out);
+		jmoved(out, klp_patch_files_diff(d->pf));
+		fputs("]}", out);
+	}
+	fputs(",\n  \"refusals\": [", out);
+	for (size_t i = 0; i < r->nrefusals; i++) {
+		fputs(i ? ", " : "", out);
+		jstr(out, r->refusals[i]);
+	}
+	fputs("]\n}\n", out);
+}

@@ -16,7 +16,7 @@
 #include "klp_lto.h"
 #include "glue.h"
 
-#if KLP_LTO_GLUE_VERSION != 1
+#if KLP_LTO_GLUE_VERSION != 2
 #error "glue.h comes from a klp-gen whose glue format this runtime does not know"
 #endif
 
@@ -30,6 +30,11 @@ static const struct klp_lto_hooks klp_lto_no_hooks;
 static struct klp_patch klp_lto_patch = {
 	.mod = THIS_MODULE,
 	.objs = klp_lto_objs,
+	/*
+	 * klp-build.sh --replace (its default): a cumulative patch that takes
+	 * over from every live patch loaded before it, see docs/klp-gen.md.
+	 */
+	.replace = KLP_LTO_REPLACE,
 };
 
 static int __init klp_lto_init(void)

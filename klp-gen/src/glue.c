@@ -4,8 +4,8 @@
  * each object of the plan a zero-terminated struct klp_func array whose
  * new_func is the symbol `klp_lto_new_<i>` that patch.o defines for the i-th
  * replace entry (docs/plan-format.md), and one zero-terminated struct
- * klp_object array.  The runtime adds the callbacks and the struct
- * klp_patch.  Names are re-checked here although the plan reader checked
+ * klp_object array, and whether the patch is an atomic replace.  The runtime
+ * adds the callbacks and the struct klp_patch.  Names are re-checked here although the plan reader checked
  * them: they end up inside C string literals.
  */
 #include <errno.h>
@@ -53,7 +53,7 @@ static void put_comment_safe(FILE *out, const char *s)
 }
 
 int klp_glue_write(FILE *out, const struct klp_plan *plan,
-		   const char *plan_name)
+		   const char *plan_name, const struct klp_glue_options *opts)
 {
 	if (check_plan(plan))
 		return -1;
@@ -71,8 +71,11 @@ int klp_glue_write(FILE *out, const struct klp_plan *plan,
 		"\n"
 		"#define KLP_LTO_GLUE_VERSION %d\n"
 		"\n"
+		"/* struct klp_patch .replace: atomic replace of all other live patches. */\n"
+		"#define KLP_LTO_REPLACE %d\n"
+		"\n"
 		"/* The new code of replace entry i, defined in patch.o. */\n",
-		KLP_GLUE_VERSION);
+		KLP_GLUE_VERSION, opts->replace ? 1 : 0);
 	for (size_t i = 0; i < plan->nobjects; i++) {
 		const struct klp_plan_object *obj = &plan->objects[i];
 

@@ -41,6 +41,7 @@
 #include "klp/kallsyms.h"
 #include "klp/modinfo.h"
 #include "klp/patchcheck.h"
+#include "klp/callbacks.h"
 #include "klp/plan.h"
 #include "klp/record.h"
 #include "klp/select.h"
@@ -231,6 +232,9 @@ static struct klp_plan *build_plan(struct diff_ctx *d)
 	for (size_t i = 0; i < r->nrefusals; i++)
 		if (klp_plan_add_refusal(plan, r->refusals[i]))
 			goto fail;
+	/* Callbacks written in the patched source (patch-hooks.h). */
+	if (klp_callbacks_plan(plan, obj, d->patched_elf))
+		goto fail;
 	return plan;
 fail:
 	klp_plan_free(plan);
@@ -688,11 +692,17 @@ static int diff_run(struct diff_ctx *d)
 		klp_err("stdout: write error");
 		goto fail;
 	}
-	if (r->nrefusals) {
+	if (plan->nrefusals) {
+		for (size_t i = r->nrefusals; i < plan->nrefusals; i++)
+			printf("refuse: %s\n", plan->refusals[i].text);
 		klp_err("the patch is refused (%zu reason%s, see the report and the plan's refuse lines)",
-			r->nrefusals, r->nrefusals > 1 ? "s" : "");
+			plan->nrefusals, plan->nrefusals > 1 ? "s" : "");
 		goto fail;
 	}
+	for (size_t i = 0; i < plan->objects[0].ncallbacks; i++)
+		printf("callback %s: %s (new code, copied into the module)\n",
+		       klp_callback_kind_name(plan->objects[0].callbacks[i].kind),
+		       plan->objects[0].callbacks[i].new_sym);
 	if (!r->nrepl)
 		fprintf(stderr, "klp-gen: %s -> %s: no function's machine code changed: the plan replaces nothing (nothing to patch)\n",
 			d->orig_path, d->patched_path);

@@ -22,6 +22,9 @@ static int check_plan(const struct klp_plan *plan)
 			       plan->refusals[0].line, plan->refusals[0].text);
 	if (!plan->nreplaces)
 		return klp_err("the plan replaces no function; a live patch needs at least one");
+	if (klp_plan_callbacks_without_functions(plan))
+		return klp_err("object %s has callbacks but replaces no function",
+			       klp_plan_callbacks_without_functions(plan)->name);
 	for (size_t i = 0; i < plan->nobjects; i++) {
 		const struct klp_plan_object *obj = &plan->objects[i];
 		const char *why = klp_plan_check_objname(obj->name);
@@ -84,6 +87,17 @@ int klp_glue_write(FILE *out, const struct klp_plan *plan,
 				obj->replaces[j].index);
 	}
 
+	if (plan->ncallbacks)
+		fputs("\n/* The callback of callback entry i, defined in patch.o. */\n", out);
+	for (size_t i = 0; i < plan->nobjects; i++) {
+		const struct klp_plan_object *obj = &plan->objects[i];
+
+		for (size_t j = 0; j < obj->ncallbacks; j++)
+			fprintf(out, "%s klp_lto_cb_%zu(struct klp_object *obj);\n",
+				obj->callbacks[j].kind == KLP_CB_PRE_PATCH ? "int" : "void",
+				obj->callbacks[j].index);
+	}
+
 	for (size_t i = 0; i < plan->nobjects; i++) {
 		const struct klp_plan_object *obj = &plan->objects[i];
 
@@ -111,10 +125,19 @@ int klp_glue_write(FILE *out, const struct klp_plan *plan,
 		if (!obj->nreplaces)
 			continue;
 		if (!strcmp(obj->name, "vmlinux"))
-			fprintf(out, "\t{ .name = NULL, .funcs = klp_lto_funcs_%zu },\n", i);
+			fprintf(out, "\t{ .name = NULL, .funcs = klp_lto_funcs_%zu", i);
 		else
-			fprintf(out, "\t{ .name = \"%s\", .funcs = klp_lto_funcs_%zu },\n",
+			fprintf(out, "\t{ .name = \"%s\", .funcs = klp_lto_funcs_%zu",
 				obj->name, i);
+		if (obj->ncallbacks) {
+			fputs(",\n\t  .callbacks = {", out);
+			for (size_t j = 0; j < obj->ncallbacks; j++)
+				fprintf(out, "%s .%s = klp_lto_cb_%zu", j ? "," : "",
+					klp_callback_kind_name(obj->callbacks[j].kind),
+					obj->callbacks[j].index);
+			fputs(" }", out);
+		}
+		fputs(" },\n", out);
 	}
 	fputs("\t{ }\n};\n\n#endif /* KLP_LTO_GLUE_H */\n", out);
 	if (ferror(out))

@@ -3,8 +3,9 @@
  * klp-lto module runtime: the C part of every live patch module that
  * scripts/klp-build-module.sh builds.  The tables come from glue.h (written
  * by `klp-gen glue` from the plan), the new code from patch.o (written by
- * `klp-gen extract`), the optional callbacks and shadow variable ids from
- * the patch author's hooks file (see klp_lto.h).  All this file does is put
+ * `klp-gen extract`, with the callbacks written in the patched source), the
+ * optional callbacks and shadow variable ids of the patch author's hooks
+ * file (see klp_lto.h).  All this file does is put
  * them into a struct klp_patch and hand it to the livepatch core.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -37,16 +38,33 @@ static struct klp_patch klp_lto_patch = {
 	.replace = KLP_LTO_REPLACE,
 };
 
+/*
+ * An object's callbacks come from the patched source (patch-hooks.h: glue.h
+ * has them, for the object of the file) or from the hooks file (for every
+ * object).  One of each kind per object: both for one object is refused.
+ */
+#define KLP_LTO_TAKE_HOOK(obj, hooks, kind)				\
+	do {								\
+		if (!(hooks)->kind)					\
+			break;						\
+		if ((obj)->callbacks.kind) {				\
+			pr_err("object %s: a " #kind " callback in the patch (patch-hooks.h) and one in the hooks file; one of each kind per object\n", \
+			       (obj)->name ? (obj)->name : "vmlinux");	\
+			return -EINVAL;					\
+		}							\
+		(obj)->callbacks.kind = (hooks)->kind;			\
+	} while (0)
+
 static int __init klp_lto_init(void)
 {
 	const struct klp_lto_hooks *hooks = KLP_LTO_HOOKS;
 	struct klp_object *obj;
 
 	for (obj = klp_lto_objs; obj->funcs; obj++) {
-		obj->callbacks.pre_patch = hooks->pre_patch;
-		obj->callbacks.post_patch = hooks->post_patch;
-		obj->callbacks.pre_unpatch = hooks->pre_unpatch;
-		obj->callbacks.post_unpatch = hooks->post_unpatch;
+		KLP_LTO_TAKE_HOOK(obj, hooks, pre_patch);
+		KLP_LTO_TAKE_HOOK(obj, hooks, post_patch);
+		KLP_LTO_TAKE_HOOK(obj, hooks, pre_unpatch);
+		KLP_LTO_TAKE_HOOK(obj, hooks, post_unpatch);
 	}
 	return klp_enable_patch(&klp_lto_patch);
 }

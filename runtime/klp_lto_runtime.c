@@ -55,6 +55,29 @@ static struct klp_patch klp_lto_patch = {
 		(obj)->callbacks.kind = (hooks)->kind;			\
 	} while (0)
 
+/*
+ * Whether this patch was disabled (its unpatching transition completed), as
+ * opposed to replaced by an atomic replace patch: the core calls the
+ * objects' post_unpatch callbacks in the first case only (for a replaced
+ * patch only the new patch's callbacks run).  A replaced patch's shadow
+ * variables are its successor's, which carries the same fixes: they must
+ * stay.  The wrapper below records it (only for a hooks file that lists
+ * shadow ids, the only user).
+ */
+static bool klp_lto_unpatched;
+static void (*klp_lto_post_unpatch_fn[ARRAY_SIZE(klp_lto_objs)])(struct klp_object *obj);
+
+static void klp_lto_post_unpatch(struct klp_object *obj)
+{
+	void (*fn)(struct klp_object *obj) = klp_lto_post_unpatch_fn[obj - klp_lto_objs];
+
+	/* Not when a patched module goes while the patch stays enabled. */
+	if (!klp_lto_patch.enabled)
+		klp_lto_unpatched = true;
+	if (fn)
+		fn(obj);
+}
+
 static int __init klp_lto_init(void)
 {
 	const struct klp_lto_hooks *hooks = KLP_LTO_HOOKS;
@@ -65,20 +88,30 @@ static int __init klp_lto_init(void)
 		KLP_LTO_TAKE_HOOK(obj, hooks, post_patch);
 		KLP_LTO_TAKE_HOOK(obj, hooks, pre_unpatch);
 		KLP_LTO_TAKE_HOOK(obj, hooks, post_unpatch);
+		if (hooks->nshadows) {
+			klp_lto_post_unpatch_fn[obj - klp_lto_objs] =
+				obj->callbacks.post_unpatch;
+			obj->callbacks.post_unpatch = klp_lto_post_unpatch;
+		}
 	}
 	return klp_enable_patch(&klp_lto_patch);
 }
 
 /*
- * A live patch module can only be removed once its patch is disabled and the
- * transition is over: no task runs the new code, which alone knows the
- * shadow variables, so they can go.
+ * A live patch module can only be removed once its patch is disabled (or
+ * replaced) and the transition is over: no task runs its new code.  If it
+ * was disabled, nothing else knows its shadow variables, so they can go; if
+ * an atomic replace patch took over, they are that patch's now.
  */
 static void __exit klp_lto_exit(void)
 {
 	const struct klp_lto_hooks *hooks = KLP_LTO_HOOKS;
 	size_t i;
 
+	if (hooks->nshadows && !klp_lto_unpatched) {
+		pr_info("replaced by another live patch: its shadow variables stay\n");
+		return;
+	}
 	for (i = 0; i < hooks->nshadows; i++)
 		klp_shadow_free_all(hooks->shadows[i].id,
 				    hooks->shadows[i].dtor);

@@ -37,13 +37,14 @@ say() { echo "[klp-build] $*"; }
 die() { echo "[klp-build] ERROR: $*" >&2; exit 1; }
 usage() { die "usage: $0 --kernel-build ORIG --patch FILE [--patch FILE2...] --name NAME -o OUT.ko [--replace | --no-replace] [--work DIR] [--klp-gen PATH]"; }
 
-orig= patchf= name= out= work= klpgen= patches= replace=--replace
+orig= patchf= name= out= work= klpgen= patches= replace=--replace ws= npatches=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;
 	--patch) [ $# -ge 2 ] || usage
 		[ -f "$2" ] || die "patch not found: $2"
-		case $2 in *[[:space:]]*) die "--patch path with white space: $2" ;; esac
+		case $2 in *[[:space:]]*) ws=$2 ;; esac
+		npatches=$((npatches + 1))
 		patches="$patches $(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 		patchf=$2; shift 2 ;;
 	--replace|--no-replace) replace=$1; shift ;;
@@ -63,7 +64,8 @@ orig=$(cd "$orig" && pwd -P)
 # Several patches: applied in order to copies of the files they name, then
 # one unified diff of those files against ORIG's source stands for all of
 # them in every later step (klp-gen diff --patch checks the build against it).
-if [ "$(echo $patches | wc -w)" -gt 1 ]; then
+if [ "$npatches" -gt 1 ]; then
+	[ -z "$ws" ] || die "several --patch, one with white space in its path: $ws"
 	csrc=$(readlink -f "$orig/source")
 	cum=$(mktemp -d "${TMPDIR:-/tmp}/klp-build-cumulative.XXXXXX")
 	trap 'rm -rf "$cum"' EXIT
@@ -85,7 +87,7 @@ if [ "$(echo $patches | wc -w)" -gt 1 ]; then
 	done
 	[ -s "$cum/cumulative.patch" ] || die "the patches$patches together change nothing"
 	patchf=$cum/cumulative.patch
-	say "$(echo $patches | wc -w) patches applied in order: one cumulative patch of $(echo $cfiles | wc -w) file(s)"
+	say "$npatches patches applied in order: one cumulative patch of $(echo $cfiles | wc -w) file(s)"
 fi
 for f in vmlinux vmlinux.o Module.symvers .config; do
 	[ -f "$orig/$f" ] || die "$orig/$f missing: not a finished kernel build dir"

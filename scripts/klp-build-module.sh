@@ -1,12 +1,16 @@
 #!/bin/sh
 # klp-build-module.sh --kernel-build ORIG --plan PLAN --object PATCH.o [--object PATCH2.o...]
-#                     --name NAME -o OUT.ko [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]
+#                     --name NAME -o OUT.ko [--replace | --no-replace] [--hooks FILE.c]
+#                     [--klp-gen PATH] [--keep DIR]
 #
 # Turns a plan and the new code for it (PATCH.o, from `klp-gen extract` or
 # made by hand; one per object of the plan when extract made them, all linked
 # into the module) into the livepatch module NAME.ko for the kernel built in
 # ORIG (an O= build dir):
-#   1. `klp-gen glue` writes glue.h, the klp_func/klp_object tables of PLAN;
+#   1. `klp-gen glue` writes glue.h, the klp_func/klp_object tables of PLAN
+#      and the atomic replace flag (--replace, the default: the module
+#      disables every live patch loaded before it, so it must be cumulative;
+#      --no-replace: it stacks on them);
 #   2. an external-module dir gets a Kbuild that links runtime/*.c (module
 #      init/exit, see runtime/klp_lto.h), the optional hooks file (callbacks,
 #      shadow variables) and PATCH.o (as a _shipped object) into NAME.ko, and
@@ -26,9 +30,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 say() { echo "[klp-build-module] $*"; }
 die() { echo "[klp-build-module] ERROR: $*" >&2; exit 1; }
-usage() { die "usage: $0 --kernel-build ORIG --plan PLAN --object PATCH.o [--object PATCH2.o...] --name NAME -o OUT.ko [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]"; }
+usage() { die "usage: $0 --kernel-build ORIG --plan PLAN --object PATCH.o [--object PATCH2.o...] --name NAME -o OUT.ko [--replace | --no-replace] [--hooks FILE.c] [--klp-gen PATH] [--keep DIR]"; }
 
-orig='' plan='' objs='' name='' out='' hooks='' klpgen=${KLP_GEN:-} keep=''
+orig='' plan='' objs='' name='' out='' hooks='' klpgen=${KLP_GEN:-} keep='' replace=--replace
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;
@@ -39,9 +43,10 @@ while [ $# -gt 0 ]; do
 	--name) [ $# -ge 2 ] || usage; name=$2; shift 2 ;;
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--hooks) [ $# -ge 2 ] || usage; hooks=$2; shift 2 ;;
+	--replace|--no-replace) replace=$1; shift ;;
 	--klp-gen) [ $# -ge 2 ] || usage; klpgen=$2; shift 2 ;;
 	--keep) [ $# -ge 2 ] || usage; keep=$2; shift 2 ;;
-	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -118,8 +123,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say "glue: klp-gen glue --plan $plan"
-"$klpgen" glue --plan "$plan" -o "$dir/glue.h" || die "klp-gen glue refused the plan"
+say "glue: klp-gen glue --plan $plan $replace"
+"$klpgen" glue --plan "$plan" "$replace" -o "$dir/glue.h" || die "klp-gen glue refused the plan"
 cp "$top/runtime/klp_lto.h" "$top/runtime/klp_lto_runtime.c" "$dir/"
 parts="klp_lto_runtime.o"
 i=0

@@ -1,7 +1,9 @@
 #!/bin/sh
-# klp-build.sh --kernel-build ORIG --patch FILE --name NAME -o OUT.ko [--work DIR] [--klp-gen PATH]
+# klp-build.sh --kernel-build ORIG --patch FILE [--patch FILE2...] --name NAME -o OUT.ko
+#              [--replace | --no-replace] [--work DIR] [--klp-gen PATH]
 #
-# Turns a source patch into a livepatch module for the kernel built in ORIG
+# Turns a source patch (several --patch: applied in order, as one cumulative
+# patch) into a livepatch module for the kernel built in ORIG
 # (an O= build made with the klp-lto plugin, e.g. by scripts/build-kernel.sh):
 #   1. the patched kernel and its modules are built incrementally in copies
 #      (scripts/kbuild-copy.sh): WORK/src, the source tree as hard links
@@ -18,7 +20,10 @@
 #      the patch is refused with verify's report;
 #   4. klp-gen extract, per object of the plan -> patch-OBJECT.o;
 #   5. scripts/klp-build-module.sh: runtime/ + glue + the patch objects ->
-#      OUT.ko, then klp-gen finalize (livepatch relocations).
+#      OUT.ko, then klp-gen finalize (livepatch relocations).  --replace (the
+#      default, as with kpatch and the kernel's klp-build) makes OUT.ko an
+#      atomic replace: once live it disables every other live patch, so its
+#      patches must hold all fixes so far; --no-replace stacks it on them.
 # Everything lands in --work (default ORIG/../klp-build-NAME; anywhere, but
 # neither inside ORIG or its source tree nor around them): src/ and kernel/
 # (the patched source and build), plan, report, verify-OBJECT.txt, the patch
@@ -30,18 +35,24 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 say() { echo "[klp-build] $*"; }
 die() { echo "[klp-build] ERROR: $*" >&2; exit 1; }
-usage() { die "usage: $0 --kernel-build ORIG --patch FILE --name NAME -o OUT.ko [--work DIR] [--klp-gen PATH]"; }
+usage() { die "usage: $0 --kernel-build ORIG --patch FILE [--patch FILE2...] --name NAME -o OUT.ko [--replace | --no-replace] [--work DIR] [--klp-gen PATH]"; }
 
-orig= patchf= name= out= work= klpgen=
+orig= patchf= name= out= work= klpgen= patches= replace=--replace ws= npatches=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;
-	--patch) [ $# -ge 2 ] || usage; patchf=$2; shift 2 ;;
+	--patch) [ $# -ge 2 ] || usage
+		[ -f "$2" ] || die "patch not found: $2"
+		case $2 in *[[:space:]]*) ws=$2 ;; esac
+		npatches=$((npatches + 1))
+		patches="$patches $(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+		patchf=$2; shift 2 ;;
+	--replace|--no-replace) replace=$1; shift ;;
 	--name) [ $# -ge 2 ] || usage; name=$2; shift 2 ;;
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--work) [ $# -ge 2 ] || usage; work=$2; shift 2 ;;
 	--klp-gen) [ $# -ge 2 ] || usage; klpgen=$2; shift 2 ;;
-	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -50,6 +61,34 @@ case $name in *[!a-z0-9_]*|'') die "--name must be [a-z0-9_]+ (a module name): $
 [ -f "$patchf" ] || die "patch not found: $patchf"
 patchf=$(cd "$(dirname "$patchf")" && pwd)/$(basename "$patchf")
 orig=$(cd "$orig" && pwd -P)
+# Several patches: applied in order to copies of the files they name, then
+# one unified diff of those files against ORIG's source stands for all of
+# them in every later step (klp-gen diff --patch checks the build against it).
+if [ "$npatches" -gt 1 ]; then
+	[ -z "$ws" ] || die "several --patch, one with white space in its path: $ws"
+	csrc=$(readlink -f "$orig/source")
+	cum=$(mktemp -d "${TMPDIR:-/tmp}/klp-build-cumulative.XXXXXX")
+	trap 'rm -rf "$cum"' EXIT
+	# shellcheck disable=SC2086
+	cfiles=$(sed -n 's/^+++ [^/]*\/\([^	 ]*\).*/\1/p' $patches | sort -u)
+	for f in $cfiles; do
+		[ -f "$csrc/$f" ] || die "$f (named by a patch) does not exist in $csrc (new files are not supported)"
+		mkdir -p "$cum/a/$(dirname "$f")" "$cum/b/$(dirname "$f")"
+		cp "$csrc/$f" "$cum/a/$f" && cp "$csrc/$f" "$cum/b/$f"
+	done
+	for p in $patches; do
+		patch -d "$cum/b" -p1 -s -f --no-backup-if-mismatch < "$p" >/dev/null 2>&1 ||
+			{ patch -d "$cum/b" -p1 -f --dry-run < "$p" >&2 || true; die "$p does not apply after the patches before it"; }
+	done
+	: > "$cum/cumulative.patch"
+	for f in $cfiles; do
+		(cd "$cum" && diff -u --label "a/$f" --label "b/$f" "a/$f" "b/$f") >> "$cum/cumulative.patch" && continue
+		[ $? = 1 ] || die "diff of $f failed"
+	done
+	[ -s "$cum/cumulative.patch" ] || die "the patches$patches together change nothing"
+	patchf=$cum/cumulative.patch
+	say "$npatches patches applied in order: one cumulative patch of $(echo $cfiles | wc -w) file(s)"
+fi
 for f in vmlinux vmlinux.o Module.symvers .config; do
 	[ -f "$orig/$f" ] || die "$orig/$f missing: not a finished kernel build dir"
 done
@@ -89,6 +128,10 @@ say "copying $orig and $src -> $work/{kernel,src}"
 "$top/scripts/kbuild-copy.sh" --kernel-build "$orig" --to "$work" ||
 	die "cannot copy the kernel build${work_given:+ (--work $work_given)}"
 rm -rf "$patched/klp-tests"
+if [ -n "${cum:-}" ]; then
+	cp "$patchf" "$work/cumulative.patch"
+	patchf=$work/cumulative.patch
+fi
 # WORK/src shares the original files' inodes: each file the patch names
 # (with content or git headers: a mode change) gets its own copy first, so
 # that the patch can only ever write the copy (GNU patch 2.7 also writes a
@@ -101,6 +144,12 @@ for f in $files $(sed -n -e 's/^--- [^/]*\/\([^	 ]*\).*/\1/p' \
 done
 patch -d "$psrc" -p1 -s -f --no-backup-if-mismatch < "$patchf" ||
 	die "$patchf does not apply to $psrc"
+# What a patched file includes to declare livepatch callbacks
+# (#include <klp-lto/patch-hooks.h>; docs/klp-gen.md).  A new file of the
+# copy only: WORK/src/include/klp-lto is not in the original tree.
+mkdir -p "$psrc/include/klp-lto"
+rm -f "$psrc/include/klp-lto/patch-hooks.h"
+cp "$top/runtime/include/klp-lto/patch-hooks.h" "$psrc/include/klp-lto/"
 say "building the patched kernel (log: $work/build.log)"
 t0=$(date +%s)
 if ! make -C "$psrc" O="$patched" LLVM=-22 KLP_PLUGIN="$plugin" -j"$(nproc)" vmlinux modules \
@@ -213,7 +262,7 @@ done
 say "building the module"
 # shellcheck disable=SC2086
 "$top/scripts/klp-build-module.sh" --kernel-build "$orig" --plan "$work/plan" --klp-gen "$klpgen" \
-	$objs --name "$name" -o "$work/$name.ko" ||
+	$objs --name "$name" "$replace" -o "$work/$name.ko" ||
 	die "module build failed"
 cp "$work/$name.ko" "$out_abs.tmp" && mv "$out_abs.tmp" "$out_abs"
 say "wrote $out_abs"

@@ -82,8 +82,11 @@ int cmd_extract(int argc, char **argv)
 		printf(" %s=%zu", st.table_name[i] ? st.table_name[i] : "?",
 		       st.table_entries[i]);
 	printf("; runtime constants rewritten: %zu\n", st.runtime_consts);
-	printf("extract: IBT: ENDBR64 entry added to %zu of %zu replaced function(s)\n",
-	       st.endbr_added, st.replaced);
+	if (st.callbacks)
+		printf("extract: %zu callback(s) (klp_lto_cb_<i>)\n", st.callbacks);
+	printf("extract: IBT: ENDBR64 entry added to %zu of %zu replaced function(s)%s\n",
+	       st.endbr_added, st.replaced + st.callbacks,
+	       st.callbacks ? " and callbacks" : "");
 	if (st.self_calls)
 		printf("extract: IBT: %zu call(s) of a function to its own entry moved onto its ENDBR64\n",
 		       st.self_calls);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "klp/callbacks.h"
 #include "klp/codecmp.h"
 #include "klp/diff.h"
 #include "klp/error.h"
@@ -172,6 +173,9 @@ static struct klp_plan *build_plan(struct klp_diff *d)
 	for (size_t i = 0; i < r->nrefusals; i++)
 		if (klp_plan_add_refusal(plan, r->refusals[i]))
 			goto fail;
+	/* Callbacks written in the patched source (patch-hooks.h). */
+	if (klp_callbacks_plan(plan, obj, d->patched_elf))
+		goto fail;
 	return plan;
 fail:
 	klp_plan_free(plan);
@@ -302,11 +306,17 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 		klp_err("stdout: write error");
 		goto fail;
 	}
-	if (r->nrefusals) {
+	if (plan->nrefusals) {
+		for (size_t i = r->nrefusals; i < plan->nrefusals; i++)
+			fprintf(report, "refuse: %s\n", plan->refusals[i].text);
 		klp_err("the patch is refused (%zu reason%s, see the report and the plan's refuse lines)",
-			r->nrefusals, r->nrefusals > 1 ? "s" : "");
+			plan->nrefusals, plan->nrefusals > 1 ? "s" : "");
 		goto fail;
 	}
+	for (size_t i = 0; i < plan->objects[0].ncallbacks; i++)
+		fprintf(report, "callback %s: %s (new code, copied into the module)\n",
+			klp_callback_kind_name(plan->objects[0].callbacks[i].kind),
+			plan->objects[0].callbacks[i].new_sym);
 	ret = r->nrepl ? 0 : 1;
 fail:
 	klp_plan_free(plan);

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "extract_priv.h"
+#include "klp/callbacks.h"
 #include "klp/error.h"
 #include "klp/x86_decode.h"
 #include "klp/kallsyms.h"
@@ -244,41 +245,35 @@ static struct klp_symbol *patched_of(struct ex *ex,
 /* endbr64: the IBT landing pad (also a 4-byte NOP where IBT is off). */
 static const unsigned char endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
-static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
+/*
+ * Copies the function @s of the patched build into its own section
+ * `.text.<name>` of patch.o under the GLOBAL symbol @name, which the glue
+ * names: the new code of a replace line, or a callback.  @what and @line
+ * say which plan line asks for it (messages).
+ */
+static int copy_entry_function(struct ex *ex, struct klp_symbol *s,
+			       const char *name, const char *what,
+			       unsigned int line)
 {
-	struct klp_symbol *s, *old;
 	const unsigned char *bytes;
 	struct ex_copy *c;
-	char name[64], secname[80];
+	char secname[80];
 	uint64_t off, entry = 0, prologue;
 	long osec, osym;
 
-	old = klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos);
-	if (!old) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", klp_errmsg());
-		return klp_err("%s:%u: replace %s sympos=%lu: %s", ex->args->plan,
-			       rep->line, rep->old_sym, rep->sympos, why);
-	}
-	s = patched_of(ex, rep, old);
-	if (!s)
-		return -1;
 	if (!s->size || !(s->sec->sh.sh_flags & SHF_EXECINSTR))
-		return klp_err("%s:%u: new=%s: %s",
-			       ex->args->plan, rep->line, rep->new_sym,
+		return klp_err("%s:%u: %s: %s",
+			       ex->args->plan, line, what,
 			       s->size ? "not in a code section" : "has size 0");
 	if (ex_starts_with(s->sec->name, ".init.") ||
 	    ex_starts_with(s->sec->name, ".exit."))
-		return klp_err("%s:%u: new=%s is in %s: init and exit code cannot be live patched",
-			       ex->args->plan, rep->line, rep->new_sym,
-			       s->sec->name);
+		return klp_err("%s:%u: %s is in %s: init and exit code cannot be live patched",
+			       ex->args->plan, line, what, s->sec->name);
 	if (ex_find_copy(ex, s->sec, s->value))
-		return klp_err("%s:%u: new=%s is named by two replace lines",
-			       ex->args->plan, rep->line, rep->new_sym);
+		return klp_err("%s:%u: %s is named by two lines of the plan (replace or callback)",
+			       ex->args->plan, line, what);
 	if (ex_sec_bytes(ex, s->sec, s->value, s->size, &bytes))
 		return -1;
-	snprintf(name, sizeof(name), "klp_lto_new_%zu", rep->index);
 	snprintf(secname, sizeof(secname), ".text.%s", name);
 	osec = klp_out_add_section(ex->out, secname, SHT_PROGBITS,
 				   SHF_ALLOC | SHF_EXECINSTR,
@@ -292,6 +287,8 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 	 * internalizes it), and objtool refuses the data reference.  The
 	 * kernel itself enters new_func with a RET (see docs/klp-gen.md),
 	 * but the module must pass objtool unmodified: the copy gets one.
+	 * A callback is called indirectly by the livepatch core: it needs
+	 * one at run time too.
 	 */
 	prologue = 0;
 	if (s->size < sizeof(endbr64) || memcmp(bytes, endbr64, sizeof(endbr64))) {
@@ -317,8 +314,69 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 	c->prologue = prologue;
 	if (ex_fix_branches(ex, c, bytes))
 		return -1;
-	ex->stats->replaced++;
 	ex->stats->endbr_added += prologue != 0;
+	return 0;
+}
+
+static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
+{
+	struct klp_symbol *s, *old;
+	char name[64], what[600];
+
+	old = klp_kallsyms_find(ex->oe, rep->old_sym, rep->sympos);
+	if (!old) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", klp_errmsg());
+		return klp_err("%s:%u: replace %s sympos=%lu: %s", ex->args->plan,
+			       rep->line, rep->old_sym, rep->sympos, why);
+	}
+	s = patched_of(ex, rep, old);
+	if (!s)
+		return -1;
+	snprintf(name, sizeof(name), "klp_lto_new_%zu", rep->index);
+	snprintf(what, sizeof(what), "new=%s", rep->new_sym);
+	if (copy_entry_function(ex, s, name, what, rep->line))
+		return -1;
+	ex->stats->replaced++;
+	return 0;
+}
+
+/*
+ * The callbacks of the object (the plan's `callback` lines): the functions
+ * that the patched build's callback entries (patch-hooks.h) name, found
+ * again through those entries (local names repeat), which must carry the
+ * plan's names.  Each is copied like new code, as klp_lto_cb_<i>.
+ */
+static int add_callbacks(struct ex *ex)
+{
+	struct klp_symbol *fn[KLP_CB_NKINDS];
+	char name[64], what[600];
+
+	if (!ex->obj->ncallbacks)
+		return 0;
+	if (klp_callbacks_find(ex->pe, fn))
+		return -1;
+	for (size_t i = 0; i < ex->obj->ncallbacks; i++) {
+		const struct klp_plan_callback *cb = &ex->obj->callbacks[i];
+		const char *kind = klp_callback_kind_name(cb->kind);
+		struct klp_symbol *s = fn[cb->kind];
+
+		if (!s)
+			return klp_err("%s:%u: callback %s %s: %s has no %s callback entry (section %s%s)",
+				       ex->args->plan, cb->line, kind, cb->new_sym,
+				       ex->pe->name, kind,
+				       KLP_CALLBACK_SECTION_PREFIX, kind);
+		if (strcmp(s->name, cb->new_sym))
+			return klp_err("%s:%u: callback %s %s: the %s callback entry of %s names %s",
+				       ex->args->plan, cb->line, kind, cb->new_sym,
+				       kind, ex->pe->name, s->name);
+		snprintf(name, sizeof(name), "klp_lto_cb_%zu", cb->index);
+		snprintf(what, sizeof(what), "callback %s %s", kind, cb->new_sym);
+		if (copy_entry_function(ex, s, name, what, cb->line))
+			return -1;
+		ex->stats->callbacks++;
+	}
 	return 0;
 }
 
@@ -470,6 +528,8 @@ int klp_extract(const struct klp_extract_args *args,
 	for (size_t i = 0; i < ex.obj->nreplaces; i++)
 		if (add_replaced(&ex, &ex.obj->replaces[i]))
 			goto out;
+	if (add_callbacks(&ex))
+		goto out;
 	for (c = ex.work_head; c; c = c->next_work)
 		if (process_copy(&ex, c))
 			goto out;

@@ -4,8 +4,8 @@
  * each object of the plan a zero-terminated struct klp_func array whose
  * new_func is the symbol `klp_lto_new_<i>` that patch.o defines for the i-th
  * replace entry (docs/plan-format.md), and one zero-terminated struct
- * klp_object array.  The runtime adds the callbacks and the struct
- * klp_patch.  Names are re-checked here although the plan reader checked
+ * klp_object array, and whether the patch is an atomic replace.  The runtime
+ * adds the callbacks and the struct klp_patch.  Names are re-checked here although the plan reader checked
  * them: they end up inside C string literals.
  */
 #include <errno.h>
@@ -22,6 +22,9 @@ static int check_plan(const struct klp_plan *plan)
 			       plan->refusals[0].line, plan->refusals[0].text);
 	if (!plan->nreplaces)
 		return klp_err("the plan replaces no function; a live patch needs at least one");
+	if (klp_plan_callbacks_without_functions(plan))
+		return klp_err("object %s has callbacks but replaces no function",
+			       klp_plan_callbacks_without_functions(plan)->name);
 	for (size_t i = 0; i < plan->nobjects; i++) {
 		const struct klp_plan_object *obj = &plan->objects[i];
 		const char *why = klp_plan_check_objname(obj->name);
@@ -53,7 +56,7 @@ static void put_comment_safe(FILE *out, const char *s)
 }
 
 int klp_glue_write(FILE *out, const struct klp_plan *plan,
-		   const char *plan_name)
+		   const char *plan_name, const struct klp_glue_options *opts)
 {
 	if (check_plan(plan))
 		return -1;
@@ -71,14 +74,28 @@ int klp_glue_write(FILE *out, const struct klp_plan *plan,
 		"\n"
 		"#define KLP_LTO_GLUE_VERSION %d\n"
 		"\n"
+		"/* struct klp_patch .replace: atomic replace of all other live patches. */\n"
+		"#define KLP_LTO_REPLACE %d\n"
+		"\n"
 		"/* The new code of replace entry i, defined in patch.o. */\n",
-		KLP_GLUE_VERSION);
+		KLP_GLUE_VERSION, opts->replace ? 1 : 0);
 	for (size_t i = 0; i < plan->nobjects; i++) {
 		const struct klp_plan_object *obj = &plan->objects[i];
 
 		for (size_t j = 0; j < obj->nreplaces; j++)
 			fprintf(out, "void klp_lto_new_%zu(void);\n",
 				obj->replaces[j].index);
+	}
+
+	if (plan->ncallbacks)
+		fputs("\n/* The callback of callback entry i, defined in patch.o. */\n", out);
+	for (size_t i = 0; i < plan->nobjects; i++) {
+		const struct klp_plan_object *obj = &plan->objects[i];
+
+		for (size_t j = 0; j < obj->ncallbacks; j++)
+			fprintf(out, "%s klp_lto_cb_%zu(struct klp_object *obj);\n",
+				obj->callbacks[j].kind == KLP_CB_PRE_PATCH ? "int" : "void",
+				obj->callbacks[j].index);
 	}
 
 	for (size_t i = 0; i < plan->nobjects; i++) {
@@ -108,10 +125,19 @@ int klp_glue_write(FILE *out, const struct klp_plan *plan,
 		if (!obj->nreplaces)
 			continue;
 		if (!strcmp(obj->name, "vmlinux"))
-			fprintf(out, "\t{ .name = NULL, .funcs = klp_lto_funcs_%zu },\n", i);
+			fprintf(out, "\t{ .name = NULL, .funcs = klp_lto_funcs_%zu", i);
 		else
-			fprintf(out, "\t{ .name = \"%s\", .funcs = klp_lto_funcs_%zu },\n",
+			fprintf(out, "\t{ .name = \"%s\", .funcs = klp_lto_funcs_%zu",
 				obj->name, i);
+		if (obj->ncallbacks) {
+			fputs(",\n\t  .callbacks = {", out);
+			for (size_t j = 0; j < obj->ncallbacks; j++)
+				fprintf(out, "%s .%s = klp_lto_cb_%zu", j ? "," : "",
+					klp_callback_kind_name(obj->callbacks[j].kind),
+					obj->callbacks[j].index);
+			fputs(" }", out);
+		}
+		fputs(" },\n", out);
 	}
 	fputs("\t{ }\n};\n\n#endif /* KLP_LTO_GLUE_H */\n", out);
 	if (ferror(out))

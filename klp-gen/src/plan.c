@@ -229,6 +229,9 @@ void klp_plan_free(struct klp_plan *plan)
 			free(rep->new_sym);
 		}
 		free(obj->replaces);
+		for (size_t j = 0; j < obj->ncallbacks; j++)
+			free(obj->callbacks[j].new_sym);
+		free(obj->callbacks);
 		free(obj->name);
 	}
 	free(plan->objects);
@@ -368,6 +371,57 @@ int klp_plan_add_refusal(struct klp_plan *plan, const char *text)
 	return 0;
 }
 
+struct klp_plan_callback *klp_plan_add_callback(struct klp_plan *plan,
+						struct klp_plan_object *obj,
+						enum klp_callback_kind kind,
+						const char *new_sym)
+{
+	struct klp_plan_callback *cb;
+	const char *why;
+
+	if (!klp_callback_kind_name(kind)) {
+		klp_err("callback %s: kind %d out of range", new_sym, (int)kind);
+		return NULL;
+	}
+	if ((why = klp_plan_check_symname(new_sym))) {
+		klp_err("callback symbol '%s': %s", new_sym, why);
+		return NULL;
+	}
+	for (size_t i = 0; i < obj->ncallbacks; i++)
+		if (obj->callbacks[i].kind == kind) {
+			klp_err("object %s has two %s callbacks, %s and %s: one of each kind per object",
+				obj->name, klp_callback_kind_name(kind),
+				obj->callbacks[i].new_sym, new_sym);
+			return NULL;
+		}
+	cb = grow(obj->callbacks, obj->ncallbacks, sizeof(*cb));
+	if (!cb) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	obj->callbacks = cb;
+	cb = &obj->callbacks[obj->ncallbacks];
+	cb->new_sym = strdup(new_sym);
+	if (!cb->new_sym) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	cb->kind = kind;
+	cb->line = 0;
+	cb->index = plan->ncallbacks++;
+	obj->ncallbacks++;
+	return cb;
+}
+
+const struct klp_plan_object *klp_plan_callbacks_without_functions(
+	const struct klp_plan *plan)
+{
+	for (size_t i = 0; i < plan->nobjects; i++)
+		if (plan->objects[i].ncallbacks && !plan->objects[i].nreplaces)
+			return &plan->objects[i];
+	return NULL;
+}
+
 /* ---- the reader ---- */
 
 #define MAX_FIELDS 64
@@ -464,6 +518,29 @@ static int parse_replace(struct reader *r, char **f, int nf)
 	return 0;
 }
 
+static int parse_callback(struct reader *r, char **f, int nf)
+{
+	struct klp_plan_callback *cb;
+	int kind;
+
+	if (r->plan->version < 2)
+		return line_err(r, "callback lines need plan format version 2 (this plan says %u)",
+				r->plan->version);
+	if (!r->obj)
+		return line_err(r, "callback before any object line");
+	if (nf != 3)
+		return line_err(r, "callback needs KIND NEW_SYM");
+	kind = klp_callback_kind_parse(f[1]);
+	if (kind < 0)
+		return line_err(r, "unknown callback kind '%s' (pre_patch, post_patch, pre_unpatch, post_unpatch)",
+				f[1]);
+	cb = klp_plan_add_callback(r->plan, r->obj, kind, f[2]);
+	if (!cb)
+		return rerr(r);
+	cb->line = r->line;
+	return 0;
+}
+
 /* Splits @line at single spaces; an empty field is an error. */
 static int split(struct reader *r, char *line, char **f, int *nf)
 {
@@ -512,9 +589,10 @@ static int parse_line(struct reader *r, char *line, size_t len)
 		if (strcmp(f[0], "klp-plan") || nf != 2)
 			return line_err(r, "not a klp-plan file (the first line must be 'klp-plan %d')",
 					KLP_PLAN_VERSION);
-		if (parse_ulong(f[1], &version) || version != KLP_PLAN_VERSION)
-			return line_err(r, "plan format version %s, but this klp-gen reads version %d",
-					f[1], KLP_PLAN_VERSION);
+		if (parse_ulong(f[1], &version) || version < KLP_PLAN_VERSION_MIN ||
+		    version > KLP_PLAN_VERSION)
+			return line_err(r, "plan format version %s, but this klp-gen reads versions %d to %d",
+					f[1], KLP_PLAN_VERSION_MIN, KLP_PLAN_VERSION);
 		r->plan->version = version;
 		r->have_version = true;
 		return 0;
@@ -530,6 +608,8 @@ static int parse_line(struct reader *r, char *line, size_t len)
 	}
 	if (!strcmp(f[0], "replace"))
 		return parse_replace(r, f, nf);
+	if (!strcmp(f[0], "callback"))
+		return parse_callback(r, f, nf);
 	if (!strcmp(f[0], "refuse"))
 		return line_err(r, "refuse needs a reason text");
 	if (!strcmp(f[0], "klp-plan"))
@@ -571,6 +651,16 @@ struct klp_plan *klp_plan_read(const char *path)
 	if (!r.have_version) {
 		klp_err("%s: empty file, not a klp-plan", path);
 		goto fail;
+	}
+	{
+		const struct klp_plan_object *o =
+			klp_plan_callbacks_without_functions(r.plan);
+
+		if (o) {
+			klp_err("%s:%u: object %s has callbacks but replaces no function; the livepatch core runs callbacks only for an object it patches",
+				path, o->line, o->name);
+			goto fail;
+		}
 	}
 	free(line);
 	fclose(in);

@@ -23,6 +23,10 @@ static int copy_object(struct klp_plan *m, const struct klp_plan_object *o)
 			if (klp_plan_add_via(mr, r->vias[k].file, r->vias[k].name))
 				return -1;
 	}
+	for (size_t j = 0; j < o->ncallbacks; j++)
+		if (!klp_plan_add_callback(m, mo, o->callbacks[j].kind,
+					   o->callbacks[j].new_sym))
+			return -1;
 	return 0;
 }
 
@@ -50,6 +54,11 @@ struct klp_plan *klp_plan_merge(struct klp_plan *const *plans,
 							names[a], names[i], o->name);
 						goto fail;
 					}
+			if (o->ncallbacks && !o->nreplaces) {
+				klp_err("%s: object %s has callbacks but replaces no function; the livepatch core runs callbacks only for an object it patches",
+					names[i], o->name);
+				goto fail;
+			}
 			if (o->nreplaces && copy_object(m, o))
 				goto fail;
 		}

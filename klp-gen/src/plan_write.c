@@ -42,7 +42,9 @@ static int write_replace(FILE *out, const struct klp_plan_replace *rep)
 
 int klp_plan_write(FILE *out, const struct klp_plan *plan)
 {
-	fprintf(out, "klp-plan %d\n", KLP_PLAN_VERSION);
+	/* Version 1 readers read every plan without callback lines. */
+	fprintf(out, "klp-plan %d\n",
+		plan->ncallbacks ? KLP_PLAN_VERSION : KLP_PLAN_VERSION_MIN);
 	for (size_t i = 0; i < plan->nobjects; i++) {
 		const struct klp_plan_object *obj = &plan->objects[i];
 		const char *why = klp_plan_check_objname(obj->name);
@@ -53,6 +55,16 @@ int klp_plan_write(FILE *out, const struct klp_plan *plan)
 		for (size_t j = 0; j < obj->nreplaces; j++)
 			if (write_replace(out, &obj->replaces[j]))
 				return -1;
+		for (size_t j = 0; j < obj->ncallbacks; j++) {
+			const struct klp_plan_callback *cb = &obj->callbacks[j];
+			const char *kind = klp_callback_kind_name(cb->kind);
+			const char *bad = klp_plan_check_symname(cb->new_sym);
+
+			if (!kind || bad)
+				return klp_err("plan callback %zu (%s): %s", cb->index,
+					       cb->new_sym, bad ? bad : "kind out of range");
+			fprintf(out, "callback %s %s\n", kind, cb->new_sym);
+		}
 	}
 	for (size_t i = 0; i < plan->nrefusals; i++) {
 		const char *text = plan->refusals[i].text;

@@ -15,6 +15,15 @@
 #   modules      optional: modules of the ORIGINAL build the guest needs, one
 #                path relative to the build dir per line (fs/binfmt_misc.ko);
 #                each is put at /<its file name> in the guest
+#   patch2       optional: a cumulative pair (atomic replace).  The module
+#                under test is built from patch, then patch2 (two --patch,
+#                in order); a first module, v1, from patch alone, is at
+#                /klp1.ko in the guest, its name in $KLP_NAME1
+#   replace-control  optional, with patch2: the negative control of atomic
+#                replace.  The module under test is built again with
+#                --no-replace (klp-build-module.sh from the same plan and
+#                objects); guest.sh must then FAIL the check named in this
+#                file, after that module went live
 #   refuse       instead of plan.check/guest.sh: klp-build must refuse the
 #                patch; the file holds an ERE that its error output must match
 #   nochange     instead of patch/plan.check/guest.sh: the no-change
@@ -26,7 +35,8 @@
 #                diff must report no selected, new or removed function and
 #                no refusal, and verify on the two vmlinux.o no change at all.
 #   control      optional: the negative control.  Its first line is an ERE;
-#                the plan's replace lines matching it are removed, a module
+#                the plan's lines matching it (replace or callback lines)
+#                are removed, a module
 #                is built from that reduced plan, and guest.sh must then FAIL
 #                with the check named on the second line, after the reduced
 #                module loaded and completed its transition (klp_load's PASS
@@ -108,8 +118,15 @@ if [ -f "$scen/refuse" ]; then
 	say "PASS"
 	exit 0
 fi
-"$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$name" \
-	-o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
+v1= patch2=
+if [ -f "$scen/patch2" ]; then
+	v1=${name}_v1 patch2=$scen/patch2
+	"$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" --name "$v1" \
+		-o "$work/$v1.ko" --work "$worktop/klp-build-$v1" --klp-gen "$klpgen" ||
+		die "klp-build of v1 (patch alone) failed"
+fi
+"$top/scripts/klp-build.sh" --kernel-build "$out" --patch "$scen/patch" ${patch2:+--patch "$patch2"} \
+	--name "$name" -o "$work/$name.ko" --work "$bw" --klp-gen "$klpgen" ||
 	die "klp-build failed"
 # The machine-code oracle: every function whose code differs between the
 # two builds must be in the plan (no misses); extras are listed.  Its two
@@ -132,8 +149,9 @@ cat "$bw/plan" "$bw/report.txt" > "$work/plan+report.txt"
 FileCheck --input-file="$work/plan+report.txt" "$scen/plan.check" ||
 	die "plan/report do not match $scen/plan.check"
 
-{ echo "KLP_NAME=$name"; cat "$scen/guest.sh"; } > "$work/guest.sh"
+{ echo "KLP_NAME=$name"; [ -z "$v1" ] || echo "KLP_NAME1=$v1"; cat "$scen/guest.sh"; } > "$work/guest.sh"
 set --
+[ -z "$v1" ] || set -- --add "$work/$v1.ko:/klp1.ko"
 [ ! -f "$scen/append" ] || set -- --append "$(cat "$scen/append")"
 if [ -f "$scen/modules" ]; then
 	for m in $(cat "$scen/modules"); do
@@ -153,32 +171,61 @@ fi
 	--add "$work/$name.ko:/klp.ko" "$@" --log "$work/console.log" --timeout "$timeout" --quiet ||
 	die "guest checks failed; console: $work/console.log"
 
+# went_live LOG: the module under test loaded, enabled, transition complete
+# (klp_load's PASS lines): a control whose module never went live fails its
+# checks for the wrong reason and proves nothing.
+went_live() {
+	for ok in "insmod /klp.ko" "$name enabled == 1" "$name transition complete"; do
+		grep -q "^PASS: $ok" "$1" ||
+			die "control: the module did not go live ('PASS: $ok' missing; see $1)"
+	done
+}
+if [ -f "$scen/replace-control" ]; then
+	must_fail=$(sed -n 1p "$scen/replace-control")
+	say "negative control: the cumulative module with --no-replace"
+	# shellcheck disable=SC2046
+	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$bw/plan" --klp-gen "$klpgen" \
+		$(for o in "$bw"/patch-*.o; do echo --object "$o"; done) --no-replace \
+		--name "$name" -o "$work/stack.ko" || die "control: --no-replace module build failed"
+	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
+		--add "$work/stack.ko:/klp.ko" "$@" --log "$work/stack-console.log" \
+		--timeout "$timeout" --quiet >/dev/null 2>&1; then
+		die "control: guest checks passed with a --no-replace module"
+	fi
+	went_live "$work/stack-console.log"
+	grep -q "^FAIL: $must_fail" "$work/stack-console.log" ||
+		die "control: guest did not fail '$must_fail' (see $work/stack-console.log)"
+	say "negative control failed as it must: $(grep -m1 "^FAIL: $must_fail" "$work/stack-console.log")"
+fi
+
 if [ -f "$scen/control" ]; then
 	drop=$(sed -n 1p "$scen/control")
 	must_fail=$(sed -n 2p "$scen/control")
 	grep -Ev "$drop" "$bw/plan" > "$work/control.plan"
-	[ "$(grep -c '^replace ' "$work/control.plan")" -lt "$(grep -c '^replace ' "$bw/plan")" ] ||
-		die "control: '$drop' removes no replace line from the plan"
+	[ "$(wc -l < "$work/control.plan")" -lt "$(wc -l < "$bw/plan")" ] ||
+		die "control: '$drop' removes no line from the plan"
 	grep -q '^replace ' "$work/control.plan" || die "control: no replace line left"
 	say "negative control: plan without /$drop/"
-	"$klpgen" extract --plan "$work/control.plan" --patched "$bw/kernel/vmlinux.o" \
-		--orig "$out/vmlinux" --symvers "$out/Module.symvers" -o "$work/control.o" ||
-		die "control: extract failed"
+	# One patch object per object of the reduced plan, as klp-build.sh.
+	cobjs=
+	while read -r o of pf; do
+		grep -qx "object $o" "$work/control.plan" || continue
+		[ "$o" != vmlinux ] || of=$out/vmlinux
+		"$klpgen" extract --plan "$work/control.plan" --object "$o" --patched "$pf" \
+			--orig "$of" --symvers "$out/Module.symvers" -o "$work/control-$o.o" ||
+			die "control: extract of $o failed"
+		cobjs="$cobjs --object $work/control-$o.o"
+	done < "$bw/objects"
+	# shellcheck disable=SC2086
 	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$work/control.plan" --klp-gen "$klpgen" \
-		--object "$work/control.o" --name "$name" -o "$work/control.ko" ||
+		$cobjs --name "$name" -o "$work/control.ko" ||
 		die "control: module build failed"
 	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
 		--add "$work/control.ko:/klp.ko" "$@" --log "$work/control-console.log" \
 		--timeout "$timeout" --quiet >/dev/null 2>&1; then
 		die "control: guest checks passed without the dropped functions"
 	fi
-	# The reduced module must have gone live (loaded, enabled, transition
-	# complete, as klp_load reports it): a control whose module never
-	# loads fails its checks for the wrong reason and proves nothing.
-	for ok in "insmod /klp.ko" "$name enabled == 1" "$name transition complete"; do
-		grep -q "^PASS: $ok" "$work/control-console.log" ||
-			die "control: the reduced module did not go live ('PASS: $ok' missing; see $work/control-console.log)"
-	done
+	went_live "$work/control-console.log"
 	grep -q "^FAIL: $must_fail" "$work/control-console.log" ||
 		die "control: guest did not fail '$must_fail' (see $work/control-console.log)"
 	say "negative control failed as it must: $must_fail"

@@ -127,6 +127,12 @@ t0=$(date +%s)
 	--object "$work/patch.o" --hooks "$src/hooks.c" --name "$name" -o "$work/$name.ko" \
 	--klp-gen "$klpgen" --keep "$work/kbuild" || die "module build failed"
 say "module built in $(( $(date +%s) - t0 )) s, $(wc -c < "$work/$name.ko") bytes"
+# The same patch again under another name: the atomic replace of the first
+# (both are --replace, klp-build-module.sh's default), which takes over the
+# shadow variables of the first's hooks file.
+"$top/scripts/klp-build-module.sh" --kernel-build "$orig" --plan "$work/plan" \
+	--object "$work/patch.o" --hooks "$src/hooks.c" --name "${name}2" -o "$work/${name}2.ko" \
+	--replace --klp-gen "$klpgen" || die "module build of ${name}2 failed"
 
 ko=$work/$name.ko
 llvm-readelf -S -s -r "$ko" > "$work/readelf.txt"
@@ -148,6 +154,7 @@ say "host checks passed"
 # --- the guest ---
 "$here/qemu-run.sh" --kernel "$bz" --script "$src/guest.sh" \
 	--add "$ko:/klp.ko" --add "$work/kbuild/$name.ko:/raw.ko" --add "$bm:/binfmt_misc.ko" \
+	--add "$work/${name}2.ko:/klp2.ko" \
 	--log "$work/console.log" --timeout "$timeout" --quiet ||
 	die "guest checks failed; console: $work/console.log"
 grep -E '^(PASS|FAIL): ' "$work/console.log"

@@ -27,7 +27,8 @@ struct klp_extract_args {
 
 struct klp_extract_stats {
 	size_t replaced;		/* klp_lto_new_<i> */
-	size_t endbr_added;		/* of those, given an ENDBR64 entry */
+	size_t callbacks;		/* klp_lto_cb_<i> */
+	size_t endbr_added;		/* of both, given an ENDBR64 entry */
 	size_t self_calls;		/* their calls to their own entry, moved onto it */
 	size_t new_funcs;		/* functions only the patched build has */
 	size_t new_data;		/* variables only the patched build has */

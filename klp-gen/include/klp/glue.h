@@ -7,20 +7,34 @@
 #ifndef KLP_GLUE_H
 #define KLP_GLUE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "klp/plan.h"
 
-/* Must match the check in runtime/klp_lto_runtime.c. */
-#define KLP_GLUE_VERSION	1
+/*
+ * Must match the check in runtime/klp_lto_runtime.c.  2: KLP_LTO_REPLACE.
+ */
+#define KLP_GLUE_VERSION	2
+
+/* What the module does with the plan, beyond the plan itself. */
+struct klp_glue_options {
+	/*
+	 * Atomic replace (struct klp_patch .replace): when this patch's
+	 * transition completes, every other live patch is disabled and its
+	 * functions revert to this patch's (or the original) code.  Patches
+	 * are cumulative then: each carries all fixes so far.
+	 */
+	bool replace;
+};
 
 /*
- * Writes the glue header of @plan to @out; @plan_name is only quoted in a
- * comment.  Refuses (-1 with klp_errmsg() set, nothing useful written) a plan
+ * Writes the glue header of @plan, with @opts, to @out; @plan_name is only
+ * quoted in a comment.  Refuses (-1 with klp_errmsg() set, nothing useful written) a plan
  * with refuse lines or without replace lines: such a plan must not become a
  * module.
  */
 int klp_glue_write(FILE *out, const struct klp_plan *plan,
-		   const char *plan_name);
+		   const char *plan_name, const struct klp_glue_options *opts);
 
 #endif /* KLP_GLUE_H */

@@ -14,7 +14,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define KLP_PLAN_VERSION	1
+#include "klp/callbacks.h"
+
+/*
+ * 2 adds `callback` lines; a plan without them is written as version 1, which
+ * readers of either version read.
+ */
+#define KLP_PLAN_VERSION	2
+#define KLP_PLAN_VERSION_MIN	1
 
 /*
  * Limits of the kernel's livepatch core: klp_resolve_symbols() parses
@@ -47,10 +54,24 @@ struct klp_plan_replace {
 	unsigned int line;	/* in the file read; 0 if built in memory */
 };
 
+/*
+ * `callback KIND NEW_SYM`: the function NEW_SYM of the patched build is the
+ * object's KIND callback (patch-hooks.h; klp/callbacks.h).  Callback entry i
+ * (0-based, in file order over all objects) is `klp_lto_cb_<i>` in patch.o.
+ */
+struct klp_plan_callback {
+	enum klp_callback_kind kind;
+	char *new_sym;
+	size_t index;
+	unsigned int line;	/* in the file read; 0 if built in memory */
+};
+
 struct klp_plan_object {
 	char *name;		/* "vmlinux" or a module name */
 	struct klp_plan_replace *replaces;
 	size_t nreplaces;
+	struct klp_plan_callback *callbacks;
+	size_t ncallbacks;
 	unsigned int line;
 };
 
@@ -66,6 +87,7 @@ struct klp_plan {
 	struct klp_plan_refusal *refusals;
 	size_t nrefusals;
 	size_t nreplaces;	/* over all objects */
+	size_t ncallbacks;	/* over all objects */
 	struct klp_plan_index *index;	/* private to plan.c */
 };
 
@@ -96,12 +118,26 @@ struct klp_plan_replace *klp_plan_add_replace(struct klp_plan *plan,
 int klp_plan_add_via(struct klp_plan_replace *rep, const char *file,
 		     const char *name);
 int klp_plan_add_refusal(struct klp_plan *plan, const char *text);
+/* One callback of each kind per object: a second one is an error. */
+struct klp_plan_callback *klp_plan_add_callback(struct klp_plan *plan,
+						struct klp_plan_object *obj,
+						enum klp_callback_kind kind,
+						const char *new_sym);
+/*
+ * NULL if every object with callbacks also replaces a function (the
+ * livepatch core runs an object's callbacks only for an object it patches,
+ * and a live patch object needs a function), else the first object that
+ * does not.
+ */
+const struct klp_plan_object *klp_plan_callbacks_without_functions(
+	const struct klp_plan *plan);
 
 /*
  * One plan out of the plans of several objects (`klp-gen diff` writes one
  * per object pair: vmlinux, each changed module): their objects in the
- * order given, renumbered, objects without a replace entry left out, every
- * refusal kept.  Two plans naming the same object are an error (@names[i]
+ * order given, renumbered, objects without a replace entry left out (one
+ * with callbacks is an error), every refusal kept.  Two plans naming the
+ * same object are an error (@names[i]
  * is the path of @plans[i], for messages).  NULL with klp_errmsg() set.
  */
 struct klp_plan *klp_plan_merge(struct klp_plan *const *plans,

@@ -137,8 +137,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		check_names(plan);
 		round_trip(plan);
-		/* Refuses plans with refusals or without entries; no crash. */
-		klp_glue_write(devnull, plan, path);
+		/* Refuses plans with refusals or without entries; no crash.
+		 * Both values of the replace flag: it picks glue.h's text. */
+		struct klp_glue_options opts = { .replace = size & 1 };
+
+		klp_glue_write(devnull, plan, path, &opts);
 		klp_plan_free(plan);
 	}
 	close(fd);

@@ -103,14 +103,16 @@ patch -d "$psrc" -p1 -s -f --no-backup-if-mismatch < "$patchf" ||
 	die "$patchf does not apply to $psrc"
 # What klp-gen reads of the patched build: vmlinux.o and the modules (kbuild
 # rebuilds only the changed ones).  Not vmlinux (kallsyms: three more links)
-# nor bzImage: every address klp-gen needs comes from ORIG/vmlinux.  The
+# nor bzImage: every address klp-gen needs comes from ORIG/vmlinux.  The goal
+# is kbuild's `vmlinux_o`: `make vmlinux.o` is a single-target build (%.o)
+# that links nothing, so the copy's vmlinux.o would stay ORIG's.  The
 # vmlinux.o link reruns only the ThinLTO backends whose inputs changed: the
 # others come from ORIG's cache (O=/.klp-lto-cache, copied with the build dir;
 # lld-patches/README.md).  KLP_BUILD_REFERENCE=1 (bench/run.sh --patch-to-ko)
 # builds as before, vmlinux and modules with an empty cache: the reference
 # whose plan the shortcut must reproduce byte for byte.
 build_patched() {
-	set -- vmlinux.o modules
+	set -- vmlinux_o modules
 	if [ "${KLP_BUILD_REFERENCE:-}" = 1 ]; then
 		rm -rf "$patched/.klp-lto-cache"
 		set -- vmlinux modules

@@ -12,7 +12,10 @@
 #               renamed over it; GNU patch does that), never by writing into
 #               it.  An O= build never writes into its source tree.
 #   DIR/kernel  a full copy of ORIG (cp -a, mtimes kept: the build writes
-#               into its files, which must not be shared).
+#               into its files, which must not be shared), with its ThinLTO
+#               cache (.klp-lto-cache, lld-patches/README.md): the copy's
+#               vmlinux.o link reuses the unchanged backends and adds its
+#               new ones to the copy's cache only.
 #
 # kbuild records absolute paths in ORIG: $(srctree) (absolute for an O= dir
 # that is not a direct subdirectory of the source tree) in every command
@@ -36,7 +39,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-build) [ $# -ge 2 ] || usage; orig=$2; shift 2 ;;
 	--to) [ $# -ge 2 ] || usage; to=$2; shift 2 ;;
-	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,30p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done

@@ -44,6 +44,20 @@
 #   --klp-build NAME   also time scripts/klp-build.sh on scenario NAME, split
 #                      by stage (patched rebuild, diff, extract, module);
 #                      it patches the kernel source tree while it runs
+#   --patch-to-ko NAME time scripts/klp-build.sh on scenario NAME twice, in
+#                      turn: as it runs (vmlinux.o only, ThinLTO backends
+#                      from ORIG's cache) and the reference build
+#                      (KLP_BUILD_REFERENCE=1: vmlinux and modules, empty
+#                      cache), stage by stage, with the ratios; the shortcut
+#                      must agree with the reference: identical plan bytes,
+#                      `klp-gen verify --plan` of its plan on the reference's
+#                      object pairs, identical vmlinux.o bytes (but for the
+#                      debug info, which names the work dirs) and .klp.lto
+#                      bytes (else the report says DISAGREE, exit 1).
+#                      Only this part runs (--no-kernel, --no-scaling,
+#                      --no-callgrind and --no-write implied: the figures go
+#                      into docs/performance.md by hand).
+#   --pairs N          --patch-to-ko: N pairs, each stage's median (default 1)
 #   --no-write         print the report only, leave docs/performance.md alone
 #   --tmp DIR          scratch dir (default: a new /tmp/klp-bench.XXXXXX,
 #                      removed at exit; the 1M pair takes ~850 MB)
@@ -52,7 +66,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build klpgen= work=${KLP_WORK:-$HOME/.cache/klp-lto}
 orig= patched= patchf= runs=3 scale_runs=1 sizes="10000 100000 1000000"
 cold=yes do_kernel=yes do_scaling=yes do_cg=yes cg_kernel=yes
-kbuild=no klpbuild= write=yes tmp=
+kbuild=no klpbuild= write=yes tmp= ptk= pairs=1
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -72,6 +86,8 @@ while [ $# -gt 0 ]; do
 	--no-callgrind-kernel) cg_kernel=no; shift ;;
 	--kernel-build) kbuild=yes; shift ;;
 	--klp-build) klpbuild=$2; shift 2 ;;
+	--patch-to-ko) ptk=$2; do_kernel=no do_scaling=no do_cg=no write=no; shift 2 ;;
+	--pairs) pairs=$2; shift 2 ;;
 	--no-write) write=no; shift ;;
 	--tmp) tmp=$2; shift 2 ;;
 	-h|--help) usage ;;
@@ -561,6 +577,117 @@ if [ -n "$klpbuild" ]; then
 	END { printf "| total | %.1f s |\n", t - t0 }' "$tmp/klp-build.log" | grep -v '^| end' >> "$rep"
 	grep -q 'wrote' "$tmp/klp-build.log" || out "klp-build.sh did not finish: $(grep -i error "$tmp/klp-build.log" | head -1 | cut -d' ' -f2-)"
 	out ""
+fi
+
+# --- patch to .ko: the shortcut against the reference ---------------------
+
+# ptk_run LABEL WORK [ENV=VALUE]: scripts/klp-build.sh on the scenario into
+# WORK, each output line timestamped into $tmp/ptk-LABEL.log; appends
+# "LABEL STAGE SECONDS" lines to $tmp/ptk.times (its `[klp-build]` lines
+# mark where each stage starts).
+ptk_run() {
+	l=$1 w=$2
+	shift 2
+	say "patch to .ko ($l): scripts/klp-build.sh on $ptk"
+	# measure's line (wall, peak RSS, status, CPU of klp-build.sh and every
+	# process it waited for) comes last, after klp-build.sh's output.
+	"$tmp/measure" -o /dev/stdout -e /dev/stdout -- env "$@" "$top/scripts/klp-build.sh" \
+		--kernel-build "$ptk_orig" --patch "$ptk_patch" --name "$ptk_name" \
+		-o "$tmp/$ptk_name-$l.ko" --work "$w" --klp-gen "$klpgen" |
+		while IFS= read -r line; do echo "$(date +%s.%N) $line"; done > "$tmp/ptk-$l.log" || true
+	echo "$(date +%s.%N) [end]" >> "$tmp/ptk-$l.log"
+	awk -v l="$l" 'NF == 5 && $2 ~ /^[0-9.]+$/ && $3 ~ /^[0-9]+$/ && $4 ~ /^[0-9]+$/ { c = $5 }
+		END { if (c != "") printf "%s cpu %.1f\n", l, c }' "$tmp/ptk-$l.log" >> "$tmp/ptk.times"
+	grep -q '\] wrote ' "$tmp/ptk-$l.log" ||
+		{ say "klp-build.sh ($l) failed:"; tail -20 "$tmp/ptk-$l.log" >&2; exit 1; }
+	awk -v l="$l" '
+	function stage(s) {
+		if (s ~ /\] copying/) return "copy"
+		if (s ~ /\] building the patched kernel/) return "build"
+		if (s ~ /\] klp-gen diff/) return "diff"
+		if (s ~ /\] klp-gen verify/) return "verify"
+		if (s ~ /\] klp-gen extract/) return "extract"
+		if (s ~ /\] building the module/) return "module"
+		if (s ~ /\[end\]/) return "end"
+		return ""
+	}
+	$2 != "[klp-build]" && $2 != "[end]" { next }
+	{ st = stage($0); if (st == "" || st == cur) next
+	  if (cur != "") sum[cur] += $1 - t
+	  cur = st; t = $1; if (!t0) t0 = $1 }
+	END { for (k in sum) printf "%s %s %.1f\n", l, k, sum[k]; printf "%s total %.1f\n", l, t - t0 }' \
+		"$tmp/ptk-$l.log" >> "$tmp/ptk.times"
+}
+
+if [ -n "$ptk" ]; then
+	ptk_patch=$top/test/kernel/scenarios/$ptk/patch
+	[ -f "$ptk_patch" ] || { echo "bench/run.sh: no scenario $ptk ($ptk_patch)" >&2; exit 1; }
+	ptk_orig=${orig:-$work/kernel-orig}
+	ptk_name=klp_$(echo "$ptk" | tr - _)
+	[ -d "$ptk_orig/.klp-lto-cache" ] ||
+		say "note: $ptk_orig has no .klp-lto-cache (built before the kbuild patch kept one): every backend runs"
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
+	: > "$tmp/ptk.times"
+	i=0
+	while [ $i -lt "$pairs" ]; do
+		# In turn, so that both see the same machine; the reference last
+		# keeps its build for the checks below.
+		ptk_run fast "$tmp/ptk-fast"
+		ptk_run reference "$tmp/ptk-ref" KLP_BUILD_REFERENCE=1
+		i=$((i + 1))
+	done
+	load1=$(cut -d' ' -f1-3 /proc/loadavg)
+	fw=$tmp/ptk-fast rw=$tmp/ptk-ref
+	# The checks: the shortcut's plan is the reference's, byte for byte, and
+	# the oracle finds no changed function of the reference build missing
+	# from it; vmlinux.o (cached backends) is the reference's (fresh ones).
+	agree=yes checks=
+	if cmp -s "$fw/plan" "$rw/plan"; then checks="$checks plan bytes identical;"
+	else checks="$checks plan bytes DIFFER;"; agree=no; fi
+	while read -r o of pf; do
+		if "$klpgen" verify --plan "$fw/plan" "$of" "$pf" > "$tmp/ptk-verify-$o.txt" 2>&1; then
+			checks="$checks verify --plan $o on the reference pair: $(tail -1 "$tmp/ptk-verify-$o.txt");"
+		else
+			checks="$checks verify --plan $o on the reference pair FAILED ($(grep -m1 MISS "$tmp/ptk-verify-$o.txt" || tail -1 "$tmp/ptk-verify-$o.txt"));"
+			agree=no
+		fi
+	done < "$rw/objects"
+	# The two work dirs have different paths, which the recompiled units'
+	# debug info names (DW_AT_comp_dir, line tables): compared without it.
+	llvm-objcopy --dump-section=.klp.lto="$tmp/fast.rec" --strip-debug "$fw/kernel/vmlinux.o" "$tmp/fast.nodebug.o"
+	llvm-objcopy --dump-section=.klp.lto="$tmp/ref.rec" --strip-debug "$rw/kernel/vmlinux.o" "$tmp/ref.nodebug.o"
+	if cmp -s "$fw/kernel/vmlinux.o" "$rw/kernel/vmlinux.o"; then checks="$checks vmlinux.o identical;"
+	elif cmp -s "$tmp/fast.nodebug.o" "$tmp/ref.nodebug.o"; then
+		checks="$checks vmlinux.o identical but for its debug info (the work dirs' paths: $(strings -a "$fw/kernel/vmlinux.o" | grep -c "$fw") strings);"
+	else checks="$checks vmlinux.o without debug info DIFFERS;"; agree=no; fi
+	if cmp -s "$tmp/fast.rec" "$tmp/ref.rec"; then checks="$checks .klp.lto identical ($(stat -c %s "$tmp/fast.rec") bytes);"
+	else checks="$checks .klp.lto DIFFERS;"; agree=no; fi
+	rm -f "$tmp/fast.nodebug.o" "$tmp/ref.nodebug.o"
+	# Backends the shortcut ran: the cache entries its link added to ORIG's.
+	nb=$(find "$ptk_orig/.klp-lto-cache" -name 'llvmcache-*' 2>/dev/null | wc -l)
+	nf=$(find "$fw/kernel/.klp-lto-cache" -name 'llvmcache-*' 2>/dev/null | wc -l)
+	nr=$(find "$rw/kernel/.klp-lto-cache" -name 'llvmcache-*' 2>/dev/null | wc -l)
+	out "### Patch to .ko: scripts/klp-build.sh on scenario $ptk, shortcut against reference"
+	out ""
+	out "$pairs pair(s), in turn; load average $load0 before, $load1 after; wall seconds"
+	out "per stage, and cpu: user + system seconds of klp-build.sh and everything it"
+	out "ran (median over the pairs); ratio = shortcut / reference."
+	out ""
+	out "| stage | shortcut | reference | ratio |"
+	out "|---|---|---|---|"
+	for st in copy build diff verify extract module total cpu; do
+		f=$(awk -v s="$st" '$1 == "fast" && $2 == s { print $3 }' "$tmp/ptk.times" | median)
+		r=$(awk -v s="$st" '$1 == "reference" && $2 == s { print $3 }' "$tmp/ptk.times" | median)
+		out "| $st | ${f:-} s | ${r:-} s | $(awk -v f="${f:-0}" -v r="${r:-0}" 'BEGIN { if (r > 0) printf "%.2f", f / r }') |"
+	done
+	out ""
+	ncc() { sed -n 's/.*patched kernel built in .*(\([0-9]*\) C files compiled).*/\1/p' "$tmp/ptk-$1.log" | tail -1; }
+	out "C files compiled: shortcut $(ncc fast), reference $(ncc reference);"
+	out "ThinLTO backends run in the vmlinux.o link (cache entries added): shortcut $((nf - nb)) of $nr (ORIG's cache: $nb entries)."
+	out ""
+	out "Agreement:$checks **$( [ $agree = yes ] && echo agree || echo DISAGREE )**."
+	out ""
+	[ $agree = yes ] || { cat "$rep"; echo "bench/run.sh: the shortcut does not agree with the reference build" >&2; exit 1; }
 fi
 
 # --- the report -----------------------------------------------------------

@@ -8,9 +8,9 @@
 #   1. the patched kernel and its modules are built incrementally in copies
 #      (scripts/kbuild-copy.sh): WORK/src, the source tree as hard links
 #      with the patched files replaced by patched copies, and WORK/kernel, a
-#      copy of ORIG's build dir (only the changed files are recompiled;
-#      vmlinux.o and changed modules are relinked).  ORIG and its source
-#      tree are only read, also when the run fails or is interrupted;
+#      copy of ORIG's build dir (only the changed files are recompiled,
+#      vmlinux.o and changed modules relinked, not vmlinux).  ORIG and its
+#      source tree are only read, also when the run fails or is interrupted;
 #   2. klp-gen diff, per changed object: ORIG/vmlinux.o vs PATCHED/vmlinux.o,
 #      and ORIG/MOD.ko vs PATCHED/MOD.ko for each module of ORIG/modules.order
 #      whose .ko changed -> one plan per object (+ report), and klp-gen merge
@@ -150,10 +150,27 @@ patch -d "$psrc" -p1 -s -f --no-backup-if-mismatch < "$patchf" ||
 mkdir -p "$psrc/include/klp-lto"
 rm -f "$psrc/include/klp-lto/patch-hooks.h"
 cp "$top/runtime/include/klp-lto/patch-hooks.h" "$psrc/include/klp-lto/"
+# What klp-gen reads of the patched build: vmlinux.o and the modules (kbuild
+# rebuilds only the changed ones).  Not vmlinux (kallsyms: three more links)
+# nor bzImage: every address klp-gen needs comes from ORIG/vmlinux.  The goal
+# is kbuild's `vmlinux_o`: `make vmlinux.o` is a single-target build (%.o)
+# that links nothing, so the copy's vmlinux.o would stay ORIG's.  The
+# vmlinux.o link reruns only the ThinLTO backends whose inputs changed: the
+# others come from ORIG's cache (O=/.klp-lto-cache, copied with the build dir;
+# lld-patches/README.md).  KLP_BUILD_REFERENCE=1 (bench/run.sh --patch-to-ko)
+# builds as before, vmlinux and modules with an empty cache: the reference
+# whose plan the shortcut must reproduce byte for byte.
+build_patched() {
+	set -- vmlinux_o modules
+	if [ "${KLP_BUILD_REFERENCE:-}" = 1 ]; then
+		rm -rf "$patched/.klp-lto-cache"
+		set -- vmlinux modules
+	fi
+	make -C "$psrc" O="$patched" LLVM=-22 KLP_PLUGIN="$plugin" -j"$(nproc)" "$@"
+}
 say "building the patched kernel (log: $work/build.log)"
 t0=$(date +%s)
-if ! make -C "$psrc" O="$patched" LLVM=-22 KLP_PLUGIN="$plugin" -j"$(nproc)" vmlinux modules \
-	> "$work/build.log" 2>&1; then
+if ! build_patched > "$work/build.log" 2>&1; then
 	tail -30 "$work/build.log" >&2
 	die "patched kernel build failed; see $work/build.log"
 fi

@@ -96,9 +96,14 @@ raw=$log.raw
 say "booting $kernel (timeout ${timeout}s, log $log)"
 t0=$(date +%s)
 set +e
+# no_timer_check: the kernel's boot test of the IO-APIC timer
+# (timer_irq_works()) counts ticks over a delay loop; under TCG on a loaded
+# host the emulated timer falls behind and the boot panics with "IO-APIC +
+# timer doesn't work!" (seen 3 times in ~20 boots at load 15-20).  The check
+# says nothing about livepatching.
 timeout -k 5 "$timeout" qemu-system-x86_64 -m 512M -smp 1 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 rdinit=/init $append" \
+	-append "console=ttyS0 panic=-1 no_timer_check rdinit=/init $append" \
 	< /dev/null > "$raw" 2>&1
 qrc=$?
 set -e

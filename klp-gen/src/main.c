@@ -19,6 +19,7 @@ static const struct klp_command commands[] = {
 	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract },
 	{ "glue", "write the C tables of a plan for the runtime", cmd_glue },
 	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize },
+	{ "keep-lines", "keep a patched source's original line numbers (#line directives)", cmd_keep_lines },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

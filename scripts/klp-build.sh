@@ -7,8 +7,10 @@
 #      (scripts/kbuild-copy.sh): WORK/src, the source tree as hard links
 #      with the patched files replaced by patched copies, and WORK/kernel, a
 #      copy of ORIG's build dir (only the changed files are recompiled;
-#      vmlinux.o and changed modules are relinked).  ORIG and its source
-#      tree are only read, also when the run fails or is interrupted;
+#      vmlinux.o and changed modules are relinked).  Each patched .c, .h
+#      and .S file first gets #line directives that keep its original line
+#      numbers below every change (klp-gen keep-lines).  ORIG and its
+#      source tree are only read, also when the run fails or is interrupted;
 #   2. klp-gen diff, per changed object: ORIG/vmlinux.o vs PATCHED/vmlinux.o,
 #      and ORIG/MOD.ko vs PATCHED/MOD.ko for each module of ORIG/modules.order
 #      whose .ko changed -> one plan per object (+ report), and klp-gen merge
@@ -41,7 +43,7 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--work) [ $# -ge 2 ] || usage; work=$2; shift 2 ;;
 	--klp-gen) [ $# -ge 2 ] || usage; klpgen=$2; shift 2 ;;
-	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done

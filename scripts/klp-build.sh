@@ -106,7 +106,8 @@ patch -d "$psrc" -p1 -s -f --no-backup-if-mismatch < "$patchf" ||
 # Lines the patch only moved keep their numbers (and __LINE__ its values):
 # klp-gen keep-lines puts a `#line N` after each change of a patched .c, .h
 # or .S file, placed by a fresh diff of the two files (docs/selection.md,
-# "__LINE__").  A pure line shift then changes no code.
+# "Original line numbers in the patched build").  A pure line shift then
+# changes no code.
 : > "$work/keep-lines.log"
 for f in $files; do
 	rc=0
@@ -116,7 +117,8 @@ for f in $files; do
 	"$klpgen" keep-lines --diff "$work/keep-lines.diff" "$src/$f" "$psrc/$f" -o "$psrc/$f" \
 		>> "$work/keep-lines.log" || die "klp-gen keep-lines failed on $f"
 done
-say "original line numbers kept: $(grep -c '^keep-lines ' "$work/keep-lines.log" || true) files, $(sed -n 's/^keep-lines .*, \([0-9]*\) #line directives*$/\1/p' "$work/keep-lines.log" | awk '{ n += $1 } END { print n + 0 }') #line directives (log: $work/keep-lines.log)"
+say "original line numbers kept: $(awk '/^keep-lines / { f++ } / #line directives?$/ { n += $(NF - 2) }
+	END { print f + 0 " files, " n + 0 " #line directives" }' "$work/keep-lines.log") (log: $work/keep-lines.log)"
 grep '^note: ' "$work/keep-lines.log" | sed 's/^/[klp-build] /' || true
 say "building the patched kernel (log: $work/build.log)"
 t0=$(date +%s)

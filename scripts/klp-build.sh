@@ -9,7 +9,9 @@
 #      (scripts/kbuild-copy.sh): WORK/src, the source tree as hard links
 #      with the patched files replaced by patched copies, and WORK/kernel, a
 #      copy of ORIG's build dir (only the changed files are recompiled,
-#      vmlinux.o and changed modules relinked, not vmlinux).  ORIG and its
+#      vmlinux.o and changed modules relinked, not vmlinux).  Each patched
+#      .c, .h and .S file first gets #line directives that keep its original
+#      line numbers below every change (klp-gen keep-lines).  ORIG and its
 #      source tree are only read, also when the run fails or is interrupted;
 #   2. klp-gen diff, per changed object: ORIG/vmlinux.o vs PATCHED/vmlinux.o,
 #      and ORIG/MOD.ko vs PATCHED/MOD.ko for each module of ORIG/modules.order
@@ -52,7 +54,7 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--work) [ $# -ge 2 ] || usage; work=$2; shift 2 ;;
 	--klp-gen) [ $# -ge 2 ] || usage; klpgen=$2; shift 2 ;;
-	-h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) usage ;;
 	esac
 done
@@ -150,6 +152,23 @@ patch -d "$psrc" -p1 -s -f --no-backup-if-mismatch < "$patchf" ||
 mkdir -p "$psrc/include/klp-lto"
 rm -f "$psrc/include/klp-lto/patch-hooks.h"
 cp "$top/runtime/include/klp-lto/patch-hooks.h" "$psrc/include/klp-lto/"
+# Lines the patch only moved keep their numbers (and __LINE__ its values):
+# klp-gen keep-lines puts a `#line N` after each change of a patched .c, .h
+# or .S file, placed by a fresh diff of the two files (docs/selection.md,
+# "Original line numbers in the patched build").  A pure line shift then
+# changes no code.
+: > "$work/keep-lines.log"
+for f in $files; do
+	rc=0
+	diff -U0 "$src/$f" "$psrc/$f" > "$work/keep-lines.diff" || rc=$?
+	[ "$rc" != 0 ] || continue
+	[ "$rc" = 1 ] || die "diff $src/$f $psrc/$f failed"
+	"$klpgen" keep-lines --diff "$work/keep-lines.diff" "$src/$f" "$psrc/$f" -o "$psrc/$f" \
+		>> "$work/keep-lines.log" || die "klp-gen keep-lines failed on $f"
+done
+say "original line numbers kept: $(awk '/^keep-lines / { f++ } / #line directives?$/ { n += $(NF - 2) }
+	END { print f + 0 " files, " n + 0 " #line directives" }' "$work/keep-lines.log") (log: $work/keep-lines.log)"
+grep '^note: ' "$work/keep-lines.log" | sed 's/^/[klp-build] /' || true
 # What klp-gen reads of the patched build: vmlinux.o and the modules (kbuild
 # rebuilds only the changed ones).  Not vmlinux (kallsyms: three more links)
 # nor bzImage: every address klp-gen needs comes from ORIG/vmlinux.  The goal

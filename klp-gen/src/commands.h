@@ -21,6 +21,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_glue(int argc, char **argv);
 int cmd_finalize(int argc, char **argv);
+int cmd_keep_lines(int argc, char **argv);
 int cmd_x86relocs(int argc, char **argv);
 
 /* Prints "klp-gen: MSG" to stderr; the tool's one way to report errors. */

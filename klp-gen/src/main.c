@@ -20,6 +20,7 @@ static const struct klp_command commands[] = {
 	{ "glue", "write the C tables of a plan for the runtime", cmd_glue },
 	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize },
 	{ "x86-relocs", "check the x86-64 decoder against every relocation of an object's code", cmd_x86relocs },
+	{ "keep-lines", "keep a patched source's original line numbers (#line directives)", cmd_keep_lines },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -3,11 +3,12 @@
 #
 # A bounded libFuzzer run of every harness in klp-gen/fuzz (built with
 # -DKLP_FUZZ=ON): N seconds in all (default 60), split between them:
-#   fuzz_record   ELF model + record reader + dump          3/10
+#   fuzz_record   ELF model + record reader + dump          2/10
 #   fuzz_elf      ELF model indexes, relocations, kallsyms  3/10
 #   fuzz_plan     plan reader, write/read round trip, glue  2/10
 #   fuzz_exports  Module.symvers reader                     1/10
 #   fuzz_hunks    unified-diff reader + hunk placement      1/10
+#   fuzz_keeplines keep-lines: #line directives in a source  1/10
 # The ELF seed corpus is generated here from this repo's test programs:
 # objects with records made by clang-22 + ld.lld-22 with the plugin (compiles,
 # ThinLTO `ld -r`, final links: ET_EXEC with --emit-relocs, ET_DYN, with two
@@ -38,11 +39,11 @@ done
 [ -n "$build" ] && [ -d "$build" ] || usage
 build=$(cd "$build" && pwd)
 plugin=$build/llvm-plugin/KlpLtoPlugin.so
-harnesses="fuzz_record:3 fuzz_elf:3 fuzz_plan:2 fuzz_exports:1 fuzz_hunks:1"
+harnesses="fuzz_record:2 fuzz_elf:3 fuzz_plan:2 fuzz_exports:1 fuzz_hunks:1 fuzz_keeplines:1"
 if [ -n "$only" ]; then
 	case " $harnesses " in
 	*" $only:"*) ;;
-	*) echo "run-fuzz: --only $only: no such harness (one of: fuzz_record fuzz_elf fuzz_plan fuzz_exports fuzz_hunks)" >&2
+	*) echo "run-fuzz: --only $only: no such harness (one of: fuzz_record fuzz_elf fuzz_plan fuzz_exports fuzz_hunks fuzz_keeplines)" >&2
 	   exit 2 ;;
 	esac
 fi
@@ -53,7 +54,7 @@ done
 PATH=/usr/lib/llvm-22/bin:$PATH
 work=$build/fuzz-work
 rm -rf "$work" && mkdir -p "$work/seeds/elf" "$work/seeds/plan" "$work/seeds/symvers" \
-	"$work/seeds/hunks" "$work/gen"
+	"$work/seeds/hunks" "$work/seeds/keeplines" "$work/gen"
 start=$(date +%s)
 
 # ELF seeds: records from real compiles and links.
@@ -96,6 +97,7 @@ done
 cp "$here"/seeds/plan/* "$work/seeds/plan/"
 cp "$here"/seeds/symvers/* "$work/seeds/symvers/"
 cp "$here"/seeds/hunks/* "$work/seeds/hunks/"
+cp "$here"/seeds/keeplines/* "$work/seeds/keeplines/"
 for t in $(grep -l -E '^#--- (.*\.plan|plan.*|.*\.symvers|.*\.diff|.*\.patch)$' "$top"/test/*/*.test); do
 	n=$(basename "$(dirname "$t")")-$(basename "$t" .test)
 	split-file "$t" "t-$n" || seed_fail "split-file $t"
@@ -109,7 +111,7 @@ for t in $(grep -l -E '^#--- (.*\.plan|plan.*|.*\.symvers|.*\.diff|.*\.patch)$' 
 		[ -s "$f" ] && cp "$f" "$work/seeds/hunks/$n-$(basename "$f")"
 	done
 done
-for k in elf plan symvers hunks; do
+for k in elf plan symvers hunks keeplines; do
 	[ -n "$(ls "$work/seeds/$k")" ] || seed_fail "no $k seed"
 done
 echo "run-fuzz: seeds: $(ls "$work/seeds/elf" | wc -l) ELF, $(ls "$work/seeds/plan" | wc -l) plan, $(ls "$work/seeds/symvers" | wc -l) Module.symvers, $(ls "$work/seeds/hunks" | wc -l) patches ($(($(date +%s) - start)) s)"
@@ -124,6 +126,7 @@ for h in $harnesses; do
 	fuzz_plan) seeds=plan dict=-dict=$here/plan.dict ;;
 	fuzz_exports) seeds=symvers dict=-dict=$here/symvers.dict ;;
 	fuzz_hunks) seeds=hunks dict= ;;
+	fuzz_keeplines) seeds=keeplines dict= ;;
 	esac
 	t=$((seconds * weight / 10))
 	[ -n "$only" ] && t=$seconds

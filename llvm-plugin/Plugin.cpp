@@ -49,7 +49,12 @@ bool isPreLink(ThinOrFullLTOPhase P) {
          P == ThinOrFullLTOPhase::FullLTOPreLink;
 }
 
+// The plugin's passes name themselves: PassInfoMixin's default name is the
+// compiler's spelling of the type, and the anonymous namespace is
+// "{anonymous}" to GCC but "(anonymous namespace)" to clang, while
+// KnownPasses.def must name them one way whichever compiler built the plugin.
 struct SourcePass : PassInfoMixin<SourcePass> {
+  static StringRef name() { return "klp::SourcePass"; }
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
     if (!checkOptions(M))
       return PreservedAnalyses::all(); // the compile fails
@@ -61,6 +66,7 @@ struct SourcePass : PassInfoMixin<SourcePass> {
 };
 
 struct BackendStartPass : PassInfoMixin<BackendStartPass> {
+  static StringRef name() { return "klp::BackendStartPass"; }
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
     if (!checkOptions(M))
       return PreservedAnalyses::all(); // the link fails

@@ -6,7 +6,7 @@
     no-output.py --tmp PATH...    no temporary PATH.tmp.* (PATH may exist)
 
 klp-gen writes an output through a temporary, PATH.tmp (diff, extract) or
-PATH.tmp.XXXXXX (mkstemp: klp-gen/src/outfile.c), and renames it into place
+PATH.tmp.XXXXXX (mkstemp: klp-gen/src/base/outfile.c), and renames it into place
 only when every step succeeded, so a refusal must leave neither.  `not ls
 PATH.tmp` cannot see the second kind, and `not ls A B` passes when only one
 of A and B is missing: this checks every path on its own and lists the

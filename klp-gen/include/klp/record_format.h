@@ -3,7 +3,7 @@
  * The on-disk layout of the klp-lto record, version 2.0.
  * docs/record-format.md is the specification; this header is its one
  * machine-readable copy, shared by the writer (llvm-plugin/, C++) and the
- * reader (klp-gen/src/record.c).  All fields are little-endian.
+ * reader (klp-gen/src/record/record.c).  All fields are little-endian.
  */
 #ifndef KLP_RECORD_FORMAT_H
 #define KLP_RECORD_FORMAT_H

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""report.py row DELTA PATCH | table DELTA [--from V --to V --linux A B
-                                            --orig-seconds N] [--write DOC]
+"""report.py row DELTA PATCH | check DELTA SAMPLE |
+          table DELTA [--from V --to V --linux A B --orig-seconds N] [--write DOC]
 
 The decisions of the corpus runner (bench/corpus/run.sh) on what happened
 to each patch, from the logs in DELTA/runs/PATCH/:
@@ -12,6 +12,8 @@ to each patch, from the logs in DELTA/runs/PATCH/:
          QEMU      pass | fail | n/a
          CLASS     the first rule of RULES that matches (below), or
                    "unclassified"
+  check  CI's sample check: every file of SAMPLE (FILE EXPECTED per line)
+         has the expected row ("pass", or a class); exit 1 otherwise
   table  the Markdown table of every run patch (one row each, decided
          again from its logs) with a summary; --write DOC puts it between DOC's markers
          <!-- corpus:run.sh begin --> and <!-- corpus:run.sh end -->.
@@ -305,10 +307,48 @@ def write_doc(doc, text):
     os.rename(doc + ".tmp", doc)
 
 
+def check(delta, sample):
+    """CI's check of the sample: each line of SAMPLE is FILE EXPECTED ...;
+    EXPECTED "pass" wants a module with verify ok and the QEMU cycle
+    passed, anything else is the class the row must have (written without
+    spaces).  A file's row is
+    its group's when it was regrouped.  Prints one line per file; returns
+    the number of files whose row is missing or not the expected one."""
+    index = {}
+    for line in read(os.path.join(delta, "patches", "index.tsv")).splitlines():
+        c = line.split("\t")
+        index[c[1]] = c[0]
+    bad = 0
+    for line in read(sample).splitlines():
+        w = line.split()
+        if not w or w[0].startswith("#"):
+            continue
+        if len(w) < 2:
+            die("%s: '%s': want FILE EXPECTED" % (sample, line))
+        f, want = w[0], w[1]
+        p = index.get(f)
+        r = os.path.join(delta, "runs", p[:-len(".patch")]) if p else None
+        if not r or not (os.path.isfile(os.path.join(r, "klp-build.rc")) or
+                         read(os.path.join(r, "prefilter.txt")).startswith("same")):
+            print("FAIL %s: not run" % f)
+            bad += 1
+            continue
+        g = read(os.path.join(r, "group")).strip()
+        cols = row(delta, (g if g else p[:-len(".patch")]) + ".patch").split("\t")
+        got = "pass" if (cols[2], cols[3], cols[4]) == ("module", "ok", "pass") else cols[5]
+        ok = got.replace(" ", "") == want  # no-code-change(preprocessor)
+        bad += 0 if ok else 1
+        print("%s %s: expected %s, got %s (%s)" % ("ok  " if ok else "FAIL", f, want, got,
+                                                  " ".join(cols[2:5])))
+    return bad
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == "row":
         print(row(argv[2], argv[3]))
         return
+    if len(argv) == 4 and argv[1] == "check":
+        sys.exit(1 if check(argv[2], argv[3]) else 0)
     if len(argv) < 3 or argv[1] != "table":
         die("usage: report.py row DELTA PATCH | table DELTA [options] [--write DOC]")
     opts, write, a = {}, None, argv[3:]

@@ -47,7 +47,7 @@ RULES = [
      "objtool refuses a replaced function that had no ENDBR and calls its "
      "own entry without a relocation (recursion): extract's ENDBR64 moves "
      "that call 4 bytes into the copy; needs an instruction decoder"),
-    ("no-code-change", r"changes no code|no function or variable changed|no function changed|nothing to patch",
+    ("no-code-change", r"changes no code|no function or variable changed|no function changed|replaces nothing \(nothing to patch\)",
      "refused", "yes",
      "nothing compiled in this configuration changes (the changed lines are "
      "not built, or compile to the same code)"),
@@ -224,6 +224,11 @@ def row(delta, patch):
     # Absolute paths into the source tree or build dirs, shortened.
     detail = re.sub(r"(?<![\w.])/\S*?/(src|orig|kernel|patches|klp-build-\w+)/", "", detail)
     detail = re.sub(r"\s+", " ", detail.replace("|", "/"))[:300]
+    # A result carried over from an earlier run of the corpus (an older
+    # klp-lto) says so: OLDRUN holds when and with what it ran.
+    old = read(os.path.join(r, "OLDRUN")).strip()
+    if old:
+        detail = ("[%s] " % old) + detail
     secs = read(os.path.join(r, "klp-build.seconds")).strip() or "?"
     return "\t".join([patch, index.get(patch, "?"), outcome, verify, qemu, cls,
                       just, secs, detail])
@@ -265,6 +270,9 @@ def table(delta, opts):
                % (ntot, ncomp, len(rows)))
     out.append("* outcomes: " + ", ".join("%s %d" % (k, count[k]) for k in sorted(count)) +
                "; module + verify ok + QEMU pass: %d" % ok)
+    nold = sum(1 for r in rows if r[8].startswith("["))
+    if nold:
+        out.append("* rows carried over from an earlier run (marked [...] in the detail): %d" % nold)
     out.append("* touching compiled function code (all but no-code-change and n/a (corpus)): "
                "%d; module + verify ok + QEMU pass: %d (%s); justified refusals: %d; "
                "other: %d" % (len(code), ok, "%d %%" % (100 * ok // len(code)) if code else "-",

@@ -239,7 +239,13 @@ def table(delta, opts):
     rows = []
     # Each row is decided again from the logs, so a rule added later
     # applies to earlier runs too.
-    for d in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
+    dirs = sorted(os.listdir(runs)) if os.path.isdir(runs) else []
+    # A group that a later try replaced (run.sh's second grouping) is no
+    # file's group any more: only the groups the files point at count.
+    used = {read(os.path.join(runs, d, "group")).strip() for d in dirs}
+    for d in dirs:
+        if d.startswith("g") and d not in used:
+            continue
         rd = os.path.join(runs, d)
         g = read(os.path.join(rd, "group")).strip()
         if g and os.path.isfile(os.path.join(runs, g, "klp-build.rc")):

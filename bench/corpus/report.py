@@ -51,7 +51,7 @@ RULES = [
      "refused", "yes",
      "nothing compiled in this configuration changes (the changed lines are "
      "not built, or compile to the same code)"),
-    ("static-call-trampoline", r"__SCT__", "refused", "no (known)",
+    ("static-call-trampoline", r"(refused: |new function )__SCT__", "refused", "no (known)",
      "a static-call trampoline (__SCT__*) reference, typically from a "
      "line-shift-only change; known, being fixed"),
     ("changed-data", r"refused: changed data: ", "refused", "yes",

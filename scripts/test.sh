@@ -2,6 +2,7 @@
 # The project's test command (README, .ci/run): builds the plugin and klp-gen,
 # runs the lit suite, then the real-kernel tests (Linux 6.12 under QEMU).
 #   KLP_SKIP_KERNEL=1  only the lit suite
+#   KLP_SKIP_CORPUS=1  no real-fix corpus sample in the kernel tests (bench/corpus)
 #   KLP_WORK=DIR       where kernel trees and builds go (default: $HOME/.cache/klp-lto)
 #   KLP_FUZZ_SECONDS=N length of the fuzzing run, all harnesses (default 60)
 set -eu

@@ -74,6 +74,8 @@ def main(argv):
             ncmd += 1
             obj, src, deps = r
             for p in deps + ([src] if src else []):
+                # fixdep keeps the spelling of the #include: dir/../x.h.
+                p = os.path.normpath(p)
                 for pre in prefixes:
                     if p.startswith(pre):
                         readers.setdefault(p[len(pre):], set()).add(obj)

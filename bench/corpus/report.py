@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""report.py row DELTA PATCH | table DELTA [--from V --to V --linux A B
-                                            --orig-seconds N] [--write DOC]
+"""report.py row DELTA PATCH | check DELTA SAMPLE |
+          table DELTA [--from V --to V --linux A B --orig-seconds N] [--write DOC]
 
 The decisions of the corpus runner (bench/corpus/run.sh) on what happened
 to each patch, from the logs in DELTA/runs/PATCH/:
@@ -12,6 +12,8 @@ to each patch, from the logs in DELTA/runs/PATCH/:
          QEMU      pass | fail | n/a
          CLASS     the first rule of RULES that matches (below), or
                    "unclassified"
+  check  CI's sample check: every file of SAMPLE (FILE EXPECTED per line)
+         has the expected row ("pass", or a class); exit 1 otherwise
   table  the Markdown table of every run patch (one row each, decided
          again from its logs) with a summary; --write DOC puts it between DOC's markers
          <!-- corpus:run.sh begin --> and <!-- corpus:run.sh end -->.
@@ -45,11 +47,11 @@ RULES = [
      "objtool refuses a replaced function that had no ENDBR and calls its "
      "own entry without a relocation (recursion): extract's ENDBR64 moves "
      "that call 4 bytes into the copy; needs an instruction decoder"),
-    ("no-code-change", r"changes no code|no function or variable changed|no function changed|nothing to patch",
+    ("no-code-change", r"changes no code|no function or variable changed|no function changed|replaces nothing \(nothing to patch\)",
      "refused", "yes",
      "nothing compiled in this configuration changes (the changed lines are "
      "not built, or compile to the same code)"),
-    ("static-call-trampoline", r"__SCT__", "refused", "no (known)",
+    ("static-call-trampoline", r"(refused: |new function )__SCT__", "refused", "no (known)",
      "a static-call trampoline (__SCT__*) reference, typically from a "
      "line-shift-only change; known, being fixed"),
     ("changed-data", r"refused: changed data: ", "refused", "yes",
@@ -97,6 +99,10 @@ RULES = [
     ("diff-refused", r"klp-gen diff refused or failed", "refused", "no",
      "klp-gen diff refuses (no more specific rule matched)"),
 ]
+PREFILTER = ("no-code-change (preprocessor)", "yes",
+             "not run: every kernel target that reads the changed file (kbuild's "
+             ".cmd deps) preprocesses to the same token stream with the patch "
+             "(bench/corpus/prefilter.py), so no compiled code can change")
 UNSAFE = ("verify-miss", "no (unsafe)",
           "a module was built, but verify finds changed functions its plan "
           "misses (e.g. the IPO closure missing a new call edge)")
@@ -156,6 +162,12 @@ def first_line(text, regex):
     return ""
 
 
+def group_files(delta, gid):
+    """The files of group GID (group.py's groups/GID.files), or None."""
+    text = read(os.path.join(delta, "groups", gid + ".files"))
+    return [l.split("\t")[1] for l in text.splitlines()] if text else None
+
+
 def row(delta, patch):
     r = os.path.join(delta, "runs", patch[:-len(".patch")])
     if not os.path.isdir(r):
@@ -164,7 +176,19 @@ def row(delta, patch):
     for line in read(os.path.join(delta, "patches", "index.tsv")).splitlines():
         c = line.split("\t")
         index[c[0]] = c[1]
+    gfiles = group_files(delta, patch[:-len(".patch")])
+    if gfiles:
+        index[patch] = ", ".join(gfiles)
+    pre = read(os.path.join(r, "prefilter.txt")).strip().split("\t")
+    if pre[0] == "same" and not os.path.isfile(os.path.join(r, "klp-build.rc")):
+        # prefilter.py: every target that reads the file preprocesses to
+        # the same tokens, so nothing compiled can change; not built.
+        secs = read(os.path.join(r, "prefilter.seconds")).strip() or "?"
+        return "\t".join([patch, index.get(patch, "?"), "no-code-change", "n/a", "n/a",
+                          PREFILTER[0], PREFILTER[1], secs,
+                          "preprocessed tokens identical in all %s targets that read it" % pre[1]])
     rc = read(os.path.join(r, "klp-build.rc")).strip()
+    gfail = read(os.path.join(r, "group-failed")).strip()
     ko = [f for f in os.listdir(r) if f.endswith(".ko")]
     verify, vdetail = verify_state(r)
     q = read(os.path.join(r, "qemu.rc")).strip()
@@ -194,9 +218,17 @@ def row(delta, patch):
                 break
         if cls == "unclassified":
             detail = first_line(ev, r"ERROR|error") or "klp-build.sh exit %s" % rc
+        if cls == "patched-build-failed" and gfail:
+            # group.py could not rebuild the commit: its reason says why.
+            detail = "commit grouping: " + gfail
     # Absolute paths into the source tree or build dirs, shortened.
     detail = re.sub(r"(?<![\w.])/\S*?/(src|orig|kernel|patches|klp-build-\w+)/", "", detail)
     detail = re.sub(r"\s+", " ", detail.replace("|", "/"))[:300]
+    # A result carried over from an earlier run of the corpus (an older
+    # klp-lto) says so: OLDRUN holds when and with what it ran.
+    old = read(os.path.join(r, "OLDRUN")).strip()
+    if old:
+        detail = ("[%s] " % old) + detail
     secs = read(os.path.join(r, "klp-build.seconds")).strip() or "?"
     return "\t".join([patch, index.get(patch, "?"), outcome, verify, qemu, cls,
                       just, secs, detail])
@@ -207,8 +239,19 @@ def table(delta, opts):
     rows = []
     # Each row is decided again from the logs, so a rule added later
     # applies to earlier runs too.
-    for d in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
-        if os.path.isfile(os.path.join(runs, d, "klp-build.rc")):
+    dirs = sorted(os.listdir(runs)) if os.path.isdir(runs) else []
+    # A group that a later try replaced (run.sh's second grouping) is no
+    # file's group any more: only the groups the files point at count.
+    used = {read(os.path.join(runs, d, "group")).strip() for d in dirs}
+    for d in dirs:
+        if d.startswith("g") and d not in used:
+            continue
+        rd = os.path.join(runs, d)
+        g = read(os.path.join(rd, "group")).strip()
+        if g and os.path.isfile(os.path.join(runs, g, "klp-build.rc")):
+            continue  # the group's row stands for this file's
+        if os.path.isfile(os.path.join(rd, "klp-build.rc")) or \
+                read(os.path.join(rd, "prefilter.txt")).startswith("same"):
             rows.append(row(delta, d + ".patch").split("\t"))
     ntot = len(read(os.path.join(delta, "patches", "index.tsv")).splitlines())
     comp = [l.split("\t") for l in read(os.path.join(delta, "compiled.tsv")).splitlines()]
@@ -217,6 +260,10 @@ def table(delta, opts):
     for r in rows:
         count[r[2]] = count.get(r[2], 0) + 1
     ok = sum(1 for r in rows if r[2] == "module" and r[3] in ("ok",) and r[4] == "pass")
+    # The patches that touch compiled function code: all but those where
+    # nothing compiled changes and the ones the corpus could not build.
+    code = [r for r in rows if not r[5].startswith("no-code-change") and r[6] != "n/a (corpus)"]
+    justified = [r for r in code if r[2] != "module" and r[6] == "yes"]
     secs = [int(r[7]) for r in rows if r[7].isdigit()]
     out = []
     out.append("Generated by `bench/corpus/run.sh` on %s." %
@@ -229,23 +276,34 @@ def table(delta, opts):
                % (ntot, ncomp, len(rows)))
     out.append("* outcomes: " + ", ".join("%s %d" % (k, count[k]) for k in sorted(count)) +
                "; module + verify ok + QEMU pass: %d" % ok)
+    nold = sum(1 for r in rows if r[8].startswith("["))
+    if nold:
+        out.append("* rows carried over from an earlier run (marked [...] in the detail): %d" % nold)
+    out.append("* touching compiled function code (all but no-code-change and n/a (corpus)): "
+               "%d; module + verify ok + QEMU pass: %d (%s); justified refusals: %d; "
+               "other: %d" % (len(code), ok, "%d %%" % (100 * ok // len(code)) if code else "-",
+                              len(justified), len(code) - ok - len(justified)))
     if secs:
         out.append("* klp-build.sh time per patch: total %d s, median %d s, max %d s; "
                    "ORIG build %s s" % (sum(secs), sorted(secs)[len(secs) // 2], max(secs),
                                        opts.get("orig-seconds", "?")))
     out.append("")
+    out.append("Patch: the per-file patch's number, or a commit group (gNNNN-FILES-HASH, "
+               "bench/corpus/group.py) with its files.")
+    out.append("")
     out.append("| patch | file | outcome | verify | QEMU | class | justified | s | reason / detail |")
     out.append("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         out.append("| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |" %
-                   (r[0][:4], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                   (r[0][:4] if not r[0].startswith("g") else r[0][:-len(".patch")], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
                     ("`%s`" % r[8]) if r[8] else ""))
     out.append("")
     out.append("Classes (bench/corpus/report.py, first match wins):")
     out.append("")
     out.append("| class | outcome | justified | meaning |")
     out.append("|---|---|---|---|")
-    for name, _re, o, j, what in RULES + [(UNSAFE[0], "", "module", UNSAFE[1], UNSAFE[2]),
+    for name, _re, o, j, what in RULES + [(PREFILTER[0], "", "no-code-change", PREFILTER[1], PREFILTER[2]),
+                                          (UNSAFE[0], "", "module", UNSAFE[1], UNSAFE[2]),
                                           (QEMU_FAIL[0], "", "module", QEMU_FAIL[1], QEMU_FAIL[2])]:
         if any(r[5] == name for r in rows):
             out.append("| %s | %s | %s | %s |" % (name, o, j, what))
@@ -263,10 +321,48 @@ def write_doc(doc, text):
     os.rename(doc + ".tmp", doc)
 
 
+def check(delta, sample):
+    """CI's check of the sample: each line of SAMPLE is FILE EXPECTED ...;
+    EXPECTED "pass" wants a module with verify ok and the QEMU cycle
+    passed, anything else is the class the row must have (written without
+    spaces).  A file's row is
+    its group's when it was regrouped.  Prints one line per file; returns
+    the number of files whose row is missing or not the expected one."""
+    index = {}
+    for line in read(os.path.join(delta, "patches", "index.tsv")).splitlines():
+        c = line.split("\t")
+        index[c[1]] = c[0]
+    bad = 0
+    for line in read(sample).splitlines():
+        w = line.split()
+        if not w or w[0].startswith("#"):
+            continue
+        if len(w) < 2:
+            die("%s: '%s': want FILE EXPECTED" % (sample, line))
+        f, want = w[0], w[1]
+        p = index.get(f)
+        r = os.path.join(delta, "runs", p[:-len(".patch")]) if p else None
+        if not r or not (os.path.isfile(os.path.join(r, "klp-build.rc")) or
+                         read(os.path.join(r, "prefilter.txt")).startswith("same")):
+            print("FAIL %s: not run" % f)
+            bad += 1
+            continue
+        g = read(os.path.join(r, "group")).strip()
+        cols = row(delta, (g if g else p[:-len(".patch")]) + ".patch").split("\t")
+        got = "pass" if (cols[2], cols[3], cols[4]) == ("module", "ok", "pass") else cols[5]
+        ok = got.replace(" ", "") == want  # no-code-change(preprocessor)
+        bad += 0 if ok else 1
+        print("%s %s: expected %s, got %s (%s)" % ("ok  " if ok else "FAIL", f, want, got,
+                                                  " ".join(cols[2:5])))
+    return bad
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == "row":
         print(row(argv[2], argv[3]))
         return
+    if len(argv) == 4 and argv[1] == "check":
+        sys.exit(1 if check(argv[2], argv[3]) else 0)
     if len(argv) < 3 or argv[1] != "table":
         die("usage: report.py row DELTA PATCH | table DELTA [options] [--write DOC]")
     opts, write, a = {}, None, argv[3:]

@@ -20,11 +20,18 @@
 #                           with apt-get download
 #   --sample                a bounded sample for CI: the patches whose file is
 #                           listed in bench/corpus/sample.txt (else the first
-#                           three compiled ones)
+#                           three compiled ones); fails when a row is not the
+#                           outcome sample.txt expects
 #   --only ERE              only the patches whose file matches ERE
 #   --limit N               at most N patches (in the order above)
 #   --budget SECONDS        start no patch after SECONDS (the ones left are
 #                           not run, and the table says how many ran)
+#   --no-prefilter          run every patch through klp-build.sh (else a patch
+#                           whose readers preprocess to the same tokens is
+#                           "no-code-change (preprocessor)": prefilter.py)
+#   --orig-as-is            keep an ORIG built with a plugin of another path
+#                           (the same plugin built elsewhere; the path is in
+#                           FROM/orig/klp-lto.plugin and klp-build.sh uses it)
 #   --no-qemu               skip the QEMU cycle
 #   --keep                  keep each patched build dir (GBs each)
 #   --timeout N             QEMU timeout per patch (default 240 s)
@@ -32,7 +39,9 @@
 # Environment: KLP_WORK (default $HOME/.cache/klp-lto); everything goes to
 # $KLP_WORK/corpus: debs/, VER/ (kernel-src.sh's pristine tree and the
 # kbuild-patched source), FROM/orig (the ORIG build), delta-FROM-TO/
-# (patches/, compiled.tsv, runs/PATCH/ with every log, results.tsv).
+# (patches/, compiled.tsv, prefilter/, groups/, runs/PATCH/ with every log).
+# A patch that does not compile alone is regrouped with the files of its
+# commit (group.py) and the group runs as one patch (runs/GROUP/).
 # Every stage is cached: rerunning repeats only the patches without a result
 # (delete runs/PATCH to repeat one).  KLP_BUILD (default ./build) is the
 # cmake build dir with the plugin and klp-gen.
@@ -45,7 +54,7 @@ die() { echo "[corpus] ERROR: $*" >&2; exit 1; }
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 
 from=6.12.113-1~deb12u1 to=6.12.115-2~deb12u1
-mode=all only= limit= budget= qemu=yes keep=no timeout=240 writedoc=no
+mode=all only= limit= budget= qemu=yes keep=no timeout=240 writedoc=no prefilter=yes asis=no
 while [ $# -gt 0 ]; do
 	case $1 in
 	--from) [ $# -ge 2 ] || usage; from=$2; shift 2 ;;
@@ -55,6 +64,8 @@ while [ $# -gt 0 ]; do
 	--limit) [ $# -ge 2 ] || usage; limit=$2; shift 2 ;;
 	--budget) [ $# -ge 2 ] || usage; budget=$2; shift 2 ;;
 	--no-qemu) qemu=no; shift ;;
+	--no-prefilter) prefilter=no; shift ;;
+	--orig-as-is) asis=yes; shift ;;
 	--keep) keep=yes; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
 	--write-doc) writedoc=yes; shift ;;
@@ -110,7 +121,9 @@ say "FROM $from (Linux $pa), TO $to (Linux $pb)"
 
 # --- 2. ORIG: FROM built with the plugin ---
 orig=$A/orig
-if [ ! -f "$orig/vmlinux" ] || [ ! -f "$orig/arch/x86/boot/bzImage" ] || [ "$(cat "$orig/klp-lto.plugin" 2>/dev/null)" != "$plugin" ]; then
+oplugin=$(cat "$orig/klp-lto.plugin" 2>/dev/null || true)
+if [ "$asis" = yes ] && [ -f "$oplugin" ]; then plugin=$oplugin; fi
+if [ ! -f "$orig/vmlinux" ] || [ ! -f "$orig/arch/x86/boot/bzImage" ] || [ "$oplugin" != "$plugin" ]; then
 	say "building ORIG ($from) with the plugin into $orig"
 	t0=$(date +%s)
 	KLP_WORK=$A "$top/scripts/build-kernel.sh" --src "$A/src" --out "$orig" --plugin "$plugin" > "$A/build-kernel.log" 2>&1 ||
@@ -155,11 +168,12 @@ nsel=$(wc -l < "$sel")
 say "running $nsel patch(es)"
 
 # --- 4. each patch ---
-# run_one PATCH FILE: klp-build.sh, verify, QEMU; every log in runs/PATCH/.
+# run_one ID PATCHFILE WHAT: klp-build.sh, verify, QEMU; every log in
+# runs/ID/ (ID: a per-file patch's name without .patch, or a group's).
 run_one() {
-	p=$1 f=$2
-	r=$D/runs/${p%.patch}
-	name=klp_c$(printf '%s' "$p" | cut -c1-4)
+	p=$1.patch pf=$2 f=$3
+	r=$D/runs/$1
+	name=klp_$(printf '%s' "$1" | sed -e 's/^\([0-9]\{4\}\).*/c\1/' -e 's/^\(g[0-9]\{4\}\)-[0-9]*-\(.*\)/\1_\2/')
 	[ -f "$r/done" ] && { say "$p: done before ($(cat "$r/done"))"; return 0; }
 	rm -rf "$r" && mkdir -p "$r"
 	# The work dir sits next to ORIG, as klp-build.sh's default does: the
@@ -172,7 +186,7 @@ run_one() {
 	say "$p ($f): klp-build.sh"
 	t0=$(date +%s)
 	set +e
-	"$top/scripts/klp-build.sh" --kernel-build "$orig" --patch "$D/patches/$p" --name "$name" \
+	"$top/scripts/klp-build.sh" --kernel-build "$orig" --patch "$pf" --name "$name" \
 		-o "$r/$name.ko" --work "$bw" --klp-gen "$klpgen" > "$r/klp-build.log" 2>&1
 	echo $? > "$r/klp-build.rc"
 	set -e
@@ -218,15 +232,78 @@ run_one() {
 	cut -f3-5 "$r/result.tsv" | tr '\t' ' ' > "$r/done"
 	say "$p: $(cat "$r/done") ($(cat "$r/klp-build.seconds") s)"
 }
+# prefilter_one PATCH: "same" (no compiled change: recorded as the run's
+# result, returns 0) or not (returns 1); cached in prefilter/.
+prefilter_one() {
+	p=$1 r=$D/runs/${1%.patch}
+	[ "$prefilter" = yes ] || return 1
+	[ -f "$r/done" ] && return 1
+	mkdir -p "$D/prefilter"
+	if [ ! -f "$D/prefilter/$p.txt" ]; then
+		t0=$(date +%s)
+		python3 "$here/prefilter.py" --build "$orig" --patch "$D/patches/$p" --jobs 2 \
+			> "$D/prefilter/$p.tmp" 2> "$D/prefilter/$p.err" || true
+		echo "$(( $(date +%s) - t0 ))" > "$D/prefilter/$p.seconds"
+		mv "$D/prefilter/$p.tmp" "$D/prefilter/$p.txt"
+	fi
+	say "$p: prefilter: $(cat "$D/prefilter/$p.txt")"
+	case $(cat "$D/prefilter/$p.txt") in same*) ;; *) return 1 ;; esac
+	mkdir -p "$r"
+	cp "$D/prefilter/$p.txt" "$r/prefilter.txt"
+	cp "$D/prefilter/$p.seconds" "$r/prefilter.seconds"
+	python3 "$here/report.py" row "$D" "$p" > "$r/result.tsv"
+	cut -f3-5 "$r/result.tsv" | tr '\t' ' ' > "$r/done"
+	return 0
+}
+# regroup PATCH: when PATCH failed to build alone, group.py rebuilds its
+# commit from the delta and the group runs as one patch; a second group is
+# tried when the first one's link misses a function of another file.
+regroup() {
+	# (run_one sets p, r, f: this function's names differ.)
+	gp=$1 gr=$D/runs/${1%.patch}
+	for try in 1 2; do
+		[ "$(cut -f6 "$gr/result.tsv")" = patched-build-failed ] || return 0
+		# A group already run from another member holds this file's commit.
+		out=
+		if [ "$try" = 1 ]; then
+			for g in $(grep -l "^$gp	" "$D"/groups/*.files 2>/dev/null); do
+				g=$(basename "$g" .files)
+				[ -f "$D/runs/$g/done" ] && { out=$(printf 'group\t%s\tran before' "$g"); break; }
+			done
+		fi
+		[ -n "$out" ] ||
+		out=$(python3 "$here/group.py" --build "$orig" --delta "$D" --patch "$gp" --log "$gr/klp-build.log" --jobs 2) || true
+		say "$gp: commit grouping: $out"
+		gid=$(printf '%s\n' "$out" | cut -f2)
+		case $out in
+		group*) ;;
+		*) printf '%s\n' "$out" | cut -f3- > "$D/runs/${gp%.patch}/group-failed"
+		   python3 "$here/report.py" row "$D" "$gp" > "$D/runs/${gp%.patch}/result.tsv"
+		   return 0 ;;
+		esac
+		echo "$gid" > "$D/runs/${gp%.patch}/group"
+		rm -f "$D/runs/${gp%.patch}/group-failed"
+		run_one "$gid" "$D/groups/$gid.patch" "group of $(wc -l < "$D/groups/$gid.files") files"
+		gr=$D/runs/$gid
+	done
+}
 while IFS="$(printf '\t')" read -r p f; do
 	if [ -n "$budget" ] && [ $(( $(date +%s) - start )) -ge "$budget" ] && [ ! -f "$D/runs/${p%.patch}/done" ]; then
 		say "--budget $budget s spent: $p and the rest are not run"
 		break
 	fi
-	run_one "$p" "$f"
+	prefilter_one "$p" && continue
+	run_one "${p%.patch}" "$D/patches/$p" "$f"
+	regroup "$p"
 done < "$sel"
 
 # --- 5. the table ---
 set -- --from "$from" --to "$to" --linux "$pa" "$pb" --orig-seconds "$(cat "$A/build-seconds" 2>/dev/null || echo '?')"
 python3 "$here/report.py" table "$D" "$@"
 [ "$writedoc" = no ] || python3 "$here/report.py" table "$D" "$@" --write "$top/docs/corpus.md"
+# CI: each sample file must have its expected outcome (sample.txt's second
+# column); a different one fails the run.
+if [ "$mode" = sample ]; then
+	say "sample check (bench/corpus/sample.txt)"
+	python3 "$here/report.py" check "$D" "$here/sample.txt" || die "a sample patch did not give its expected outcome"
+fi

@@ -13,7 +13,8 @@
 #      scenario's files) go to $KLP_BUILD_TOP/klp-build-klp_SCENARIO, by
 #      default in a new dir under ${TMPDIR:-/tmp}, away from $KLP_WORK:
 #      klp-build.sh works from copies anywhere and only reads the original
-#      build and its source tree.
+#      build and its source tree;
+#   5. the real-fix corpus' CI sample (bench/corpus/run.sh --sample).
 # Fails (after running all) if any test fails.  Times are printed per step.
 set -eu
 
@@ -74,6 +75,14 @@ for s in "$here"/scenarios/*/; do
 	run "scenario $(basename "$s")" "$here/test-klp-build.sh" --build "$kout" --scenario "$s" \
 		--work-top "$KLP_BUILD_TOP"
 done
+# The real-fix corpus' bounded sample (bench/corpus/sample.txt, docs/corpus.md):
+# Debian's linux-source-6.12 6.12.113 and 6.12.115 (apt-get download), ORIG
+# (6.12.113) built with the plugin once into $KLP_WORK/corpus (6-14 min),
+# then the sample's patches (about 5-7 min); fails when a sample row is not
+# its expected outcome.  KLP_SKIP_CORPUS=1 skips it.
+if [ "${KLP_SKIP_CORPUS:-0}" != 1 ]; then
+	run corpus-sample env KLP_BUILD="$build" "$top/bench/corpus/run.sh" --sample
+fi
 say "total $(( $(date +%s) - t0 )) s, $fails failed"
 if [ "$fails" = 0 ] && [ -n "$own_top" ]; then
 	rm -rf "$own_top"

@@ -91,12 +91,14 @@ c=$(cd "$c" && pwd)
 vdir() { printf '%s\n' "$1" | tr '~:' '__'; }
 
 # --- 1. the two source trees ---
-# fetch VER: the .deb's tarball, unpacked once into $c/debs/VDIR.
+# fetch VER: the .deb's tarball, unpacked once into $c/debs/VDIR.  Its
+# stdout is the tarball's path and nothing else (the caller takes it with
+# $(...)): messages and apt-get's progress go to stderr.
 fetch() {
 	v=$1 d=$c/debs/$(vdir "$1")
 	if [ ! -f "$d/usr/src/linux-source-6.12.tar.xz" ]; then
-		say "apt-get download linux-source-6.12=$v"
-		(cd "$c/debs" && apt-get download "linux-source-6.12=$v") ||
+		say "apt-get download linux-source-6.12=$v" >&2
+		(cd "$c/debs" && apt-get download "linux-source-6.12=$v") >&2 ||
 			die "apt-get download linux-source-6.12=$v failed (apt-cache policy linux-source-6.12 lists the versions)"
 		rm -rf "$d.tmp" && mkdir -p "$d.tmp"
 		dpkg-deb -x "$c/debs/linux-source-6.12_$(printf '%s' "$v" | sed 's/:/%3a/')_all.deb" "$d.tmp" ||

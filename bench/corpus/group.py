@@ -15,8 +15,9 @@ compiler's errors and adds the delta's other changed files they point at:
     an identifier of the error (quoted in the message, else written on the
     error's line): a function or macro at column 0, a struct member, a
     function pointer, an enum constant, a struct/union/enum, a typedef;
-  * for a link error "undefined symbol: X", the changed files whose added
-    lines define X at column 0.
+  * for a link error "undefined symbol: X" (or klp-gen extract's "X is
+    undefined in .../vmlinux.o": klp-build.sh links no vmlinux), the changed
+    files whose added lines define X at column 0.
 
 Each round compiles, with -fsyntax-only through a VFS overlay of the
 group's patches (kbuild_cmd.py), every kernel target that reads a file of
@@ -41,7 +42,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kbuild_cmd  # noqa: E402
 
 DIAG = re.compile(r"^(\S+?):(\d+):\d+: (error|note): (.*)$")
-LINK = re.compile(r"(?:ld\.lld\S*|ld): error: undefined symbol: (\S+)")
+# A failed final link, or klp-gen extract on a vmlinux.o (klp-build.sh links
+# no vmlinux) that calls a function no file defines.
+LINK = re.compile(r"(?:ld\.lld\S*|ld): error: undefined symbol: (\S+)"
+                  r"|\): (\S+) is undefined in \S*vmlinux\.o and not defined exactly once")
 WORD = re.compile(r"[A-Za-z_]\w*")
 KEYWORDS = set("""auto break case char const continue default do double else enum
 extern float for goto if inline int long register restrict return short signed
@@ -122,7 +126,7 @@ def errors_in(text, reader_deps, prefixes):
                         m.group(4), reader_deps))
         m = LINK.search(l)
         if m:
-            out.append(("link", None, 0, m.group(1), reader_deps))
+            out.append(("link", None, 0, m.group(1) or m.group(2), reader_deps))
     return out
 
 

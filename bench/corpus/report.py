@@ -86,9 +86,16 @@ RULES = [
      "the patch creates a file"),
     ("patch-does-not-apply", r"does not apply to", "error", "n/a (corpus)",
      "the per-file patch does not apply to ORIG's source"),
-    ("patched-build-failed", r"patched kernel build failed", "error", "n/a (corpus)",
-     "the patched kernel does not build: this file's change needs another "
-     "file's change of the same upstream commit (the per-file split)"),
+    # klp-build.sh links only vmlinux.o (kbuild's vmlinux_o), which keeps an
+    # undefined symbol that the final vmlinux link would reject: extract
+    # names it, and that is the same failure as a failed link.
+    ("patched-build-failed",
+     r"patched kernel build failed|is undefined in \S*vmlinux\.o and not defined exactly once in",
+     "error", "n/a (corpus)",
+     "the patched kernel does not build (or its vmlinux.o calls a function "
+     "no file defines, which the final link would reject): this file's "
+     "change needs another file's change of the same upstream commit (the "
+     "per-file split)"),
     ("objtool", r"objtool", "error", "no", "objtool rejects the module"),
     ("module-build", r"module build failed", "error", "no",
      "the livepatch module does not build"),

@@ -180,6 +180,21 @@ went_live() {
 			die "control: the module did not go live ('PASS: $ok' missing; see $1)"
 	done
 }
+# control_fails KO_BASE MUST_FAIL WHAT [QEMU ARGS]: $work/KO_BASE.ko in the
+# guest must go live and then fail the check MUST_FAIL (a negative control).
+control_fails() {
+	ko=$1 mf=$2 what=$3
+	shift 3
+	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
+		--add "$work/$ko.ko:/klp.ko" "$@" --log "$work/$ko-console.log" \
+		--timeout "$timeout" --quiet >/dev/null 2>&1; then
+		die "control: guest checks passed $what"
+	fi
+	went_live "$work/$ko-console.log"
+	grep -q "^FAIL: $mf" "$work/$ko-console.log" ||
+		die "control: guest did not fail '$mf' (see $work/$ko-console.log)"
+	say "negative control failed as it must: $(grep -m1 "^FAIL: $mf" "$work/$ko-console.log")"
+}
 if [ -f "$scen/replace-control" ]; then
 	must_fail=$(sed -n 1p "$scen/replace-control")
 	say "negative control: the cumulative module with --no-replace"
@@ -187,15 +202,7 @@ if [ -f "$scen/replace-control" ]; then
 	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$bw/plan" --klp-gen "$klpgen" \
 		$(for o in "$bw"/patch-*.o; do echo --object "$o"; done) --no-replace \
 		--name "$name" -o "$work/stack.ko" || die "control: --no-replace module build failed"
-	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
-		--add "$work/stack.ko:/klp.ko" "$@" --log "$work/stack-console.log" \
-		--timeout "$timeout" --quiet >/dev/null 2>&1; then
-		die "control: guest checks passed with a --no-replace module"
-	fi
-	went_live "$work/stack-console.log"
-	grep -q "^FAIL: $must_fail" "$work/stack-console.log" ||
-		die "control: guest did not fail '$must_fail' (see $work/stack-console.log)"
-	say "negative control failed as it must: $(grep -m1 "^FAIL: $must_fail" "$work/stack-console.log")"
+	control_fails stack "$must_fail" "with a --no-replace module" "$@"
 fi
 
 if [ -f "$scen/control" ]; then
@@ -220,14 +227,6 @@ if [ -f "$scen/control" ]; then
 	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$work/control.plan" --klp-gen "$klpgen" \
 		$cobjs --name "$name" -o "$work/control.ko" ||
 		die "control: module build failed"
-	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
-		--add "$work/control.ko:/klp.ko" "$@" --log "$work/control-console.log" \
-		--timeout "$timeout" --quiet >/dev/null 2>&1; then
-		die "control: guest checks passed without the dropped functions"
-	fi
-	went_live "$work/control-console.log"
-	grep -q "^FAIL: $must_fail" "$work/control-console.log" ||
-		die "control: guest did not fail '$must_fail' (see $work/control-console.log)"
-	say "negative control failed as it must: $must_fail"
+	control_fails control "$must_fail" "without the dropped functions" "$@"
 fi
 say "PASS"

@@ -73,40 +73,18 @@ fi
 [ -x "$klpgen" ] || die "klp-gen not found ($klpgen); build it or pass --klp-gen"
 PATH=/usr/lib/llvm-22/bin:$PATH
 export PATH
-command -v llvm-nm >/dev/null || die "llvm-nm (llvm-22) not found"
 abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 plan=$(abspath "$plan")
-abs_objs=
+abs_objs= glue_objs=
 for obj in $objs; do
 	abs_objs="$abs_objs $(abspath "$obj")"
+	glue_objs="$glue_objs --object $(abspath "$obj")"
 done
 objs=$abs_objs
 out=$(abspath "$out")
 [ -z "$hooks" ] || hooks=$(abspath "$hooks")
 # A module left from an earlier run must not pass for the result of this one.
 rm -f "$out"
-
-# Each PATCH.o must be plain x86-64 ELF (kbuild links it as it is), and
-# together they define the new code of every replace line, once:
-# klp_lto_new_0 .. klp_lto_new_<N-1>.
-defined=
-for obj in $objs; do
-	case $(od -An -c -N4 "$obj" | tr -d ' ') in
-	*ELF) ;;
-	*) die "$obj is not an ELF object (LLVM bitcode cannot be linked as a prebuilt object)" ;;
-	esac
-	d=$(llvm-nm --defined-only --extern-only "$obj") || die "llvm-nm cannot read $obj"
-	defined="$defined
-$d"
-done
-nrep=$(grep -c '^replace ' "$plan" || true)
-i=0
-while [ "$i" -lt "$nrep" ]; do
-	n=$(echo "$defined" | grep -c " [TtWw] klp_lto_new_$i\$" || true)
-	[ "$n" = 1 ] ||
-		die "the objects define the function klp_lto_new_$i $n times, not once (replace line $((i + 1)) of $plan)"
-	i=$((i + 1))
-done
 
 if [ -n "$keep" ]; then
 	[ ! -e "$keep" ] || die "--keep $keep already exists"
@@ -123,8 +101,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# glue also checks that the PATCH.o files are ELF relocatable objects (kbuild
+# links them as they are) and together define the new code of every replace
+# line once: klp_lto_new_0 .. klp_lto_new_<N-1>.
 say "glue: klp-gen glue --plan $plan $replace"
-"$klpgen" glue --plan "$plan" "$replace" -o "$dir/glue.h" || die "klp-gen glue refused the plan"
+# shellcheck disable=SC2086
+"$klpgen" glue --plan "$plan" "$replace" $glue_objs -o "$dir/glue.h" ||
+	die "klp-gen glue refused the plan or the objects"
 cp "$top/runtime/klp_lto.h" "$top/runtime/klp_lto_runtime.c" "$dir/"
 parts="klp_lto_runtime.o"
 i=0

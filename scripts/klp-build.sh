@@ -63,6 +63,10 @@ case $name in *[!a-z0-9_]*|'') die "--name must be [a-z0-9_]+ (a module name): $
 [ -f "$patchf" ] || die "patch not found: $patchf"
 patchf=$(cd "$(dirname "$patchf")" && pwd)/$(basename "$patchf")
 orig=$(cd "$orig" && pwd -P)
+if [ -z "$klpgen" ]; then
+	klpgen=$(command -v klp-gen 2>/dev/null || echo "$top/build/klp-gen/klp-gen")
+fi
+[ -x "$klpgen" ] || die "klp-gen not found ($klpgen); build it or pass --klp-gen"
 # Several patches: applied in order to copies of the files they name, then
 # one unified diff of those files against ORIG's source stands for all of
 # them in every later step (klp-gen diff --patch checks the build against it).
@@ -72,9 +76,8 @@ if [ "$npatches" -gt 1 ]; then
 	cum=$(mktemp -d "${TMPDIR:-/tmp}/klp-build-cumulative.XXXXXX")
 	trap 'rm -rf "$cum"' EXIT
 	# shellcheck disable=SC2086
-	cfiles=$(sed -n 's/^+++ [^/]*\/\([^	 ]*\).*/\1/p' $patches | sort -u)
+	cfiles=$("$klpgen" patch-files --in "$csrc" $patches) || die "klp-gen patch-files refused the patches"
 	for f in $cfiles; do
-		[ -f "$csrc/$f" ] || die "$f (named by a patch) does not exist in $csrc (new files are not supported)"
 		mkdir -p "$cum/a/$(dirname "$f")" "$cum/b/$(dirname "$f")"
 		cp "$csrc/$f" "$cum/a/$f" && cp "$csrc/$f" "$cum/b/$f"
 	done
@@ -99,10 +102,6 @@ src=$(readlink -f "$orig/source")
 plugin=$(cat "$orig/klp-lto.plugin" 2>/dev/null || true)
 [ -n "$plugin" ] && [ -f "$plugin" ] ||
 	die "$orig was not built with the klp-lto plugin ($orig/klp-lto.plugin); klp-gen needs the record"
-if [ -z "$klpgen" ]; then
-	klpgen=$(command -v klp-gen 2>/dev/null || echo "$top/build/klp-gen/klp-gen")
-fi
-[ -x "$klpgen" ] || die "klp-gen not found ($klpgen); build it or pass --klp-gen"
 work_given=$work
 : "${work:=$(dirname "$orig")/klp-build-$name}"
 # Created by kbuild-copy.sh, which first checks that it overlaps neither
@@ -115,11 +114,8 @@ out_abs=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 rm -f "$out_abs"
 
 # --- 1. the patched kernel, built in copies ---
-files=$(sed -n 's/^+++ [^/]*\/\([^	 ]*\).*/\1/p' "$patchf" | sort -u)
-[ -n "$files" ] || die "$patchf: no '+++ b/FILE' lines; not a unified diff with -p1 paths"
-for f in $files; do
-	[ -f "$src/$f" ] || die "$patchf: $f does not exist in $src (new files are not supported)"
-done
+# The files it changes, each in the source tree (klp-gen patch-files).
+files=$("$klpgen" patch-files --in "$src" "$patchf") || die "klp-gen patch-files refused $patchf"
 # Checked on the original (a dry run writes nothing), before any copying.
 patch -d "$src" -p1 -s -f --dry-run < "$patchf" >/dev/null 2>&1 ||
 	{ patch -d "$src" -p1 -f --dry-run < "$patchf" >&2 || true; die "$patchf does not apply to $src"; }
@@ -138,8 +134,7 @@ fi
 # (with content or git headers: a mode change) gets its own copy first, so
 # that the patch can only ever write the copy (GNU patch 2.7 also writes a
 # new file and renames it over the name, and its dry run writes to $TMPDIR).
-for f in $files $(sed -n -e 's/^--- [^/]*\/\([^	 ]*\).*/\1/p' \
-	-e 's/^diff --git [^/]*\/\([^ ]*\) [^/]*\/\([^ ]*\)$/\1\n\2/p' "$patchf" | sort -u); do
+for f in $("$klpgen" patch-files --all "$patchf"); do
 	[ -f "$src/$f" ] || continue
 	rm -f "$psrc/$f"
 	cp -p "$src/$f" "$psrc/$f"
@@ -196,13 +191,11 @@ fi
 say "patched kernel built in $(( $(date +%s) - t0 )) s ($(grep -c '^  CC ' "$work/build.log" || true) C files compiled)"
 
 # --- 2. the plan: one diff per changed object, merged ---
-rm -rf "$work/plans" "$work/plan" "$work/objects" "$work/patch-"*.o "$work/report.txt" "$work/verify-"*
+rm -rf "$work/plans" "$work/plan" "$work/objects" "$work/plan-objects" "$work/patch-"*.o "$work/report.txt" "$work/verify-"*
 mkdir -p "$work/plans"
 : > "$work/report.txt"
-: > "$work/objects"
-# diff LABEL ORIG_FILE PATCHED_FILE [--orig-linked ORIG/vmlinux]: the plan
-# of one object pair; $work/objects gets "OBJECT ORIG_FILE PATCHED_FILE",
-# OBJECT as the plan names it (vmlinux, or the module's .modinfo name).
+# diff OBJECT ORIG_FILE PATCHED_FILE [--orig-linked ORIG/vmlinux]: the plan
+# of one object pair of $work/objects.
 diff_object() {
 	l=$1 of=$2 pf=$3
 	shift 3
@@ -216,51 +209,36 @@ diff_object() {
 		die "klp-gen diff refused or failed for $l (report: $work/plans/$l.report)"
 	fi
 	{ echo "== $l"; cat "$work/plans/$l.report"; } >> "$work/report.txt"
-	echo "$(sed -n 's/^object //p' "$work/plans/$l") $of $pf" >> "$work/objects"
 	plans="$plans $work/plans/$l"
 }
 plans=
-# Was a module touched by the patch?  Byte-identical: no (the copied build
-# dir keeps ORIG's paths and mtimes, so an untouched module is not rebuilt).
-# A module that kbuild recompiled anyway (a patched header it includes, with
-# no effect on its code) differs in its debug info, its build-id and the
-# string order of its record: it is unchanged if everything else is
-# identical and the records say the same (klp-gen dump).  The ThinLTO builds
-# are deterministic otherwise (see the determinism lit tests).
-same_module() {
-	cmp -s "$1" "$2" && return 0
-	for k in 1 2; do
-		eval f=\$$k
-		llvm-objcopy-22 --strip-debug --remove-section=.klp.lto \
-			--remove-section=.note.gnu.build-id "$f" "$work/plans/cmp$k.o" || return 1
-		"$klpgen" dump "$f" > "$work/plans/cmp$k.dump" || return 1
-	done
-	cmp -s "$work/plans/cmp1.o" "$work/plans/cmp2.o" &&
-		cmp -s "$work/plans/cmp1.dump" "$work/plans/cmp2.dump"
-}
-if ! cmp -s "$orig/vmlinux.o" "$patched/vmlinux.o"; then
-	diff_object vmlinux "$orig/vmlinux.o" "$patched/vmlinux.o" --orig-linked "$orig/vmlinux"
-fi
-if [ -f "$orig/modules.order" ]; then
-	for m in $(cat "$orig/modules.order"); do
-		ko=${m%.o}.ko
-		[ -f "$orig/$ko" ] || die "$orig/$ko missing (listed in modules.order): not a finished build"
-		[ -f "$patched/$ko" ] || die "the patched build has no $ko"
-		same_module "$orig/$ko" "$patched/$ko" && continue
-		diff_object "$(basename "${m%.o}" | tr - _)" "$orig/$ko" "$patched/$ko"
-	done
-fi
-rm -f "$work/plans/cmp"*
+# The objects to diff, "OBJECT ORIG_FILE PATCHED_FILE" in $work/objects
+# (klp-gen objects): vmlinux unless vmlinux.o is byte-identical, and each
+# module of modules.order whose code or record changed (the copied build dir
+# keeps ORIG's paths and mtimes, so an untouched module is not rebuilt; one
+# that kbuild recompiled for a patched header it includes differs only in
+# its debug info, build ID and record string order, and is not diffed).
+"$klpgen" objects "$orig" "$patched" -o "$work/objects" ||
+	die "klp-gen objects cannot compare the builds"
+while read -r o of pf; do
+	if [ "$o" = vmlinux ]; then
+		diff_object vmlinux "$of" "$pf" --orig-linked "$orig/vmlinux"
+	else
+		diff_object "$o" "$of" "$pf"
+	fi
+done < "$work/objects"
 [ -n "$plans" ] || die "the patched build's vmlinux.o and modules are identical to the original's: the patch changes no code"
-# diff writes a plan that replaces nothing when no function's code changed
-# (a line shift, a comment): no live patch to make (docs/selection.md).
+# merge exits 3 when no plan replaces or refuses anything: no function's
+# code changed (a line shift, a comment), no live patch to make
+# (docs/selection.md).
+rc=0
 # shellcheck disable=SC2086
-if ! grep -q -e '^replace ' -e '^refuse ' $plans; then
+"$klpgen" merge -o "$work/plan" $plans || rc=$?
+if [ "$rc" = 3 ]; then
 	cat "$work/report.txt"
 	die "the patch changes no function's code (reports: $work/plans/*.report): nothing to patch"
 fi
-# shellcheck disable=SC2086
-"$klpgen" merge -o "$work/plan" $plans || die "klp-gen merge refused the plans"
+[ "$rc" = 0 ] || die "klp-gen merge refused the plans"
 cat "$work/report.txt"
 
 # --- 3. the oracle: verify agrees with the plan on every diffed object ---
@@ -281,10 +259,9 @@ done < "$work/objects"
 
 # --- 4. the new code, per object of the plan ---
 objs=
-for o in $(sed -n 's/^object //p' "$work/plan"); do
-	set -- $(awk -v o="$o" '$1 == o { print $2, $3 }' "$work/objects")
-	[ $# = 2 ] || die "plan object $o: not one diffed object pair in $work/objects"
-	of=$1 pf=$2
+"$klpgen" objects --plan "$work/plan" "$work/objects" > "$work/plan-objects" ||
+	die "the plan's objects are not the diffed ones"
+while read -r o of pf; do
 	# vmlinux: kallsyms positions come from the linked original.
 	[ "$o" != vmlinux ] || of=$orig/vmlinux
 	say "klp-gen extract $o"
@@ -292,7 +269,7 @@ for o in $(sed -n 's/^object //p' "$work/plan"); do
 		--orig "$of" --symvers "$orig/Module.symvers" -o "$work/patch-$o.o" ||
 		die "klp-gen extract refused or failed for $o"
 	objs="$objs --object $work/patch-$o.o"
-done
+done < "$work/plan-objects"
 
 # --- 5. the module ---
 say "building the module"

@@ -37,4 +37,15 @@ struct klp_glue_options {
 int klp_glue_write(FILE *out, const struct klp_plan *plan,
 		   const char *plan_name, const struct klp_glue_options *opts);
 
+/*
+ * Whether the patch objects @objs[0..@n) (from `klp-gen extract`, or made by
+ * hand), linked together into the module, define the new code of every
+ * replace line of @plan once: klp_lto_new_<i> for the i-th, a global or
+ * weak symbol of an executable section, in exactly one of them.  Each must
+ * be an ELF relocatable object (kbuild links it as it is: LLVM bitcode
+ * cannot be).  -1 with klp_errmsg() set naming the first that is not.
+ */
+int klp_glue_check_objects(const struct klp_plan *plan, const char *plan_name,
+			   const char *const *objs, size_t n);
+
 #endif /* KLP_GLUE_H */

@@ -29,4 +29,12 @@ int klp_outfile_commit(struct klp_outfile *o);
 /* Closes and removes the temporary file; the destination is untouched. */
 void klp_outfile_abort(struct klp_outfile *o);
 
+/*
+ * The whole of the above for text output: @write(stream, @ctx) writes the
+ * file and returns -1 with klp_errmsg() set on failure, which leaves
+ * nothing at @path.  -1 with klp_errmsg() on any failure.
+ */
+int klp_outfile_write(const char *path, int (*write)(FILE *out, void *ctx),
+		      void *ctx);
+
 #endif /* KLP_OUTFILE_H */

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct klp_udiff_change {
 	unsigned long line;	/* old-side line number */
@@ -54,6 +55,8 @@ struct klp_udiff_hunk {
 struct klp_udiff {
 	struct klp_udiff_hunk *hunks;
 	size_t nhunks;
+	char **git_paths;	/* both -p1 paths of each `diff --git` line */
+	size_t ngit_paths;
 };
 
 /*
@@ -63,5 +66,16 @@ struct klp_udiff {
  */
 struct klp_udiff *klp_udiff_read(const char *path);
 void klp_udiff_free(struct klp_udiff *d);
+
+/*
+ * `klp-gen patch-files`: the -p1 paths that the patches @patches[0..@n)
+ * name, sorted (bytewise), once each, one a line on @out.  Without @all:
+ * the files they change (the new path of each file with hunks); each must
+ * be a regular file in @in_dir, if given, since a patch cannot add files.
+ * With @all: every path of their ---/+++ headers and `diff --git` lines,
+ * what `patch` may write.  -1 with klp_errmsg() set on an error.
+ */
+int klp_patch_paths(const char *const *patches, size_t n, bool all,
+		    const char *in_dir, FILE *out);
 
 #endif /* KLP_UDIFF_H */

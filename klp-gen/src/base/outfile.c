@@ -92,3 +92,19 @@ void klp_outfile_abort(struct klp_outfile *o)
 	free(o->tmp);
 	o->tmp = NULL;
 }
+
+int klp_outfile_write(const char *path, int (*write)(FILE *out, void *ctx),
+		      void *ctx)
+{
+	struct klp_outfile o;
+	FILE *fp;
+
+	if (klp_outfile_open(&o, path))
+		return -1;
+	fp = klp_outfile_stream(&o);
+	if (!fp || write(fp, ctx)) {
+		klp_outfile_abort(&o);
+		return -1;
+	}
+	return klp_outfile_commit(&o);
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `klp-gen glue --plan PLAN (--replace | --no-replace) -o glue.h`: the C tables of a plan for the
+ * `klp-gen glue --plan PLAN (--replace | --no-replace) -o glue.h
+ * [--object PATCH.o...]`: the C tables of a plan for the
  * module runtime (runtime/).  The header is written to a temporary file and
  * renamed, so a refused plan leaves no header behind.
  */
@@ -16,6 +17,7 @@
 
 static const char glue_usage[] =
 	"usage: klp-gen glue --plan PLAN (--replace | --no-replace) -o GLUE.h\n"
+	"                    [--object PATCH.o...]\n"
 	"\n"
 	"Write the C header that the livepatch module runtime (runtime/) includes:\n"
 	"declarations of klp_lto_new_<i> (the new code of the plan's i-th replace\n"
@@ -25,74 +27,63 @@ static const char glue_usage[] =
 	"true: once it is live, every other live patch is disabled, so it must be\n"
 	"cumulative); --no-replace lets it stack on the patches already loaded.\n"
 	"One of them is required.\n"
-	"A plan with refuse lines or without replace lines is refused.\n";
+	"A plan with refuse lines or without replace lines is refused.\n"
+	"--object (repeatable): the objects the module links must define each\n"
+	"klp_lto_new_<i> once, as a function, and be ELF relocatable objects.\n";
+
+struct glue_job {
+	const struct klp_plan *plan;
+	const char *plan_path;
+	struct klp_glue_options opts;
+};
+
+static int write_glue(FILE *out, void *ctx)
+{
+	struct glue_job *j = ctx;
+
+	if (!klp_glue_write(out, j->plan, j->plan_path, &j->opts))
+		return 0;
+	return klp_err("%s: %s", j->plan_path, strdupa(klp_errmsg()));
+}
 
 int cmd_glue(int argc, char **argv)
 {
-	const char *plan_path = NULL, *out_path = NULL;
-	struct klp_glue_options opts = { 0 };
-	int nmode = 0;
-	struct klp_outfile out;
+	const char *out_path = NULL, **objs = (const char **)argv;
+	struct glue_job j = { 0 };
+	int nmode = 0, nobjs = 0, ret;
 	struct klp_plan *plan;
-	FILE *fp;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(glue_usage, stdout);
 			return 0;
 		}
-		if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
-			plan_path = argv[++i];
-		} else if (!strcmp(argv[i], "--replace")) {
-			opts.replace = true;
+		if (!strcmp(argv[i], "--plan") && i + 1 < argc)
+			j.plan_path = argv[++i];
+		else if (!strcmp(argv[i], "--object") && i + 1 < argc)
+			objs[nobjs++] = argv[++i];
+		else if (!strcmp(argv[i], "--replace") ||
+			 !strcmp(argv[i], "--no-replace")) {
+			j.opts.replace = argv[i][2] == 'r';
 			nmode++;
-		} else if (!strcmp(argv[i], "--no-replace")) {
-			opts.replace = false;
-			nmode++;
-		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			out_path = argv[++i];
-		} else {
-			fprintf(stderr, "klp-gen glue: unexpected argument %s\n%s",
-				argv[i], glue_usage);
-			return 2;
-		}
-	}
-	if (!plan_path || !out_path) {
-		fprintf(stderr, "klp-gen glue: --plan and -o are required\n%s",
-			glue_usage);
-		return 2;
-	}
-	if (nmode != 1) {
-		fprintf(stderr, "klp-gen glue: exactly one of --replace and --no-replace is required\n%s",
-			glue_usage);
-		return 2;
-	}
-
-	plan = klp_plan_read(plan_path);
-	if (!plan) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
-	if (klp_outfile_open(&out, out_path)) {
-		klp_report(klp_errmsg());
-		klp_plan_free(plan);
-		return 1;
-	}
-	fp = klp_outfile_stream(&out);
-	if (!fp || klp_glue_write(fp, plan, plan_path, &opts)) {
-		klp_outfile_abort(&out);
-		if (fp)
-			fprintf(stderr, "klp-gen: %s: %s\n", plan_path,
-				klp_errmsg());
 		else
-			klp_report(klp_errmsg());
-		klp_plan_free(plan);
-		return 1;
+			return klp_usage_error("glue", glue_usage,
+					       "unexpected argument %s", argv[i]);
 	}
-	klp_plan_free(plan);
-	if (klp_outfile_commit(&out)) {
+	if (!j.plan_path || !out_path)
+		return klp_usage_error("glue", glue_usage,
+				       "--plan and -o are required");
+	if (nmode != 1)
+		return klp_usage_error("glue", glue_usage,
+				       "exactly one of --replace and --no-replace is required");
+	j.plan = plan = klp_plan_read(j.plan_path);
+	ret = !plan ||
+	      (nobjs && klp_glue_check_objects(plan, j.plan_path, objs, nobjs)) ||
+	      klp_outfile_write(out_path, write_glue, &j);
+	if (ret)
 		klp_report(klp_errmsg());
-		return 1;
-	}
-	return 0;
+	klp_plan_free(plan);
+	return ret;
 }

@@ -19,18 +19,21 @@ static const char merge_usage[] =
 	"plans of one patch, one per object: vmlinux and each changed module),\n"
 	"leaving out objects that replace nothing and keeping every refuse\n"
 	"line.  Two plans of the same object are an error.  Exit 1 if the\n"
-	"result refuses the patch or replaces nothing (then no PLAN is written\n"
-	"for the empty case; a refusing PLAN is written, as diff writes it).\n";
+	"result refuses the patch (PLAN is written, as diff writes it), 3 if it\n"
+	"replaces nothing, i.e. there is nothing to patch (no PLAN written).\n";
+
+static int write_plan(FILE *out, void *plan)
+{
+	return klp_plan_write(out, plan);
+}
 
 int cmd_merge(int argc, char **argv)
 {
 	const char *out_path = NULL;
 	const char **names;
 	struct klp_plan **plans, *m = NULL;
-	struct klp_outfile out;
 	size_t n = 0;
 	int ret = 1;
-	FILE *fp;
 
 	names = calloc(argc + 1, sizeof(*names));
 	plans = calloc(argc + 1, sizeof(*plans));
@@ -47,17 +50,15 @@ int cmd_merge(int argc, char **argv)
 		if (!strcmp(argv[i], "-o") && i + 1 < argc && !out_path)
 			out_path = argv[++i];
 		else if (argv[i][0] == '-') {
-			fprintf(stderr, "klp-gen merge: unexpected argument %s\n%s",
-				argv[i], merge_usage);
-			ret = 2;
+			ret = klp_usage_error("merge", merge_usage,
+					      "unexpected argument %s", argv[i]);
 			goto done;
 		} else
 			names[n++] = argv[i];
 	}
 	if (!out_path || !n) {
-		fprintf(stderr, "klp-gen merge: -o and at least one plan are required\n%s",
-			merge_usage);
-		ret = 2;
+		ret = klp_usage_error("merge", merge_usage,
+				      "-o and at least one plan are required");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -74,19 +75,10 @@ int cmd_merge(int argc, char **argv)
 	}
 	if (!m->nreplaces && !m->nrefusals) {
 		klp_report("the plans replace nothing in any object: a live patch that changes nothing is an error");
+		ret = 3;
 		goto done;
 	}
-	if (klp_outfile_open(&out, out_path)) {
-		klp_report(klp_errmsg());
-		goto done;
-	}
-	fp = klp_outfile_stream(&out);
-	if (!fp || klp_plan_write(fp, m)) {
-		klp_outfile_abort(&out);
-		klp_report(klp_errmsg());
-		goto done;
-	}
-	if (klp_outfile_commit(&out)) {
+	if (klp_outfile_write(out_path, write_plan, m)) {
 		klp_report(klp_errmsg());
 		goto done;
 	}

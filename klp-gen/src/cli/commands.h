@@ -6,6 +6,8 @@
 #ifndef KLP_GEN_COMMANDS_H
 #define KLP_GEN_COMMANDS_H
 
+#include "klp/error.h"
+
 struct klp_command {
 	const char *name;
 	const char *summary;		/* one line for `klp-gen --help` */
@@ -23,8 +25,17 @@ int cmd_glue(int argc, char **argv);
 int cmd_finalize(int argc, char **argv);
 int cmd_keep_lines(int argc, char **argv);
 int cmd_x86relocs(int argc, char **argv);
+int cmd_objects(int argc, char **argv);
+int cmd_patch_files(int argc, char **argv);
 
 /* Prints "klp-gen: MSG" to stderr; the tool's one way to report errors. */
 void klp_report(const char *msg);
+
+/*
+ * Prints "klp-gen CMD: MESSAGE" and the command's usage to stderr; returns
+ * 2, the exit status of a command line error.
+ */
+int klp_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+	KLP_PRINTF(3, 4);
 
 #endif /* KLP_GEN_COMMANDS_H */

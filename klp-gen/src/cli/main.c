@@ -4,6 +4,7 @@
  * from the klp-lto record that the pass plugin leaves in every object.
  * This file only dispatches to the subcommands.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ static const struct klp_command commands[] = {
 	{ "glue", "write the C tables of a plan for the runtime", cmd_glue },
 	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize },
 	{ "x86-relocs", "check the x86-64 decoder against every relocation of an object's code", cmd_x86relocs },
+	{ "objects", "which objects of two kernel builds a live patch compares", cmd_objects },
+	{ "patch-files", "the files a source patch names (-p1 paths)", cmd_patch_files },
 	{ "keep-lines", "keep a patched source's original line numbers (#line directives)", cmd_keep_lines },
 };
 
@@ -28,6 +31,18 @@ static const struct klp_command commands[] = {
 void klp_report(const char *msg)
 {
 	fprintf(stderr, "klp-gen: %s\n", msg);
+}
+
+int klp_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "klp-gen %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	return 2;
 }
 
 static void usage(FILE *out)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unified diff reader (klp/udiff.h).  Lines outside hunks (`diff --git`,
- * `index`, mail headers, commit messages) are skipped; a `---` line followed
+ * Unified diff reader (klp/udiff.h).  Lines outside hunks (`index`, mail
+ * headers, commit messages) are skipped, but for the paths of `diff --git`
+ * lines (a mode change has no hunk to name its file); a `---` line followed
  * by a `+++` line starts a file, `@@ -A,B +C,D @@` a hunk whose body must
  * hold exactly B old-side and D new-side lines.
  */
@@ -55,6 +56,28 @@ static char *header_path(const char *s, bool *devnull)
 		s = slash + 1;
 	}
 	return strndup(s, n);
+}
+
+/* `diff --git a/X b/Y`: X and Y, -p1. */
+static int add_git_paths(struct klp_udiff *d, const char *s)
+{
+	const char *sp = strchr(s, ' ');
+	char **v = realloc(d->git_paths, (d->ngit_paths + 2) * sizeof(*v));
+	char *a = sp ? strndup(s, (size_t)(sp - s)) : NULL;
+	bool devnull;
+
+	if (v)
+		d->git_paths = v;
+	if (v && sp && a) {
+		v[d->ngit_paths] = header_path(a, &devnull);
+		v[d->ngit_paths + 1] = header_path(sp + 1, &devnull);
+		if (v[d->ngit_paths] && v[d->ngit_paths + 1])
+			d->ngit_paths += 2;
+		else
+			free(v[d->ngit_paths]);
+	}
+	free(a);
+	return !v || (sp && !a) ? klp_err("out of memory") : 0;
 }
 
 static int parse_range(const char **p, unsigned long *start,
@@ -233,6 +256,9 @@ void klp_udiff_free(struct klp_udiff *d)
 		free(d->hunks[i].renamed);
 		free(d->hunks[i].changes);
 	}
+	for (size_t i = 0; i < d->ngit_paths; i++)
+		free(d->git_paths[i]);
+	free(d->git_paths);
 	free(d->hunks);
 	free(d);
 }
@@ -256,6 +282,11 @@ struct klp_udiff *klp_udiff_read(const char *path)
 		goto out;
 	}
 	while (next_line(&r)) {
+		if (!strncmp(r.line, "diff --git ", 11)) {
+			if (add_git_paths(d, r.line + 11))
+				goto out;
+			continue;
+		}
 		if (!strncmp(r.line, "--- ", 4)) {
 			free(old);
 			old = header_path(r.line + 4, &old_null);

@@ -128,7 +128,7 @@ out:
 int klp_objects_of_plan(const char *objects_path,
 			const struct klp_plan *plan, FILE *out)
 {
-	char *line = NULL, **lines = NULL, **v;
+	char *line = NULL, **lines = NULL, **v, **hits = NULL;
 	size_t cap = 0, n = 0;
 	int ret = -1;
 	FILE *f = fopen(objects_path, "r");
@@ -146,26 +146,33 @@ int klp_objects_of_plan(const char *objects_path,
 		}
 		n++;
 	}
+	/* All found before anything is printed: no partial output. */
+	hits = calloc(plan->nobjects + 1, sizeof(*hits));
+	if (!hits) {
+		klp_err("out of memory");
+		goto out;
+	}
 	ret = 0;
 	for (size_t i = 0; !ret && i < plan->nobjects; i++) {
-		const char *name = plan->objects[i].name, *hit = NULL;
+		const char *name = plan->objects[i].name;
 		size_t len = strlen(name), found = 0;
 
 		for (size_t j = 0; j < n; j++)
 			if (!strncmp(lines[j], name, len) && lines[j][len] == ' ') {
-				hit = lines[j];
+				hits[i] = lines[j];
 				found++;
 			}
 		if (found != 1)
 			ret = klp_err("%s: lists the plan's object %s %zu times, not once",
 				      objects_path, name, found);
-		else
-			fprintf(out, "%s\n", hit);
 	}
+	for (size_t i = 0; !ret && i < plan->nobjects; i++)
+		fprintf(out, "%s\n", hits[i]);
 out:
 	for (size_t j = 0; j < n; j++)
 		free(lines[j]);
 	free(lines);
+	free(hits);
 	free(line);
 	fclose(f);
 	return ret;

@@ -13,6 +13,7 @@
 #include "klp/error.h"
 #include "klp/hunk_place.h"
 #include "klp/pathset.h"
+#include "klp/readfile.h"
 
 /* One source file split into lines (newline and a CR before it dropped). */
 struct src_file {
@@ -30,40 +31,12 @@ static void src_file_free(struct src_file *f)
 
 static int src_file_read(struct src_file *f, const char *path)
 {
-	FILE *in = fopen(path, "r");
-	size_t len = 0, cap = 0, nl = 0;
-	char chunk[65536];
-	size_t got;
+	size_t len, nl = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (!in)
-		return klp_err("%s: cannot open: %s", path, strerror(errno));
-	while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0) {
-		if (len + got + 1 > cap) {
-			size_t ncap = cap ? cap : 65536;
-			char *v;
-
-			while (ncap < len + got + 1)
-				ncap *= 2;
-			v = realloc(f->buf, ncap);
-			if (!v) {
-				fclose(in);
-				return klp_err("out of memory");
-			}
-			f->buf = v;
-			cap = ncap;
-		}
-		memcpy(f->buf + len, chunk, got);
-		len += got;
-	}
-	if (ferror(in)) {
-		fclose(in);
-		return klp_err("%s: read error", path);
-	}
-	fclose(in);
-	if (!f->buf && !(f->buf = malloc(1)))
-		return klp_err("out of memory");
-	f->buf[len] = '\0';
+	f->buf = klp_read_file(path, &len);
+	if (!f->buf)
+		return -1;
 	for (size_t i = 0; i < len; i++)
 		nl += f->buf[i] == '\n';
 	f->lines = calloc(nl + 2, sizeof(*f->lines));

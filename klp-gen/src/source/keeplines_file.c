@@ -12,49 +12,7 @@
 #include "klp/error.h"
 #include "klp/keeplines.h"
 #include "klp/outfile.h"
-
-/* The whole of @path, malloc'ed (NUL-terminated; @len without it). */
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f) {
-		klp_err("%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (cap - n < 4096) {
-			char *v;
-
-			cap = cap ? 2 * cap : 65536;
-			v = realloc(buf, cap + 1);
-			if (!v) {
-				klp_err("%s: out of memory", path);
-				goto fail;
-			}
-			buf = v;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		klp_err("%s: read error", path);
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
-}
+#include "klp/readfile.h"
 
 static void report(FILE *rep, const char *patched_path,
 		   const struct klp_keeplines *kl)
@@ -91,7 +49,7 @@ int klp_keeplines_file(const char *diff_path, const char *orig_path,
 	int ret = -1;
 	FILE *fp;
 
-	patched = read_all(patched_path, &plen);
+	patched = klp_read_file(patched_path, &plen);
 	if (!patched)
 		goto done;
 	if (stat(patched_path, &st)) {
@@ -99,7 +57,7 @@ int klp_keeplines_file(const char *diff_path, const char *orig_path,
 		goto done;
 	}
 	if (klp_keeplines_applies(patched_path)) {
-		orig = read_all(orig_path, &olen);
+		orig = klp_read_file(orig_path, &olen);
 		d = orig ? klp_udiff_read(diff_path) : NULL;
 		if (!d || klp_keeplines_compute(d, diff_path, orig, olen,
 						 orig_path, patched, plen,

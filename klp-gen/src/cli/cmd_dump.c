@@ -39,22 +39,16 @@ int cmd_dump(int argc, char **argv)
 			path = argv[++i];
 			continue;
 		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "klp-gen dump: unknown option %s\n%s",
-				argv[i], dump_usage);
-			return 2;
-		}
-		if (path) {
-			fprintf(stderr, "klp-gen dump: one FILE only\n%s",
-				dump_usage);
-			return 2;
-		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return klp_usage_error("dump", dump_usage,
+					       "unknown option %s", argv[i]);
+		if (path)
+			return klp_usage_error("dump", dump_usage,
+					       "one FILE only");
 		path = argv[i];
 	}
-	if (!path) {
-		fprintf(stderr, "klp-gen dump: no FILE given\n%s", dump_usage);
-		return 2;
-	}
+	if (!path)
+		return klp_usage_error("dump", dump_usage, "no FILE given");
 
 	elf = klp_elf_open(path);
 	if (!elf) {

@@ -40,16 +40,13 @@ int cmd_finalize(int argc, char **argv)
 		} else if (argv[i][0] != '-' && !in) {
 			in = argv[i];
 		} else {
-			fprintf(stderr, "klp-gen finalize: unexpected argument %s\n%s",
-				argv[i], finalize_usage);
-			return 2;
+			return klp_usage_error("finalize", finalize_usage,
+					       "unexpected argument %s", argv[i]);
 		}
 	}
-	if (!in || !out) {
-		fprintf(stderr, "klp-gen finalize: IN.ko and -o OUT.ko are required\n%s",
-			finalize_usage);
-		return 2;
-	}
+	if (!in || !out)
+		return klp_usage_error("finalize", finalize_usage,
+				       "IN.ko and -o OUT.ko are required");
 	if (symvers) {
 		exports = klp_exports_read(symvers);
 		if (!exports) {

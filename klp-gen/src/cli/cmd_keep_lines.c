@@ -52,7 +52,6 @@ int cmd_keep_lines(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "klp-gen keep-lines: --diff, -o, ORIG and PATCHED are required\n%s",
-		keep_lines_usage);
-	return 2;
+	return klp_usage_error("keep-lines", keep_lines_usage,
+			       "--diff, -o, ORIG and PATCHED are required");
 }

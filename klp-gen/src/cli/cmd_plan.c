@@ -45,11 +45,9 @@ int cmd_plan(int argc, char **argv)
 			return 0;
 		}
 		if (!strcmp(argv[i], "--source")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "klp-gen plan: --source needs an argument\n%s",
-					plan_usage);
-				return 2;
-			}
+			if (i + 1 >= argc)
+				return klp_usage_error("plan", plan_usage,
+						       "--source needs an argument");
 			source = argv[++i];
 			continue;
 		}
@@ -57,28 +55,20 @@ int cmd_plan(int argc, char **argv)
 			stated = true;
 			continue;
 		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "klp-gen plan: unknown option %s\n%s",
-				argv[i], plan_usage);
-			return 2;
-		}
-		if (n == 2) {
-			fprintf(stderr, "klp-gen plan: too many arguments\n%s",
-				plan_usage);
-			return 2;
-		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return klp_usage_error("plan", plan_usage,
+					       "unknown option %s", argv[i]);
+		if (n == 2)
+			return klp_usage_error("plan", plan_usage,
+					       "too many arguments");
 		args[n++] = argv[i];
 	}
-	if (n != 2) {
-		fprintf(stderr, "klp-gen plan: ORIG and PATCH are needed\n%s",
-			plan_usage);
-		return 2;
-	}
-	if (stated && source) {
-		fprintf(stderr, "klp-gen plan: --source and --stated-lines exclude each other\n%s",
-			plan_usage);
-		return 2;
-	}
+	if (n != 2)
+		return klp_usage_error("plan", plan_usage,
+				       "ORIG and PATCH are needed");
+	if (stated && source)
+		return klp_usage_error("plan", plan_usage,
+				       "--source and --stated-lines exclude each other");
 	if (klp_hunk_plan_run(args[0], args[1], source, stated, &text, &len)) {
 		klp_report(klp_errmsg());
 		return 1;

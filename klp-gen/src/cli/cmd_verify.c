@@ -41,31 +41,23 @@ int cmd_verify(int argc, char **argv)
 			return 0;
 		}
 		if (!strcmp(argv[i], "--plan")) {
-			if (i + 1 >= argc || plan_path) {
-				fprintf(stderr, "klp-gen verify: --plan needs one PLAN\n%s",
-					verify_usage);
-				return 2;
-			}
+			if (i + 1 >= argc || plan_path)
+				return klp_usage_error("verify", verify_usage,
+						       "--plan needs one PLAN");
 			plan_path = argv[++i];
 			continue;
 		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "klp-gen verify: unknown option %s\n%s",
-				argv[i], verify_usage);
-			return 2;
-		}
-		if (npath == 2) {
-			fprintf(stderr, "klp-gen verify: ORIG and PATCHED only\n%s",
-				verify_usage);
-			return 2;
-		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return klp_usage_error("verify", verify_usage,
+					       "unknown option %s", argv[i]);
+		if (npath == 2)
+			return klp_usage_error("verify", verify_usage,
+					       "ORIG and PATCHED only");
 		path[npath++] = argv[i];
 	}
-	if (npath != 2) {
-		fprintf(stderr, "klp-gen verify: needs ORIG and PATCHED\n%s",
-			verify_usage);
-		return 2;
-	}
+	if (npath != 2)
+		return klp_usage_error("verify", verify_usage,
+				       "needs ORIG and PATCHED");
 
 	if (klp_verify_run(path[0], path[1], plan_path, &text, &textlen,
 			   &res))

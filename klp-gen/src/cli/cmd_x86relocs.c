@@ -38,11 +38,9 @@ int cmd_x86relocs(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "klp-gen x86-relocs: one FILE is required\n%s",
-			x86relocs_usage);
-		return 2;
-	}
+	if (argc != 2 || argv[1][0] == '-')
+		return klp_usage_error("x86-relocs", x86relocs_usage,
+				       "one FILE is required");
 	elf = klp_elf_open(argv[1]);
 	if (!elf || !klp_elf_is_relocatable(elf)) {
 		klp_report(elf ? "x86-relocs needs a relocatable object" :

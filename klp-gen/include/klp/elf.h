@@ -260,6 +260,8 @@ struct klp_symbol *klp_elf_symbol_for_place(const struct klp_elf *elf,
 		const void *ctx);
 
 /* Internal to elf*.c: the sorted lists of elf_find.c. */
+/* qsort() order of struct klp_symbol pointers: by value, then index. */
+int klp_elf_sym_by_value(const void *a, const void *b);
 int klp_elf_sort_relocs(struct klp_section *sec, size_t n);
 int klp_elf_index_holders(struct klp_elf *elf);
 

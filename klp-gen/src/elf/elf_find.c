@@ -105,7 +105,7 @@ static bool holds_places(const struct klp_symbol *s)
 	return s->sec && (s->type == STT_FUNC || s->type == STT_OBJECT);
 }
 
-static int by_value(const void *a, const void *b)
+int klp_elf_sym_by_value(const void *a, const void *b)
 {
 	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
 	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
@@ -151,7 +151,7 @@ int klp_elf_index_holders(struct klp_elf *elf)
 
 		if (b - a > 1)
 			qsort(elf->hold + a, b - a, sizeof(*elf->hold),
-			      by_value);
+			      klp_elf_sym_by_value);
 		for (size_t i = a; i < b; i++) {
 			const struct klp_symbol *y = elf->hold[i];
 			uint64_t len = y->size ? y->size : 1;

@@ -185,16 +185,6 @@ int klp_kallsyms_pos(const struct klp_elf *elf, const struct klp_symbol *sym,
 	return 0;
 }
 
-static int cmp_addr(const void *a, const void *b)
-{
-	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
-	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
-
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 struct klp_symbol *klp_kallsyms_find(const struct klp_elf *elf,
 				     const char *name, unsigned long pos)
 {
@@ -233,7 +223,7 @@ struct klp_symbol *klp_kallsyms_find(const struct klp_elf *elf,
 		if (klp_kallsyms_holds(elf, s))
 			v[i++] = s;
 	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_addr);
+		qsort(v, n, sizeof(*v), klp_elf_sym_by_value);
 	found = v[pos ? pos - 1 : 0];
 	free(v);
 	return found;

@@ -15,6 +15,7 @@
 
 #include "klp/elf_write.h"
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/hash.h"
 #include "klp/outfile.h"
 
@@ -53,23 +54,6 @@ struct klp_out {
 	size_t nsym, capsym;
 	struct klp_htab global_by_name;
 };
-
-static int grow(void **p, size_t *cap, size_t need, size_t elsize)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * elsize);
-	if (!np)
-		return klp_err("out of memory");
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
 
 struct klp_out *klp_out_new(void)
 {
@@ -114,7 +98,7 @@ long klp_out_add_section(struct klp_out *o, const char *name, uint32_t type,
 {
 	struct osec *s;
 
-	if (grow((void **)&o->secs, &o->capsec, o->nsec + 1,
+	if (klp_grow(&o->secs, &o->capsec, o->nsec + 1,
 		 sizeof(*o->secs)))
 		return -1;
 	s = calloc(1, sizeof(*s));
@@ -146,7 +130,7 @@ int klp_out_append(struct klp_out *o, long sec, const void *data,
 		s->align = align;
 	start = (s->size + align - 1) & ~(align - 1);
 	if (s->type != SHT_NOBITS) {
-		if (grow((void **)&s->data.p, &s->data.cap, start + size + 1, 1))
+		if (klp_grow(&s->data.p, &s->data.cap, start + size + 1, 1))
 			return -1;
 		memset(s->data.p + s->data.len, 0, start - s->data.len);
 		if (data)
@@ -188,7 +172,7 @@ long klp_out_add_symbol(struct klp_out *o, const char *name,
 
 	if (sec >= 0 && !sec_of(o, sec))
 		return -1;
-	if (grow((void **)&o->syms, &o->capsym, o->nsym + 1, sizeof(*o->syms)))
+	if (klp_grow(&o->syms, &o->capsym, o->nsym + 1, sizeof(*o->syms)))
 		return -1;
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->name = strdup(name))) {
@@ -251,7 +235,7 @@ int klp_out_add_reloc(struct klp_out *o, long sec, uint64_t offset,
 	if (sym < 0 || (size_t)sym >= o->nsym)
 		return klp_err("internal error: bad output symbol handle %ld",
 			       sym);
-	if (grow((void **)&s->relas, &s->caprela, s->nrela + 1,
+	if (klp_grow(&s->relas, &s->caprela, s->nrela + 1,
 		 sizeof(*s->relas)))
 		return -1;
 	s->relas[s->nrela].r_offset = offset;
@@ -266,7 +250,7 @@ static int str_add(struct buf *b, const char *s, uint32_t *off)
 {
 	size_t n = strlen(s) + 1;
 
-	if (grow((void **)&b->p, &b->cap, b->len + n, 1))
+	if (klp_grow(&b->p, &b->cap, b->len + n, 1))
 		return -1;
 	memcpy(b->p + b->len, s, n);
 	*off = (uint32_t)b->len;

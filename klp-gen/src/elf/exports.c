@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/exports.h"
 
 void klp_exports_free(struct klp_exports *ex)
@@ -48,15 +49,8 @@ static int add_line(struct klp_exports *ex, char *line, unsigned int lineno,
 	    strncmp(f[3], "EXPORT_SYMBOL", 13))
 		return klp_err("%s:%u: not a Module.symvers line (CRC, symbol, module, export type[, namespace], tab-separated)",
 			       ex->path, lineno);
-	if (ex->nsyms == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1024;
-		void *p = realloc(ex->syms, ncap * sizeof(*ex->syms));
-
-		if (!p)
-			return klp_err("%s: out of memory", ex->path);
-		ex->syms = p;
-		*cap = ncap;
-	}
+	if (klp_grow(&ex->syms, cap, ex->nsyms + 1, sizeof(*ex->syms)))
+		return -1;
 	e = &ex->syms[ex->nsyms];
 	memset(e, 0, sizeof(*e));
 	e->name = strdup(f[1]);

@@ -20,6 +20,7 @@
 
 #include "klp/elf.h"
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/finalize.h"
 #include "klp/outfile.h"
 #include "klp/plan.h"
@@ -235,15 +236,9 @@ static struct group *get_group(struct finalize *f, uint32_t base,
 		if (g->base == base && g->objlen == objlen &&
 		    !memcmp(g->obj, obj, objlen))
 			return g;
-	if (f->ngroups == f->groups_cap) {
-		size_t ncap = f->groups_cap ? f->groups_cap * 2 : 16;
-		void *p = realloc(f->groups, ncap * sizeof(*f->groups));
-
-		if (!p)
-			return NULL;
-		f->groups = p;
-		f->groups_cap = ncap;
-	}
+	if (klp_grow(&f->groups, &f->groups_cap, f->ngroups + 1,
+		     sizeof(*f->groups)))
+		return NULL;
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
@@ -260,15 +255,8 @@ static struct group *get_group(struct finalize *f, uint32_t base,
 
 static int group_add(struct group *g, const Elf64_Rela *r)
 {
-	if (g->nrel == g->cap) {
-		size_t ncap = g->cap ? g->cap * 2 : 8;
-		void *p = realloc(g->rel, ncap * sizeof(*g->rel));
-
-		if (!p)
-			return -1;
-		g->rel = p;
-		g->cap = ncap;
-	}
+	if (klp_grow(&g->rel, &g->cap, g->nrel + 1, sizeof(*g->rel)))
+		return -1;
 	g->rel[g->nrel++] = *r;
 	return 0;
 }

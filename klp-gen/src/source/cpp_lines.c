@@ -14,6 +14,7 @@
 
 #include "klp/cpp_lines.h"
 #include "klp/error.h"
+#include "klp/grow.h"
 
 enum state { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING };
 
@@ -117,16 +118,9 @@ static int end_logical_line(struct lexer *lx)
 		lx->out->line[lx->dir_line].dir = lx->dir;
 		switch (lx->dir) {
 		case KLP_CPP_IF:
-			if (lx->ngroups == lx->cap) {
-				size_t n = lx->cap ? 2 * lx->cap : 16;
-				unsigned int *v = realloc(lx->groups,
-							  n * sizeof(*v));
-
-				if (!v)
-					return klp_err("out of memory");
-				lx->groups = v;
-				lx->cap = n;
-			}
+			if (klp_grow(&lx->groups, &lx->cap, lx->ngroups + 1,
+				     sizeof(*lx->groups)))
+				return -1;
 			lx->groups[lx->ngroups++] = lx->paren;
 			break;
 		case KLP_CPP_ELSE:

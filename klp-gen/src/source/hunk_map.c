@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/hunk_map.h"
 #include "klp/pathset.h"
 
@@ -30,15 +31,8 @@ struct mapper {
 
 static int add_id(struct id_list *l, uint32_t id)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		uint32_t *v = realloc(l->ids, cap * sizeof(*v));
-
-		if (!v)
-			return klp_err("out of memory");
-		l->ids = v;
-		l->cap = cap;
-	}
+	if (klp_grow(&l->ids, &l->cap, l->n + 1, sizeof(*l->ids)))
+		return -1;
 	l->ids[l->n++] = id;
 	return 0;
 }
@@ -99,16 +93,9 @@ static int add_outside(struct mapper *mp, const struct klp_udiff_hunk *h,
 {
 	struct klp_hunk_map *m = mp->m;
 
-	if (m->noutside == mp->cap_outside) {
-		size_t cap = mp->cap_outside ? 2 * mp->cap_outside : 16;
-		struct klp_hunk_outside *v = realloc(m->outside,
-						     cap * sizeof(*v));
-
-		if (!v)
-			return klp_err("out of memory");
-		m->outside = v;
-		mp->cap_outside = cap;
-	}
+	if (klp_grow(&m->outside, &mp->cap_outside, m->noutside + 1,
+		     sizeof(*m->outside)))
+		return -1;
 	m->outside[m->noutside++] = (struct klp_hunk_outside){
 		.hunk = h, .kind = kind, .lo = lo, .hi = hi, .var = var,
 	};

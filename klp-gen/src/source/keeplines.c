@@ -10,6 +10,7 @@
 
 #include "klp/cpp_lines.h"
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/keeplines.h"
 #include "klp/outfile.h"
 
@@ -182,16 +183,8 @@ static enum klp_keeplines_why why_not(const struct klp_cpp_line *l)
 static int add_insert(struct klp_keeplines *kl, size_t *cap,
 		      const struct klp_keeplines_insert *in)
 {
-	if (kl->nins == *cap) {
-		size_t n = *cap ? 2 * *cap : 8;
-		struct klp_keeplines_insert *v = realloc(kl->ins,
-							 n * sizeof(*v));
-
-		if (!v)
-			return klp_err("out of memory");
-		kl->ins = v;
-		*cap = n;
-	}
+	if (klp_grow(&kl->ins, cap, kl->nins + 1, sizeof(*kl->ins)))
+		return -1;
 	kl->ins[kl->nins++] = *in;
 	return 0;
 }
@@ -256,16 +249,9 @@ static int place(const struct span *sp, size_t n, const struct klp_cpp_lines *cl
 		for (p = p0; p < limit && !cl->line[p].safe; p++)
 			;
 		if (p == limit) {
-			if (kl->ndropped == dcap) {
-				size_t c = dcap ? 2 * dcap : 4;
-				struct klp_keeplines_dropped *v =
-					realloc(kl->dropped, c * sizeof(*v));
-
-				if (!v)
-					return klp_err("out of memory");
-				kl->dropped = v;
-				dcap = c;
-			}
+			if (klp_grow(&kl->dropped, &dcap, kl->ndropped + 1,
+				     sizeof(*kl->dropped)))
+				return -1;
 			kl->dropped[kl->ndropped++] = (struct klp_keeplines_dropped){
 				.hunk = i + 1, .line = p0,
 				.why = why_not(&cl->line[p0]),

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/hunk_place.h"
 #include "klp/pathset.h"
 #include "klp/patchcheck.h"
@@ -182,16 +183,8 @@ static bool is_included(const struct klp_patch_files *pf,
 static int add_outside(struct klp_patch_check *pc, uint32_t id,
 		       const char *what, size_t *cap)
 {
-	if (pc->noutside == *cap) {
-		size_t n = *cap ? 2 * *cap : 16;
-		struct klp_patch_outside *v = realloc(pc->outside,
-						      n * sizeof(*v));
-
-		if (!v)
-			return klp_err("out of memory");
-		pc->outside = v;
-		*cap = n;
-	}
+	if (klp_grow(&pc->outside, cap, pc->noutside + 1, sizeof(*pc->outside)))
+		return -1;
 	pc->outside[pc->noutside].id = id;
 	pc->outside[pc->noutside].what = what;
 	pc->noutside++;

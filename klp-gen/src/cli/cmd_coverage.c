@@ -11,7 +11,7 @@
 #include "klp/coverage.h"
 #include "klp/error.h"
 
-static const char coverage_usage[] =
+const char coverage_usage[] =
 	"usage: klp-gen coverage [--ignore-file F] [--ignore-prefix P]... [--list] FILE\n"
 	"\n"
 	"Checks that every defined function symbol of FILE has a klp-lto record\n"
@@ -32,10 +32,7 @@ int cmd_coverage(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(coverage_usage, stdout);
-			return 0;
-		} else if (!strcmp(a, "--list")) {
+		if (!strcmp(a, "--list")) {
 			list = true;
 		} else if (!strcmp(a, "--ignore-file") && i + 1 < argc) {
 			ex.file = argv[++i];

@@ -13,7 +13,7 @@
 #include "klp/error.h"
 #include "klp/record.h"
 
-static const char dump_usage[] =
+const char dump_usage[] =
 	"usage: klp-gen dump FILE\n"
 	"\n"
 	"Print the klp-lto record of FILE (a .o, an `ld -r` output such as\n"
@@ -31,10 +31,6 @@ int cmd_dump(int argc, char **argv)
 	int ret = 1;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(dump_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "--") && i + 1 < argc && !path) {
 			path = argv[++i];
 			continue;

@@ -11,7 +11,7 @@
 #include "klp/exports.h"
 #include "klp/finalize.h"
 
-static const char finalize_usage[] =
+const char finalize_usage[] =
 	"usage: klp-gen finalize IN.ko -o OUT.ko [--symvers Module.symvers]\n"
 	"\n"
 	"Move every relocation against an undefined symbol .klp.sym.OBJ.NAME,POS\n"
@@ -29,10 +29,6 @@ int cmd_finalize(int argc, char **argv)
 	int ret = 1;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(finalize_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--symvers") && i + 1 < argc) {

@@ -15,7 +15,7 @@
 #include "klp/outfile.h"
 #include "klp/plan.h"
 
-static const char glue_usage[] =
+const char glue_usage[] =
 	"usage: klp-gen glue --plan PLAN (--replace | --no-replace) -o GLUE.h\n"
 	"                    [--object PATCH.o...]\n"
 	"\n"
@@ -54,10 +54,6 @@ int cmd_glue(int argc, char **argv)
 	struct klp_plan *plan;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(glue_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "--plan") && i + 1 < argc)
 			j.plan_path = argv[++i];
 		else if (!strcmp(argv[i], "--object") && i + 1 < argc)

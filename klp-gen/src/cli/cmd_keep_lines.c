@@ -12,7 +12,7 @@
 #include "klp/error.h"
 #include "klp/keeplines.h"
 
-static const char keep_lines_usage[] =
+const char keep_lines_usage[] =
 	"usage: klp-gen keep-lines --diff DIFF ORIG PATCHED -o OUT\n"
 	"\n"
 	"Write PATCHED to OUT (may be PATCHED) with a `#line N` directive after\n"
@@ -31,10 +31,6 @@ int cmd_keep_lines(int argc, char **argv)
 	int nfiles = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(keep_lines_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "--diff") && i + 1 < argc && !diff)
 			diff = argv[++i];
 		else if (!strcmp(argv[i], "-o") && i + 1 < argc && !out)

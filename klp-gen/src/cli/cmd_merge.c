@@ -12,7 +12,7 @@
 #include "klp/outfile.h"
 #include "klp/plan.h"
 
-static const char merge_usage[] =
+const char merge_usage[] =
 	"usage: klp-gen merge -o PLAN PLAN1 [PLAN2...]\n"
 	"\n"
 	"Write one plan with the objects of PLAN1, PLAN2... in that order (the\n"
@@ -42,11 +42,6 @@ int cmd_merge(int argc, char **argv)
 		goto done;
 	}
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(merge_usage, stdout);
-			ret = 0;
-			goto done;
-		}
 		if (!strcmp(argv[i], "-o") && i + 1 < argc && !out_path)
 			out_path = argv[++i];
 		else if (argv[i][0] == '-') {

@@ -12,7 +12,7 @@
 #include "klp/objects.h"
 #include "klp/outfile.h"
 
-static const char objects_usage[] =
+const char objects_usage[] =
 	"usage: klp-gen objects ORIG_BUILD PATCHED_BUILD -o OBJECTS\n"
 	"       klp-gen objects --plan PLAN OBJECTS\n"
 	"\n"
@@ -38,10 +38,6 @@ int cmd_objects(int argc, char **argv)
 	int n = 0, ret;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(objects_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--plan") && i + 1 < argc)

@@ -10,7 +10,7 @@
 #include "commands.h"
 #include "klp/udiff.h"
 
-static const char patch_files_usage[] =
+const char patch_files_usage[] =
 	"usage: klp-gen patch-files [--all] [--in DIR] PATCH...\n"
 	"\n"
 	"Print the -p1 paths the unified diffs name, sorted, once each: the files\n"
@@ -26,10 +26,6 @@ int cmd_patch_files(int argc, char **argv)
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(patch_files_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "--all"))
 			all = true;
 		else if (!strcmp(argv[i], "--in") && i + 1 < argc)

@@ -13,7 +13,7 @@
 #include "klp/error.h"
 #include "klp/hunk_plan.h"
 
-static const char plan_usage[] =
+const char plan_usage[] =
 	"usage: klp-gen plan [--source DIR | --stated-lines] ORIG PATCH\n"
 	"\n"
 	"Map the hunks of the unified diff PATCH (paths as for `patch -p1`,\n"
@@ -40,10 +40,6 @@ int cmd_plan(int argc, char **argv)
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(plan_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "--source")) {
 			if (i + 1 >= argc)
 				return klp_usage_error("plan", plan_usage,

@@ -12,7 +12,7 @@
 #include "klp/error.h"
 #include "klp/verify.h"
 
-static const char verify_usage[] =
+const char verify_usage[] =
 	"usage: klp-gen verify ORIG PATCHED [--plan PLAN]\n"
 	"\n"
 	"Compare the final machine code of every function of ORIG with its\n"
@@ -36,10 +36,6 @@ int cmd_verify(int argc, char **argv)
 	int ret = 1;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(verify_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(argv[i], "--plan")) {
 			if (i + 1 >= argc || plan_path)
 				return klp_usage_error("verify", verify_usage,

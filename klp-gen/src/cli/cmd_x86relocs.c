@@ -12,7 +12,7 @@
 #include "klp/error.h"
 #include "klp/x86_relcheck.h"
 
-static const char x86relocs_usage[] =
+const char x86relocs_usage[] =
 	"usage: klp-gen x86-relocs [--all] FILE\n"
 	"\n"
 	"Decode forward, from each function's start, the code of the relocatable\n"
@@ -29,10 +29,6 @@ int cmd_x86relocs(int argc, char **argv)
 	bool all = false;
 	int ret;
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(x86relocs_usage, stdout);
-		return 0;
-	}
 	if (argc == 3 && !strcmp(argv[1], "--all")) {
 		all = true;
 		argv++;

@@ -12,6 +12,8 @@ struct klp_command {
 	const char *name;
 	const char *summary;		/* one line for `klp-gen --help` */
 	int (*run)(int argc, char **argv);
+	/* Printed for --help or -h before any "--" (NULL: the command does). */
+	const char *usage;
 };
 
 int cmd_dump(int argc, char **argv);
@@ -27,6 +29,18 @@ int cmd_keep_lines(int argc, char **argv);
 int cmd_x86relocs(int argc, char **argv);
 int cmd_objects(int argc, char **argv);
 int cmd_patch_files(int argc, char **argv);
+
+extern const char coverage_usage[];
+extern const char dump_usage[];
+extern const char finalize_usage[];
+extern const char glue_usage[];
+extern const char keep_lines_usage[];
+extern const char merge_usage[];
+extern const char objects_usage[];
+extern const char patch_files_usage[];
+extern const char plan_usage[];
+extern const char verify_usage[];
+extern const char x86relocs_usage[];
 
 /* Prints "klp-gen: MSG" to stderr; the tool's one way to report errors. */
 void klp_report(const char *msg);

@@ -11,19 +11,19 @@
 #include "commands.h"
 
 static const struct klp_command commands[] = {
-	{ "dump", "print the klp-lto record of an object or executable", cmd_dump },
-	{ "coverage", "check that every function symbol has a record entry", cmd_coverage },
-	{ "plan", "map a source patch to the functions it may touch (before a rebuild)", cmd_plan },
-	{ "diff", "select the functions a live patch replaces, from two builds", cmd_diff },
-	{ "verify", "compare every function's machine code in two builds (the oracle)", cmd_verify },
-	{ "merge", "one plan out of the per-object plans of one patch", cmd_merge },
-	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract },
-	{ "glue", "write the C tables of a plan for the runtime", cmd_glue },
-	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize },
-	{ "x86-relocs", "check the x86-64 decoder against every relocation of an object's code", cmd_x86relocs },
-	{ "objects", "which objects of two kernel builds a live patch compares", cmd_objects },
-	{ "patch-files", "the files a source patch names (-p1 paths)", cmd_patch_files },
-	{ "keep-lines", "keep a patched source's original line numbers (#line directives)", cmd_keep_lines },
+	{ "dump", "print the klp-lto record of an object or executable", cmd_dump, dump_usage },
+	{ "coverage", "check that every function symbol has a record entry", cmd_coverage, coverage_usage },
+	{ "plan", "map a source patch to the functions it may touch (before a rebuild)", cmd_plan, plan_usage },
+	{ "diff", "select the functions a live patch replaces, from two builds", cmd_diff, NULL },
+	{ "verify", "compare every function's machine code in two builds (the oracle)", cmd_verify, verify_usage },
+	{ "merge", "one plan out of the per-object plans of one patch", cmd_merge, merge_usage },
+	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract, NULL },
+	{ "glue", "write the C tables of a plan for the runtime", cmd_glue, glue_usage },
+	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize, finalize_usage },
+	{ "x86-relocs", "check the x86-64 decoder against every relocation of an object's code", cmd_x86relocs, x86relocs_usage },
+	{ "objects", "which objects of two kernel builds a live patch compares", cmd_objects, objects_usage },
+	{ "patch-files", "the files a source patch names (-p1 paths)", cmd_patch_files, patch_files_usage },
+	{ "keep-lines", "keep a patched source's original line numbers (#line directives)", cmd_keep_lines, keep_lines_usage },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -67,9 +67,16 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+	for (const struct klp_command *c = commands; c < commands + NCOMMANDS; c++) {
+		if (strcmp(argv[1], c->name))
+			continue;
+		for (int i = 2; c->usage && i < argc && strcmp(argv[i], "--"); i++)
+			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+				fputs(c->usage, stdout);
+				return 0;
+			}
+		return c->run(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "klp-gen: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

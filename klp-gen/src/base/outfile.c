@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* All-or-nothing output files (see klp/outfile.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,21 @@
 int klp_outfile_open(struct klp_outfile *o, const char *path)
 {
 	static const char suffix[] = ".tmp.XXXXXX";
+	struct stat st;
 	mode_t mask;
 
 	o->path = path;
 	o->fp = NULL;
 	o->fd = -1;
+	o->tmp = NULL;
+	/*
+	 * A device or FIFO (-o /dev/null) is written in place: a file renamed
+	 * over it would replace the node (as root, /dev/null itself).
+	 */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		o->fd = open(path, O_WRONLY);
+		return o->fd < 0 ? klp_err("%s: %s", path, strerror(errno)) : 0;
+	}
 	o->tmp = malloc(strlen(path) + sizeof(suffix));
 	if (!o->tmp)
 		return klp_err("%s: out of memory", path);
@@ -68,11 +79,13 @@ int klp_outfile_commit(struct klp_outfile *o)
 			err = errno;
 		o->fd = -1;
 	}
-	if (!err && rename(o->tmp, o->path))
+	if (!err && o->tmp && rename(o->tmp, o->path))
 		err = errno;
 	if (err) {
-		klp_err("%s: writing %s: %s", o->path, o->tmp, strerror(err));
-		unlink(o->tmp);
+		klp_err("%s: writing %s: %s", o->path, o->tmp ? o->tmp : o->path,
+			strerror(err));
+		if (o->tmp)
+			unlink(o->tmp);
 	}
 	free(o->tmp);
 	o->tmp = NULL;

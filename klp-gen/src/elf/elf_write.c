@@ -390,7 +390,7 @@ int klp_out_write(struct klp_out *o, const char *path)
 
 	if (klp_outfile_open(&of, path))
 		goto out;
-	tmp = of.tmp;
+	tmp = of.tmp ? of.tmp : path;
 	e = elf_begin(of.fd, ELF_C_WRITE, NULL);
 	if (!e || !(eh = elf64_newehdr(e))) {
 		klp_err("%s: libelf: %s", tmp, elf_errmsg(-1));

@@ -67,7 +67,7 @@ int klp_keeplines_file(const char *diff_path, const char *orig_path,
 	if (klp_outfile_open(&o, out_path))
 		goto done;
 	opened = true;
-	if (fchmod(o.fd, st.st_mode & 07777)) {
+	if (o.tmp && fchmod(o.fd, st.st_mode & 07777)) {
 		klp_err("%s: %s", o.tmp, strerror(errno));
 		goto done;
 	}

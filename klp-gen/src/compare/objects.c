@@ -14,6 +14,7 @@
 #include "klp/error.h"
 #include "klp/modinfo.h"
 #include "klp/objects.h"
+#include "klp/readfile.h"
 
 static int files_identical(const char *a, const char *b, bool *same)
 {
@@ -47,7 +48,7 @@ static int module_line(const char *od, const char *pd, const char *m, FILE *out)
 	char *of = NULL, *pf = NULL, name[64];
 	size_t n = strlen(m);
 	struct klp_elf *elf = NULL;
-	bool same, changed;
+	bool changed;
 	int ret = -1;
 
 	if (n < 3 || strcmp(m + n - 2, ".o"))
@@ -61,10 +62,9 @@ static int module_line(const char *od, const char *pd, const char *m, FILE *out)
 		klp_err("%s missing (listed in modules.order): not a finished build", of);
 	else if (access(pf, F_OK))
 		klp_err("the patched build has no %s", pf);
-	else if (!files_identical(of, pf, &same) &&
-		 (same || !klp_module_changed(of, pf, &changed))) {
+	else if (!klp_module_changed(of, pf, &changed)) {
 		ret = 0;
-		if (!same && changed) {
+		if (changed) {
 			elf = klp_elf_open(of);
 			if (!elf || klp_modinfo_name(elf, name, sizeof(name)))
 				ret = -1;
@@ -128,52 +128,30 @@ out:
 int klp_objects_of_plan(const char *objects_path,
 			const struct klp_plan *plan, FILE *out)
 {
-	char *line = NULL, **lines = NULL, **v, **hits = NULL;
-	size_t cap = 0, n = 0;
-	int ret = -1;
-	FILE *f = fopen(objects_path, "r");
+	size_t len, n = plan->nobjects;
+	char *text = klp_read_file(objects_path, &len), *l, *end;
+	const char **hit = calloc(n + 1, sizeof(*hit));
+	int ret = text && hit ? 0 : -1;
 
-	if (!f)
-		return klp_err("%s: %s", objects_path, strerror(errno));
-	while (getline(&line, &cap, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		v = realloc(lines, (n + 1) * sizeof(*v));
-		if (v)
-			lines = v;
-		if (!v || !(lines[n] = strdup(line))) {
-			klp_err("out of memory");
-			goto out;
-		}
-		n++;
-	}
-	/* All found before anything is printed: no partial output. */
-	hits = calloc(plan->nobjects + 1, sizeof(*hits));
-	if (!hits) {
+	if (text && !hit)
 		klp_err("out of memory");
-		goto out;
-	}
-	ret = 0;
-	for (size_t i = 0; !ret && i < plan->nobjects; i++) {
+	/* All found before anything is printed: no partial output. */
+	for (size_t i = 0; !ret && i < n; i++) {
 		const char *name = plan->objects[i].name;
-		size_t len = strlen(name), found = 0;
+		size_t nlen = strlen(name), found = 0;
 
-		for (size_t j = 0; j < n; j++)
-			if (!strncmp(lines[j], name, len) && lines[j][len] == ' ') {
-				hits[i] = lines[j];
-				found++;
-			}
+		for (l = text; *l; l = *end ? end + 1 : end) {
+			end = strchrnul(l, '\n');
+			if (!strncmp(l, name, nlen) && l[nlen] == ' ' && ++found)
+				hit[i] = l;
+		}
 		if (found != 1)
 			ret = klp_err("%s: lists the plan's object %s %zu times, not once",
 				      objects_path, name, found);
 	}
-	for (size_t i = 0; !ret && i < plan->nobjects; i++)
-		fprintf(out, "%s\n", hits[i]);
-out:
-	for (size_t j = 0; j < n; j++)
-		free(lines[j]);
-	free(lines);
-	free(hits);
-	free(line);
-	fclose(f);
+	for (size_t i = 0; !ret && i < n; i++)
+		fprintf(out, "%.*s\n", (int)strcspn(hit[i], "\n"), hit[i]);
+	free(hit);
+	free(text);
 	return ret;
 }

@@ -5,7 +5,8 @@
  * --remove-section=.note.gnu.build-id` and a byte compare of the results
  * answered before (scripts/klp-build.sh): the sections a rebuild changes
  * without a change of code are dropped with their relocations and section
- * symbols, and what is left is compared with section and symbol numbers
+ * symbols (and file symbols, which strip-debug drops as debugging symbols),
+ * and what is left is compared with section and symbol numbers
  * renumbered, so that a dropped section between two kept ones moves
  * nothing.  The records are compared as `klp-gen dump` prints them: the
  * string table order of .klp.lto is not part of what they say.
@@ -64,7 +65,9 @@ static int side_index(struct side *s)
 	for (size_t i = 1; i < e->nsym; i++) {
 		uint32_t x = e->syms[i].shndx;
 
-		if (x && x < SHN_LORESERVE && x < e->nsec && !s->secmap[x])
+		/* strip-debug drops file symbols too: debugging symbols */
+		if ((x && x < SHN_LORESERVE && x < e->nsec && !s->secmap[x]) ||
+		    e->syms[i].type == STT_FILE)
 			continue;
 		s->symmap[i] = (uint32_t)++s->nsyms;
 	}

@@ -13,10 +13,10 @@
 #      .c, .h and .S file first gets #line directives that keep its original
 #      line numbers below every change (klp-gen keep-lines).  ORIG and its
 #      source tree are only read, also when the run fails or is interrupted;
-#   2. klp-gen diff, per changed object: ORIG/vmlinux.o vs PATCHED/vmlinux.o,
-#      and ORIG/MOD.ko vs PATCHED/MOD.ko for each module of ORIG/modules.order
-#      whose .ko changed -> one plan per object (+ report), and klp-gen merge
-#      -> the plan;
+#   2. klp-gen diff, per changed object (klp-gen objects decides which):
+#      ORIG/vmlinux.o vs PATCHED/vmlinux.o, and ORIG/MOD.ko vs PATCHED/MOD.ko
+#      for each module of ORIG/modules.order whose code or record changed
+#      -> one plan per object (+ report), and klp-gen merge -> the plan;
 #   3. klp-gen verify --plan, per diffed object: the machine-code oracle must
 #      find every function whose code changed in the plan (no MISS), else
 #      the patch is refused with verify's report;

@@ -18,18 +18,6 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Adds @path, named by patch @p, to @ps; @by[index] = the first patch. */
-static int add(struct klp_pathset *ps, size_t *by, size_t p, const char *path)
-{
-	long i = path ? klp_pathset_add(ps, path) : -1;
-
-	if (i < -1)
-		return -1;
-	if (i >= 0 && (size_t)i + 1 == klp_pathset_count(ps))
-		by[i] = p;
-	return 0;
-}
-
 static int check_in(const char *dir, const char *patch, const char *f)
 {
 	struct stat st;
@@ -45,13 +33,27 @@ static int check_in(const char *dir, const char *patch, const char *f)
 	return ret;
 }
 
+/* Adds @path to @ps; a new one must be a file of @in_dir, if given. */
+static int add(struct klp_pathset *ps, const char *path, const char *in_dir,
+	       const char *patch)
+{
+	size_t n = klp_pathset_count(ps);
+	long i = path ? klp_pathset_add(ps, path) : -1;
+
+	if (i < -1)
+		return -1;
+	if (in_dir && i >= 0 && (size_t)i == n)
+		return check_in(in_dir, patch, path);
+	return 0;
+}
+
 int klp_patch_paths(const char *const *patches, size_t n, bool all,
 		    const char *in_dir, FILE *out)
 {
 	struct klp_udiff **d = calloc(n + 1, sizeof(*d));
 	struct klp_pathset *ps = NULL;
 	const char **v = NULL;
-	size_t max = 0, *by = NULL, count = 0;
+	size_t max = 0, count = 0;
 	int ret = -1;
 
 	for (size_t p = 0; d && p < n; p++) {
@@ -60,8 +62,7 @@ int klp_patch_paths(const char *const *patches, size_t n, bool all,
 		max += 2 * d[p]->nhunks + d[p]->ngit_paths;
 	}
 	ps = d ? klp_pathset_new(max) : NULL;
-	by = calloc(max + 1, sizeof(*by));
-	if (!ps || !by) {
+	if (!ps) {
 		klp_err("out of memory");
 		goto out;
 	}
@@ -69,12 +70,13 @@ int klp_patch_paths(const char *const *patches, size_t n, bool all,
 		for (size_t i = 0; i < d[p]->nhunks; i++) {
 			const struct klp_udiff_hunk *h = &d[p]->hunks[i];
 
-			if (add(ps, by, p, h->renamed && !all ? h->renamed : h->file) ||
-			    (all && add(ps, by, p, h->renamed)))
+			if (add(ps, h->renamed && !all ? h->renamed : h->file,
+				in_dir, patches[p]) ||
+			    (all && add(ps, h->renamed, in_dir, patches[p])))
 				goto out;
 		}
 		for (size_t i = 0; all && i < d[p]->ngit_paths; i++)
-			if (add(ps, by, p, d[p]->git_paths[i]))
+			if (add(ps, d[p]->git_paths[i], in_dir, patches[p]))
 				goto out;
 	}
 	count = klp_pathset_count(ps);
@@ -83,11 +85,8 @@ int klp_patch_paths(const char *const *patches, size_t n, bool all,
 		klp_err("out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < count; i++)
 		v[i] = klp_pathset_path(ps, i);
-		if (in_dir && check_in(in_dir, patches[by[i]], v[i]))
-			goto out;
-	}
 	qsort(v, count, sizeof(*v), by_name);
 	for (size_t i = 0; i < count; i++)
 		fprintf(out, "%s\n", v[i]);
@@ -97,7 +96,6 @@ out:
 		klp_udiff_free(d[p]);
 	free(d);
 	free(v);
-	free(by);
 	klp_pathset_free(ps);
 	return ret;
 }

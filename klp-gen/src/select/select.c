@@ -1207,13 +1207,20 @@ static int changed_data(struct klp_select *s)
 			    !(s->sflags[id] & S_CHDATA))
 				continue;
 			if (pass) {
+				char why[128] = "";
+
 				/* noted once, if no copy differs */
 				if ((s->sflags[id] & (S_DSAME | S_DDIFF)) !=
 				    S_DSAME)
 					continue;
 				s->sflags[id] &= (uint8_t)~S_CHDATA;
+				peer = klp_corr_patched_of(s->c, f);
+				if (peer && o->codecmp_data(o->codecmp_arg, f,
+							    peer, why,
+							    sizeof(why)) < 0)
+					return -1;
 				if (note(&s->r.same_code, &s->r.nsame_code, f,
-					 id, "variable: only an embedded build ID changed"))
+					 id, "variable: %s", why))
 					return -1;
 				continue;
 			}

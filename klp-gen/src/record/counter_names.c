@@ -90,25 +90,28 @@ int klp_counter_name(const char *name, char **canon, unsigned long long *num,
 	if (!out)
 		return klp_err("out of memory");
 	for (size_t i = 0; i <= len;) {
-		size_t end = i, at = 0, n, ni;
+		size_t end = i, at = 0, n, ni = 0, d = 0;
 
 		while (end < len && name[end] != '.')
 			end++;
 		n = end - i;
-		ni = initcall_numbers(name + i, n, &at);
 		if (starts(name + i, n, UNIQUE)) {
-			size_t d = 0;
-
 			while (d < n - strlen(UNIQUE) && is_digit(name[end - d - 1]))
 				d++;
-			if (d && d <= MAX_DIGITS) {
-				numbered = true;
-				*num = value(name + end - d, d);
-				*ndigits = (unsigned int)d;
-				n -= d;
-			}
-			memcpy(out + o, name + i, n);
-			o += n;
+			if (d > MAX_DIGITS)
+				d = 0;
+		}
+		/* an initcall name, or one inside __UNIQUE_ID___addressable_... */
+		for (size_t k = i; k + 2 < end && !ni; k++)
+			if (name[k] == '_' && name[k + 1] == '_' &&
+			    (ni = initcall_numbers(name + k, end - d - k, &at)))
+				at += k - i;
+		if (d && !ni) {
+			numbered = true;
+			*num = value(name + end - d, d);
+			*ndigits = (unsigned int)d;
+			memcpy(out + o, name + i, n - d);
+			o += n - d;
 		} else if (ni) {
 			size_t c = digits(name + i + at, ni);
 
@@ -119,14 +122,17 @@ int klp_counter_name(const char *name, char **canon, unsigned long long *num,
 				o += end - i;
 			} else {
 				numbered = true;
-				*num = value(name + i + at, c);
-				*ndigits = (unsigned int)c;
+				/* ordered by the outer __UNIQUE_ID_ number if any */
+				*num = d ? value(name + end - d, d) :
+					   value(name + i + at, c);
+				*ndigits = (unsigned int)(d ? d : c);
 				/* "<mod>__" + "_" + "_<fn><id>": both numbers go */
 				memcpy(out + o, name + i, at);
 				o += at;
 				out[o++] = '_';
-				memcpy(out + o, name + i + at + n, end - i - at - n);
-				o += end - i - at - n;
+				memcpy(out + o, name + i + at + n,
+				       end - d - i - at - n);
+				o += end - d - i - at - n;
 			}
 		} else {
 			memcpy(out + o, name + i, n);

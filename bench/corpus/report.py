@@ -47,6 +47,11 @@ RULES = [
      "objtool refuses a replaced function that had no ENDBR and calls its "
      "own entry without a relocation (recursion): extract's ENDBR64 moves "
      "that call 4 bytes into the copy; needs an instruction decoder"),
+    ("no-code-change (unreachable)", r"changed functions? (is|are) unreachable", "refused", "yes",
+     "the changed functions cannot run in this configuration: ftrace cannot "
+     "patch them (notrace) and nothing reaches them (no relocation to them: "
+     "no caller, no address taken, not exported), which klp-gen diff proves "
+     "and verify checks again; no module is needed"),
     ("no-code-change", r"changes no code|no function or variable changed|no function changed|replaces nothing \(nothing to patch\)",
      "refused", "yes",
      "nothing compiled in this configuration changes (the changed lines are "

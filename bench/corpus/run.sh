@@ -272,6 +272,14 @@ regroup() {
 				g=$(basename "$g" .files)
 				[ -f "$D/runs/$g/done" ] && { out=$(printf 'group\t%s\tran before' "$g"); break; }
 			done
+			# The group this file ran as before (runs/FILE/group), whose
+			# run was deleted to repeat it: the same group again, not
+			# group.py (which recompiles every reader of the group's
+			# files, many minutes for a header).
+			g=$(cat "$D/runs/${gp%.patch}/group" 2>/dev/null || true)
+			if [ -z "$out" ] && [ -n "$g" ] && [ -f "$D/groups/$g.patch" ]; then
+				out=$(printf 'group\t%s\tmade before' "$g")
+			fi
 		fi
 		[ -n "$out" ] ||
 		out=$(python3 "$here/group.py" --build "$orig" --delta "$D" --patch "$gp" --log "$gr/klp-build.log" --jobs 2) || true

@@ -38,10 +38,13 @@ static void check_same(const struct klp_plan *a, const struct klp_plan *b)
 	size_t index = 0;
 
 	/* The writer writes the lowest version that holds the plan: a
-	 * "klp-plan 2" without callback lines comes back as version 1. */
-	KLP_FUZZ_CHECK(b->version == (a->ncallbacks ? KLP_PLAN_VERSION :
+	 * "klp-plan 2" without callback lines comes back as version 1, a
+	 * "klp-plan 3" without unreachable lines as 2 or 1. */
+	KLP_FUZZ_CHECK(b->version == (a->nunreachables ? 3 :
+				      a->ncallbacks ? 2 :
 				      KLP_PLAN_VERSION_MIN));
 	KLP_FUZZ_CHECK(a->ncallbacks == b->ncallbacks);
+	KLP_FUZZ_CHECK(a->nunreachables == b->nunreachables);
 	KLP_FUZZ_CHECK(a->nobjects == b->nobjects);
 	KLP_FUZZ_CHECK(a->nrefusals == b->nrefusals);
 	KLP_FUZZ_CHECK(a->nreplaces == b->nreplaces);
@@ -56,6 +59,15 @@ static void check_same(const struct klp_plan *a, const struct klp_plan *b)
 			KLP_FUZZ_CHECK(x->callbacks[j].index == y->callbacks[j].index);
 			KLP_FUZZ_CHECK(!strcmp(x->callbacks[j].new_sym,
 					       y->callbacks[j].new_sym));
+		}
+		KLP_FUZZ_CHECK(x->nunreachables == y->nunreachables);
+		for (size_t j = 0; j < x->nunreachables; j++) {
+			const struct klp_plan_unreachable *u = &x->unreachables[j];
+			const struct klp_plan_unreachable *w = &y->unreachables[j];
+
+			KLP_FUZZ_CHECK(!strcmp(u->old_sym, w->old_sym));
+			KLP_FUZZ_CHECK(!u->new_sym == !w->new_sym);
+			KLP_FUZZ_CHECK(!u->new_sym || !strcmp(u->new_sym, w->new_sym));
 		}
 		KLP_FUZZ_CHECK(x->nreplaces == y->nreplaces);
 		for (size_t j = 0; j < x->nreplaces; j++) {

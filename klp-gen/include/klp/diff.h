@@ -33,13 +33,17 @@ struct klp_diff {
 	struct klp_codecmp *cc;
 	struct klp_select *sel;
 	unsigned long *sympos;		/* per replace entry */
+	/* Changed functions that nothing reaches (klp/unreachable.h). */
+	size_t nunreachable;
 };
 
 /*
  * Writes the plan (and the JSON report) all or nothing and the text report
  * on @report.  A plan with refusals is written, with its `refuse` lines,
  * and gives -1.  Returns 1 when the patch changes no function's machine
- * code (the plan replaces nothing), 0 when it replaces functions, -1 with
+ * code that can run (the plan replaces nothing; @d->nunreachable says
+ * how many changed functions nothing reaches), 0 when it replaces
+ * functions, -1 with
  * klp_errmsg() set.  Frees everything it made, the arguments aside.
  */
 int klp_diff_run(struct klp_diff *d, FILE *report);

@@ -17,10 +17,11 @@
 #include "klp/callbacks.h"
 
 /*
- * 2 adds `callback` lines; a plan without them is written as version 1, which
- * readers of either version read.
+ * 2 adds `callback` lines, 3 `unreachable` lines; a plan is written as the
+ * lowest version that has its lines, which readers of any later version
+ * read.
  */
-#define KLP_PLAN_VERSION	2
+#define KLP_PLAN_VERSION	3
 #define KLP_PLAN_VERSION_MIN	1
 
 /*
@@ -66,12 +67,26 @@ struct klp_plan_callback {
 	unsigned int line;	/* in the file read; 0 if built in memory */
 };
 
+/*
+ * `unreachable OLD_SYM [new=NEW_SYM]` (version 3): OLD_SYM changed but
+ * nothing can reach it in the original object (klp/unreachable.h), so
+ * nothing replaces it; NEW_SYM is its code in the patched build, which
+ * extract copies if replaced code calls it.
+ */
+struct klp_plan_unreachable {
+	char *old_sym;
+	char *new_sym;		/* NULL: no counterpart in the patched build */
+	unsigned int line;	/* in the file read; 0 if built in memory */
+};
+
 struct klp_plan_object {
 	char *name;		/* "vmlinux" or a module name */
 	struct klp_plan_replace *replaces;
 	size_t nreplaces;
 	struct klp_plan_callback *callbacks;
 	size_t ncallbacks;
+	struct klp_plan_unreachable *unreachables;
+	size_t nunreachables;
 	unsigned int line;
 };
 
@@ -88,6 +103,7 @@ struct klp_plan {
 	size_t nrefusals;
 	size_t nreplaces;	/* over all objects */
 	size_t ncallbacks;	/* over all objects */
+	size_t nunreachables;	/* over all objects */
 	struct klp_plan_index *index;	/* private to plan.c */
 };
 
@@ -123,6 +139,14 @@ struct klp_plan_callback *klp_plan_add_callback(struct klp_plan *plan,
 						struct klp_plan_object *obj,
 						enum klp_callback_kind kind,
 						const char *new_sym);
+/* @new_sym may be NULL.  An OLD_SYM listed twice in one object is an error. */
+struct klp_plan_unreachable *klp_plan_add_unreachable(
+	struct klp_plan *plan, struct klp_plan_object *obj,
+	const char *old_sym, const char *new_sym);
+/* The object's unreachable entry for @old_sym, or NULL. */
+const struct klp_plan_unreachable *klp_plan_find_unreachable(
+	const struct klp_plan_object *obj, const char *old_sym);
+
 /*
  * NULL if every object with callbacks also replaces a function (the
  * livepatch core runs an object's callbacks only for an object it patches,

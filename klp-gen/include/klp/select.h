@@ -94,6 +94,9 @@ struct klp_select_result {
 	size_t nindirect;
 	struct klp_select_note *skipped;	/* __init code that inlines */
 	size_t nskipped;
+	/* unpatchable, and nothing reaches it (klp/unreachable.h) */
+	struct klp_select_note *unreachable;
+	size_t nunreachable;
 	char **refusals;
 	size_t nrefusals;
 };

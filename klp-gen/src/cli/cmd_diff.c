@@ -94,8 +94,14 @@ int cmd_diff(int argc, char **argv)
 	case 0:
 		return 0;
 	case 1:
-		fprintf(stderr, "klp-gen: %s -> %s: no function's machine code changed: the plan replaces nothing (nothing to patch)\n",
-			d.orig_path, d.patched_path);
+		if (d.nunreachable)
+			fprintf(stderr, "klp-gen: %s -> %s: %zu changed function%s unreachable in %s (no caller, address not taken, not exported): the plan replaces nothing (nothing to patch)\n",
+				d.orig_path, d.patched_path, d.nunreachable,
+				d.nunreachable > 1 ? "s are" : " is",
+				d.orig_path);
+		else
+			fprintf(stderr, "klp-gen: %s -> %s: no function's machine code changed: the plan replaces nothing (nothing to patch)\n",
+				d.orig_path, d.patched_path);
 		return 0;
 	default:
 		klp_report(klp_errmsg());

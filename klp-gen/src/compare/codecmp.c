@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "klp/codecmp.h"
+#include "klp/counter_names.h"
 #include "klp/error.h"
 #include "klp/x86_decode.h"
 
@@ -1374,6 +1375,37 @@ int klp_codecmp_strict(struct klp_codecmp *cc, const struct klp_symbol *orig,
 	return r;
 }
 
+/*
+ * Variables without relocations whose bytes are the same text but for the
+ * numbers of __UNIQUE_ID_ identifiers (klp_counter_text_eq()): a string
+ * made by stringifying an expression, such as a trace event's print_fmt
+ * (min_t() expands to `__UNIQUE_ID_x_<counter>` temporaries), which a
+ * header's extra __COUNTER__ use renumbers.  Nothing runs those names;
+ * the text is only shown (tracefs `format`).  1 if so, 0 if not, -1 on
+ * error.
+ */
+static int counter_text_same(struct klp_codecmp *cc,
+			     const struct klp_symbol *orig,
+			     const struct klp_symbol *patched)
+{
+	const struct klp_symbol *s[2] = { orig, patched };
+	const unsigned char *data[2];
+
+	for (int k = 0; k < 2; k++) {
+		struct klp_reloc **v;
+		size_t n;
+
+		if (sym_bytes(&cc->side[k], s[k], &data[k]) ||
+		    klp_elf_relocs_in(cc->side[k].elf, s[k]->sec, s[k]->value,
+				      s[k]->value + s[k]->size, &v, &n))
+			return -1;
+		if (n)
+			return 0;
+	}
+	return klp_counter_text_eq(data[0], orig->size, data[1],
+				   patched->size);
+}
+
 int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		     const struct klp_symbol *patched, char *why,
 		     size_t whylen)
@@ -1392,8 +1424,28 @@ int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
 				 "the original" : "the patched");
 		return 1;
 	}
+	/* The same: say why the record's fingerprint differed. */
+	r = klp_codecmp_strict(cc, orig, patched, NULL, 0);
+	if (r <= 0) {
+		if (!r && why && whylen)
+			snprintf(why, whylen, "the same bytes and targets (the names it refers to changed)");
+		return r;
+	}
 	cc->mask_build_id = true;
 	r = klp_codecmp_strict(cc, orig, patched, why, whylen);
 	cc->mask_build_id = false;
+	if (!r && why && whylen)
+		snprintf(why, whylen, "only an embedded build ID changed");
+	if (r == 1) {
+		int t = counter_text_same(cc, orig, patched);
+
+		if (t < 0)
+			return -1;
+		if (t) {
+			if (why && whylen)
+				snprintf(why, whylen, "only the numbers of __UNIQUE_ID_ names in its text changed");
+			return 0;
+		}
+	}
 	return r;
 }

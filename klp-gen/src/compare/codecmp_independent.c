@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "klp/codecmp_independent.h"
+#include "klp/counter_names.h"
 #include "klp/error.h"
 #include "klp/hash.h"
 #include "klp/x86_decode.h"
@@ -269,6 +270,27 @@ static int put_role(struct form *fm, const char *name)
 	return put(fm, name, role_len(name));
 }
 
+/*
+ * A recorded name without its __COUNTER__ numbers (klp/counter_names.h):
+ * a header's extra use renumbers `__UNIQUE_ID_*` and initcall names, the
+ * same source in both builds.  The role's `.llvm.` suffix goes too.
+ */
+static int put_counted(struct form *fm, const char *name, bool role)
+{
+	unsigned long long num;
+	unsigned int nd;
+	char *canon;
+	int r = klp_counter_name(name, &canon, &num, &nd);
+
+	if (r < 0)
+		return -1;
+	if (r)
+		name = canon;
+	r = role ? put_role(fm, name) : put(fm, name, strlen(name));
+	free(canon);
+	return r;
+}
+
 /* "rec(FILE|NAME|UNIT|ROLE|code)" for a recorded symbol, "sym(ROLE)" else. */
 static int put_symbol(struct form *fm, const struct ifile *f,
 		      struct klp_symbol *s)
@@ -286,11 +308,12 @@ static int put_symbol(struct form *fm, const struct ifile *f,
 	} else if (fn->src->flags & KLP_SRC_EXTERN) {
 		if (putf(fm, "rec(extern|%s|", fn->src->name))
 			return -1;
-	} else if (putf(fm, "rec(%s|%s|%s|", fn->src->file, fn->src->name,
-			fn->src->unit)) {
+	} else if (putf(fm, "rec(%s|", fn->src->file) ||
+		   put_counted(fm, fn->src->name, false) ||
+		   putf(fm, "|%s|", fn->src->unit)) {
 		return -1;
 	}
-	return put_role(fm, fn->sym_name) ||
+	return put_counted(fm, fn->sym_name, true) ||
 	       putf(fm, "|%s)", (fn->flags & KLP_FUNC_DATA) ? "data" : "code");
 }
 

@@ -20,6 +20,7 @@
 #include "klp/plan.h"
 #include "klp/record.h"
 #include "klp/verify.h"
+#include "klp/unreachable.h"
 #include "klp/verify_explain.h"
 
 enum line_kind {
@@ -58,6 +59,7 @@ struct verify {
 	size_t compared;
 	const char *objname;			/* vmlinux or ORIG's module name */
 	size_t nplanned;			/* the plan's entries for it */
+	long nunreachable;			/* changed, unreachable: accepted */
 };
 
 static int add_line(struct verify *v, enum line_kind kind, int side,
@@ -261,6 +263,39 @@ static uint64_t names_hash(const char *old_sym, const char *new_sym)
 }
 
 /*
+ * A changed function that no replace entry covers is still accepted if the
+ * plan's object says it is `unreachable` (with its patched name) and
+ * klp_unreachable() proves it again on ORIG: nothing runs its code.
+ * 1 accepted (UNREACHABLE line printed), 0 not, -1 on error.
+ */
+static int plan_unreachable(struct verify *v, const struct klp_plan *plan,
+			    const struct vline *l, FILE *out)
+{
+	const struct klp_plan_unreachable *u = NULL;
+	char why[256] = "";
+	int r;
+
+	for (size_t o = 0; !u && o < plan->nobjects; o++)
+		if (!strcmp(plan->objects[o].name, v->objname))
+			u = klp_plan_find_unreachable(&plan->objects[o],
+						      l->sym->name);
+	if (!u || (u->new_sym && strcmp(u->new_sym, l->peer->name)))
+		return 0;
+	r = klp_unreachable(v->rec[0]->elf, l->sym, why, sizeof(why));
+	if (r < 0)
+		return -1;
+	if (!r) {
+		fprintf(out, "NOT-UNREACHABLE %s (%s): the plan says unreachable, but %s\n",
+			l->sym->name, l->file ? l->file : "no-record", why);
+		return 0;
+	}
+	fprintf(out, "UNREACHABLE %s (%s) new=%s: changed, but nothing reaches it in ORIG (no relocation to it: no caller, address not taken, not exported)\n",
+		l->sym->name, l->file ? l->file : "no-record", l->peer->name);
+	v->nunreachable++;
+	return 1;
+}
+
+/*
  * Marks the changed lines covered by @plan and prints the MISS and extra
  * lines.  A changed function is covered by a replace entry naming its
  * original symbol as OLD_SYM and its patched symbol as NEW_SYM; several
@@ -317,6 +352,15 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 				break;
 			}
 		if (!l->planned) {
+			int u = plan_unreachable(v, plan, l, out);
+
+			if (u < 0) {
+				klp_htab_free(&tab);
+				free(nodes);
+				return -1;
+			}
+			if (u)
+				continue;
 			fprintf(out, "MISS %s (%s) new=%s\n", l->sym->name,
 				l->file ? l->file : "no-record", l->peer->name);
 			miss++;
@@ -399,8 +443,12 @@ static int print_report(struct verify *v, const struct klp_plan *plan,
 	if (plan)
 		fprintf(out, " planned=%zu missing=%ld", v->nplanned,
 			*miss);
-	fprintf(out, " unverified=%ld disagree=%zu\n", *unverified,
+	fprintf(out, " unverified=%ld disagree=%zu", *unverified,
 		count[L_DISAGREE]);
+	/* Only when there are some: scripts match the line as it was. */
+	if (plan && v->nunreachable)
+		fprintf(out, " unreachable=%ld", v->nunreachable);
+	fputc('\n', out);
 	return 0;
 }
 

@@ -225,6 +225,18 @@ static bool replaced_through_callers(struct ex *ex, const struct klp_symbol *ent
 
 	if (ent->type != STT_FUNC)
 		return false;
+	/*
+	 * So is a changed function that nothing reached in the original
+	 * (`unreachable`): the running kernel has only its old code.
+	 */
+	for (size_t i = 0; i < ex->plan->nobjects; i++) {
+		const struct klp_plan_object *o = &ex->plan->objects[i];
+
+		for (size_t j = 0; j < o->nunreachables; j++)
+			if (o->unreachables[j].new_sym &&
+			    !strcmp(o->unreachables[j].new_sym, ent->name))
+				return true;
+	}
 	f = klp_record_func_of_sym(ex->prec, ent);
 	if (!f || !f->src)
 		return false;

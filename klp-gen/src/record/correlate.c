@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "klp/correlate.h"
+#include "klp/counter_names.h"
 #include "klp/error.h"
 
 #define NO_ID	UINT32_MAX
@@ -20,6 +21,8 @@ struct fnode {
 	struct klp_hnode node;
 	struct klp_func *f;
 	uint32_t srcid;			/* NO_ID: func without a source */
+	const char *role;		/* sym_name, or its counter-free form */
+	char *role_buf;			/* that form, if made */
 };
 
 struct side {
@@ -39,6 +42,7 @@ struct klp_corr {
 	size_t nsrc, cap;
 	struct klp_htab src_by_key;
 	size_t nambiguous;
+	const char **renamed;		/* per patched flat src (counter) */
 };
 
 size_t klp_role_len(const char *name)
@@ -73,17 +77,22 @@ static uint64_t src_key_hash(const char *file, const char *name,
 			     klp_hash_str(unit));
 }
 
-/* Interns the identity of @s and makes @s its representative if better. */
-static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s)
+/*
+ * Interns the identity of @s and makes @s its representative if better.
+ * @name: the name it goes by, @s's own or, for a counter-numbered source
+ * of the patched build, the original's (klp_counter_pair()).
+ */
+static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
+			   const char *name)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
 	const char *file = ext ? "" : s->file;
 	const char *unit = ext ? "" : s->unit;
-	uint64_t h = src_key_hash(file, s->name, unit);
+	uint64_t h = src_key_hash(file, name, unit);
 	struct klp_corr_src *id = NULL, *pos;
 
 	klp_htab_for_each(pos, &c->src_by_key, h, struct klp_corr_src, node)
-		if (pos->is_extern == ext && !strcmp(pos->name, s->name) &&
+		if (pos->is_extern == ext && !strcmp(pos->name, name) &&
 		    !strcmp(pos->file, file) && !strcmp(pos->unit, unit)) {
 			id = pos;
 			break;
@@ -93,7 +102,7 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s)
 		id = &c->srcs[c->nsrc];
 		id->id = (uint32_t)c->nsrc++;
 		id->file = file;
-		id->name = s->name;
+		id->name = name;
 		id->unit = unit;
 		id->is_extern = ext;
 		if (klp_htab_add(&c->src_by_key, &id->node, h))
@@ -138,7 +147,9 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 		sd->src_base[b] = ns;
 		sd->func_base[b] = nf;
 		for (uint32_t i = 0; i < bl->nsrc; i++) {
-			uint32_t id = intern_src(c, k, &bl->srcs[i]);
+			const char *rn = k ? c->renamed[ns + i] : NULL;
+			uint32_t id = intern_src(c, k, &bl->srcs[i],
+						 rn ? rn : bl->srcs[i].name);
 
 			if (id == NO_ID)
 				return klp_err("%s: out of memory",
@@ -166,7 +177,7 @@ static uint64_t func_key_hash(const struct fnode *n)
 	uint64_t h = n->srcid == NO_ID ? klp_hash_str(n->f->blob->unit) :
 					 klp_hash_u64(n->srcid);
 
-	h = klp_hash_pair(h, klp_role_hash(n->f->sym_name));
+	h = klp_hash_pair(h, klp_role_hash(n->role));
 	return klp_hash_pair(h, n->f->flags & KLP_FUNC_DATA);
 }
 
@@ -178,7 +189,27 @@ static bool func_key_eq(const struct fnode *a, const struct fnode *b)
 		return false;
 	if ((a->f->flags ^ b->f->flags) & KLP_FUNC_DATA)
 		return false;
-	return klp_role_eq(a->f->sym_name, b->f->sym_name);
+	return klp_role_eq(a->role, b->role);
+}
+
+/*
+ * A func's role without __COUNTER__ numbers: its source was paired across
+ * a renumbering (klp_counter_pair()), and its symbol is named like it.
+ * Funcs without a source keep their names: nothing else pairs them.
+ */
+static int set_role(struct fnode *n)
+{
+	unsigned long long num;
+	unsigned int nd;
+	int r;
+
+	n->role = n->f->sym_name;
+	if (n->srcid == NO_ID)
+		return 0;
+	r = klp_counter_name(n->f->sym_name, &n->role_buf, &num, &nd);
+	if (r > 0)
+		n->role = n->role_buf;
+	return r < 0 ? -1 : 0;
 }
 
 static int index_funcs(struct klp_corr *c, int k)
@@ -195,6 +226,8 @@ static int index_funcs(struct klp_corr *c, int k)
 
 			n->f = f;
 			n->srcid = f->src ? srcid_of(sd, f->src) : NO_ID;
+			if (set_role(n))
+				return -1;
 			if (f->discarded)
 				continue;
 			if (klp_htab_add(&sd->func_by_key, &n->node,
@@ -340,7 +373,8 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 		klp_err("out of memory");
 		goto fail;
 	}
-	if (side_init(c, 0, orig) || side_init(c, 1, patched) ||
+	if (klp_counter_pair(orig, patched, &c->renamed) ||
+	    side_init(c, 0, orig) || side_init(c, 1, patched) ||
 	    index_funcs(c, 0) || index_funcs(c, 1))
 		goto fail;
 	pair_funcs(c);
@@ -357,6 +391,8 @@ void klp_corr_free(struct klp_corr *c)
 	for (int k = 0; k < 2; k++) {
 		struct side *sd = &c->side[k];
 
+		for (size_t i = 0; sd->fnodes && i < sd->rec->nfunc; i++)
+			free(sd->fnodes[i].role_buf);
 		free(sd->src_base);
 		free(sd->func_base);
 		free(sd->src_id);
@@ -366,6 +402,7 @@ void klp_corr_free(struct klp_corr *c)
 		klp_htab_free(&sd->func_by_key);
 	}
 	free(c->srcs);
+	free(c->renamed);
 	klp_htab_free(&c->src_by_key);
 	free(c);
 }

@@ -170,6 +170,16 @@ static struct klp_plan *build_plan(struct klp_diff *d)
 				goto fail;
 		}
 	}
+	/* Changed but unreachable: verify and extract read them. */
+	for (size_t i = 0; i < r->nunreachable; i++) {
+		struct klp_func *f = r->unreachable[i].orig;
+		struct klp_func *p = klp_corr_patched_of(c, f);
+
+		if (!klp_plan_add_unreachable(plan, obj, f->sym->name,
+					      p && p->sym ? p->sym->name :
+							    NULL))
+			goto fail;
+	}
 	for (size_t i = 0; i < r->nrefusals; i++)
 		if (klp_plan_add_refusal(plan, r->refusals[i]))
 			goto fail;
@@ -317,6 +327,7 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 		fprintf(report, "callback %s: %s (new code, copied into the module)\n",
 			klp_callback_kind_name(plan->objects[0].callbacks[i].kind),
 			plan->objects[0].callbacks[i].new_sym);
+	d->nunreachable = r->nunreachable;
 	ret = r->nrepl ? 0 : 1;
 fail:
 	klp_plan_free(plan);

@@ -232,6 +232,11 @@ void klp_plan_free(struct klp_plan *plan)
 		for (size_t j = 0; j < obj->ncallbacks; j++)
 			free(obj->callbacks[j].new_sym);
 		free(obj->callbacks);
+		for (size_t j = 0; j < obj->nunreachables; j++) {
+			free(obj->unreachables[j].old_sym);
+			free(obj->unreachables[j].new_sym);
+		}
+		free(obj->unreachables);
 		free(obj->name);
 	}
 	free(plan->objects);
@@ -413,6 +418,53 @@ struct klp_plan_callback *klp_plan_add_callback(struct klp_plan *plan,
 	return cb;
 }
 
+struct klp_plan_unreachable *klp_plan_add_unreachable(
+	struct klp_plan *plan, struct klp_plan_object *obj,
+	const char *old_sym, const char *new_sym)
+{
+	struct klp_plan_unreachable *u;
+	const char *why;
+
+	if ((why = klp_plan_check_symname(old_sym)) ||
+	    (new_sym && (why = klp_plan_check_symname(new_sym)))) {
+		klp_err("unreachable %s: %s", old_sym, why);
+		return NULL;
+	}
+	/* Few per object (changed functions that nothing reaches). */
+	if (klp_plan_find_unreachable(obj, old_sym)) {
+		klp_err("unreachable %s of object %s listed twice", old_sym,
+			obj->name);
+		return NULL;
+	}
+	u = grow(obj->unreachables, obj->nunreachables, sizeof(*u));
+	if (!u) {
+		klp_err("out of memory");
+		return NULL;
+	}
+	obj->unreachables = u;
+	u = &obj->unreachables[obj->nunreachables];
+	u->old_sym = strdup(old_sym);
+	u->new_sym = new_sym ? strdup(new_sym) : NULL;
+	if (!u->old_sym || (new_sym && !u->new_sym)) {
+		free(u->old_sym);
+		free(u->new_sym);
+		klp_err("out of memory");
+		return NULL;
+	}
+	obj->nunreachables++;
+	plan->nunreachables++;
+	return u;
+}
+
+const struct klp_plan_unreachable *klp_plan_find_unreachable(
+	const struct klp_plan_object *obj, const char *old_sym)
+{
+	for (size_t i = 0; i < obj->nunreachables; i++)
+		if (!strcmp(obj->unreachables[i].old_sym, old_sym))
+			return &obj->unreachables[i];
+	return NULL;
+}
+
 const struct klp_plan_object *klp_plan_callbacks_without_functions(
 	const struct klp_plan *plan)
 {
@@ -541,6 +593,27 @@ static int parse_callback(struct reader *r, char **f, int nf)
 	return 0;
 }
 
+static int parse_unreachable(struct reader *r, char **f, int nf)
+{
+	struct klp_plan_unreachable *u;
+	const char *new_sym = NULL;
+
+	if (r->plan->version < 3)
+		return line_err(r, "unreachable lines need plan format version 3 (this plan says %u)",
+				r->plan->version);
+	if (!r->obj)
+		return line_err(r, "unreachable before any object line");
+	if (nf < 2 || nf > 3)
+		return line_err(r, "unreachable needs OLD_SYM [new=NEW_SYM]");
+	if (nf == 3 && !(new_sym = keyval(f[2], "new")))
+		return line_err(r, "expected new=NEW_SYM, found '%s'", f[2]);
+	u = klp_plan_add_unreachable(r->plan, r->obj, f[1], new_sym);
+	if (!u)
+		return rerr(r);
+	u->line = r->line;
+	return 0;
+}
+
 /* Splits @line at single spaces; an empty field is an error. */
 static int split(struct reader *r, char *line, char **f, int *nf)
 {
@@ -610,6 +683,8 @@ static int parse_line(struct reader *r, char *line, size_t len)
 		return parse_replace(r, f, nf);
 	if (!strcmp(f[0], "callback"))
 		return parse_callback(r, f, nf);
+	if (!strcmp(f[0], "unreachable"))
+		return parse_unreachable(r, f, nf);
 	if (!strcmp(f[0], "refuse"))
 		return line_err(r, "refuse needs a reason text");
 	if (!strcmp(f[0], "klp-plan"))

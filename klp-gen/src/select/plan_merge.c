@@ -27,6 +27,10 @@ static int copy_object(struct klp_plan *m, const struct klp_plan_object *o)
 		if (!klp_plan_add_callback(m, mo, o->callbacks[j].kind,
 					   o->callbacks[j].new_sym))
 			return -1;
+	for (size_t j = 0; j < o->nunreachables; j++)
+		if (!klp_plan_add_unreachable(m, mo, o->unreachables[j].old_sym,
+					      o->unreachables[j].new_sym))
+			return -1;
 	return 0;
 }
 

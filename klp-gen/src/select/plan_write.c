@@ -42,9 +42,9 @@ static int write_replace(FILE *out, const struct klp_plan_replace *rep)
 
 int klp_plan_write(FILE *out, const struct klp_plan *plan)
 {
-	/* Version 1 readers read every plan without callback lines. */
-	fprintf(out, "klp-plan %d\n",
-		plan->ncallbacks ? KLP_PLAN_VERSION : KLP_PLAN_VERSION_MIN);
+	/* The lowest version with the plan's lines (klp/plan.h). */
+	fprintf(out, "klp-plan %d\n", plan->nunreachables ? 3 :
+		plan->ncallbacks ? 2 : KLP_PLAN_VERSION_MIN);
 	for (size_t i = 0; i < plan->nobjects; i++) {
 		const struct klp_plan_object *obj = &plan->objects[i];
 		const char *why = klp_plan_check_objname(obj->name);
@@ -64,6 +64,19 @@ int klp_plan_write(FILE *out, const struct klp_plan *plan)
 				return klp_err("plan callback %zu (%s): %s", cb->index,
 					       cb->new_sym, bad ? bad : "kind out of range");
 			fprintf(out, "callback %s %s\n", kind, cb->new_sym);
+		}
+		for (size_t j = 0; j < obj->nunreachables; j++) {
+			const struct klp_plan_unreachable *u =
+				&obj->unreachables[j];
+
+			if (klp_plan_check_symname(u->old_sym) ||
+			    (u->new_sym && klp_plan_check_symname(u->new_sym)))
+				return klp_err("plan unreachable %s: bad symbol name",
+					       u->old_sym);
+			fprintf(out, "unreachable %s", u->old_sym);
+			if (u->new_sym)
+				fprintf(out, " new=%s", u->new_sym);
+			fputc('\n', out);
 		}
 	}
 	for (size_t i = 0; i < plan->nrefusals; i++) {

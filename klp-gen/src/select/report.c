@@ -117,6 +117,8 @@ void klp_report_text(FILE *out, const struct klp_diff *d)
 	}
 	report_notes(out, c, "patched through their callers", r->indirect,
 		     r->nindirect);
+	report_notes(out, c, "changed, but unreachable (no module needed for them)",
+		     r->unreachable, r->nunreachable);
 	report_notes(out, c, "__init code left alone", r->skipped,
 		     r->nskipped);
 	report_ids(out, c, "new functions (copied into the module)",
@@ -136,6 +138,9 @@ void klp_report_text(FILE *out, const struct klp_diff *d)
 		fprintf(out, "  refused: %s\n", r->refusals[i]);
 	if (r->nrefusals)
 		fputs("result: refused\n", out);
+	else if (!r->nrepl && r->nunreachable)
+		fprintf(out, "result: no function that can run changed (%zu changed function%s unreachable): nothing to patch\n",
+			r->nunreachable, r->nunreachable > 1 ? "s are" : " is");
 	else if (!r->nrepl)
 		fprintf(out, "result: no function changed%s: nothing to patch\n",
 			r->changed.n ? " its machine code" : "");
@@ -264,6 +269,7 @@ void klp_report_json(FILE *out, const struct klp_diff *d)
 	}
 	fputc(']', out);
 	jnotes(out, c, "replaced_through_callers", r->indirect, r->nindirect);
+	jnotes(out, c, "unreachable", r->unreachable, r->nunreachable);
 	jnotes(out, c, "init_code_not_replaced", r->skipped, r->nskipped);
 	jids(out, c, "new_functions", &r->new_funcs);
 	jids(out, c, "removed_functions", &r->removed_funcs);

@@ -18,6 +18,7 @@
 
 #include "klp/error.h"
 #include "klp/select.h"
+#include "klp/unreachable.h"
 #include "klp/x86_decode.h"
 
 #define NONE		UINT32_MAX
@@ -40,6 +41,7 @@ enum {
 	F_WANTED = 0x4,		/* target of the current reference scan */
 	F_REMOVED = 0x8,	/* its source was removed */
 	F_NOPEER = 0x10,	/* dropped for want of a patched peer */
+	F_REFD = 0x20,		/* the reference scan found a reference */
 };
 
 struct klp_select {
@@ -412,6 +414,7 @@ void klp_select_free(struct klp_select *s)
 	free_notes(s->r.same_code, s->r.nsame_code);
 	free_notes(s->r.indirect, s->r.nindirect);
 	free_notes(s->r.skipped, s->r.nskipped);
+	free_notes(s->r.unreachable, s->r.nunreachable);
 	for (size_t i = 0; i < s->r.nrefusals; i++)
 		free(s->r.refusals[i]);
 	free(s->r.refusals);
@@ -935,6 +938,9 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	struct klp_select_repl *r;
 	size_t gj;
 
+	if (!(from->sh.sh_flags & SHF_EXECINSTR) ||
+	    holder != t->sym)
+		s->fflags[target] |= F_REFD;	/* not from its own code */
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
 		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so patching its callers is not enough",
 			      t->sym->name, func_file(t),
@@ -955,6 +961,42 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	if (!r)
 		return -1;
 	return id_of(s, t) == NONE ? 0 : repl_add_via(r, id_of(s, t));
+}
+
+/*
+ * An unpatchable selected function to which the scan found no reference:
+ * no caller can stand in for it.  If nothing can reach it
+ * (klp_unreachable(): no relocation to it anywhere, so no caller, its
+ * address not taken, not exported), nothing needs replacing: noted in
+ * place of its "patched through its callers" note, and named in the plan
+ * (`unreachable`: verify accepts it after proving it again, and extract
+ * copies its new code if replaced code calls it).  Else refused.
+ */
+static int unreferenced(struct klp_select *s, size_t j)
+{
+	struct klp_func *f = s->funcs[j];
+	char why[256] = "";
+	int u = klp_unreachable(s->orig->elf, f->sym, why, sizeof(why));
+
+	if (u < 0)
+		return -1;
+	if (!u)
+		return refuse(s, "%s (%s) cannot be patched (%s) and has no caller that could be, but it cannot be shown unreachable: %s",
+			      f->sym->name, func_file(f),
+			      s->fflags[j] & F_NOPEER ?
+			      "no counterpart in the patched build" :
+			      "no __fentry__ call", why);
+	for (size_t i = 0; i < s->r.nindirect; i++)
+		if (s->r.indirect[i].orig == f) {
+			free(s->r.indirect[i].text);
+			memmove(&s->r.indirect[i], &s->r.indirect[i + 1],
+				(s->r.nindirect - i - 1) *
+				sizeof(*s->r.indirect));
+			s->r.nindirect--;
+			break;
+		}
+	return note(&s->r.unreachable, &s->r.nunreachable, f, id_of(s, f),
+		    "nothing can reach it (no caller, its address is not taken, not exported): nothing to patch");
 }
 
 /* Step 4: every selected function must be patchable, else its callers. */
@@ -1003,6 +1045,10 @@ static int patchability(struct klp_select *s)
 		}
 		if (nwanted && scan_refs(s, redirect_ref))
 			return -1;
+		for (size_t j = 0; nwanted && j < s->nfunc; j++)
+			if ((s->fflags[j] & (F_WANTED | F_REFD)) == F_WANTED &&
+			    unreferenced(s, j))
+				return -1;
 		for (size_t j = 0; j < s->nfunc; j++)
 			s->fflags[j] &= (uint8_t)~F_WANTED;
 		done = end;
@@ -1207,13 +1253,20 @@ static int changed_data(struct klp_select *s)
 			    !(s->sflags[id] & S_CHDATA))
 				continue;
 			if (pass) {
+				char why[128] = "";
+
 				/* noted once, if no copy differs */
 				if ((s->sflags[id] & (S_DSAME | S_DDIFF)) !=
 				    S_DSAME)
 					continue;
 				s->sflags[id] &= (uint8_t)~S_CHDATA;
+				peer = klp_corr_patched_of(s->c, f);
+				if (peer && o->codecmp_data(o->codecmp_arg, f,
+							    peer, why,
+							    sizeof(why)) < 0)
+					return -1;
 				if (note(&s->r.same_code, &s->r.nsame_code, f,
-					 id, "variable: only an embedded build ID changed"))
+					 id, "variable: %s", why))
 					return -1;
 				continue;
 			}

@@ -93,6 +93,11 @@ static void print_result(struct planner *p, FILE *out)
 		print_func(out, r->indirect[i].orig);
 		fprintf(out, ": %s\n", r->indirect[i].text);
 	}
+	for (size_t i = 0; i < r->nunreachable; i++) {
+		fputs("not replaced, unreachable: ", out);
+		print_func(out, r->unreachable[i].orig);
+		fprintf(out, ": %s\n", r->unreachable[i].text);
+	}
 	for (size_t i = 0; i < r->nskipped; i++) {
 		fputs("skipped: ", out);
 		print_func(out, r->skipped[i].orig);

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Proving a function unreachable (klp/unreachable.h). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "klp/unreachable.h"
+
+static bool starts(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * Sections whose relocations into a function name places in it to
+ * describe them (unwinding, ftrace and patch sites, fixups), or that the
+ * kernel's link drops: they neither call it nor keep its address.
+ */
+static bool describes_code(const char *name)
+{
+	static const char *const prefixes[] = {
+		".orc_", ".eh_frame", "__mcount_loc",
+		"__patchable_function_entries", "__ex_table", "__jump_table",
+		".altinstructions", ".static_call_sites", ".return_sites",
+		".call_sites", ".retpoline_sites", ".ibt_endbr_seal",
+		"__bug_table", ".smp_locks", ".parainstructions",
+		".cfi_sites", ".debug", ".klp.lto", ".discard",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (starts(name, prefixes[i]))
+			return true;
+	return false;
+}
+
+/* Boot (or, built in, never run) code, freed after boot. */
+static bool boot_code(const struct klp_section *sec)
+{
+	return (sec->sh.sh_flags & SHF_EXECINSTR) &&
+	       (starts(sec->name, ".init") || starts(sec->name, ".exit"));
+}
+
+/*
+ * Is @r, in @sec, the displacement of a direct call or jump (e8/e9 rel32)?
+ * Then the code runs the target; it does not keep its address.
+ */
+static bool direct_branch(struct klp_elf *elf, struct klp_section *sec,
+			  const struct klp_reloc *r)
+{
+	const unsigned char *data;
+	uint64_t size;
+
+	if ((r->type != R_X86_64_PLT32 && r->type != R_X86_64_PC32) ||
+	    r->addend != -4 || !r->offset ||
+	    klp_elf_section_data(elf, sec, &data, &size) || !data ||
+	    r->offset > size)
+		return false;
+	return data[r->offset - 1] == 0xe8 || data[r->offset - 1] == 0xe9;
+}
+
+int klp_unreachable(struct klp_elf *elf, const struct klp_symbol *fn,
+		    char *why, size_t whylen)
+{
+	const struct klp_section *home = fn->sec;
+	char dummy[1];
+
+	if (!why) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	if (!home || fn->value || fn->size < home->sh.sh_size) {
+		snprintf(why, whylen, "its code shares section %s with other code, which may reach it without a relocation",
+			 home ? home->name : "(none)");
+		return 0;
+	}
+	for (size_t i = elf->hold_first[home->idx];
+	     i < elf->hold_first[home->idx + 1]; i++) {
+		const struct klp_symbol *s = elf->hold[i];
+
+		if (s->value >= fn->value + fn->size ||
+		    s->value + s->size > fn->value + fn->size) {
+			snprintf(why, whylen, "%s shares its section %s",
+				 s->name, home->name);
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < elf->nsec; i++) {
+		struct klp_section *sec = &elf->secs[i];
+
+		if (!sec->rela || sec == home ||
+		    !(sec->sh.sh_flags & SHF_ALLOC) ||
+		    describes_code(sec->name))
+			continue;
+		if (klp_elf_load_relocs(elf, sec))
+			return -1;
+		for (size_t k = 0; k < sec->nreloc; k++) {
+			const struct klp_reloc *r = &sec->relocs[k];
+
+			if (!r->sym || r->sym->sec != home ||
+			    r->type == R_X86_64_NONE)
+				continue;
+			if (boot_code(sec) && direct_branch(elf, sec, r))
+				continue;
+			snprintf(why, whylen, "%s+0x%llx refers to it",
+				 sec->name, (unsigned long long)r->offset);
+			return 0;
+		}
+	}
+	return 1;
+}

@@ -145,6 +145,20 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
 			int64_t addend, long *osym, int64_t *oadd);
 
+/* extract_cfi.c */
+/* The kCFI preamble of a function: [sym, sym + len) ends at its entry. */
+struct ex_cfi_pre {
+	struct klp_symbol *sym;		/* __cfi_<name>; NULL: none */
+	const unsigned char *bytes;
+	uint64_t len;
+};
+/*
+ * @fn's `__cfi_<name>` preamble in PATCHED, if it has one (its address may
+ * be taken); refuses one with relocations.
+ */
+int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
+		    const char *where, struct ex_cfi_pre *pre);
+
 /* extract_tables.c */
 int ex_tables_init(struct ex *ex);
 void ex_tables_free(struct ex *ex);

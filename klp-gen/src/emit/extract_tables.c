@@ -19,6 +19,9 @@
  *   __bug_table       12 bytes (CONFIG_DEBUG_BUGVERBOSE: s32 bug_addr,
  *                     s32 file, u16 line, u16 flags) or 8 (no file, line);
  *                     told apart by the number of relocations per entry
+ *   .kcfi_traps        4 bytes: s32 pointing at the ud2 of a kCFI check
+ *                     (CONFIG_CFI_CLANG; the compiler writes it): how
+ *                     the trap handler tells a CFI failure from a BUG
  *   runtime_ptr_SYM    4 bytes: s32 pointing at the imm64 of a movabs that
  *                     boot code patches; not copied: the instruction is
  *                     rewritten to load SYM (see rewrite_runtime_ptr())
@@ -47,6 +50,7 @@ static const struct tdesc tdescs[KLP_EXTRACT_NTABLES] = {
 	{ ".altinstructions", 14 },
 	{ ".smp_locks", 4 },
 	{ "__bug_table", 0 },
+	{ ".kcfi_traps", 4 },
 };
 
 #define ALT_REPL_FIELD		4

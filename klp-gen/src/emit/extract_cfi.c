@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kCFI (CONFIG_CFI_CLANG) in `klp-gen extract`: the type-hash preamble of a
+ * new function (docs/klp-gen.md, "kCFI and FineIBT").
+ *
+ * Under -fsanitize=kcfi every function whose address may be taken is
+ * preceded by `__cfi_<name>`: `mov $hash, %eax` and the patchable-entry
+ * NOPs, ending at the function's entry.  An indirect call checks the hash
+ * at a fixed offset before its target (`add -15(%r11), %r10d; je; ud2`),
+ * so the bytes before the entry are part of what makes the function
+ * callable.  A new function copied into patch.o whose address the patched
+ * code takes gets its preamble copied in front of it, under the same
+ * `__cfi_` name: objtool then lists it in the module's .cfi_sites, so that
+ * module_finalize() rehashes it with the boot-time seed (cfi=auto, FineIBT
+ * built in) or rewrites it into a FineIBT preamble, as for vmlinux.
+ *
+ * A replaced function needs none: the running kernel's callers check the
+ * original function's preamble, and ftrace then moves them to the new code
+ * (klp_func.new_func is never called through a CFI check).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_priv.h"
+#include "klp/error.h"
+
+#define CFI_PREFIX	"__cfi_"
+/* A preamble (hash + patchable-entry NOPs) is 16 bytes in Linux 6.12. */
+#define CFI_MAX_GAP	64
+
+int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
+		    const char *where, struct ex_cfi_pre *pre)
+{
+	struct klp_symbol *s, *found = NULL;
+	struct klp_reloc **v;
+	char *name;
+	size_t n;
+
+	memset(pre, 0, sizeof(*pre));
+	if (!fn->name || !fn->sec)
+		return 0;
+	name = malloc(strlen(CFI_PREFIX) + strlen(fn->name) + 1);
+	if (!name)
+		return klp_err("out of memory");
+	sprintf(name, CFI_PREFIX "%s", fn->name);
+	/* Local names repeat: the one that ends where @fn starts. */
+	for (s = klp_elf_symbol_by_name(ex->pe, name); s;
+	     s = klp_elf_next_symbol_by_name(ex->pe, s))
+		if (s->type == STT_FUNC && s->sec == fn->sec &&
+		    s->value < fn->value && s->value + s->size <= fn->value &&
+		    fn->value - s->value <= CFI_MAX_GAP)
+			found = s;
+	free(name);
+	if (!found)
+		return 0;	/* address never taken: no hash to check */
+	if (klp_elf_relocs_in(ex->pe, fn->sec, found->value, fn->value, &v, &n))
+		return -1;
+	if (n)
+		return klp_err("%s: the kCFI preamble %s has a relocation at +0x%" PRIx64 "; a preamble is a hash and NOPs, refusing",
+			       where, found->name,
+			       v[0]->offset - found->value);
+	if (ex_sec_bytes(ex, fn->sec, found->value, fn->value - found->value,
+			 &pre->bytes))
+		return -1;
+	if (!pre->bytes)
+		return klp_err("%s: the kCFI preamble %s has no bytes (section %s)",
+			       where, found->name, fn->sec->name);
+	pre->sym = found;
+	pre->len = fn->value - found->value;
+	return 0;
+}

@@ -30,29 +30,44 @@
 /* A preamble (hash + patchable-entry NOPs) is 16 bytes in Linux 6.12. */
 #define CFI_MAX_GAP	64
 
-int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
-		    const char *where, struct ex_cfi_pre *pre)
+/*
+ * The `__cfi_<name>` symbol of function @fn of @e (local names repeat: the
+ * one in @fn's section that ends at most CFI_MAX_GAP bytes before it), or
+ * NULL; *@found NULL and -1 when out of memory.
+ */
+static int cfi_sym_of(const struct klp_elf *e, const struct klp_symbol *fn,
+		      struct klp_symbol **found)
 {
-	struct klp_symbol *s, *found = NULL;
-	struct klp_reloc **v;
+	struct klp_symbol *s;
 	char *name;
-	size_t n;
 
-	memset(pre, 0, sizeof(*pre));
-	if (!fn->name || !fn->sec)
+	*found = NULL;
+	if (!fn->name || !fn->sec || fn->type != STT_FUNC)
 		return 0;
 	name = malloc(strlen(CFI_PREFIX) + strlen(fn->name) + 1);
 	if (!name)
 		return klp_err("out of memory");
 	sprintf(name, CFI_PREFIX "%s", fn->name);
-	/* Local names repeat: the one that ends where @fn starts. */
-	for (s = klp_elf_symbol_by_name(ex->pe, name); s;
-	     s = klp_elf_next_symbol_by_name(ex->pe, s))
+	for (s = klp_elf_symbol_by_name(e, name); s;
+	     s = klp_elf_next_symbol_by_name(e, s))
 		if (s->type == STT_FUNC && s->sec == fn->sec &&
 		    s->value < fn->value && s->value + s->size <= fn->value &&
 		    fn->value - s->value <= CFI_MAX_GAP)
-			found = s;
+			*found = s;
 	free(name);
+	return 0;
+}
+
+int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
+		    const char *where, struct ex_cfi_pre *pre)
+{
+	struct klp_symbol *found;
+	struct klp_reloc **v;
+	size_t n;
+
+	memset(pre, 0, sizeof(*pre));
+	if (cfi_sym_of(ex->pe, fn, &found))
+		return -1;
 	if (!found)
 		return 0;	/* address never taken: no hash to check */
 	if (klp_elf_relocs_in(ex->pe, fn->sec, found->value, fn->value, &v, &n))
@@ -70,4 +85,30 @@ int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
 	pre->sym = found;
 	pre->len = fn->value - found->value;
 	return 0;
+}
+
+/*
+ * clang gives a local function a preamble only when its address is taken
+ * (finalizeKCFITypes()); ThinLTO internalizes after that.  A patch that
+ * takes the address of a running kernel's function which had none would
+ * make every indirect call to it fail its kCFI check (the check reads the
+ * bytes before the function, which are then some other code): refused.
+ */
+int ex_cfi_check_taken(struct ex *ex, const char *where,
+		       const struct klp_symbol *ent,
+		       const struct klp_symbol *peer)
+{
+	struct klp_symbol *pc, *oc;
+
+	if (ent->type != STT_FUNC || cfi_sym_of(ex->pe, ent, &pc))
+		return ent->type != STT_FUNC ? 0 : -1;
+	if (!pc)
+		return 0;	/* no kCFI, or not address-taken in PATCHED */
+	if (cfi_sym_of(ex->oe, peer, &oc))
+		return -1;
+	if (oc)
+		return 0;
+	return klp_err("%s: takes the address of %s, but the running kernel's %s has no kCFI preamble (%s in %s, none in %s): an indirect call to it would fail its CFI check; refusing",
+		       where, ex_symname(ent), peer->name, pc->name,
+		       ex->pe->name, ex->oe->name);
 }

@@ -78,6 +78,12 @@ struct ex {
 
 	struct ex_tables *tables;
 	struct klp_x86_dec *x86;	/* decoded functions (klp/x86_decode.h) */
+	/*
+	 * The reference being resolved is a direct call or jump (PLT32 in
+	 * code), which needs no kCFI preamble at its target; set by
+	 * ex_emit_reloc() for ex_target_of().
+	 */
+	bool branch_ref;
 };
 
 /* An ORIG data symbol, indexed by role (name without .llvm.<digits>). */
@@ -158,6 +164,14 @@ struct ex_cfi_pre {
  */
 int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
 		    const char *where, struct ex_cfi_pre *pre);
+/*
+ * A reference that takes the address of @ent (PATCHED), resolved to the
+ * running kernel's @peer: refused when @ent has a kCFI preamble and @peer
+ * none.
+ */
+int ex_cfi_check_taken(struct ex *ex, const char *where,
+		       const struct klp_symbol *ent,
+		       const struct klp_symbol *peer);
 
 /* extract_tables.c */
 int ex_tables_init(struct ex *ex);

@@ -355,6 +355,10 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 	if (via_section && ent->type == STT_FUNC && mid != 0)
 		return klp_err("%s: points into the middle of %s (+0x%" PRIx64 "), a function of the running kernel",
 			       where, ex_symname(ent), (uint64_t)mid);
+	/* Its address, to be called indirectly: through a kCFI check. */
+	if (!ex->branch_ref && mid == 0 &&
+	    ex_cfi_check_taken(ex, where, ent, peer))
+		return -1;
 	*oadd = rel;
 	/*
 	 * (A module's own symbols, exported or not, are always reached through

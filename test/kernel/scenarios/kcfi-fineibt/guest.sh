@@ -1,0 +1,1 @@
+../kcfi-new-function/guest.sh

@@ -25,38 +25,7 @@
 
 #include "extract_priv.h"
 #include "klp/error.h"
-
-#define CFI_PREFIX	"__cfi_"
-/* A preamble (hash + patchable-entry NOPs) is 16 bytes in Linux 6.12. */
-#define CFI_MAX_GAP	64
-
-/*
- * The `__cfi_<name>` symbol of function @fn of @e (local names repeat: the
- * one in @fn's section that ends at most CFI_MAX_GAP bytes before it), or
- * NULL; *@found NULL and -1 when out of memory.
- */
-static int cfi_sym_of(const struct klp_elf *e, const struct klp_symbol *fn,
-		      struct klp_symbol **found)
-{
-	struct klp_symbol *s;
-	char *name;
-
-	*found = NULL;
-	if (!fn->name || !fn->sec || fn->type != STT_FUNC)
-		return 0;
-	name = malloc(strlen(CFI_PREFIX) + strlen(fn->name) + 1);
-	if (!name)
-		return klp_err("out of memory");
-	sprintf(name, CFI_PREFIX "%s", fn->name);
-	for (s = klp_elf_symbol_by_name(e, name); s;
-	     s = klp_elf_next_symbol_by_name(e, s))
-		if (s->type == STT_FUNC && s->sec == fn->sec &&
-		    s->value < fn->value && s->value + s->size <= fn->value &&
-		    fn->value - s->value <= CFI_MAX_GAP)
-			*found = s;
-	free(name);
-	return 0;
-}
+#include "klp/kcfi.h"
 
 int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
 		    const char *where, struct ex_cfi_pre *pre)
@@ -66,7 +35,7 @@ int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
 	size_t n;
 
 	memset(pre, 0, sizeof(*pre));
-	if (cfi_sym_of(ex->pe, fn, &found))
+	if (klp_kcfi_preamble_of(ex->pe, fn, &found))
 		return -1;
 	if (!found)
 		return 0;	/* address never taken: no hash to check */
@@ -100,11 +69,11 @@ int ex_cfi_check_taken(struct ex *ex, const char *where,
 {
 	struct klp_symbol *pc, *oc;
 
-	if (ent->type != STT_FUNC || cfi_sym_of(ex->pe, ent, &pc))
+	if (ent->type != STT_FUNC || klp_kcfi_preamble_of(ex->pe, ent, &pc))
 		return ent->type != STT_FUNC ? 0 : -1;
 	if (!pc)
 		return 0;	/* no kCFI, or not address-taken in PATCHED */
-	if (cfi_sym_of(ex->oe, peer, &oc))
+	if (klp_kcfi_preamble_of(ex->oe, peer, &oc))
 		return -1;
 	if (oc)
 		return 0;

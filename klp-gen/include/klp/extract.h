@@ -30,7 +30,7 @@ struct klp_extract_args {
 };
 
 /* The special sections whose entries are copied (see extract.c). */
-#define KLP_EXTRACT_NTABLES	6
+#define KLP_EXTRACT_NTABLES	5
 
 struct klp_extract_stats {
 	size_t replaced;		/* klp_lto_new_<i> */
@@ -46,6 +46,7 @@ struct klp_extract_stats {
 	size_t relocs;			/* relocations written */
 	size_t runtime_consts;		/* runtime_const_ptr() loads rewritten */
 	size_t cfi_preambles;		/* kCFI __cfi_ preambles of new functions */
+	size_t kcfi_traps;		/* .kcfi_traps entries (one table per code section) */
 	const char *table_name[KLP_EXTRACT_NTABLES];
 	size_t table_entries[KLP_EXTRACT_NTABLES];
 };

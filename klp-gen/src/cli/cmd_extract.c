@@ -88,7 +88,8 @@ int cmd_extract(int argc, char **argv)
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
 		printf(" %s=%zu", st.table_name[i] ? st.table_name[i] : "?",
 		       st.table_entries[i]);
-	printf("; runtime constants rewritten: %zu\n", st.runtime_consts);
+	printf(" .kcfi_traps=%zu; runtime constants rewritten: %zu\n",
+	       st.kcfi_traps, st.runtime_consts);
 	if (st.cfi_preambles || a.no_cfi_preambles)
 		printf("extract: kCFI: __cfi_ preamble copied for %zu new function(s)%s\n",
 		       st.cfi_preambles,

@@ -81,3 +81,47 @@ int ex_cfi_check_taken(struct ex *ex, const char *where,
 		       where, ex_symname(ent), peer->name, pc->name,
 		       ex->pe->name, ex->oe->name);
 }
+
+/* The bytes of a preamble [@pre, @fn) of @e, or NULL. */
+static const unsigned char *pre_bytes(const struct klp_elf *e,
+				      const struct klp_symbol *pre,
+				      const struct klp_symbol *fn)
+{
+	const unsigned char *d;
+	uint64_t n, off = pre->value - pre->sec->sh.sh_addr;
+
+	if (klp_elf_section_data(e, pre->sec, &d, &n) || !d || off > n ||
+	    fn->value - pre->value > n - off)
+		return NULL;
+	return d + off;
+}
+
+/*
+ * A replaced function whose type hash changes (its prototype did): the
+ * running kernel's pointers to it reach the old function, with the old
+ * hash in front, while the patched callers copied into the module check
+ * the new one.  Nothing can make both agree: refused.
+ */
+int ex_cfi_check_replaced(struct ex *ex, const char *where,
+			  const struct klp_symbol *old,
+			  const struct klp_symbol *s)
+{
+	struct klp_symbol *op, *pp;
+	const unsigned char *a, *b;
+
+	if (klp_kcfi_preamble_of(ex->oe, old, &op) ||
+	    klp_kcfi_preamble_of(ex->pe, s, &pp))
+		return -1;
+	if (!op || !pp)
+		return 0;	/* address taken on one side at most */
+	a = pre_bytes(ex->oe, op, old);
+	b = pre_bytes(ex->pe, pp, s);
+	if (!a || !b)
+		return klp_err("%s: the kCFI preambles of %s cannot be read",
+			       where, old->name);
+	if (old->value - op->value == s->value - pp->value &&
+	    !memcmp(a, b, old->value - op->value))
+		return 0;
+	return klp_err("%s: the kCFI type hash of %s changes (%s differs between %s and %s): the running kernel's pointers to it keep the old hash while the patched callers check the new one; refusing",
+		       where, old->name, pp->name, ex->oe->name, ex->pe->name);
+}

@@ -172,6 +172,10 @@ int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
 int ex_cfi_check_taken(struct ex *ex, const char *where,
 		       const struct klp_symbol *ent,
 		       const struct klp_symbol *peer);
+/* Refused when replaced function @old (ORIG) and @s (PATCHED) differ in hash. */
+int ex_cfi_check_replaced(struct ex *ex, const char *where,
+			  const struct klp_symbol *old,
+			  const struct klp_symbol *s);
 
 /* extract_tables.c */
 int ex_tables_init(struct ex *ex);

@@ -1,5 +1,5 @@
 . /lib/klp-check.sh
-# kcfi-fineibt shares this file; its kernel command line forces FineIBT.
+# scenarios-flaky/kcfi-fineibt shares this file; its command line forces FineIBT.
 mode=kCFI
 case " $(cat /proc/cmdline) " in *" cfi=fineibt "*) mode="FineIBT CFI" ;; esac
 expect_contains "the kernel's CFI mode" "$(dmesg)" "Using $mode"

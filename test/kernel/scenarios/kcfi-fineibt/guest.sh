@@ -1,1 +1,0 @@
-../kcfi-new-function/guest.sh

@@ -20,6 +20,8 @@ def tool(name):
 # for the ThinLTO backends.  -mllvm=-load lets lld accept the plugin's options.
 config.substitutions.append(("%clang_klp", "%s -fpass-plugin=%s" % (tool("clang"), config.klp_plugin)))
 config.substitutions.append(("%lld_klp", "%s --load-pass-plugin=%s -mllvm=-load=%s" % (tool("ld.lld"), config.klp_plugin, config.klp_plugin)))
+# kCFI as the x86 kernel builds it (CONFIG_CFI_CLANG + CALL_PADDING + IBT).
+config.substitutions.append(("%kcfi", "-fsanitize=kcfi -fcf-protection=branch -fpatchable-function-entry=11,11"))
 config.substitutions.append(("%clang", tool("clang")))
 config.substitutions.append(("%lld", tool("ld.lld")))
 config.substitutions.append(("%plugin", config.klp_plugin))

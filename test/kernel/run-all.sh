@@ -13,7 +13,10 @@
 #      scenario's files) go to $KLP_BUILD_TOP/klp-build-klp_SCENARIO, by
 #      default in a new dir under ${TMPDIR:-/tmp}, away from $KLP_WORK:
 #      klp-build.sh works from copies anywhere and only reads the original
-#      build and its source tree;
+#      build and its source tree.  A scenario with a `config` file runs
+#      against a second kernel, built (before the scenarios) with that
+#      fragment (configs/NAME.config) into $KLP_WORK/kernel-NAME, whose
+#      record coverage is checked too: today `kcfi` (CONFIG_CFI_CLANG);
 #   5. the real-fix corpus' CI sample (bench/corpus/run.sh --sample).
 # Fails (after running all) if any test fails.  Times are printed per step.
 set -eu
@@ -70,9 +73,25 @@ run record-coverage "$here/test-record-coverage.sh" --build "$kout" --klp-gen "$
 run sample-livepatch "$here/test-sample-livepatch.sh" --build "$kout"
 [ ! -x "$here/test-module-build.sh" ] ||
 	run module-build "$here/test-module-build.sh" --build "$kout"
+# The kernels of the other configs the scenarios name (one build each).
+configs=$(cat "$here"/scenarios/*/config 2>/dev/null | sort -u)
+for c in $configs; do
+	t=$(date +%s)
+	if "$top/scripts/build-kernel.sh" --src "$KLP_WORK/src" --out "$KLP_WORK/kernel-$c" \
+		--plugin "$plugin" --config-extra "$here/configs/$c.config"; then
+		say "kernel-$c build: $(( $(date +%s) - t )) s"
+		run "record-coverage ($c)" "$here/test-record-coverage.sh" --build "$KLP_WORK/kernel-$c" \
+			--klp-gen "$klpgen"
+	else
+		say "FAIL kernel-$c build ($(( $(date +%s) - t )) s): its scenarios fail"
+		fails=$((fails + 1))
+	fi
+done
 for s in "$here"/scenarios/*/; do
 	[ -f "$s/patch" ] || [ -f "$s/nochange" ] || continue
-	run "scenario $(basename "$s")" "$here/test-klp-build.sh" --build "$kout" --scenario "$s" \
+	k=$kout
+	[ ! -f "$s/config" ] || k=$KLP_WORK/kernel-$(cat "$s/config")
+	run "scenario $(basename "$s")" "$here/test-klp-build.sh" --build "$k" --scenario "$s" \
 		--work-top "$KLP_BUILD_TOP"
 done
 # The real-fix corpus' bounded sample (bench/corpus/sample.txt, docs/corpus.md):

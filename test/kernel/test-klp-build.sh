@@ -34,6 +34,16 @@
 #                klp-build must end with "nothing to patch" and no module;
 #                diff must report no selected, new or removed function and
 #                no refusal, and verify on the two vmlinux.o no change at all.
+#   config       optional: the name of the kernel config fragment
+#                (test/kernel/configs/NAME.config) the scenario needs; OUT
+#                must have been built with it (every line is checked in
+#                OUT/.config); run-all.sh builds one kernel per fragment
+#   extract-control  optional: a negative control of an extract feature.
+#                Line 1: extract options that turn the feature off
+#                (--no-cfi-preambles); line 2: an ERE.  The module is
+#                built again from the same plan with them, and after it
+#                went live the guest's console must match the ERE (e.g. a
+#                CFI failure) and the guest run must fail
 #   control      optional: the negative control.  Its first line is an ERE;
 #                the plan's lines matching it (replace or callback lines)
 #                are removed, a module
@@ -77,6 +87,17 @@ bw=$(cd "$worktop" && pwd)/klp-build-$name
 work=$bw/test
 mkdir -p "$work"
 say "scenario $(basename "$scen") -> module $name (work dir $bw)"
+
+# A scenario for another kernel config must not run against this one: it
+# would test nothing (or fail for the wrong reason).
+if [ -f "$scen/config" ]; then
+	frag=$top/test/kernel/configs/$(cat "$scen/config").config
+	[ -f "$frag" ] || die "$scen/config: no fragment $frag"
+	grep -E '^(CONFIG_|# CONFIG_)' "$frag" | while IFS= read -r line; do
+		grep -qxF "$line" "$out/.config" ||
+			die "$out was not built with $frag ('$line' is not in its .config)"
+	done
+fi
 
 if [ -f "$scen/nochange" ]; then
 	"$here/make-nochange-patch.sh" --build "$out" --mode "$(cat "$scen/nochange")" \
@@ -203,6 +224,34 @@ if [ -f "$scen/replace-control" ]; then
 		$(for o in "$bw"/patch-*.o; do echo --object "$o"; done) --no-replace \
 		--name "$name" -o "$work/stack.ko" || die "control: --no-replace module build failed"
 	control_fails stack "$must_fail" "with a --no-replace module" "$@"
+fi
+
+if [ -f "$scen/extract-control" ]; then
+	xopts=$(sed -n 1p "$scen/extract-control")
+	xere=$(sed -n 2p "$scen/extract-control")
+	say "negative control: extract $xopts"
+	xobjs=
+	while read -r o of pf; do
+		[ "$o" != vmlinux ] || of=$out/vmlinux
+		# shellcheck disable=SC2086
+		"$klpgen" extract $xopts --plan "$bw/plan" --object "$o" --patched "$pf" \
+			--orig "$of" --symvers "$out/Module.symvers" -o "$work/xcontrol-$o.o" ||
+			die "control: extract $xopts of $o failed"
+		xobjs="$xobjs --object $work/xcontrol-$o.o"
+	done < "$bw/objects"
+	# shellcheck disable=SC2086
+	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$bw/plan" --klp-gen "$klpgen" \
+		$xobjs --name "$name" -o "$work/xcontrol.ko" ||
+		die "control: module build with extract $xopts failed"
+	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
+		--add "$work/xcontrol.ko:/klp.ko" "$@" --log "$work/xcontrol-console.log" \
+		--timeout "$timeout" --quiet >/dev/null 2>&1; then
+		die "control: guest checks passed with a module built by extract $xopts"
+	fi
+	went_live "$work/xcontrol-console.log"
+	grep -Eq -- "$xere" "$work/xcontrol-console.log" ||
+		die "control: the console does not match /$xere/ (see $work/xcontrol-console.log)"
+	say "negative control failed as it must: $(grep -Em1 -- "$xere" "$work/xcontrol-console.log")"
 fi
 
 if [ -f "$scen/control" ]; then

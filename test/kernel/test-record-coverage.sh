@@ -94,7 +94,8 @@ awk '$1 == "func" && $2 ~ /\.llvm\.[0-9]+$/ && !/flags=[^ ]*data/ &&
 	> "$work/promoted.record.unsorted" || die "awk failed"
 sort "$work/promoted.record.unsorted" > "$work/promoted.record"
 llvm-nm-22 --defined-only "$out/vmlinux.o" > "$work/vmlinux.nm" || die "llvm-nm vmlinux.o failed"
-awk '$2 ~ /^[Tt]$/ && $3 ~ /\.llvm\.[0-9]+$/ { print $3 }' "$work/vmlinux.nm" \
+# (kCFI preambles, __cfi_<name>.llvm.N, carry their function's name.)
+awk '$2 ~ /^[Tt]$/ && $3 ~ /\.llvm\.[0-9]+$/ && $3 !~ /^__cfi_/ { print $3 }' "$work/vmlinux.nm" \
 	> "$work/promoted.symbols.unsorted" || die "awk failed"
 sort "$work/promoted.symbols.unsorted" > "$work/promoted.symbols"
 nimp=$(awk '/^  inline .*imported/ { n++ } END { print n + 0 }' "$work/dump.txt")

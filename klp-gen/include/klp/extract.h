@@ -11,6 +11,7 @@
 #ifndef KLP_EXTRACT_H
 #define KLP_EXTRACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct klp_extract_args {
@@ -20,6 +21,12 @@ struct klp_extract_args {
 	const char *orig;		/* ORIG/vmlinux (linked) or ORIG/.../MOD.ko */
 	const char *symvers;		/* ORIG/Module.symvers */
 	const char *out;		/* patch.o */
+	/*
+	 * Negative controls only (test/kernel, kCFI scenarios): copy no
+	 * __cfi_ preamble, so that a new function called indirectly fails
+	 * the caller's kCFI check.  Never right for a real patch.
+	 */
+	bool no_cfi_preambles;
 };
 
 /* The special sections whose entries are copied (see extract.c). */
@@ -38,6 +45,8 @@ struct klp_extract_stats {
 	size_t exported;		/* plain undefined symbols */
 	size_t relocs;			/* relocations written */
 	size_t runtime_consts;		/* runtime_const_ptr() loads rewritten */
+	size_t cfi_preambles;		/* kCFI __cfi_ preambles of new functions */
+	size_t kcfi_traps;		/* .kcfi_traps entries (one table per code section) */
 	const char *table_name[KLP_EXTRACT_NTABLES];
 	size_t table_entries[KLP_EXTRACT_NTABLES];
 };

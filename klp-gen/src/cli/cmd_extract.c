@@ -25,7 +25,11 @@ static const char extract_usage[] =
 	"copies, their exception table, jump label and alternative entries, and\n"
 	"references to the running kernel as exported names or\n"
 	".klp.sym.<object>.NAME,POS symbols.  Refuses (exit 1, no output file)\n"
-	"whatever it cannot make safe.  Rules: docs/klp-gen.md.\n";
+	"whatever it cannot make safe.  Rules: docs/klp-gen.md.\n"
+	"\n"
+	"--no-cfi-preambles (negative controls only) copies no kCFI __cfi_\n"
+	"preamble in front of new functions: the module then fails the kCFI\n"
+	"check of any indirect call to them.\n";
 
 int cmd_extract(int argc, char **argv)
 {
@@ -50,7 +54,10 @@ int cmd_extract(int argc, char **argv)
 			slot = &a.symvers;
 		else if (!strcmp(argv[i], "-o"))
 			slot = &a.out;
-		else {
+		else if (!strcmp(argv[i], "--no-cfi-preambles")) {
+			a.no_cfi_preambles = true;
+			continue;
+		} else {
 			fprintf(stderr, "klp-gen extract: unexpected argument %s\n%s",
 				argv[i], extract_usage);
 			return 2;
@@ -81,7 +88,12 @@ int cmd_extract(int argc, char **argv)
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
 		printf(" %s=%zu", st.table_name[i] ? st.table_name[i] : "?",
 		       st.table_entries[i]);
-	printf("; runtime constants rewritten: %zu\n", st.runtime_consts);
+	printf(" .kcfi_traps=%zu; runtime constants rewritten: %zu\n",
+	       st.kcfi_traps, st.runtime_consts);
+	if (st.cfi_preambles || a.no_cfi_preambles)
+		printf("extract: kCFI: __cfi_ preamble copied for %zu new function(s)%s\n",
+		       st.cfi_preambles,
+		       a.no_cfi_preambles ? " (--no-cfi-preambles: none, negative control)" : "");
 	if (st.callbacks)
 		printf("extract: %zu callback(s) (klp_lto_cb_<i>)\n", st.callbacks);
 	printf("extract: IBT: ENDBR64 entry added to %zu of %zu replaced function(s)%s\n",

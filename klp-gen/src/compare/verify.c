@@ -16,6 +16,7 @@
 #include "klp/error.h"
 #include "klp/hash.h"
 #include "klp/kallsyms.h"
+#include "klp/kcfi.h"
 #include "klp/modinfo.h"
 #include "klp/plan.h"
 #include "klp/record.h"
@@ -192,6 +193,66 @@ static bool name_defined(const struct klp_elf *elf, const char *name)
 	return false;
 }
 
+/* The bytes of [@from, @to) of @sec, or NULL. */
+static const unsigned char *span(const struct klp_elf *elf,
+				 const struct klp_section *sec, uint64_t from,
+				 uint64_t to)
+{
+	const unsigned char *d;
+	uint64_t n, off = from - sec->sh.sh_addr;
+
+	if (klp_elf_section_data(elf, sec, &d, &n) || !d || from > to ||
+	    off > n || to - from > n - off)
+		return NULL;
+	return d + off;
+}
+
+/*
+ * A kCFI preamble (`__cfi_<name>`, klp/kcfi.h) is not a function of its
+ * own: it belongs to the function it precedes and is paired through it.
+ * Its bytes are that function's type hash; a different hash is a change
+ * of the function (every indirect call checks it).  A preamble on one side
+ * only (the address taken or no longer taken) changes no code: extract
+ * refuses a reference that would need one.  Returns 1 when @s was a
+ * preamble (handled), 0 if not, -1 on error.
+ */
+static int walk_preamble(struct verify *v, int k, struct klp_symbol *s)
+{
+	struct klp_elf *elf = v->rec[k]->elf, *other = v->rec[!k]->elf;
+	struct klp_symbol *fn, *pfn, *ppre;
+	const unsigned char *a, *b;
+	uint64_t la, lb;
+
+	if (klp_kcfi_owner_of(elf, s, &fn))
+		return -1;
+	if (!fn)
+		return 0;
+	v->seen[k][s->idx] = true;
+	pfn = k ? klp_corr_orig_sym_of(v->corr, fn) :
+		  klp_corr_patched_sym_of(v->corr, fn);
+	if (!pfn)
+		return 1;	/* new, removed or unpaired with its function */
+	if (klp_kcfi_preamble_of(other, pfn, &ppre))
+		return -1;
+	if (!ppre || v->seen[!k][ppre->idx])
+		return 1;
+	v->seen[!k][ppre->idx] = true;
+	la = fn->value - s->value;
+	lb = pfn->value - ppre->value;
+	a = span(elf, s->sec, s->value, fn->value);
+	b = span(other, ppre->sec, ppre->value, pfn->value);
+	if (!a || !b)
+		return klp_err("%s, %s: the kCFI preambles %s and %s cannot be read",
+			       elf->name, other->name, s->name, ppre->name);
+	if (la == lb && !memcmp(a, b, la))
+		return 1;
+	if (add_line(v, L_CHANGED, 0, k ? pfn : fn, k ? fn : pfn,
+		     klp_record_func_of_sym(v->rec[0], k ? pfn : fn),
+		     "the kCFI type hash (__cfi_ preamble) differs"))
+		return -1;
+	return 1;
+}
+
 /*
  * Function symbols without a record are paired by unique exact name (as
  * klp_corr_*_sym_of() does); the others are new, removed, or unpaired
@@ -209,6 +270,12 @@ static int walk_unrecorded(struct verify *v)
 
 			if (v->seen[k][i] || !unrecorded_func(v->rec[k], s))
 				continue;
+			switch (walk_preamble(v, k, s)) {
+			case -1:
+				return -1;
+			case 1:
+				continue;
+			}
 			v->seen[k][i] = true;
 			peer = k ? klp_corr_orig_sym_of(v->corr, s) :
 				   klp_corr_patched_sym_of(v->corr, s);

@@ -336,6 +336,8 @@ static int add_replaced(struct ex *ex, const struct klp_plan_replace *rep)
 		return -1;
 	snprintf(name, sizeof(name), "klp_lto_new_%zu", rep->index);
 	snprintf(what, sizeof(what), "new=%s", rep->new_sym);
+	if (ex_cfi_check_replaced(ex, what, old, s))
+		return -1;
 	if (copy_entry_function(ex, s, name, what, rep->line))
 		return -1;
 	ex->stats->replaced++;

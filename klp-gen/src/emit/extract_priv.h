@@ -78,6 +78,12 @@ struct ex {
 
 	struct ex_tables *tables;
 	struct klp_x86_dec *x86;	/* decoded functions (klp/x86_decode.h) */
+	/*
+	 * The reference being resolved is a direct call or jump (PLT32 in
+	 * code), which needs no kCFI preamble at its target; set by
+	 * ex_emit_reloc() for ex_target_of().
+	 */
+	bool branch_ref;
 };
 
 /* An ORIG data symbol, indexed by role (name without .llvm.<digits>). */
@@ -144,6 +150,32 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 /* What a reference to symbol @s + @addend becomes in patch.o. */
 int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
 			int64_t addend, long *osym, int64_t *oadd);
+
+/* extract_cfi.c */
+/* The kCFI preamble of a function: [sym, sym + len) ends at its entry. */
+struct ex_cfi_pre {
+	struct klp_symbol *sym;		/* __cfi_<name>; NULL: none */
+	const unsigned char *bytes;
+	uint64_t len;
+};
+/*
+ * @fn's `__cfi_<name>` preamble in PATCHED, if it has one (its address may
+ * be taken); refuses one with relocations.
+ */
+int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
+		    const char *where, struct ex_cfi_pre *pre);
+/*
+ * A reference that takes the address of @ent (PATCHED), resolved to the
+ * running kernel's @peer: refused when @ent has a kCFI preamble and @peer
+ * none.
+ */
+int ex_cfi_check_taken(struct ex *ex, const char *where,
+		       const struct klp_symbol *ent,
+		       const struct klp_symbol *peer);
+/* Refused when replaced function @old (ORIG) and @s (PATCHED) differ in hash. */
+int ex_cfi_check_replaced(struct ex *ex, const char *where,
+			  const struct klp_symbol *old,
+			  const struct klp_symbol *s);
 
 /* extract_tables.c */
 int ex_tables_init(struct ex *ex);

@@ -329,6 +329,7 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 	if (!s)
 		return klp_err("%s: %s without a symbol", where,
 			       ex_rtype_name(r->type));
+	ex->branch_ref = code && r->type == R_X86_64_PLT32;
 	/*
 	 * A named target is itself, except a local label without size (an
 	 * assembler's .LCPI constant, an asm label): that is a place in its
@@ -353,6 +354,7 @@ int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 				   &osym, &oadd))
 			return -1;
 	}
+	ex->branch_ref = false;
 	if (klp_out_add_reloc(ex->out, osec, ooff, r->type, osym, oadd))
 		return -1;
 	if (osym_out)

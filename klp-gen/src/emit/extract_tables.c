@@ -19,6 +19,10 @@
  *   __bug_table       12 bytes (CONFIG_DEBUG_BUGVERBOSE: s32 bug_addr,
  *                     s32 file, u16 line, u16 flags) or 8 (no file, line);
  *                     told apart by the number of relocations per entry
+ *   .kcfi_traps        4 bytes: s32 pointing at the ud2 of a kCFI check
+ *                     (CONFIG_CFI_CLANG; the compiler writes it): how
+ *                     the trap handler tells a CFI failure from a BUG;
+ *                     one section per code section (see kcfi_traps_desc)
  *   runtime_ptr_SYM    4 bytes: s32 pointing at the imm64 of a movabs that
  *                     boot code patches; not copied: the instruction is
  *                     rewritten to load SYM (see rewrite_runtime_ptr())
@@ -48,6 +52,13 @@ static const struct tdesc tdescs[KLP_EXTRACT_NTABLES] = {
 	{ ".smp_locks", 4 },
 	{ "__bug_table", 0 },
 };
+
+/*
+ * .kcfi_traps is SHF_LINK_ORDER (linked to its code section), so `ld -r`
+ * keeps one per code section: each is a table of its own, all copied into
+ * one output section.
+ */
+static const struct tdesc kcfi_traps_desc = { ".kcfi_traps", 4 };
 
 #define ALT_REPL_FIELD		4
 #define ALT_REPLLEN_FIELD	13
@@ -88,6 +99,10 @@ struct ex_tables {
 	struct ex_table *rt;
 	struct tdesc *rtdesc;
 	size_t nrt;
+	/* The .kcfi_traps sections, and their one output section. */
+	struct ex_table *kt;
+	size_t nkt;
+	long kt_osec;
 	long altrepl_osec;
 	long altaux_osec;
 	struct klp_section *altrepl;
@@ -217,6 +232,32 @@ static int index_runtime_ptrs(struct ex *ex)
 	return 0;
 }
 
+/* Every .kcfi_traps section of vmlinux.o (see kcfi_traps_desc). */
+static int index_kcfi_traps(struct ex *ex)
+{
+	struct ex_tables *ts = ex->tables;
+	struct klp_elf *e = ex->pe;
+	size_t n = 0;
+
+	for (struct klp_section *sec = klp_elf_section_by_name(e, kcfi_traps_desc.name);
+	     sec; sec = klp_elf_next_section_by_name(e, sec))
+		n++;
+	ts->kt = calloc(n + 1, sizeof(*ts->kt));
+	if (!ts->kt)
+		return klp_err("out of memory");
+	for (struct klp_section *sec = klp_elf_section_by_name(e, kcfi_traps_desc.name);
+	     sec; sec = klp_elf_next_section_by_name(e, sec)) {
+		struct ex_table *t = &ts->kt[ts->nkt++];
+
+		t->d = &kcfi_traps_desc;
+		t->sec = sec;
+		t->osec = -1;
+		if (index_table(ex, t))
+			return -1;
+	}
+	return 0;
+}
+
 int ex_tables_init(struct ex *ex)
 {
 	struct ex_tables *ts = calloc(1, sizeof(*ts));
@@ -226,6 +267,7 @@ int ex_tables_init(struct ex *ex)
 	ex->tables = ts;
 	ts->altrepl_osec = -1;
 	ts->altaux_osec = -1;
+	ts->kt_osec = -1;
 	ts->altrepl = klp_elf_section_by_name(ex->pe, ".altinstr_replacement");
 	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++) {
 		struct ex_table *t = &ts->t[i];
@@ -242,6 +284,8 @@ int ex_tables_init(struct ex *ex)
 		if (index_table(ex, t))
 			return -1;
 	}
+	if (index_kcfi_traps(ex))
+		return -1;
 	return index_runtime_ptrs(ex);
 }
 
@@ -261,6 +305,12 @@ void ex_tables_free(struct ex *ex)
 		free(ts->rt[i].runs);
 		klp_htab_free(&ts->rt[i].by_sec);
 	}
+	for (size_t i = 0; i < ts->nkt; i++) {
+		free(ts->kt[i].refs);
+		free(ts->kt[i].runs);
+		klp_htab_free(&ts->kt[i].by_sec);
+	}
+	free(ts->kt);
 	free(ts->rt);
 	free(ts->rtdesc);
 	free(ts);
@@ -515,6 +565,19 @@ int ex_tables_copy_for(struct ex *ex, struct ex_copy *c)
 			ex->stats->table_entries[i]++;
 		}
 	}
+	for (size_t i = 0; i < ts->nkt; i++) {
+		struct ex_table *t = &ts->kt[i];
+
+		entries_in(t, c, &lo, &end);
+		for (; lo < end; lo++) {
+			t->osec = ts->kt_osec;
+			if (copy_entry(ex, t, t->refs[lo].entry, c,
+				       &t->refs[lo]))
+				return -1;
+			ts->kt_osec = t->osec;
+			ex->stats->kcfi_traps++;
+		}
+	}
 	for (size_t i = 0; i < ts->nrt; i++) {
 		struct ex_table *t = &ts->rt[i];
 
@@ -591,6 +654,9 @@ static bool skipped_section(const struct ex *ex, const struct klp_section *s)
 			return true;
 	for (size_t i = 0; i < ex->tables->nrt; i++)
 		if (ex->tables->rt[i].sec == s)
+			return true;
+	for (size_t i = 0; i < ex->tables->nkt; i++)
+		if (ex->tables->kt[i].sec == s)
 			return true;
 	for (size_t i = 0; i < sizeof(regenerated) / sizeof(regenerated[0]); i++)
 		if (!strcmp(s->name, regenerated[i]))

@@ -23,6 +23,7 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 	struct klp_section *sec = s->sec;
 	const unsigned char *bytes;
 	bool func = s->type == STT_FUNC;
+	struct ex_cfi_pre pre;
 	char *secname = NULL;
 	uint64_t off;
 	long osec, osym;
@@ -72,9 +73,26 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 					   (SHF_ALLOC | SHF_WRITE),
 					   sec->sh.sh_addralign, 0);
 	}
-	if (osec < 0 ||
-	    klp_out_append(ex->out, osec, bytes, s->size, sec->sh.sh_addralign,
-			   &off))
+	if (osec < 0)
+		return NULL;
+	/* kCFI: the type hash in front of a function whose address is taken. */
+	pre.sym = NULL;
+	if (func && !ex->args->no_cfi_preambles &&
+	    ex_cfi_preamble(ex, s, where, &pre))
+		return NULL;
+	if (pre.sym) {
+		uint64_t poff;
+
+		if (klp_out_append(ex->out, osec, pre.bytes, pre.len,
+				   sec->sh.sh_addralign, &poff) ||
+		    klp_out_add_symbol(ex->out, pre.sym->name, STT_FUNC,
+				       STB_LOCAL, osec, poff,
+				       pre.sym->size) < 0)
+			return NULL;
+		ex->stats->cfi_preambles++;
+	}
+	if (klp_out_append(ex->out, osec, bytes, s->size,
+			   pre.sym ? 1 : sec->sh.sh_addralign, &off))
 		return NULL;
 	osym = klp_out_add_symbol(ex->out, s->name, s->type, STB_LOCAL, osec,
 				  off, s->size);
@@ -349,6 +367,10 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 	if (via_section && ent->type == STT_FUNC && mid != 0)
 		return klp_err("%s: points into the middle of %s (+0x%" PRIx64 "), a function of the running kernel",
 			       where, ex_symname(ent), (uint64_t)mid);
+	/* Its address, to be called indirectly: through a kCFI check. */
+	if (!ex->branch_ref && mid == 0 &&
+	    ex_cfi_check_taken(ex, where, ent, peer))
+		return -1;
 	*oadd = rel;
 	/*
 	 * (A module's own symbols, exported or not, are always reached through

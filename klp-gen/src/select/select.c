@@ -803,7 +803,8 @@ static bool metadata_section(const char *name)
 		"__jump_table", ".altinstructions", ".static_call_sites",
 		".return_sites", ".call_sites", ".retpoline_sites",
 		".ibt_endbr_seal", "__bug_table", ".smp_locks",
-		".parainstructions", ".cfi_sites", ".debug", ".klp.lto",
+		".parainstructions", ".cfi_sites", ".kcfi_traps", ".debug",
+		".klp.lto",
 	};
 
 	if (!name)

@@ -1,0 +1,1 @@
+../../scenarios/kcfi-new-function/guest.sh

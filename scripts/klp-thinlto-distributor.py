@@ -123,7 +123,10 @@ def run_in_sandbox(cmd, common_inputs, job):
         return proc
 
 
-def run_job(index, cmd, common_inputs, job, sandbox):
+def run_job(index, cmd, common_inputs, job, sandbox, verbose, out_lock):
+    if verbose:
+        with out_lock:
+            print(f"{PROG}: job {index}: {shlex.join(cmd)}", file=sys.stderr)
     if sandbox:
         proc = run_in_sandbox(cmd, common_inputs, job)
     else:
@@ -159,8 +162,10 @@ def main():
         common_args, common_inputs, jobs = load_jobs(opts.job_file)
         if opts.sandbox:
             for i, job in enumerate(jobs):
-                for p in common_inputs + job["inputs"] + job["outputs"]:
-                    sandbox_path("/", p, f"jobs[{i}]:")
+                for kind, paths in (("input", common_inputs + job["inputs"]),
+                                    ("output", job["outputs"])):
+                    for p in paths:
+                        sandbox_path("/", p, f"jobs[{i}]: {kind}")
     except JobFileError as e:
         fail(f"{opts.job_file}: {e}")
 
@@ -170,11 +175,8 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
         pending = set()
         for i, (cmd, job) in enumerate(zip(cmds, jobs)):
-            if opts.verbose:
-                with out_lock:
-                    print(f"{PROG}: job {i}: {shlex.join(cmd)}", file=sys.stderr)
             pending.add(pool.submit(run_job, i, cmd, common_inputs, job,
-                                    opts.sandbox))
+                                    opts.sandbox, opts.verbose, out_lock))
         for fut in concurrent.futures.as_completed(pending):
             try:
                 i, output, problem = fut.result()

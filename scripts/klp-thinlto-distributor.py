@@ -171,35 +171,36 @@ def main():
 
     cmds = [common_args + job["args"] for job in jobs]
     out_lock = threading.Lock()
-    failed = []
+    failed = False
+    # At most -j jobs are handed to the pool at a time, so that after a
+    # failure no further job starts (a queued one would).
     with concurrent.futures.ThreadPoolExecutor(max_workers=opts.jobs) as pool:
-        pending = set()
-        for i, (cmd, job) in enumerate(zip(cmds, jobs)):
-            pending.add(pool.submit(run_job, i, cmd, common_inputs, job,
-                                    opts.sandbox, opts.verbose, out_lock))
-        for fut in concurrent.futures.as_completed(pending):
-            try:
-                i, output, problem = fut.result()
-            except (OSError, JobFileError) as e:
-                # e.g. the compiler does not exist, or a missing input
+        running = set()
+        next_job = 0
+        while running or (next_job < len(jobs) and not failed):
+            while not failed and next_job < len(jobs) and len(running) < opts.jobs:
+                running.add(pool.submit(run_job, next_job, cmds[next_job],
+                                        common_inputs, jobs[next_job],
+                                        opts.sandbox, opts.verbose, out_lock))
+                next_job += 1
+            done, running = concurrent.futures.wait(
+                running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for fut in done:
+                try:
+                    i, output, problem = fut.result()
+                except (OSError, JobFileError) as e:
+                    # the compiler does not exist, an input is missing, ...
+                    i, output, problem = None, b"", str(e)
                 with out_lock:
-                    print(f"{PROG}: error: {e}", file=sys.stderr)
-                failed.append(None)
-                for other in pending:
-                    other.cancel()
-                continue
-            with out_lock:
-                if output:
-                    sys.stderr.write(output.decode(errors="replace"))
-                if problem:
-                    print(f"{PROG}: error: job {i} ({jobs[i]['inputs'][0]}) "
-                          f"failed: {problem}: {shlex.join(cmds[i])}",
-                          file=sys.stderr)
-            if problem:
-                failed.append(i)
-                # start nothing more; the running jobs finish
-                for other in pending:
-                    other.cancel()
+                    if output:
+                        sys.stderr.write(output.decode(errors="replace"))
+                    if problem and i is None:
+                        print(f"{PROG}: error: {problem}", file=sys.stderr)
+                    elif problem:
+                        print(f"{PROG}: error: job {i} ({jobs[i]['inputs'][0]}) "
+                              f"failed: {problem}: {shlex.join(cmds[i])}",
+                              file=sys.stderr)
+                failed = failed or bool(problem)
     if failed:
         sys.exit(1)
 

@@ -349,7 +349,23 @@ void emitRecord(Module &M, uint32_t Phase) {
     return GV.isDiscardableIfUnused() && GV.use_empty();
   };
 
-  for (Function &F : M) {
+  // Entries in name order, not in the module's order: a backend module's
+  // list of globals depends on the order in which ThinLTO imported into it,
+  // and that follows the names lld gives the modules (a thin archive member
+  // is `vmlinux.a(main.o at 279606)` to an in-process backend but
+  // `init/main.o` to a distributed one, measured on the kernel), so the same
+  // code would otherwise give differently ordered records.  Names are unique
+  // in a module.
+  auto ByName = [](auto &&List) {
+    std::vector<std::remove_reference_t<decltype(*List.begin())> *> V;
+    for (auto &G : List)
+      V.push_back(&G);
+    llvm::sort(V, [](auto *A, auto *B) { return A->getName() < B->getName(); });
+    return V;
+  };
+
+  for (Function *FP : ByName(M)) {
+    Function &F = *FP;
     if (F.isDeclaration() || F.hasAvailableExternallyLinkage() ||
         F.hasPrivateLinkage() || WillBeDeleted(F))
       continue;
@@ -364,7 +380,8 @@ void emitRecord(Module &M, uint32_t Phase) {
     B.addFunc(SymName(F), Src, Prov, Flags, bindingOf(F));
   }
 
-  for (GlobalVariable &GV : M.globals()) {
+  for (GlobalVariable *GVP : ByName(M.globals())) {
+    GlobalVariable &GV = *GVP;
     if (GV.isDeclaration() || GV.hasAvailableExternallyLinkage() ||
         !isRecordedData(GV) || WillBeDeleted(GV))
       continue;
@@ -374,7 +391,8 @@ void emitRecord(Module &M, uint32_t Phase) {
     B.addFunc(SymName(GV), Src, ProvSet(), KLP_FUNC_DATA, bindingOf(GV));
   }
 
-  for (GlobalAlias &GA : M.aliases()) {
+  for (GlobalAlias *GAP : ByName(M.aliases())) {
+    GlobalAlias &GA = *GAP;
     auto *F = dyn_cast_or_null<Function>(GA.getAliaseeObject());
     if (!F || F->isDeclaration() || GA.hasPrivateLinkage() || WillBeDeleted(GA))
       continue;

@@ -26,6 +26,14 @@ config.substitutions.append(("%clang", tool("clang")))
 config.substitutions.append(("%lld", tool("ld.lld")))
 config.substitutions.append(("%plugin", config.klp_plugin))
 config.substitutions.append(("%klp-gen", config.klp_gen))
+# Distributed ThinLTO (DTLTO): the local distributor lld runs, and the remote
+# compiler that runs the plugin in a backend (docs/klp-gen.md).
+config.substitutions.append(("%distributor", os.path.join(config.klp_src_root, "scripts", "klp-thinlto-distributor.py")))
+config.substitutions.append(("%thinlto_backend", config.klp_thinlto_backend))
+# %dtlto_klp: lld's options that send the ThinLTO backends of a %lld_klp link
+# through the local distributor (two at a time) to klp-thinlto-backend with
+# the plugin; the plugin's options follow as --thinlto-remote-compiler-arg=.
+config.substitutions.insert(0, ("%dtlto_klp", "--thinlto-distributor=%s --thinlto-distributor-arg=-j2 --thinlto-remote-compiler=%s --thinlto-remote-compiler-arg=-fpass-plugin=%s" % (os.path.join(config.klp_src_root, "scripts", "klp-thinlto-distributor.py"), config.klp_thinlto_backend, config.klp_plugin)))
 config.substitutions.append(("%src_root", config.klp_src_root))
 config.substitutions.append(("%record-torture", os.path.join(config.klp_obj_root, "test", "record-torture")))
 config.substitutions.append(("%hunk-place", os.path.join(config.klp_obj_root, "test", "hunk-place")))

@@ -37,13 +37,15 @@
 #   --scenario DIR   the patch-to-.ko scenario (default
 #                    test/kernel/scenarios-broad/net-sockstat)
 #   --ptk-runs N     klp-build.sh runs after the first (default 3; 0: first only)
+#   --ptk-work DIR   klp-build.sh's work dir (default OUT/../klp-build-NAME-bench;
+#                    removed first, kept afterwards)
 #   --runs N         runs per klp-gen stage (bench/run.sh --runs, default 3)
 #   --write          write the report into docs/performance.md
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build plugin= klpgen= work=${KLP_WORK:-$HOME/.cache/klp-lto}
 src= out= fresh=no dobuild=yes scen=$top/test/kernel/scenarios-broad/net-sockstat
-ptk_runs=3 runs=3 write=no
+ptk_runs=3 runs=3 write=no bw=
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -57,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--no-build) dobuild=no; shift ;;
 	--scenario) scen=$2; shift 2 ;;
 	--ptk-runs) ptk_runs=$2; shift 2 ;;
+	--ptk-work) bw=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--write) write=yes; shift ;;
 	-h|--help) usage ;;
@@ -137,7 +140,7 @@ done
 name=klp_$(basename "$scen" | tr -c 'a-z0-9_\n' '_')
 # Next to ORIG, as klp-build.sh's default work dir; kept for inspection
 # (about the size of OUT), removed before the first run.
-bw=$(dirname "$out")/klp-build-$name-bench
+: "${bw:=$(dirname "$out")/klp-build-$name-bench}"
 rm -rf "$bw"
 ptk() { # ptk LABEL: one klp-build.sh run into $bw; appends "LABEL WALL CPU"
 	say "patch to .ko ($1): scripts/klp-build.sh --patch $scen/patch"

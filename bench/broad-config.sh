@@ -19,7 +19,8 @@
 #      fresh dir, is reported apart), wall and CPU, median;
 #   6. klp-gen's stages (dump, coverage, plan, diff, verify, extract, glue)
 #      on ORIG against that scenario's patched vmlinux.o: bench/run.sh
-#      --orig --patched --patch --no-scaling --no-callgrind.
+#      --orig --patched --patch --no-scaling --no-callgrind --warm (dropping
+#      the page cache of a shared machine would slow every other job).
 # Prints a Markdown report and, with --write, puts it into
 # docs/performance.md between the `<!-- bench:broad-config.sh begin -->` and
 # `<!-- bench:broad-config.sh end -->` markers.
@@ -166,7 +167,7 @@ ksize=$(stat -c %s "$tmp/$name.ko")
 # --- 6. klp-gen's stages on the pair ---
 say "bench/run.sh on ORIG and the scenario's patched vmlinux.o"
 "$top/bench/run.sh" --klp-gen "$klpgen" --orig "$out" --patched "$bw/kernel" --patch "$scen/patch" \
-	--runs "$runs" --no-scaling --no-callgrind --no-write --tmp "$tmp/run" > "$tmp/run.md" 2> "$tmp/run.err" ||
+	--runs "$runs" --warm --no-scaling --no-callgrind --no-write --tmp "$tmp/run" > "$tmp/run.md" 2> "$tmp/run.err" ||
 	{ cat "$tmp/run.err" >&2; die "bench/run.sh failed"; }
 
 # --- the report ---

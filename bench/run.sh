@@ -215,7 +215,7 @@ run_stages() {
 			fi ;;
 		glue)
 			if [ -f "$d/plan" ]; then
-				stage "$p.$s" "$c" "$d/glue.out" -- "$klpgen" glue --plan "$d/plan" -o "$d/glue.h"
+				stage "$p.$s" "$c" "$d/glue.out" -- "$klpgen" glue --plan "$d/plan" --replace -o "$d/glue.h"
 			else
 				s_res=n/a s_note="no plan (diff did not write one)" s_wall= s_rss= s_cpu=
 			fi ;;
@@ -477,7 +477,7 @@ cg_stages() { # cg_stages PREFIX ORIG PATCHED LINKED SYMVERS PATCH
 		extract) [ -f "$d/plan" ] || { eval "CG_${p}_$s=n/a"; continue; }
 			set -- extract --plan "$d/plan" --patched "$rp" --orig "${rl:-$ro}" --symvers "$sv" -o "$d/patch.o" ;;
 		glue) [ -f "$d/plan" ] || { eval "CG_${p}_$s=n/a"; continue; }
-			set -- glue --plan "$d/plan" -o "$d/glue.h" ;;
+			set -- glue --plan "$d/plan" --replace -o "$d/glue.h" ;;
 		esac
 		rm -f "$d/cg.out"
 		"$tmp/measure" -o /dev/null -e "$d/$s.err" -- valgrind --tool=callgrind \

@@ -44,7 +44,8 @@
 #   --klp-build NAME   also time scripts/klp-build.sh on scenario NAME, split
 #                      by stage (patched rebuild, diff, extract, module);
 #                      it patches the kernel source tree while it runs
-#   --patch-to-ko NAME time scripts/klp-build.sh on scenario NAME twice, in
+#   --patch-to-ko NAME time scripts/klp-build.sh on scenario NAME (or a
+#                      scenario DIR, e.g. test/kernel/scenarios-broad/X) twice, in
 #                      turn: as it runs (vmlinux.o only, ThinLTO backends
 #                      from ORIG's cache) and the reference build
 #                      (KLP_BUILD_REFERENCE=1: vmlinux and modules, empty
@@ -620,7 +621,9 @@ ptk_run() {
 }
 
 if [ -n "$ptk" ]; then
-	ptk_patch=$top/test/kernel/scenarios/$ptk/patch
+	# A name of test/kernel/scenarios/, or a scenario dir (scenarios-broad/X).
+	case $ptk in */*) ptk_patch=$ptk/patch ptk=$(basename "$ptk") ;;
+	*) ptk_patch=$top/test/kernel/scenarios/$ptk/patch ;; esac
 	[ -f "$ptk_patch" ] || { echo "bench/run.sh: no scenario $ptk ($ptk_patch)" >&2; exit 1; }
 	ptk_orig=${orig:-$work/kernel-orig}
 	ptk_name=klp_$(echo "$ptk" | tr - _)

@@ -185,7 +185,12 @@ emit "| record in vmlinux.o | $(awk -v o="$osize" -v k="$klp" -v r="$rela" -v n=
 	printf ".klp.lto %d + .rela.klp.lto %d = %d bytes, %.1f %% of vmlinux.o (%d bytes), %.0f bytes per func entry", k, r, k + r, 100 * (k + r) / o, o, n ? (k + r) / n : 0 }') |"
 emit "| record in the modules | $mrec bytes in $nko .ko files ($msize bytes) |"
 emit "| \`klp-gen dump\` | $summary |"
-emit "| patch to .ko ($(basename "$scen"), $ptk_runs runs into the same work dir) | median **$ptk_w s** wall ($ptk_all), $ptk_c s CPU; first run into a fresh dir: $first; $ncomp C file(s) compiled; module $ksize bytes |"
+if [ "$ptk_runs" -gt 0 ]; then
+	ptk_line="median **$ptk_w s** wall of $ptk_runs runs into the same work dir ($ptk_all), $ptk_c s CPU; first run into a fresh dir: $first"
+else
+	ptk_line="one run into a fresh work dir: $first"
+fi
+emit "| patch to .ko ($(basename "$scen")) | $ptk_line; $ncomp C file(s) compiled; module $ksize bytes |"
 emit ""
 emit "klp-gen on ORIG against the patched vmlinux.o of $(basename "$scen") (bench/run.sh):"
 emit ""

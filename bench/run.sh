@@ -44,7 +44,8 @@
 #   --klp-build NAME   also time scripts/klp-build.sh on scenario NAME, split
 #                      by stage (patched rebuild, diff, extract, module);
 #                      it patches the kernel source tree while it runs
-#   --patch-to-ko NAME time scripts/klp-build.sh on scenario NAME twice, in
+#   --patch-to-ko NAME time scripts/klp-build.sh on scenario NAME (or a
+#                      scenario DIR, e.g. test/kernel/scenarios-broad/X) twice, in
 #                      turn: as it runs (vmlinux.o only, ThinLTO backends
 #                      from ORIG's cache) and the reference build
 #                      (KLP_BUILD_REFERENCE=1: vmlinux and modules, empty
@@ -215,7 +216,7 @@ run_stages() {
 			fi ;;
 		glue)
 			if [ -f "$d/plan" ]; then
-				stage "$p.$s" "$c" "$d/glue.out" -- "$klpgen" glue --plan "$d/plan" -o "$d/glue.h"
+				stage "$p.$s" "$c" "$d/glue.out" -- "$klpgen" glue --plan "$d/plan" --replace -o "$d/glue.h"
 			else
 				s_res=n/a s_note="no plan (diff did not write one)" s_wall= s_rss= s_cpu=
 			fi ;;
@@ -477,7 +478,7 @@ cg_stages() { # cg_stages PREFIX ORIG PATCHED LINKED SYMVERS PATCH
 		extract) [ -f "$d/plan" ] || { eval "CG_${p}_$s=n/a"; continue; }
 			set -- extract --plan "$d/plan" --patched "$rp" --orig "${rl:-$ro}" --symvers "$sv" -o "$d/patch.o" ;;
 		glue) [ -f "$d/plan" ] || { eval "CG_${p}_$s=n/a"; continue; }
-			set -- glue --plan "$d/plan" -o "$d/glue.h" ;;
+			set -- glue --plan "$d/plan" --replace -o "$d/glue.h" ;;
 		esac
 		rm -f "$d/cg.out"
 		"$tmp/measure" -o /dev/null -e "$d/$s.err" -- valgrind --tool=callgrind \
@@ -620,7 +621,9 @@ ptk_run() {
 }
 
 if [ -n "$ptk" ]; then
-	ptk_patch=$top/test/kernel/scenarios/$ptk/patch
+	# A name of test/kernel/scenarios/, or a scenario dir (scenarios-broad/X).
+	case $ptk in */*) ptk_patch=$ptk/patch ptk=$(basename "$ptk") ;;
+	*) ptk_patch=$top/test/kernel/scenarios/$ptk/patch ;; esac
 	[ -f "$ptk_patch" ] || { echo "bench/run.sh: no scenario $ptk ($ptk_patch)" >&2; exit 1; }
 	ptk_orig=${orig:-$work/kernel-orig}
 	ptk_name=klp_$(echo "$ptk" | tr - _)

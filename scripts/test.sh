@@ -3,6 +3,8 @@
 # runs the lit suite, then the real-kernel tests (Linux 6.12 under QEMU).
 #   KLP_SKIP_KERNEL=1  only the lit suite
 #   KLP_SKIP_CORPUS=1  no real-fix corpus sample in the kernel tests (bench/corpus)
+#   KLP_KERNEL_CONFIG=NAME  the kernel tests on test/kernel/configs/NAME.config
+#                      (run-all.sh --config NAME; e.g. broad, not the default)
 #   KLP_WORK=DIR       where kernel trees and builds go (default: $HOME/.cache/klp-lto)
 #   KLP_FUZZ_SECONDS=N length of the fuzzing run, all harnesses (default 60)
 set -eu
@@ -41,4 +43,4 @@ if [ "${KLP_SKIP_KERNEL:-0}" = 1 ]; then
 	exit 0
 fi
 echo "[test] real-kernel tests"
-"$top/test/kernel/run-all.sh" --build "$build"
+"$top/test/kernel/run-all.sh" --build "$build" ${KLP_KERNEL_CONFIG:+--config "$KLP_KERNEL_CONFIG"}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/corpus/run.sh [--from VER] [--to VER] [--sample | --only ERE | --limit N]
 #                     [--budget SECONDS] [--no-qemu] [--keep] [--timeout N] [--write-doc]
+#                     [--config NAME]
 #
 # The real-fix corpus: Debian's linux-source-6.12 at version FROM is built
 # with the klp-lto plugin (ORIG), the source delta FROM -> TO is split into
@@ -36,6 +37,11 @@
 #   --keep                  keep each patched build dir (GBs each)
 #   --timeout N             QEMU timeout per patch (default 240 s)
 #   --write-doc             write the table into docs/corpus.md
+#   --config NAME           ORIG gets test/kernel/configs/NAME.config on top of
+#                           build-kernel.sh's list (--config-extra), built into
+#                           FROM/orig-NAME; the per-patch results go to
+#                           delta-FROM-TO-NAME/ (which files are compiled, and
+#                           so every outcome, depend on the config)
 # Environment: KLP_WORK (default $HOME/.cache/klp-lto); everything goes to
 # $KLP_WORK/corpus: debs/, VER/ (kernel-src.sh's pristine tree and the
 # kbuild-patched source), FROM/orig (the ORIG build), delta-FROM-TO/
@@ -54,7 +60,7 @@ die() { echo "[corpus] ERROR: $*" >&2; exit 1; }
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 
 from=6.12.113-1~deb12u1 to=6.12.115-2~deb12u1
-mode=all only= limit= budget= qemu=yes keep=no timeout=240 writedoc=no prefilter=yes asis=no
+mode=all only= limit= budget= qemu=yes keep=no timeout=240 writedoc=no prefilter=yes asis=no config=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--from) [ $# -ge 2 ] || usage; from=$2; shift 2 ;;
@@ -69,12 +75,18 @@ while [ $# -gt 0 ]; do
 	--keep) keep=yes; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
 	--write-doc) writedoc=yes; shift ;;
+	--config) [ $# -ge 2 ] || usage; config=$2; shift 2 ;;
 	-h|--help) usage ;;
 	*) usage ;;
 	esac
 done
 case $limit$budget in *[!0-9]*) die "--limit and --budget want numbers" ;; esac
 start=$(date +%s)
+frag=
+if [ -n "$config" ]; then
+	frag=$top/test/kernel/configs/$config.config
+	[ -f "$frag" ] || die "no config fragment $frag (test/kernel/configs/)"
+fi
 
 build=$(cd "${KLP_BUILD:-$top/build}" && pwd) || die "no cmake build dir"
 plugin=$build/llvm-plugin/KlpLtoPlugin.so
@@ -122,20 +134,22 @@ pa=$(cat "$A/linux-6.12-pristine/.klp-lto-pristine") pb=$(cat "$B/linux-6.12-pri
 say "FROM $from (Linux $pa), TO $to (Linux $pb)"
 
 # --- 2. ORIG: FROM built with the plugin ---
-orig=$A/orig
+orig=$A/orig${config:+-$config}
+blog=$A/build-kernel${config:+-$config}.log bsec=$A/build-seconds${config:+-$config}
 oplugin=$(cat "$orig/klp-lto.plugin" 2>/dev/null || true)
 if [ "$asis" = yes ] && [ -f "$oplugin" ]; then plugin=$oplugin; fi
 if [ ! -f "$orig/vmlinux" ] || [ ! -f "$orig/arch/x86/boot/bzImage" ] || [ "$oplugin" != "$plugin" ]; then
 	say "building ORIG ($from) with the plugin into $orig"
 	t0=$(date +%s)
-	KLP_WORK=$A "$top/scripts/build-kernel.sh" --src "$A/src" --out "$orig" --plugin "$plugin" > "$A/build-kernel.log" 2>&1 ||
-		{ tail -20 "$A/build-kernel.log" >&2; die "ORIG build failed; see $A/build-kernel.log"; }
-	echo "$(( $(date +%s) - t0 ))" > "$A/build-seconds"
-	say "ORIG built in $(cat "$A/build-seconds") s"
+	KLP_WORK=$A "$top/scripts/build-kernel.sh" --src "$A/src" --out "$orig" --plugin "$plugin" \
+		${frag:+--config-extra "$frag"} > "$blog" 2>&1 ||
+		{ tail -20 "$blog" >&2; die "ORIG build failed; see $blog"; }
+	echo "$(( $(date +%s) - t0 ))" > "$bsec"
+	say "ORIG built in $(cat "$bsec") s"
 fi
 
 # --- 3. the patches ---
-D=$c/delta-$(vdir "$from")-$(vdir "$to")
+D=$c/delta-$(vdir "$from")-$(vdir "$to")${config:+-$config}
 if [ ! -f "$D/patches/index.tsv" ]; then
 	mkdir -p "$D"
 	python3 "$here/split_delta.py" "$A/linux-6.12-pristine" "$B/linux-6.12-pristine" "$D/patches"
@@ -308,7 +322,7 @@ while IFS="$(printf '\t')" read -r p f; do
 done < "$sel"
 
 # --- 5. the table ---
-set -- --from "$from" --to "$to" --linux "$pa" "$pb" --orig-seconds "$(cat "$A/build-seconds" 2>/dev/null || echo '?')"
+set -- --from "$from" --to "$to" --linux "$pa" "$pb" --orig-seconds "$(cat "$bsec" 2>/dev/null || echo '?')"
 python3 "$here/report.py" table "$D" "$@"
 [ "$writedoc" = no ] || python3 "$here/report.py" table "$D" "$@" --write "$top/docs/corpus.md"
 # CI: each sample file must have its expected outcome (sample.txt's second

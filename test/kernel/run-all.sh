@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-all.sh --build CMAKE_BUILD_DIR
+# run-all.sh --build CMAKE_BUILD_DIR [--config NAME]
 #
 # The real-kernel test round (scripts/test.sh runs it after the lit suite):
 #   1. Linux 6.12 (tinyconfig + livepatch, ThinLTO) built with the klp-lto
@@ -18,6 +18,12 @@
 #      fragment (configs/NAME.config) into $KLP_WORK/kernel-NAME, whose
 #      record coverage is checked too: today `kcfi` (CONFIG_CFI_CLANG);
 #   5. the real-fix corpus' CI sample (bench/corpus/run.sh --sample).
+# --config NAME: the kernel gets test/kernel/configs/NAME.config on top
+# (scripts/build-kernel.sh --config-extra) and is built into
+# $KLP_WORK/kernel-orig-NAME; the scenarios of scenarios-NAME/ run after
+# the common ones, and the corpus sample builds its ORIG with the same
+# fragment.  Not CI's default: the broad config adds a longer kernel build
+# (docs/performance.md, "The broad config").
 # Fails (after running all) if any test fails.  Times are printed per step.
 set -eu
 
@@ -26,14 +32,21 @@ top=$(cd "$here/../.." && pwd)
 say() { echo "[run-all] $*"; }
 die() { echo "[run-all] ERROR: $*" >&2; exit 1; }
 
-build=
+build= config=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) build=$2; shift 2 ;;
-	*) die "usage: $0 --build CMAKE_BUILD_DIR" ;;
+	--config) [ $# -ge 2 ] || die "--config needs a NAME"; config=$2; shift 2 ;;
+	*) die "usage: $0 --build CMAKE_BUILD_DIR [--config NAME]" ;;
 	esac
 done
-[ -n "$build" ] || die "usage: $0 --build CMAKE_BUILD_DIR"
+[ -n "$build" ] || die "usage: $0 --build CMAKE_BUILD_DIR [--config NAME]"
+set --
+if [ -n "$config" ]; then
+	frag=$here/configs/$config.config
+	[ -f "$frag" ] || die "no config fragment $frag (test/kernel/configs/)"
+	set -- --config-extra "$frag"
+fi
 build=$(cd "$build" && pwd)
 plugin=$build/llvm-plugin/KlpLtoPlugin.so
 klpgen=$build/klp-gen/klp-gen
@@ -43,7 +56,7 @@ export KLP_GEN=$klpgen
 PATH=/usr/lib/llvm-22/bin:$PATH
 export PATH
 mkdir -p "$KLP_WORK"
-kout=$KLP_WORK/kernel-orig
+kout=$KLP_WORK/kernel-orig${config:+-$config}
 # A temporary top (not given) is removed after a round without failures:
 # about 0.5 GB of patched build per scenario.
 own_top=
@@ -55,7 +68,7 @@ export KLP_BUILD_TOP
 say "patched builds in $KLP_BUILD_TOP"
 
 t0=$(date +%s)
-"$top/scripts/build-kernel.sh" --src "$KLP_WORK/src" --out "$kout" --plugin "$plugin"
+"$top/scripts/build-kernel.sh" --src "$KLP_WORK/src" --out "$kout" --plugin "$plugin" "$@"
 say "kernel build: $(( $(date +%s) - t0 )) s"
 
 fails=0
@@ -87,7 +100,8 @@ for c in $configs; do
 		fails=$((fails + 1))
 	fi
 done
-for s in "$here"/scenarios/*/; do
+for s in "$here"/scenarios/*/ ${config:+"$here/scenarios-$config"/*/}; do
+	[ -d "$s" ] || continue
 	[ -f "$s/patch" ] || [ -f "$s/nochange" ] || continue
 	k=$kout
 	[ ! -f "$s/config" ] || k=$KLP_WORK/kernel-$(cat "$s/config")
@@ -100,7 +114,7 @@ done
 # then the sample's patches (about 5-7 min); fails when a sample row is not
 # its expected outcome.  KLP_SKIP_CORPUS=1 skips it.
 if [ "${KLP_SKIP_CORPUS:-0}" != 1 ]; then
-	run corpus-sample env KLP_BUILD="$build" "$top/bench/corpus/run.sh" --sample
+	run corpus-sample env KLP_BUILD="$build" "$top/bench/corpus/run.sh" --sample ${config:+--config "$config"}
 fi
 say "total $(( $(date +%s) - t0 )) s, $fails failed"
 if [ "$fails" = 0 ] && [ -n "$own_top" ]; then

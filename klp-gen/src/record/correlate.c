@@ -420,6 +420,18 @@ struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
 	return &c->srcs[srcid_of(&c->side[1], s)];
 }
 
+uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,
+				 const struct klp_src *s)
+{
+	return srcid_of(&c->side[0], s);
+}
+
+uint32_t klp_corr_src_id_of_patched(const struct klp_corr *c,
+				    const struct klp_src *s)
+{
+	return srcid_of(&c->side[1], s);
+}
+
 bool klp_corr_func_ambiguous(const struct klp_corr *c,
 			     const struct klp_func *f)
 {

@@ -116,6 +116,25 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s)
 	return id->id;
 }
 
+/*
+ * A record correlated with itself (`klp-gen plan` has no patched build):
+ * interning its srcs again would find every identity side 0 made, in the
+ * same order, and pick the same representatives, so copy the result.
+ */
+static int side_init_same(struct klp_corr *c, struct side *sd)
+{
+	const struct side *o = &c->side[0];
+	struct klp_record *rec = sd->rec;
+
+	memcpy(sd->src_base, o->src_base, rec->nblob * sizeof(*sd->src_base));
+	memcpy(sd->func_base, o->func_base,
+	       rec->nblob * sizeof(*sd->func_base));
+	memcpy(sd->src_id, o->src_id, rec->nsrc * sizeof(*sd->src_id));
+	for (size_t i = 0; i < c->nsrc; i++)
+		c->srcs[i].patched = c->srcs[i].orig;
+	return 0;
+}
+
 static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 {
 	struct side *sd = &c->side[k];
@@ -132,6 +151,8 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 	    !sd->peer || !sd->ambiguous ||
 	    klp_htab_init(&sd->func_by_key, rec->nfunc))
 		return klp_err("%s: out of memory", rec->elf->name);
+	if (k == 1 && c->side[0].rec == rec)
+		return side_init_same(c, sd);
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
 

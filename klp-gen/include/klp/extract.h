@@ -13,6 +13,9 @@
 
 #include <stddef.h>
 
+struct klp_elf;
+struct klp_record;
+
 struct klp_extract_args {
 	const char *plan;		/* the plan file */
 	const char *object;		/* its object to extract; NULL: the only one */
@@ -20,6 +23,15 @@ struct klp_extract_args {
 	const char *orig;		/* ORIG/vmlinux (linked) or ORIG/.../MOD.ko */
 	const char *symvers;		/* ORIG/Module.symvers */
 	const char *out;		/* patch.o */
+	/*
+	 * Optional: the models of @patched and @orig, already loaded (by
+	 * klp_diff_extract_glue(), which diffed them); extract uses them
+	 * instead of reading the files again and leaves them open.  NULL:
+	 * extract reads the file (a record not given is read from the given
+	 * ELF model).
+	 */
+	struct klp_elf *patched_elf, *orig_elf;
+	struct klp_record *patched_rec, *orig_rec;
 };
 
 /* The special sections whose entries are copied (see extract.c). */

@@ -18,6 +18,7 @@ static const struct klp_command commands[] = {
 	{ "merge", "one plan out of the per-object plans of one patch", cmd_merge },
 	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract },
 	{ "glue", "write the C tables of a plan for the runtime", cmd_glue },
+	{ "diff-extract-glue", "diff, extract and glue in one process (one read of each file)", cmd_diff_extract_glue },
 	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize },
 	{ "x86-relocs", "check the x86-64 decoder against every relocation of an object's code", cmd_x86relocs },
 	{ "keep-lines", "keep a patched source's original line numbers (#line directives)", cmd_keep_lines },

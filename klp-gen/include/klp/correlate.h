@@ -94,6 +94,13 @@ uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,
 				 const struct klp_src *s);
 uint32_t klp_corr_src_id_of_patched(const struct klp_corr *c,
 				    const struct klp_src *s);
+/* The number of the src entry edge @e of func @f points to. */
+uint32_t klp_corr_edge_src_id_of_orig(const struct klp_corr *c,
+				      const struct klp_func *f,
+				      const struct klp_edge *e);
+uint32_t klp_corr_edge_src_id_of_patched(const struct klp_corr *c,
+					 const struct klp_func *f,
+					 const struct klp_edge *e);
 
 /*
  * Emitted functions whose (source, role) key is shared by several

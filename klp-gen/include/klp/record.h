@@ -32,9 +32,13 @@ struct klp_src {
 	uint32_t flags;			/* KLP_SRC_* */
 };
 
-/* A provenance edge. */
+/*
+ * A provenance edge.  Eight bytes: a record of a million functions has ten
+ * million edges.  @src indexes the srcs of the blob of the func that has the
+ * edge: klp_edge_src().
+ */
 struct klp_edge {
-	struct klp_src *src;
+	uint32_t src;			/* in func->blob->srcs */
 	uint16_t kind;			/* KLP_EDGE_INLINE ... */
 	uint16_t flags;			/* KLP_EDGE_* */
 };
@@ -101,6 +105,13 @@ struct klp_record {
 	struct klp_src *src_pool;
 	struct klp_edge *edge_pool;
 };
+
+/* The src entry that edge @e of @f points to. */
+static inline struct klp_src *klp_edge_src(const struct klp_func *f,
+					   const struct klp_edge *e)
+{
+	return &f->blob->srcs[e->src];
+}
 
 /*
  * Reads and validates the record of @elf.  NULL on error, with a message that

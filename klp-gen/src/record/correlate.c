@@ -453,6 +453,27 @@ uint32_t klp_corr_src_id_of_patched(const struct klp_corr *c,
 	return srcid_of(&c->side[1], s);
 }
 
+/* Without reading the src entry: its number is its blob's base + index. */
+static uint32_t edge_srcid(const struct side *sd, const struct klp_func *f,
+			   const struct klp_edge *e)
+{
+	return sd->src_id[sd->src_base[f->blob->index] + e->src];
+}
+
+uint32_t klp_corr_edge_src_id_of_orig(const struct klp_corr *c,
+				      const struct klp_func *f,
+				      const struct klp_edge *e)
+{
+	return edge_srcid(&c->side[0], f, e);
+}
+
+uint32_t klp_corr_edge_src_id_of_patched(const struct klp_corr *c,
+					 const struct klp_func *f,
+					 const struct klp_edge *e)
+{
+	return edge_srcid(&c->side[1], f, e);
+}
+
 bool klp_corr_func_ambiguous(const struct klp_corr *c,
 			     const struct klp_func *f)
 {

@@ -224,7 +224,7 @@ static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
 		if (e->kind < KLP_EDGE_INLINE || e->kind > KLP_EDGE_CALLER)
 			return blob_err(c, "edge %u: unknown kind %u", i,
 					e->kind);
-		e->src = &b->srcs[src];
+		e->src = src;
 	}
 	return 0;
 }

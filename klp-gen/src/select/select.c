@@ -235,13 +235,11 @@ static void ipo_patched_entries(struct klp_select *s, int pass,
 	s->cur_stamp++;
 	if (g && is_code(g))
 		for (uint32_t e = 0; e < g->nedge; e++)
-			s->stamp[klp_corr_src_id_of_orig(s->c,
-						      g->edges[e].src)] =
+			s->stamp[klp_corr_edge_src_id_of_orig(s->c, g, &g->edges[e])] =
 				s->cur_stamp;
 	for (uint32_t e = 0; e < pf->nedge; e++) {
 		uint32_t kind = pf->edges[e].kind;
-		uint32_t id = klp_corr_src_id_of_patched(s->c,
-						      pf->edges[e].src);
+		uint32_t id = klp_corr_edge_src_id_of_patched(s->c, pf, &pf->edges[e]);
 
 		if (g && is_code(g) && ipo_kind(kind))
 			ipo_put(s, pass, id, flat_of(s, g));
@@ -304,8 +302,7 @@ static int build_ipo_index(struct klp_select *s)
 			for (uint32_t e = 0; e < f->nedge; e++)
 				if (ipo_kind(f->edges[e].kind))
 					ipo_put(s, pass,
-						klp_corr_src_id_of_orig(s->c,
-							f->edges[e].src),
+						klp_corr_edge_src_id_of_orig(s->c, f, &f->edges[e]),
 						j);
 		}
 		/* plan has no patched build (the ORIGINAL twice) */
@@ -663,7 +660,7 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 
 			if (f->edges[e].kind != KLP_EDGE_INLINE)
 				continue;
-			id = klp_corr_src_id_of_orig(s->c, f->edges[e].src);
+			id = klp_corr_edge_src_id_of_orig(s->c, f, &f->edges[e]);
 			if (!(s->sflags[id] & S_CHANGED) || id == own ||
 			    s->stamp[id] == s->cur_stamp)
 				continue;

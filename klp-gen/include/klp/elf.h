@@ -171,6 +171,13 @@ int klp_elf_section_data(const struct klp_elf *elf,
  */
 int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec);
 
+/*
+ * Frees the relocations of @sec that klp_elf_load_relocs() loaded; a later
+ * load reads them again.  For a caller that needed them once (the record
+ * reader: one relocation per func entry, 48 MB for a million functions).
+ */
+void klp_elf_unload_relocs(struct klp_section *sec);
+
 /* After klp_elf_load_relocs(): the relocations at @offset of @sec. */
 struct klp_reloc *klp_elf_reloc_at(const struct klp_section *sec,
 				   uint64_t offset);

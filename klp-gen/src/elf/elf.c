@@ -617,6 +617,16 @@ fail:
 	return -1;
 }
 
+void klp_elf_unload_relocs(struct klp_section *sec)
+{
+	free(sec->relocs);
+	free(sec->by_off);
+	sec->relocs = NULL;
+	sec->by_off = NULL;
+	sec->nreloc = 0;
+	sec->relocs_loaded = false;
+}
+
 const char *klp_elf_sym_type_name(unsigned char type)
 {
 	switch (type) {

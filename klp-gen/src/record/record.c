@@ -478,6 +478,9 @@ static int resolve_funcs(struct klp_record *rec)
 					       rec->elf->name);
 		}
 	}
+	/* Nothing reads them again: each func has its section and offset. */
+	if (rel)
+		klp_elf_unload_relocs(rec->sec);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "klp/error.h"
 
 #define NO_ID	UINT32_MAX
+#define SRC_BATCH	16
 
 struct fnode {
 	struct klp_hnode node;
@@ -73,13 +74,23 @@ static uint64_t src_key_hash(const char *file, const char *name,
 			     klp_hash_str(unit));
 }
 
-/* Interns the identity of @s and makes @s its representative if better. */
-static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s)
+static uint64_t src_hash(const struct klp_src *s)
+{
+	bool ext = s->flags & KLP_SRC_EXTERN;
+
+	return src_key_hash(ext ? "" : s->file, s->name, ext ? "" : s->unit);
+}
+
+/*
+ * Interns the identity of @s (whose src_hash() is @h) and makes @s its
+ * representative if better.
+ */
+static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
+			   uint64_t h)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
 	const char *file = ext ? "" : s->file;
 	const char *unit = ext ? "" : s->unit;
-	uint64_t h = src_key_hash(file, s->name, unit);
 	struct klp_corr_src *id = NULL, *pos;
 
 	klp_htab_for_each(pos, &c->src_by_key, h, struct klp_corr_src, node)
@@ -158,13 +169,32 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 
 		sd->src_base[b] = ns;
 		sd->func_base[b] = nf;
-		for (uint32_t i = 0; i < bl->nsrc; i++) {
-			uint32_t id = intern_src(c, k, &bl->srcs[i]);
+		/*
+		 * In batches: the hashes first, their buckets prefetched,
+		 * then the first node of each, then the lookups (millions of srcs, a table far larger
+		 * than the caches: the lookups wait for memory, not work).
+		 */
+		for (uint32_t i0 = 0; i0 < bl->nsrc; i0 += SRC_BATCH) {
+			uint32_t n = bl->nsrc - i0 < SRC_BATCH ?
+				     bl->nsrc - i0 : SRC_BATCH;
+			uint64_t h[SRC_BATCH];
 
-			if (id == NO_ID)
-				return klp_err("%s: out of memory",
-					       rec->elf->name);
-			sd->src_id[ns + i] = id;
+			for (uint32_t i = 0; i < n; i++) {
+				h[i] = src_hash(&bl->srcs[i0 + i]);
+				klp_htab_prefetch(&c->src_by_key, h[i]);
+			}
+			for (uint32_t i = 0; i < n; i++)
+				klp_htab_prefetch_node(&c->src_by_key, h[i]);
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t id = intern_src(c, k,
+							 &bl->srcs[i0 + i],
+							 h[i]);
+
+				if (id == NO_ID)
+					return klp_err("%s: out of memory",
+						       rec->elf->name);
+				sd->src_id[ns + i0 + i] = id;
+			}
 		}
 		ns += bl->nsrc;
 		nf += bl->nfunc;

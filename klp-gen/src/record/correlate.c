@@ -240,18 +240,33 @@ static int index_funcs(struct klp_corr *c, int k)
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
 
-		for (uint32_t i = 0; i < bl->nfunc; i++) {
-			struct klp_func *f = &bl->funcs[i];
-			struct fnode *n = &sd->fnodes[flat_func(sd, f)];
+		/* In batches, buckets prefetched (see side_init()). */
+		for (uint32_t i0 = 0; i0 < bl->nfunc; i0 += SRC_BATCH) {
+			uint32_t cnt = bl->nfunc - i0 < SRC_BATCH ?
+				       bl->nfunc - i0 : SRC_BATCH;
+			uint64_t h[SRC_BATCH];
 
-			n->f = f;
-			n->srcid = f->src ? srcid_of(sd, f->src) : NO_ID;
-			if (f->discarded)
-				continue;
-			if (klp_htab_add(&sd->func_by_key, &n->node,
-					 func_key_hash(n)))
-				return klp_err("%s: out of memory",
-					       rec->elf->name);
+			for (uint32_t i = 0; i < cnt; i++) {
+				struct klp_func *f = &bl->funcs[i0 + i];
+				struct fnode *n = &sd->fnodes[flat_func(sd, f)];
+
+				n->f = f;
+				n->srcid = f->src ? srcid_of(sd, f->src) :
+						    NO_ID;
+				h[i] = func_key_hash(n);
+				klp_htab_prefetch(&sd->func_by_key, h[i]);
+			}
+			for (uint32_t i = 0; i < cnt; i++) {
+				struct klp_func *f = &bl->funcs[i0 + i];
+				struct fnode *n = &sd->fnodes[flat_func(sd, f)];
+
+				if (f->discarded)
+					continue;
+				if (klp_htab_add(&sd->func_by_key, &n->node,
+						 h[i]))
+					return klp_err("%s: out of memory",
+						       rec->elf->name);
+			}
 		}
 	}
 	return 0;

@@ -310,14 +310,28 @@ static void pair_funcs(struct klp_corr *c)
 {
 	struct side *o = &c->side[0], *p = &c->side[1];
 
+	uint64_t hb[SRC_BATCH];
+
 	for (size_t i = 0; i < o->rec->nfunc; i++) {
 		struct fnode *n = &o->fnodes[i], *mo, *mp;
 		size_t co, cp;
 		uint64_t h;
 
+		/* Every SRC_BATCH funcs: the next batch's buckets prefetched. */
+		if (i % SRC_BATCH == 0)
+			for (size_t j = i; j < i + SRC_BATCH &&
+			     j < o->rec->nfunc; j++) {
+				const struct fnode *m = &o->fnodes[j];
+
+				if (!m->f || m->f->discarded)
+					continue;
+				hb[j - i] = func_key_hash(m);
+				klp_htab_prefetch(&o->func_by_key, hb[j - i]);
+				klp_htab_prefetch(&p->func_by_key, hb[j - i]);
+			}
 		if (!n->f || n->f->discarded || o->peer[i] || o->ambiguous[i])
 			continue;
-		h = func_key_hash(n);
+		h = hb[i % SRC_BATCH];
 		co = count_key(o, n, h, &mo);
 		cp = count_key(p, n, h, &mp);
 		if (co == 1 && cp == 1) {

@@ -15,6 +15,7 @@
 #include "klp/kallsyms.h"
 #include "klp/outfile.h"
 #include "klp/plan.h"
+#include "klp/record.h"
 
 static int write_glue(const struct klp_dxg_args *a)
 {
@@ -87,7 +88,19 @@ int klp_diff_extract_glue(const struct klp_dxg_args *a, FILE *report,
 	if (ret)
 		goto out;	/* a refused plan stays, as with klp-gen diff */
 	ret = -1;
-	if (extract_args(a, &d, &ea) || klp_extract(&ea, stats))
+	if (extract_args(a, &d, &ea))
+		goto undo;
+	/*
+	 * For vmlinux, extract does not look at ORIG/vmlinux.o (ORIG is the
+	 * linked vmlinux there): its models go before extract makes its own.
+	 */
+	if (ea.orig_elf != d.orig_elf) {
+		klp_record_free(d.orig_rec);
+		klp_elf_close(d.orig_elf);
+		d.orig_rec = NULL;
+		d.orig_elf = NULL;
+	}
+	if (klp_extract(&ea, stats))
 		goto undo;
 	if (write_glue(a)) {
 		remove(a->out_path);

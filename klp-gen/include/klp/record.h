@@ -68,7 +68,8 @@ struct klp_func {
 	uint64_t sec_offset;
 	struct klp_symbol *sym;
 
-	struct klp_hnode sym_node;	/* in klp_record.func_by_sym */
+	/* The next func that resolves to @sym (klp_record.func_of_sym). */
+	struct klp_func *next_of_sym;
 };
 
 /* One blob: the record of one compile or one LTO backend task. */
@@ -96,7 +97,12 @@ struct klp_record {
 	size_t nblob;
 	struct klp_blob *blobs;
 	size_t nfunc, nsrc, nedge;	/* totals over all blobs */
-	struct klp_htab func_by_sym;
+	/*
+	 * Per symbol index of the ELF model: the first func that resolves to
+	 * that symbol (a flat array: verify asks for every relocation target
+	 * of every function it compares).
+	 */
+	struct klp_func **func_of_sym;
 	/*
 	 * One array each for the funcs, srcs and edges of all blobs (a blob's
 	 * arrays are slices): three allocations instead of three per blob.

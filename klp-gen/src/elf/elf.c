@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "klp/elf.h"
@@ -62,6 +63,25 @@ int klp_elf_section_data(const struct klp_elf *elf,
 	return 0;
 }
 
+/*
+ * The image klp-gen reads is a read-only private mapping of its own, not
+ * libelf's (which may be a heap copy when mmap fails): then
+ * klp_elf_release() may drop pages of it, which a later read faults back in
+ * from the file.  Sanitizer builds keep libelf's heap copy (see above).
+ */
+static void map_image(struct klp_elf *elf)
+{
+	void *p;
+
+	if (KLP_ELF_READ_CMD != ELF_C_READ_MMAP || !elf->image_size)
+		return;
+	p = mmap(NULL, elf->image_size, PROT_READ, MAP_PRIVATE, elf->fd, 0);
+	if (p == MAP_FAILED)
+		return;		/* keep libelf's image; nothing is released */
+	elf->image = p;
+	elf->image_mapped = true;
+}
+
 static int check_header(struct klp_elf *elf)
 {
 	const char *ident;
@@ -95,6 +115,7 @@ static int check_header(struct klp_elf *elf)
 	if (!elf->image)
 		return klp_err("%s: cannot map the file: %s", elf->name,
 			       elf_errmsg(-1));
+	map_image(elf);
 	return 0;
 }
 
@@ -437,6 +458,8 @@ void klp_elf_close(struct klp_elf *elf)
 	klp_htab_free(&elf->sym_by_pos);
 	free(elf->secs);
 	free(elf->syms);
+	if (elf->image_mapped)
+		munmap((void *)elf->image, elf->image_size);
 	if (elf->elf)
 		elf_end(elf->elf);
 	if (elf->fd >= 0)
@@ -639,6 +662,21 @@ fail:
 	free(sec->relocs);
 	sec->relocs = NULL;
 	return -1;
+}
+
+void klp_elf_release(const struct klp_elf *elf, const void *p, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t lo = (uintptr_t)p, hi = lo + len;
+	uintptr_t img = (uintptr_t)elf->image;
+
+	if (!elf->image_mapped || page <= 0 || lo < img ||
+	    hi > img + elf->image_size)
+		return;
+	lo = (lo + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	hi &= ~((uintptr_t)page - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 void klp_elf_unload_relocs(struct klp_section *sec)

@@ -86,6 +86,21 @@ struct klp_corr_src *klp_corr_src_of_orig(const struct klp_corr *c,
 					  const struct klp_src *s);
 struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
 					     const struct klp_src *s);
+/*
+ * Their numbers (klp_corr_src_of_*()->id without reading the identity:
+ * select walks millions of edges and needs the number only).
+ */
+uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,
+				 const struct klp_src *s);
+uint32_t klp_corr_src_id_of_patched(const struct klp_corr *c,
+				    const struct klp_src *s);
+/* The number of the src entry edge @e of func @f points to. */
+uint32_t klp_corr_edge_src_id_of_orig(const struct klp_corr *c,
+				      const struct klp_func *f,
+				      const struct klp_edge *e);
+uint32_t klp_corr_edge_src_id_of_patched(const struct klp_corr *c,
+					 const struct klp_func *f,
+					 const struct klp_edge *e);
 
 /*
  * Emitted functions whose (source, role) key is shared by several

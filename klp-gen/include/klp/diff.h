@@ -22,6 +22,12 @@ struct klp_diff {
 	/* The arguments; linked, json, patch and source may be NULL. */
 	const char *orig_path, *patched_path, *linked_path;
 	const char *plan_path, *json_path, *patch_path, *source_path;
+	/*
+	 * Leave the ELF and record models (orig, patched, linked) open for
+	 * the caller, who frees them with klp_diff_release_models(): the
+	 * later stages of klp_diff_extract_glue() use them.
+	 */
+	bool keep_models;
 
 	/* Filled by klp_diff_run(), for the reports. */
 	struct klp_patch_files *pf;
@@ -47,5 +53,7 @@ struct klp_diff {
  * klp_errmsg() set.  Frees everything it made, the arguments aside.
  */
 int klp_diff_run(struct klp_diff *d, FILE *report);
+/* After a klp_diff_run() with keep_models: frees the models. */
+void klp_diff_release_models(struct klp_diff *d);
 
 #endif /* KLP_DIFF_H */

@@ -78,6 +78,8 @@ struct klp_elf {
 	Elf *elf;
 	const unsigned char *image;	/* the whole file, mapped */
 	size_t image_size;
+	/* @image is our own read-only mapping of the file (see elf.c). */
+	bool image_mapped;
 	uint16_t type;			/* ET_REL, ET_EXEC, ET_DYN */
 	uint64_t shoff;			/* e_shoff */
 
@@ -164,12 +166,28 @@ int klp_elf_section_data(const struct klp_elf *elf,
 			 const unsigned char **data, uint64_t *size);
 
 /*
+ * A hint that the bytes [@p, @p + @len) of the file image will not be read
+ * again soon: the whole pages among them leave the resident set (a later
+ * read faults them back in from the file).  The record reader decodes the
+ * fixed-size entries of `.klp.lto` once; only its strings are read later.
+ * Nothing happens when the image is not a file mapping (sanitizer builds).
+ */
+void klp_elf_release(const struct klp_elf *elf, const void *p, size_t len);
+
+/*
  * Loads, once, the RELA relocations that apply to @sec and indexes them by
  * offset.  A section without relocations gets none.  Relocations are loaded
  * per section because a file like vmlinux.o has millions of them and most
  * tools need those of a few sections only.
  */
 int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec);
+
+/*
+ * Frees the relocations of @sec that klp_elf_load_relocs() loaded; a later
+ * load reads them again.  For a caller that needed them once (the record
+ * reader: one relocation per func entry, 48 MB for a million functions).
+ */
+void klp_elf_unload_relocs(struct klp_section *sec);
 
 /* After klp_elf_load_relocs(): the relocations at @offset of @sec. */
 struct klp_reloc *klp_elf_reloc_at(const struct klp_section *sec,

@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct klp_elf;
+struct klp_record;
+
 struct klp_extract_args {
 	const char *plan;		/* the plan file */
 	const char *object;		/* its object to extract; NULL: the only one */
@@ -27,6 +30,15 @@ struct klp_extract_args {
 	 * the caller's kCFI check.  Never right for a real patch.
 	 */
 	bool no_cfi_preambles;
+	/*
+	 * Optional: the models of @patched and @orig, already loaded (by
+	 * klp_diff_extract_glue(), which diffed them); extract uses them
+	 * instead of reading the files again and leaves them open.  NULL:
+	 * extract reads the file (a record not given is read from the given
+	 * ELF model).
+	 */
+	struct klp_elf *patched_elf, *orig_elf;
+	struct klp_record *patched_rec, *orig_rec;
 };
 
 /* The special sections whose entries are copied (see extract.c). */

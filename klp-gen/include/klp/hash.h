@@ -38,6 +38,14 @@ int klp_htab_add(struct klp_htab *t, struct klp_hnode *n, uint64_t hash);
 /* The first node with @hash, then the next one with the same hash. */
 struct klp_hnode *klp_htab_first(const struct klp_htab *t, uint64_t hash);
 struct klp_hnode *klp_htab_next(const struct klp_hnode *n);
+/*
+ * A hint that klp_htab_first(@t, @hash) comes soon: starts loading its
+ * bucket, so that a loop over many keys can hide the cache misses of a
+ * table of millions of entries (prefetch a batch, then look them up).
+ */
+void klp_htab_prefetch(const struct klp_htab *t, uint64_t hash);
+/* The next step: starts loading the first node of that bucket. */
+void klp_htab_prefetch_node(const struct klp_htab *t, uint64_t hash);
 
 uint64_t klp_hash_bytes(const void *p, size_t len);
 uint64_t klp_hash_str(const char *s);

@@ -32,9 +32,13 @@ struct klp_src {
 	uint32_t flags;			/* KLP_SRC_* */
 };
 
-/* A provenance edge. */
+/*
+ * A provenance edge.  Eight bytes: a record of a million functions has ten
+ * million edges.  @src indexes the srcs of the blob of the func that has the
+ * edge: klp_edge_src().
+ */
 struct klp_edge {
-	struct klp_src *src;
+	uint32_t src;			/* in func->blob->srcs */
 	uint16_t kind;			/* KLP_EDGE_INLINE ... */
 	uint16_t flags;			/* KLP_EDGE_* */
 };
@@ -64,7 +68,8 @@ struct klp_func {
 	uint64_t sec_offset;
 	struct klp_symbol *sym;
 
-	struct klp_hnode sym_node;	/* in klp_record.func_by_sym */
+	/* The next func that resolves to @sym (klp_record.func_of_sym). */
+	struct klp_func *next_of_sym;
 };
 
 /* One blob: the record of one compile or one LTO backend task. */
@@ -92,7 +97,12 @@ struct klp_record {
 	size_t nblob;
 	struct klp_blob *blobs;
 	size_t nfunc, nsrc, nedge;	/* totals over all blobs */
-	struct klp_htab func_by_sym;
+	/*
+	 * Per symbol index of the ELF model: the first func that resolves to
+	 * that symbol (a flat array: verify asks for every relocation target
+	 * of every function it compares).
+	 */
+	struct klp_func **func_of_sym;
 	/*
 	 * One array each for the funcs, srcs and edges of all blobs (a blob's
 	 * arrays are slices): three allocations instead of three per blob.
@@ -101,6 +111,13 @@ struct klp_record {
 	struct klp_src *src_pool;
 	struct klp_edge *edge_pool;
 };
+
+/* The src entry that edge @e of @f points to. */
+static inline struct klp_src *klp_edge_src(const struct klp_func *f,
+					   const struct klp_edge *e)
+{
+	return &f->blob->srcs[e->src];
+}
 
 /*
  * Reads and validates the record of @elf.  NULL on error, with a message that

@@ -117,6 +117,18 @@ struct klp_hnode *klp_htab_first(const struct klp_htab *t, uint64_t hash)
 	return NULL;
 }
 
+void klp_htab_prefetch(const struct klp_htab *t, uint64_t hash)
+{
+	if (t->nbuckets)
+		__builtin_prefetch(&t->buckets[bucket_of(t->nbuckets, hash)]);
+}
+
+void klp_htab_prefetch_node(const struct klp_htab *t, uint64_t hash)
+{
+	if (t->nbuckets)
+		__builtin_prefetch(t->buckets[bucket_of(t->nbuckets, hash)]);
+}
+
 struct klp_hnode *klp_htab_next(const struct klp_hnode *n)
 {
 	uint64_t hash = n->hash;

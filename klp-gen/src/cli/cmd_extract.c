@@ -31,6 +31,35 @@ static const char extract_usage[] =
 	"preamble in front of new functions: the module then fails the kCFI\n"
 	"check of any indirect call to them.\n";
 
+/* extract's summary lines (also diff-extract-glue's). */
+void print_extract_stats(const char *out, const struct klp_extract_stats *st,
+			 bool no_cfi_preambles)
+{
+	printf("extract: %s: %zu replaced function(s), %zu new function(s), %zu new variable(s), %zu read-only data piece(s), %zu string(s)\n",
+	       out, st->replaced, st->new_funcs, st->new_data, st->anon_rodata,
+	       st->strings);
+	printf("extract: references: %zu .klp.sym symbol(s), %zu exported symbol(s); %zu relocation(s)\n",
+	       st->klp_syms, st->exported, st->relocs);
+	printf("extract: special entries:");
+	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
+		printf(" %s=%zu", st->table_name[i] ? st->table_name[i] : "?",
+		       st->table_entries[i]);
+	printf(" .kcfi_traps=%zu; runtime constants rewritten: %zu\n",
+	       st->kcfi_traps, st->runtime_consts);
+	if (st->cfi_preambles || no_cfi_preambles)
+		printf("extract: kCFI: __cfi_ preamble copied for %zu new function(s)%s\n",
+		       st->cfi_preambles,
+		       no_cfi_preambles ? " (--no-cfi-preambles: none, negative control)" : "");
+	if (st->callbacks)
+		printf("extract: %zu callback(s) (klp_lto_cb_<i>)\n", st->callbacks);
+	printf("extract: IBT: ENDBR64 entry added to %zu of %zu replaced function(s)%s\n",
+	       st->endbr_added, st->replaced + st->callbacks,
+	       st->callbacks ? " and callbacks" : "");
+	if (st->self_calls)
+		printf("extract: IBT: %zu call(s) of a function to its own entry moved onto its ENDBR64\n",
+		       st->self_calls);
+}
+
 int cmd_extract(int argc, char **argv)
 {
 	struct klp_extract_args a = { 0 };
@@ -79,28 +108,6 @@ int cmd_extract(int argc, char **argv)
 		klp_report(klp_errmsg());
 		return 1;
 	}
-	printf("extract: %s: %zu replaced function(s), %zu new function(s), %zu new variable(s), %zu read-only data piece(s), %zu string(s)\n",
-	       a.out, st.replaced, st.new_funcs, st.new_data, st.anon_rodata,
-	       st.strings);
-	printf("extract: references: %zu .klp.sym symbol(s), %zu exported symbol(s); %zu relocation(s)\n",
-	       st.klp_syms, st.exported, st.relocs);
-	printf("extract: special entries:");
-	for (size_t i = 0; i < KLP_EXTRACT_NTABLES; i++)
-		printf(" %s=%zu", st.table_name[i] ? st.table_name[i] : "?",
-		       st.table_entries[i]);
-	printf(" .kcfi_traps=%zu; runtime constants rewritten: %zu\n",
-	       st.kcfi_traps, st.runtime_consts);
-	if (st.cfi_preambles || a.no_cfi_preambles)
-		printf("extract: kCFI: __cfi_ preamble copied for %zu new function(s)%s\n",
-		       st.cfi_preambles,
-		       a.no_cfi_preambles ? " (--no-cfi-preambles: none, negative control)" : "");
-	if (st.callbacks)
-		printf("extract: %zu callback(s) (klp_lto_cb_<i>)\n", st.callbacks);
-	printf("extract: IBT: ENDBR64 entry added to %zu of %zu replaced function(s)%s\n",
-	       st.endbr_added, st.replaced + st.callbacks,
-	       st.callbacks ? " and callbacks" : "");
-	if (st.self_calls)
-		printf("extract: IBT: %zu call(s) of a function to its own entry moved onto its ENDBR64\n",
-		       st.self_calls);
+	print_extract_stats(a.out, &st, a.no_cfi_preambles);
 	return 0;
 }

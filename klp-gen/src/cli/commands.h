@@ -6,6 +6,8 @@
 #ifndef KLP_GEN_COMMANDS_H
 #define KLP_GEN_COMMANDS_H
 
+#include <stdbool.h>
+
 #include "klp/error.h"
 
 struct klp_command {
@@ -24,6 +26,7 @@ int cmd_verify(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_glue(int argc, char **argv);
+int cmd_diff_extract_glue(int argc, char **argv);
 int cmd_finalize(int argc, char **argv);
 int cmd_keep_lines(int argc, char **argv);
 int cmd_x86relocs(int argc, char **argv);
@@ -51,5 +54,9 @@ void klp_report(const char *msg);
  */
 int klp_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	KLP_PRINTF(3, 4);
+
+struct klp_extract_stats;
+void print_extract_stats(const char *out, const struct klp_extract_stats *st,
+			 bool no_cfi_preambles);
 
 #endif /* KLP_GEN_COMMANDS_H */

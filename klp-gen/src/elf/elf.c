@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "klp/elf.h"
@@ -62,6 +63,25 @@ int klp_elf_section_data(const struct klp_elf *elf,
 	return 0;
 }
 
+/*
+ * The image klp-gen reads is a read-only private mapping of its own, not
+ * libelf's (which may be a heap copy when mmap fails): then
+ * klp_elf_release() may drop pages of it, which a later read faults back in
+ * from the file.  Sanitizer builds keep libelf's heap copy (see above).
+ */
+static void map_image(struct klp_elf *elf)
+{
+	void *p;
+
+	if (KLP_ELF_READ_CMD != ELF_C_READ_MMAP || !elf->image_size)
+		return;
+	p = mmap(NULL, elf->image_size, PROT_READ, MAP_PRIVATE, elf->fd, 0);
+	if (p == MAP_FAILED)
+		return;		/* keep libelf's image; nothing is released */
+	elf->image = p;
+	elf->image_mapped = true;
+}
+
 static int check_header(struct klp_elf *elf)
 {
 	const char *ident;
@@ -95,6 +115,7 @@ static int check_header(struct klp_elf *elf)
 	if (!elf->image)
 		return klp_err("%s: cannot map the file: %s", elf->name,
 			       elf_errmsg(-1));
+	map_image(elf);
 	return 0;
 }
 
@@ -301,6 +322,8 @@ static uint64_t pos_hash(const struct klp_elf *elf, uint32_t secidx,
 	return klp_hash_pair(secidx, value);
 }
 
+#define SYM_BATCH	16
+
 static int read_symbols(struct klp_elf *elf)
 {
 	const unsigned char *data, *str, *xtab = NULL;
@@ -346,17 +369,39 @@ static int read_symbols(struct klp_elf *elf)
 	if (klp_htab_init(&elf->sym_by_name, elf->nsym) ||
 	    klp_htab_init(&elf->sym_by_pos, elf->nsym))
 		return klp_err("%s: out of memory", elf->name);
-	/* Backwards, so that lookups return symbols in symbol table order. */
-	for (size_t i = elf->nsym; i-- > 0;) {
-		struct klp_symbol *sym = &elf->syms[i];
+	/*
+	 * Backwards, so that lookups return symbols in symbol table order;
+	 * in batches whose buckets are prefetched first (a million symbols:
+	 * every add would otherwise wait for memory).
+	 */
+	for (size_t end = elf->nsym; end > 0;) {
+		size_t start = end > SYM_BATCH ? end - SYM_BATCH : 0;
+		uint64_t hn[SYM_BATCH], hp[SYM_BATCH];
 
-		if (klp_htab_add(&elf->sym_by_name, &sym->name_node,
-				 klp_hash_str(sym->name)))
-			return klp_err("%s: out of memory", elf->name);
-		if (indexed_by_pos(sym) &&
-		    klp_htab_add(&elf->sym_by_pos, &sym->pos_node,
-				 pos_hash(elf, sym->sec->idx, sym->value)))
-			return klp_err("%s: out of memory", elf->name);
+		for (size_t i = end; i-- > start;) {
+			struct klp_symbol *sym = &elf->syms[i];
+
+			hn[i - start] = klp_hash_str(sym->name);
+			klp_htab_prefetch(&elf->sym_by_name, hn[i - start]);
+			if (indexed_by_pos(sym)) {
+				hp[i - start] = pos_hash(elf, sym->sec->idx,
+							 sym->value);
+				klp_htab_prefetch(&elf->sym_by_pos,
+						  hp[i - start]);
+			}
+		}
+		for (size_t i = end; i-- > start;) {
+			struct klp_symbol *sym = &elf->syms[i];
+
+			if (klp_htab_add(&elf->sym_by_name, &sym->name_node,
+					 hn[i - start]))
+				return klp_err("%s: out of memory", elf->name);
+			if (indexed_by_pos(sym) &&
+			    klp_htab_add(&elf->sym_by_pos, &sym->pos_node,
+					 hp[i - start]))
+				return klp_err("%s: out of memory", elf->name);
+		}
+		end = start;
 	}
 	return 0;
 }
@@ -413,6 +458,8 @@ void klp_elf_close(struct klp_elf *elf)
 	klp_htab_free(&elf->sym_by_pos);
 	free(elf->secs);
 	free(elf->syms);
+	if (elf->image_mapped)
+		munmap((void *)elf->image, elf->image_size);
 	if (elf->elf)
 		elf_end(elf->elf);
 	if (elf->fd >= 0)
@@ -615,6 +662,31 @@ fail:
 	free(sec->relocs);
 	sec->relocs = NULL;
 	return -1;
+}
+
+void klp_elf_release(const struct klp_elf *elf, const void *p, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t lo = (uintptr_t)p, hi = lo + len;
+	uintptr_t img = (uintptr_t)elf->image;
+
+	if (!elf->image_mapped || page <= 0 || lo < img ||
+	    hi > img + elf->image_size)
+		return;
+	lo = (lo + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	hi &= ~((uintptr_t)page - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+void klp_elf_unload_relocs(struct klp_section *sec)
+{
+	free(sec->relocs);
+	free(sec->by_off);
+	sec->relocs = NULL;
+	sec->by_off = NULL;
+	sec->nreloc = 0;
+	sec->relocs_loaded = false;
 }
 
 const char *klp_elf_sym_type_name(unsigned char type)

@@ -456,18 +456,22 @@ static int load_inputs(struct ex *ex)
 	ex->exports = klp_exports_read(a->symvers);
 	if (!ex->exports)
 		return -1;
-	ex->pe = klp_elf_open(a->patched);
+	ex->own_pe = !a->patched_elf;
+	ex->pe = a->patched_elf ? a->patched_elf : klp_elf_open(a->patched);
 	if (!ex->pe)
 		return -1;
-	ex->oe = klp_elf_open(a->orig);
+	ex->own_oe = !a->orig_elf;
+	ex->oe = a->orig_elf ? a->orig_elf : klp_elf_open(a->orig);
 	if (!ex->oe)
 		return -1;
 	if (ex->module ? check_module_inputs(ex) : check_vmlinux_inputs(ex))
 		return -1;
-	ex->prec = klp_record_read(ex->pe);
+	ex->own_prec = !a->patched_rec;
+	ex->prec = a->patched_rec ? a->patched_rec : klp_record_read(ex->pe);
 	if (!ex->prec)
 		return -1;
-	ex->orec = klp_record_read(ex->oe);
+	ex->own_orec = !a->orig_rec;
+	ex->orec = a->orig_rec ? a->orig_rec : klp_record_read(ex->oe);
 	if (!ex->orec)
 		return -1;
 	ex->corr = klp_correlate(ex->orec, ex->prec);
@@ -497,10 +501,14 @@ static void ex_free(struct ex *ex)
 	klp_htab_free(&ex->strings);
 	klp_out_free(ex->out);
 	klp_corr_free(ex->corr);
-	klp_record_free(ex->orec);
-	klp_record_free(ex->prec);
-	klp_elf_close(ex->oe);
-	klp_elf_close(ex->pe);
+	if (ex->own_orec)
+		klp_record_free(ex->orec);
+	if (ex->own_prec)
+		klp_record_free(ex->prec);
+	if (ex->own_oe)
+		klp_elf_close(ex->oe);
+	if (ex->own_pe)
+		klp_elf_close(ex->pe);
 	klp_exports_free(ex->exports);
 	klp_plan_free(ex->plan);
 }

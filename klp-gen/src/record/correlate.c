@@ -16,6 +16,7 @@
 #include "klp/error.h"
 
 #define NO_ID	UINT32_MAX
+#define SRC_BATCH	16
 
 struct fnode {
 	struct klp_hnode node;
@@ -77,18 +78,26 @@ static uint64_t src_key_hash(const char *file, const char *name,
 			     klp_hash_str(unit));
 }
 
+/* @name: the name @s goes by (klp_counter_pair()'s for a renumbered one). */
+static uint64_t src_hash(const struct klp_src *s, const char *name)
+{
+	bool ext = s->flags & KLP_SRC_EXTERN;
+
+	return src_key_hash(ext ? "" : s->file, name, ext ? "" : s->unit);
+}
+
 /*
  * Interns the identity of @s and makes @s its representative if better.
  * @name: the name it goes by, @s's own or, for a counter-numbered source
- * of the patched build, the original's (klp_counter_pair()).
+ * of the patched build, the original's (klp_counter_pair()); @h: its
+ * src_hash().
  */
 static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
-			   const char *name)
+			   const char *name, uint64_t h)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
 	const char *file = ext ? "" : s->file;
 	const char *unit = ext ? "" : s->unit;
-	uint64_t h = src_key_hash(file, name, unit);
 	struct klp_corr_src *id = NULL, *pos;
 
 	klp_htab_for_each(pos, &c->src_by_key, h, struct klp_corr_src, node)
@@ -125,6 +134,25 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 	return id->id;
 }
 
+/*
+ * A record correlated with itself (`klp-gen plan` has no patched build):
+ * interning its srcs again would find every identity side 0 made, in the
+ * same order, and pick the same representatives, so copy the result.
+ */
+static int side_init_same(struct klp_corr *c, struct side *sd)
+{
+	const struct side *o = &c->side[0];
+	struct klp_record *rec = sd->rec;
+
+	memcpy(sd->src_base, o->src_base, rec->nblob * sizeof(*sd->src_base));
+	memcpy(sd->func_base, o->func_base,
+	       rec->nblob * sizeof(*sd->func_base));
+	memcpy(sd->src_id, o->src_id, rec->nsrc * sizeof(*sd->src_id));
+	for (size_t i = 0; i < c->nsrc; i++)
+		c->srcs[i].patched = c->srcs[i].orig;
+	return 0;
+}
+
 static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 {
 	struct side *sd = &c->side[k];
@@ -141,20 +169,44 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 	    !sd->peer || !sd->ambiguous ||
 	    klp_htab_init(&sd->func_by_key, rec->nfunc))
 		return klp_err("%s: out of memory", rec->elf->name);
+	if (k == 1 && c->side[0].rec == rec)
+		return side_init_same(c, sd);
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
 
 		sd->src_base[b] = ns;
 		sd->func_base[b] = nf;
-		for (uint32_t i = 0; i < bl->nsrc; i++) {
-			const char *rn = k ? c->renamed[ns + i] : NULL;
-			uint32_t id = intern_src(c, k, &bl->srcs[i],
-						 rn ? rn : bl->srcs[i].name);
+		/*
+		 * In batches: the hashes first, their buckets prefetched,
+		 * then the first node of each, then the lookups (millions of srcs, a table far larger
+		 * than the caches: the lookups wait for memory, not work).
+		 */
+		for (uint32_t i0 = 0; i0 < bl->nsrc; i0 += SRC_BATCH) {
+			uint32_t n = bl->nsrc - i0 < SRC_BATCH ?
+				     bl->nsrc - i0 : SRC_BATCH;
+			uint64_t h[SRC_BATCH];
+			const char *name[SRC_BATCH];
 
-			if (id == NO_ID)
-				return klp_err("%s: out of memory",
-					       rec->elf->name);
-			sd->src_id[ns + i] = id;
+			for (uint32_t i = 0; i < n; i++) {
+				const char *rn = k ? c->renamed[ns + i0 + i] :
+						     NULL;
+
+				name[i] = rn ? rn : bl->srcs[i0 + i].name;
+				h[i] = src_hash(&bl->srcs[i0 + i], name[i]);
+				klp_htab_prefetch(&c->src_by_key, h[i]);
+			}
+			for (uint32_t i = 0; i < n; i++)
+				klp_htab_prefetch_node(&c->src_by_key, h[i]);
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t id = intern_src(c, k,
+							 &bl->srcs[i0 + i],
+							 name[i], h[i]);
+
+				if (id == NO_ID)
+					return klp_err("%s: out of memory",
+						       rec->elf->name);
+				sd->src_id[ns + i0 + i] = id;
+			}
 		}
 		ns += bl->nsrc;
 		nf += bl->nfunc;
@@ -220,20 +272,35 @@ static int index_funcs(struct klp_corr *c, int k)
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
 
-		for (uint32_t i = 0; i < bl->nfunc; i++) {
-			struct klp_func *f = &bl->funcs[i];
-			struct fnode *n = &sd->fnodes[flat_func(sd, f)];
+		/* In batches, buckets prefetched (see side_init()). */
+		for (uint32_t i0 = 0; i0 < bl->nfunc; i0 += SRC_BATCH) {
+			uint32_t cnt = bl->nfunc - i0 < SRC_BATCH ?
+				       bl->nfunc - i0 : SRC_BATCH;
+			uint64_t h[SRC_BATCH];
 
-			n->f = f;
-			n->srcid = f->src ? srcid_of(sd, f->src) : NO_ID;
-			if (set_role(n))
-				return -1;
-			if (f->discarded)
-				continue;
-			if (klp_htab_add(&sd->func_by_key, &n->node,
-					 func_key_hash(n)))
-				return klp_err("%s: out of memory",
-					       rec->elf->name);
+			for (uint32_t i = 0; i < cnt; i++) {
+				struct klp_func *f = &bl->funcs[i0 + i];
+				struct fnode *n = &sd->fnodes[flat_func(sd, f)];
+
+				n->f = f;
+				n->srcid = f->src ? srcid_of(sd, f->src) :
+						    NO_ID;
+				if (set_role(n))
+					return -1;
+				h[i] = func_key_hash(n);
+				klp_htab_prefetch(&sd->func_by_key, h[i]);
+			}
+			for (uint32_t i = 0; i < cnt; i++) {
+				struct klp_func *f = &bl->funcs[i0 + i];
+				struct fnode *n = &sd->fnodes[flat_func(sd, f)];
+
+				if (f->discarded)
+					continue;
+				if (klp_htab_add(&sd->func_by_key, &n->node,
+						 h[i]))
+					return klp_err("%s: out of memory",
+						       rec->elf->name);
+			}
 		}
 	}
 	return 0;
@@ -277,14 +344,28 @@ static void pair_funcs(struct klp_corr *c)
 {
 	struct side *o = &c->side[0], *p = &c->side[1];
 
+	uint64_t hb[SRC_BATCH];
+
 	for (size_t i = 0; i < o->rec->nfunc; i++) {
 		struct fnode *n = &o->fnodes[i], *mo, *mp;
 		size_t co, cp;
 		uint64_t h;
 
+		/* Every SRC_BATCH funcs: the next batch's buckets prefetched. */
+		if (i % SRC_BATCH == 0)
+			for (size_t j = i; j < i + SRC_BATCH &&
+			     j < o->rec->nfunc; j++) {
+				const struct fnode *m = &o->fnodes[j];
+
+				if (!m->f || m->f->discarded)
+					continue;
+				hb[j - i] = func_key_hash(m);
+				klp_htab_prefetch(&o->func_by_key, hb[j - i]);
+				klp_htab_prefetch(&p->func_by_key, hb[j - i]);
+			}
 		if (!n->f || n->f->discarded || o->peer[i] || o->ambiguous[i])
 			continue;
-		h = func_key_hash(n);
+		h = hb[i % SRC_BATCH];
 		co = count_key(o, n, h, &mo);
 		cp = count_key(p, n, h, &mp);
 		if (co == 1 && cp == 1) {
@@ -455,6 +536,39 @@ struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
 					     const struct klp_src *s)
 {
 	return &c->srcs[srcid_of(&c->side[1], s)];
+}
+
+uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,
+				 const struct klp_src *s)
+{
+	return srcid_of(&c->side[0], s);
+}
+
+uint32_t klp_corr_src_id_of_patched(const struct klp_corr *c,
+				    const struct klp_src *s)
+{
+	return srcid_of(&c->side[1], s);
+}
+
+/* Without reading the src entry: its number is its blob's base + index. */
+static uint32_t edge_srcid(const struct side *sd, const struct klp_func *f,
+			   const struct klp_edge *e)
+{
+	return sd->src_id[sd->src_base[f->blob->index] + e->src];
+}
+
+uint32_t klp_corr_edge_src_id_of_orig(const struct klp_corr *c,
+				      const struct klp_func *f,
+				      const struct klp_edge *e)
+{
+	return edge_srcid(&c->side[0], f, e);
+}
+
+uint32_t klp_corr_edge_src_id_of_patched(const struct klp_corr *c,
+					 const struct klp_func *f,
+					 const struct klp_edge *e)
+{
+	return edge_srcid(&c->side[1], f, e);
 }
 
 bool klp_corr_func_ambiguous(const struct klp_corr *c,

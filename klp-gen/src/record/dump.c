@@ -294,8 +294,8 @@ static void put_func(struct dbuf *out, const struct klp_record *rec,
 		put_cstr(out, "  ");
 		put_cstr(out, klp_edge_kind_name(e->kind));
 		put_char(out, ' ');
-		put_str(out, e->src->name, false);
-		put_src_where(out, e->src);
+		put_str(out, klp_edge_src(f, e)->name, false);
+		put_src_where(out, klp_edge_src(f, e));
 		put_flags(out, e->flags, edge_flags,
 			  sizeof(edge_flags) / sizeof(edge_flags[0]));
 		put_char(out, '\n');

@@ -224,7 +224,7 @@ static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
 		if (e->kind < KLP_EDGE_INLINE || e->kind > KLP_EDGE_CALLER)
 			return blob_err(c, "edge %u: unknown kind %u", i,
 					e->kind);
-		e->src = &b->srcs[src];
+		e->src = src;
 	}
 	return 0;
 }
@@ -318,6 +318,11 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	if (decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
 	    decode_funcs(c, b, funcs))
 		return -1;
+	/*
+	 * The header and the entries are decoded for good; the model points
+	 * only into the string table (at 1M functions: ~200 of 286 MB).
+	 */
+	klp_elf_release(rec->elf, h, (size_t)((const unsigned char *)c->strtab - h));
 	return 0;
 }
 
@@ -459,7 +464,9 @@ static int resolve_funcs(struct klp_record *rec)
 		if (klp_elf_load_relocs(rec->elf, rec->sec))
 			return -1;
 	}
-	if (klp_htab_init(&rec->func_by_sym, rec->nfunc))
+	rec->func_of_sym = calloc(rec->elf->nsym + 1,
+				  sizeof(*rec->func_of_sym));
+	if (!rec->func_of_sym)
 		return klp_err("%s: out of memory", rec->elf->name);
 	/* Backwards, so that lookups return funcs in record order. */
 	for (size_t i = rec->nblob; i-- > 0;) {
@@ -471,13 +478,15 @@ static int resolve_funcs(struct klp_record *rec)
 			if (rel ? resolve_by_reloc(rec, f) :
 				  resolve_by_addr(rec, f))
 				return -1;
-			if (f->sym &&
-			    klp_htab_add(&rec->func_by_sym, &f->sym_node,
-					 klp_hash_u64(f->sym->idx)))
-				return klp_err("%s: out of memory",
-					       rec->elf->name);
+			if (f->sym) {
+				f->next_of_sym = rec->func_of_sym[f->sym->idx];
+				rec->func_of_sym[f->sym->idx] = f;
+			}
 		}
 	}
+	/* Nothing reads them again: each func has its section and offset. */
+	if (rel)
+		klp_elf_unload_relocs(rec->sec);
 	return 0;
 }
 
@@ -563,35 +572,24 @@ void klp_record_free(struct klp_record *rec)
 	free(rec->src_pool);
 	free(rec->edge_pool);
 	free(rec->blobs);
-	klp_htab_free(&rec->func_by_sym);
+	free(rec->func_of_sym);
 	free(rec);
-}
-
-static struct klp_func *func_of_sym_from(struct klp_hnode *n,
-					 const struct klp_symbol *sym)
-{
-	for (; n; n = klp_htab_next(n)) {
-		struct klp_func *f;
-
-		f = klp_container_of(n, struct klp_func, sym_node);
-		if (f->sym == sym)
-			return f;
-	}
-	return NULL;
 }
 
 struct klp_func *klp_record_func_of_sym(const struct klp_record *rec,
 					const struct klp_symbol *sym)
 {
-	return func_of_sym_from(klp_htab_first(&rec->func_by_sym,
-					       klp_hash_u64(sym->idx)), sym);
+	/* A symbol of another file has no func here. */
+	if (sym->idx >= rec->elf->nsym || &rec->elf->syms[sym->idx] != sym)
+		return NULL;
+	return rec->func_of_sym[sym->idx];
 }
 
 struct klp_func *klp_record_next_func_of_sym(const struct klp_record *rec,
 					     const struct klp_func *func)
 {
 	(void)rec;
-	return func_of_sym_from(klp_htab_next(&func->sym_node), func->sym);
+	return func->next_of_sym;
 }
 
 const char *klp_phase_name(uint32_t phase)

@@ -338,12 +338,26 @@ fail:
 	klp_codecmp_free(d->cc);
 	klp_corr_free(d->linked_c);
 	klp_corr_free(d->c);
+	d->pf = NULL;
+	d->sympos = NULL;
+	d->sel = NULL;
+	d->cc = NULL;
+	d->linked_c = NULL;
+	d->c = NULL;
+	if (!d->keep_models)
+		klp_diff_release_models(d);
+	return ret;
+}
+
+void klp_diff_release_models(struct klp_diff *d)
+{
 	klp_record_free(d->linked_rec);
 	klp_record_free(d->patched_rec);
 	klp_record_free(d->orig_rec);
 	klp_elf_close(d->linked_elf);
 	klp_elf_close(d->patched_elf);
 	klp_elf_close(d->orig_elf);
-	return ret;
+	d->linked_rec = d->patched_rec = d->orig_rec = NULL;
+	d->linked_elf = d->patched_elf = d->orig_elf = NULL;
 }
 

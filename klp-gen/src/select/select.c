@@ -158,7 +158,7 @@ static int note(struct klp_select_note **arr, size_t *n,
 
 static uint32_t id_of(const struct klp_select *s, const struct klp_func *f)
 {
-	return f->src ? klp_corr_src_of_orig(s->c, f->src)->id : NONE;
+	return f->src ? klp_corr_src_id_of_orig(s->c, f->src) : NONE;
 }
 
 const char *klp_select_path(const char *file)
@@ -233,17 +233,15 @@ static void ipo_patched_entries(struct klp_select *s, int pass,
 
 	if (pf->discarded || (pf->flags & KLP_FUNC_DATA) || !pf->src)
 		return;
-	caller = klp_corr_src_of_patched(s->c, pf->src)->id;
+	caller = klp_corr_src_id_of_patched(s->c, pf->src);
 	s->cur_stamp++;
 	if (g && is_code(g))
 		for (uint32_t e = 0; e < g->nedge; e++)
-			s->stamp[klp_corr_src_of_orig(s->c,
-						      g->edges[e].src)->id] =
+			s->stamp[klp_corr_edge_src_id_of_orig(s->c, g, &g->edges[e])] =
 				s->cur_stamp;
 	for (uint32_t e = 0; e < pf->nedge; e++) {
 		uint32_t kind = pf->edges[e].kind;
-		uint32_t id = klp_corr_src_of_patched(s->c,
-						      pf->edges[e].src)->id;
+		uint32_t id = klp_corr_edge_src_id_of_patched(s->c, pf, &pf->edges[e]);
 
 		if (g && is_code(g) && ipo_kind(kind))
 			ipo_put(s, pass, id, flat_of(s, g));
@@ -306,8 +304,7 @@ static int build_ipo_index(struct klp_select *s)
 			for (uint32_t e = 0; e < f->nedge; e++)
 				if (ipo_kind(f->edges[e].kind))
 					ipo_put(s, pass,
-						klp_corr_src_of_orig(s->c,
-							f->edges[e].src)->id,
+						klp_corr_edge_src_id_of_orig(s->c, f, &f->edges[e]),
 						j);
 		}
 		/* plan has no patched build (the ORIGINAL twice) */
@@ -368,16 +365,16 @@ struct klp_select *klp_select_new(struct klp_corr *c)
 
 			for (uint32_t i = 0; i < bl->nfunc; i++) {
 				struct klp_func *f = &bl->funcs[i];
-				struct klp_corr_src *cs;
+				uint32_t id;
 
 				if (!f->src)
 					continue;
-				cs = k ? klp_corr_src_of_patched(c, f->src) :
-					 klp_corr_src_of_orig(c, f->src);
+				id = k ? klp_corr_src_id_of_patched(c, f->src) :
+					 klp_corr_src_id_of_orig(c, f->src);
 				if (f->flags & KLP_FUNC_DATA)
-					s->sflags[cs->id] |= S_DATA;
+					s->sflags[id] |= S_DATA;
 				if (!f->discarded)
-					s->sflags[cs->id] |=
+					s->sflags[id] |=
 						k ? S_EMIT_P : S_EMIT_O;
 			}
 		}
@@ -666,7 +663,7 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 
 			if (f->edges[e].kind != KLP_EDGE_INLINE)
 				continue;
-			id = klp_corr_src_of_orig(s->c, f->edges[e].src)->id;
+			id = klp_corr_edge_src_id_of_orig(s->c, f, &f->edges[e]);
 			if (!(s->sflags[id] & S_CHANGED) || id == own ||
 			    s->stamp[id] == s->cur_stamp)
 				continue;

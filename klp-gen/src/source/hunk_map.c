@@ -171,7 +171,7 @@ int klp_hunk_map(struct klp_hunk_map *m, struct klp_corr *c,
 			const struct klp_func *f = &rec->blobs[b].funcs[i];
 
 			if (f->src && (f->flags & KLP_FUNC_DATA))
-				mp.is_data[klp_corr_src_of_orig(c, f->src)->id] =
+				mp.is_data[klp_corr_src_id_of_orig(c, f->src)] =
 					true;
 		}
 	if (index_sources(&mp, d))

@@ -72,8 +72,8 @@ static void print_result(struct planner *p, FILE *out)
 		fprintf(out, ": %s", klp_select_reason_text(rp->reason));
 		if (rp->reason == KLP_PLAN_CHANGED) {
 			fprintf(out, " (hunk %u)",
-				p->map.hunk_of[klp_corr_src_of_orig(p->c,
-						rp->orig->src)->id]);
+				p->map.hunk_of[klp_corr_src_id_of_orig(p->c,
+						rp->orig->src)]);
 			if (rp->nvia)
 				fputs(", inlines", out);
 		}

@@ -52,6 +52,7 @@ def load(path):
                 tab = zlib.decompress(tab)
             funcs = [struct.unpack_from("<IIIIII", tab, 24 * i) for i in range(nf)]
             tab = tab[24 * nf:]
+        # the 8 fields before `reserved` (always 0: re-added when packing)
         srcs = [struct.unpack_from("<QIIIIIII", tab, 40 * i) for i in range(ns)]
         edges = [struct.unpack_from("<IHH", tab, 40 * ns + 8 * i) for i in range(ne)]
         strtab = tab[40 * ns + 8 * ne:40 * ns + 8 * ne + sts]
@@ -79,13 +80,14 @@ def fixed_tables(b, soa=False):
     f, s, e = b["funcs"], b["srcs"], b["edges"]
     if not soa:
         return (b"".join(struct.pack("<IIIIII", *x) for x in f) +
-                b"".join(struct.pack("<QIIIIIII", *x) for x in s) +
+                b"".join(struct.pack("<QIIIIIIII", *x, 0) for x in s) +
                 b"".join(struct.pack("<IHH", *x) for x in e) + b["strtab"])
     out = bytearray()
     for i in range(6):
         out += b"".join(struct.pack("<I", x[i]) for x in f)
     for i, fmt in enumerate("QIIIIIII"):
         out += b"".join(struct.pack("<" + fmt, x[i]) for x in s)
+    out += b"\0" * (4 * len(s))	# src.reserved
     for i, fmt in enumerate("IHH"):
         out += b"".join(struct.pack("<" + fmt, x[i]) for x in e)
     return bytes(out + b["strtab"])

@@ -15,6 +15,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/xxhash.h"
 
+#include <cstring>
+
 using namespace llvm;
 
 #define DEBUG_TYPE "klp-lto-fingerprint"
@@ -42,6 +44,7 @@ private:
     Buf.append(S.bytes_begin(), S.bytes_end());
   }
   void type(Type *T);
+  void typeBytes(Type *T);
   void attrs(AttributeList AL);
   void value(const Value *V);
   void constant(const Constant *C);
@@ -50,11 +53,37 @@ private:
 
   Function *F; // null when hashing a global variable
   SmallVector<uint8_t, 4096> Buf;
+  // Where the bytes of an aggregate type were first written into Buf: the
+  // same type again (a struct in every GEP, load and call of a function)
+  // copies them instead of walking the type again.  The bytes, and so the
+  // fingerprint, are the same as without it.  Measured: the recursive walk
+  // was the plugin's hottest code (0.8 % of a kernel TU's compile).
+  DenseMap<Type *, std::pair<uint32_t, uint32_t>> TypeBytes;
   DenseMap<const Value *, unsigned> Local; // arguments, blocks, instructions
   DenseMap<const GlobalVariable *, unsigned> AnonSeen;
 };
 
 void FunctionHasher::type(Type *T) {
+  bool Aggregate = T->isStructTy() || T->isArrayTy() || T->isVectorTy() ||
+                   T->isFunctionTy();
+  if (Aggregate) {
+    auto It = TypeBytes.find(T);
+    if (It != TypeBytes.end()) {
+      auto [Off, Len] = It->second;
+      size_t End = Buf.size();
+      // Resize first: the copy's source is in Buf, which may move.
+      Buf.resize_for_overwrite(End + Len);
+      memcpy(Buf.data() + End, Buf.data() + Off, Len);
+      return;
+    }
+  }
+  size_t Start = Buf.size();
+  typeBytes(T);
+  if (Aggregate)
+    TypeBytes[T] = {uint32_t(Start), uint32_t(Buf.size() - Start)};
+}
+
+void FunctionHasher::typeBytes(Type *T) {
   tag('T');
   u64(T->getTypeID());
   switch (T->getTypeID()) {

@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "klp/record_format.h"
 
@@ -378,7 +379,7 @@ static uint32_t *map_slot(uint64_t key, bool *fresh)
 /* ---- one blob ---- */
 
 struct blob {
-	struct buf funcs, srcs, edges, str;
+	struct buf funcs, srcs, edges, str, tables, payload;
 	uint32_t nfunc, nsrc, nedge;
 };
 
@@ -576,6 +577,7 @@ static void write_blob(struct out *o, uint64_t u, int variant,
 		 blob_off = o->off - sizeof(Elf64_Ehdr);
 	uint32_t s_prod, nf = 0;
 	size_t need;
+	uLongf zlen;
 
 	blob.funcs.len = blob.srcs.len = blob.edges.len = blob.str.len = 0;
 	blob.nfunc = blob.nsrc = blob.nedge = 0;
@@ -629,7 +631,7 @@ static void write_blob(struct out *o, uint64_t u, int variant,
 		f.flags = kinds[i] == K_CLONE ? KLP_FUNC_CLONE : 0;
 		f.binding = is_local(i) ? KLP_BIND_LOCAL : KLP_BIND_GLOBAL;
 		buf_put(&blob.funcs, &f, sizeof(f));
-		put_rela(rklp, blob_off + sizeof(h) + nf * sizeof(f),
+		put_rela(rklp, blob_off + sizeof(h) + nf * sizeof(klp_rec_addr),
 			 symidx[i], R_X86_64_64, 0);
 		emit_code(text, rtext, i, (uint32_t)fp);
 	}
@@ -646,7 +648,7 @@ static void write_blob(struct out *o, uint64_t u, int variant,
 		f.src = add_src(h2(u, 9), f.sym, s_file, 3, 3, 0);
 		f.edge_first = blob.nedge;
 		buf_put(&blob.funcs, &f, sizeof(f));
-		put_rela(rklp, blob_off + sizeof(h) + nf * sizeof(f),
+		put_rela(rklp, blob_off + sizeof(h) + nf * sizeof(klp_rec_addr),
 			 gvar_sym(u), R_X86_64_64, 0);
 		nf++;
 	}
@@ -659,14 +661,29 @@ static void write_blob(struct out *o, uint64_t u, int variant,
 	h.unit = s_unit;
 	h.producer = s_prod;
 	h.toolchain_id = 0x6b6c706c746f3031ull;
-	need = sizeof(h) + blob.funcs.len + blob.srcs.len + blob.edges.len +
-	       blob.str.len;
+	/* The tables deflated into one payload, as the plugin writes them. */
+	blob.tables.len = 0;
+	buf_put(&blob.tables, blob.funcs.p, blob.funcs.len);
+	buf_put(&blob.tables, blob.srcs.p, blob.srcs.len);
+	buf_put(&blob.tables, blob.edges.p, blob.edges.len);
+	buf_put(&blob.tables, blob.str.p, blob.str.len);
+	zlen = compressBound(blob.tables.len);
+	blob.payload.len = 0;
+	buf_grow(&blob.payload, zlen);
+	if (compress2(blob.payload.p, &zlen, blob.tables.p, blob.tables.len,
+		      Z_DEFAULT_COMPRESSION) != Z_OK)
+		die("zlib compress2 failed");
+	h.codec = KLP_CODEC_ZLIB;
+	h.payload_size = (uint32_t)zlen;
+	need = sizeof(h) + nf * sizeof(klp_rec_addr) + zlen;
 	h.blob_size = (uint32_t)((need + 7) / 8 * 8);
 	out_put(o, &h, sizeof(h));
-	out_put(o, blob.funcs.p, blob.funcs.len);
-	out_put(o, blob.srcs.p, blob.srcs.len);
-	out_put(o, blob.edges.p, blob.edges.len);
-	out_put(o, blob.str.p, blob.str.len);
+	for (uint32_t k = 0; k < nf; k++) {
+		klp_rec_addr zero = 0;	/* relocated */
+
+		out_put(o, &zero, sizeof(zero));
+	}
+	out_put(o, blob.payload.p, zlen);
 	out_align(o, 8);
 }
 

@@ -142,7 +142,7 @@ prev_scale() {
 }
 cc -O2 -Wall -o "$tmp/measure" "$top/bench/measure.c"
 cc -O2 -Wall -std=c11 -I"$top/klp-gen/include" -o "$tmp/gen-record" \
-	"$top/bench/gen-record.c"
+	"$top/bench/gen-record.c" -lz
 rep=$tmp/report.md
 : > "$rep"
 out() { printf '%s\n' "$*" >> "$rep"; }

@@ -16,6 +16,7 @@
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/Mangler.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Compression.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -218,6 +219,23 @@ std::string asmSymbol(StringRef Name) {
   return Q + "\"";
 }
 
+// The tables (funcs without their addr words, srcs, edges, strings) as one
+// payload, deflated when LLVM has zlib (Debian's has): they shrink to about a
+// third, and the assembler parses a third as many words (docs/record-format.md,
+// "Blob layout"; docs/performance.md has the measurements that chose it).
+static std::vector<uint8_t> encodePayload(ArrayRef<uint8_t> Tables,
+                                          uint32_t &Codec) {
+  if (!compression::zlib::isAvailable()) {
+    Codec = KLP_CODEC_STORED;
+    return std::vector<uint8_t>(Tables.begin(), Tables.end());
+  }
+  SmallVector<uint8_t, 0> Out;
+  compression::zlib::compress(Tables, Out,
+                              compression::zlib::DefaultCompression);
+  Codec = KLP_CODEC_ZLIB;
+  return std::vector<uint8_t>(Out.begin(), Out.end());
+}
+
 std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
                                StringRef Producer, StringRef Build) {
   klp_rec_header H = {};
@@ -235,48 +253,54 @@ std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
   H.nedge = Edges.size();
   H.strtab_size = Strtab.size();
 
-  std::vector<uint8_t> Blob;
-  auto Put = [&](const void *P, size_t N) {
+  std::vector<uint8_t> Tables;
+  auto Put = [](std::vector<uint8_t> &V, const void *P, size_t N) {
     const uint8_t *B = static_cast<const uint8_t *>(P);
-    Blob.insert(Blob.end(), B, B + N);
+    V.insert(V.end(), B, B + N);
   };
-  Put(&H, sizeof(H));
-  Put(Funcs.data(), Funcs.size() * sizeof(klp_rec_func));
-  Put(Srcs.data(), Srcs.size() * sizeof(klp_rec_src));
-  Put(Edges.data(), Edges.size() * sizeof(klp_rec_edge));
-  Put(Strtab.data(), Strtab.size());
-  Blob.resize(alignTo(Blob.size(), KLP_REC_ALIGN), 0);
-  uint32_t Size = Blob.size();
-  countRecorded(Size);
-  memcpy(&Blob[offsetof(klp_rec_header, blob_size)], &Size, sizeof(Size));
+  Put(Tables, Funcs.data(), Funcs.size() * sizeof(klp_rec_func));
+  Put(Tables, Srcs.data(), Srcs.size() * sizeof(klp_rec_src));
+  Put(Tables, Edges.data(), Edges.size() * sizeof(klp_rec_edge));
+  Put(Tables, Strtab.data(), Strtab.size());
+  std::vector<uint8_t> Payload = encodePayload(Tables, H.codec);
+  H.payload_size = Payload.size();
+
+  // Header, then the addr words (written below as symbols), then the
+  // payload, zero-padded to 8.
+  size_t AddrBytes = Funcs.size() * sizeof(klp_rec_addr);
+  H.blob_size = alignTo(sizeof(H) + AddrBytes + Payload.size(), KLP_REC_ALIGN);
+  countRecorded(H.blob_size);
+  std::vector<uint8_t> Words;
+  Put(Words, &H, sizeof(H));
+  Put(Words, Payload.data(), Payload.size());
+  Words.resize(alignTo(Words.size(), KLP_REC_ALIGN), 0);
 
   // The blob as .quad words (x86-64 is little-endian, like the format);
-  // each func's addr word is the symbol itself, so the assembler emits the
+  // each addr word is the symbol itself, so the assembler emits the
   // relocation.
   std::string Out;
   raw_string_ostream OS(Out);
   OS << "\t.pushsection " KLP_REC_SECTION ",\"\",@progbits\n\t.p2align 3\n";
-  size_t FirstFunc = sizeof(klp_rec_header) / 8;
-  size_t Words = Blob.size() / 8;
   unsigned OnLine = 0;
-  for (size_t W = 0; W < Words; ++W) {
-    bool IsAddr = W >= FirstFunc && W < FirstFunc + Funcs.size() * 4 &&
-                  (W - FirstFunc) % 4 == 0;
-    if (IsAddr) {
-      if (OnLine)
-        OS << "\n";
-      OS << "\t.quad " << asmSymbol(FuncSyms[(W - FirstFunc) / 4]) << "\n";
-      OnLine = 0;
-      continue;
-    }
+  auto Word = [&](size_t W) {
     uint64_t V;
-    memcpy(&V, &Blob[W * 8], 8);
+    memcpy(&V, &Words[W * 8], 8);
     OS << (OnLine ? "," : "\t.quad ") << format_hex(V, 18);
     if (++OnLine == 8) {
       OS << "\n";
       OnLine = 0;
     }
-  }
+  };
+  size_t HdrWords = sizeof(H) / 8;
+  for (size_t W = 0; W < HdrWords; ++W)
+    Word(W);
+  if (OnLine)
+    OS << "\n";
+  OnLine = 0;
+  for (const std::string &Sym : FuncSyms)
+    OS << "\t.quad " << asmSymbol(Sym) << "\n";
+  for (size_t W = HdrWords; W < Words.size() / 8; ++W)
+    Word(W);
   if (OnLine)
     OS << "\n";
   OS << "\t.popsection\n";
@@ -327,7 +351,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   Triple TT(M.getTargetTriple());
   if (TT.getArch() != Triple::x86_64 || !TT.isOSBinFormatELF()) {
     // The compile fails with this error; no record is written.
-    reportError(M.getContext(), Twine("record format 2 supports x86-64 ELF "
+    reportError(M.getContext(), Twine("record format 3 supports x86-64 ELF "
                                       "only; this module targets ") +
                                     TT.str());
     return;

@@ -3,8 +3,8 @@
  * The record reader: walks the `.klp.lto` section of an ELF file
  * (docs/record-format.md), validates every blob completely and builds an
  * in-memory model in which every func entry is tied to the ELF symbol it
- * describes.  Strings point into the mapped file: the model lives as long as
- * its klp_elf.
+ * describes.  Strings point into the mapped file or the record's inflated
+ * tables: the model lives as long as its klp_elf.
  */
 #ifndef KLP_RECORD_H
 #define KLP_RECORD_H
@@ -110,6 +110,11 @@ struct klp_record {
 	struct klp_func *func_pool;
 	struct klp_src *src_pool;
 	struct klp_edge *edge_pool;
+	/*
+	 * The inflated tables of the zlib blobs, one after the other: their
+	 * strings point here (a stored blob's into the mapped file).
+	 */
+	unsigned char *table_pool;
 };
 
 /* The src entry that edge @e of @f points to. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The on-disk layout of the klp-lto record, version 2.0.
+ * The on-disk layout of the klp-lto record, version 3.0.
  * docs/record-format.md is the specification; this header is its one
  * machine-readable copy, shared by the writer (llvm-plugin/, C++) and the
  * reader (klp-gen/src/record/record.c).  All fields are little-endian.
@@ -14,10 +14,22 @@
 #define KLP_REC_RELA_SECTION	".rela.klp.lto"
 #define KLP_REC_MAGIC		"KLPLTOR"	/* 8 bytes with its NUL */
 #define KLP_REC_MAGIC_LEN	8
-#define KLP_REC_VERSION_MAJOR	2
+#define KLP_REC_VERSION_MAJOR	3
 #define KLP_REC_VERSION_MINOR	0
 #define KLP_REC_ALIGN		8
 #define KLP_REC_NO_SRC		0xffffffffu
+
+/*
+ * How a blob's tables are stored after its addr words: as they are, or as
+ * one zlib stream (RFC 1950) that inflates to exactly their size.
+ */
+enum klp_rec_codec {
+	KLP_CODEC_STORED = 0,
+	KLP_CODEC_ZLIB = 1,
+};
+
+/* Deflate never expands more than this (zlib's 1032:1 bound, rounded up). */
+#define KLP_REC_MAX_EXPANSION	1100u
 
 enum klp_rec_phase {
 	KLP_PHASE_COMPILE = 0,
@@ -40,6 +52,8 @@ struct klp_rec_header {
 	uint32_t producer;
 	uint64_t toolchain_id;
 	uint32_t build_id;	/* str, "" if none */
+	uint32_t codec;		/* enum klp_rec_codec */
+	uint32_t payload_size;	/* bytes of the tables as stored */
 	uint32_t reserved;
 };
 
@@ -57,8 +71,14 @@ enum klp_rec_binding {
 	KLP_BIND_WEAK = 2,
 };
 
+/*
+ * One u64 per func, right after the header, outside the compressed tables:
+ * relocated (R_X86_64_64 against the func's symbol), so the linker must find
+ * it at a fixed place.
+ */
+typedef uint64_t klp_rec_addr;
+
 struct klp_rec_func {
-	uint64_t addr;		/* relocated: R_X86_64_64 against the symbol */
 	uint32_t sym;
 	uint32_t src;
 	uint32_t edge_first;
@@ -108,13 +128,13 @@ struct klp_rec_edge {
 };
 
 #ifdef __cplusplus
-static_assert(sizeof(klp_rec_header) == 64, "header size");
-static_assert(sizeof(klp_rec_func) == 32, "func size");
+static_assert(sizeof(klp_rec_header) == 72, "header size");
+static_assert(sizeof(klp_rec_func) == 24, "func size");
 static_assert(sizeof(klp_rec_src) == 40, "src size");
 static_assert(sizeof(klp_rec_edge) == 8, "edge size");
 #else
-_Static_assert(sizeof(struct klp_rec_header) == 64, "header size");
-_Static_assert(sizeof(struct klp_rec_func) == 32, "func size");
+_Static_assert(sizeof(struct klp_rec_header) == 72, "header size");
+_Static_assert(sizeof(struct klp_rec_func) == 24, "func size");
 _Static_assert(sizeof(struct klp_rec_src) == 40, "src size");
 _Static_assert(sizeof(struct klp_rec_edge) == 8, "edge size");
 #endif

@@ -3,9 +3,10 @@
  * The record reader (see klp/record.h and docs/record-format.md).
  *
  * The section is walked twice: a first walk checks every blob header and
- * counts the blobs, a second one decodes their contents into arrays that no
- * longer move, so the model can point at them.  Fields are decoded byte by
- * byte as little-endian: the section may sit at any offset in a hostile file.
+ * counts the blobs, a second one inflates their tables (format 3 deflates
+ * them) and decodes them into arrays that no longer move, so the model can
+ * point at them.  Fields are decoded byte by byte as little-endian: the
+ * section may sit at any offset in a hostile file.
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -13,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "klp/error.h"
 #include "klp/record.h"
 
 #define HDR_SIZE	sizeof(struct klp_rec_header)
+#define ADDR_SIZE	sizeof(klp_rec_addr)
 #define FUNC_SIZE	sizeof(struct klp_rec_func)
 #define SRC_SIZE	sizeof(struct klp_rec_src)
 #define EDGE_SIZE	sizeof(struct klp_rec_edge)
@@ -47,6 +51,22 @@ static bool all_zero(const unsigned char *p, uint64_t n)
 	return true;
 }
 
+/* Bytes of a blob's tables once inflated (each term is below 2^38). */
+static uint64_t tables_size(uint32_t nfunc, uint32_t nsrc, uint32_t nedge,
+			    uint32_t strtab_size)
+{
+	return (uint64_t)nfunc * FUNC_SIZE + (uint64_t)nsrc * SRC_SIZE +
+	       (uint64_t)nedge * EDGE_SIZE + strtab_size;
+}
+
+/* Why a blob of an older major version cannot be read. */
+static const char *old_major_reason(unsigned int major)
+{
+	if (major < 2)
+		return "older records name files by build-machine paths";
+	return "2.x stores its tables uncompressed, in another layout";
+}
+
 /* What the walk knows about the blob it is decoding, for messages. */
 struct blob_ctx {
 	const char *file;
@@ -69,9 +89,10 @@ struct blob_ctx {
 static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 {
 	const unsigned char *h = c->p;
-	uint32_t nfunc, nsrc, nedge, strtab_size, blob_size, phase;
+	uint32_t nfunc, nsrc, nedge, strtab_size, blob_size, phase, codec;
+	uint32_t payload;
 	unsigned int major, minor;
-	uint64_t need;
+	uint64_t need, tables;
 
 	if (rem < HDR_SIZE)
 		return blob_err(c, "truncated header: %" PRIu64 " bytes left in the section, a header takes %zu",
@@ -81,8 +102,9 @@ static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 	major = le16(FIELD(klp_rec_header, version_major, h));
 	minor = le16(FIELD(klp_rec_header, version_minor, h));
 	if (major < KLP_REC_VERSION_MAJOR)
-		return blob_err(c, "record format %u.%u, but this klp-gen reads %u.x (older records name files by build-machine paths): rebuild with the current plugin",
-				major, minor, KLP_REC_VERSION_MAJOR);
+		return blob_err(c, "record format %u.%u, but this klp-gen reads %u.x (%s): rebuild with the current plugin",
+				major, minor, KLP_REC_VERSION_MAJOR,
+				old_major_reason(major));
 	if (major > KLP_REC_VERSION_MAJOR)
 		return blob_err(c, "record format %u.%u, but this klp-gen reads %u.x: use the klp-gen of the plugin that wrote it",
 				major, minor, KLP_REC_VERSION_MAJOR);
@@ -107,20 +129,98 @@ static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 	nsrc = le32(FIELD(klp_rec_header, nsrc, h));
 	nedge = le32(FIELD(klp_rec_header, nedge, h));
 	strtab_size = le32(FIELD(klp_rec_header, strtab_size, h));
-	/* Each term is below 2^38: the sum cannot overflow. */
-	need = HDR_SIZE + (uint64_t)nfunc * FUNC_SIZE +
-	       (uint64_t)nsrc * SRC_SIZE + (uint64_t)nedge * EDGE_SIZE +
-	       strtab_size;
+	codec = le32(FIELD(klp_rec_header, codec, h));
+	payload = le32(FIELD(klp_rec_header, payload_size, h));
+	if (le32(FIELD(klp_rec_header, reserved, h)))
+		return blob_err(c, "reserved header field is not 0");
+	if (codec != KLP_CODEC_STORED && codec != KLP_CODEC_ZLIB)
+		return blob_err(c, "unknown codec %u", codec);
+	need = HDR_SIZE + (uint64_t)nfunc * ADDR_SIZE + payload;
 	if ((need + KLP_REC_ALIGN - 1) / KLP_REC_ALIGN * KLP_REC_ALIGN !=
 	    blob_size)
-		return blob_err(c, "%u funcs, %u srcs, %u edges and %u string bytes take %" PRIu64 " bytes, but blob_size is %u",
-				nfunc, nsrc, nedge, strtab_size, need,
-				blob_size);
+		return blob_err(c, "%u addr words and a %u-byte payload take %" PRIu64 " bytes, but blob_size is %u",
+				nfunc, payload, need, blob_size);
 	if (!all_zero(c->p + need, blob_size - need))
-		return blob_err(c, "nonzero padding after the string table");
-	if (strtab_size == 0 || c->p[need - strtab_size] != '\0')
+		return blob_err(c, "nonzero padding after the payload");
+	tables = tables_size(nfunc, nsrc, nedge, strtab_size);
+	if (codec == KLP_CODEC_STORED && tables != payload)
+		return blob_err(c, "%u funcs, %u srcs, %u edges and %u string bytes take %" PRIu64 " bytes, but the stored payload has %u",
+				nfunc, nsrc, nedge, strtab_size, tables,
+				payload);
+	/* Also what keeps a hostile header from asking for terabytes. */
+	if (codec == KLP_CODEC_ZLIB &&
+	    tables > (uint64_t)payload * KLP_REC_MAX_EXPANSION)
+		return blob_err(c, "%u funcs, %u srcs, %u edges and %u string bytes take %" PRIu64 " bytes, more than a %u-byte zlib payload can hold",
+				nfunc, nsrc, nedge, strtab_size, tables,
+				payload);
+	if (strtab_size == 0)
 		return blob_err(c, "the string table does not start with an empty string");
 	*size = blob_size;
+	return 0;
+}
+
+/* Bytes that the second walk inflates for the blob at c->p (0 if stored). */
+static uint64_t inflated_size(const struct blob_ctx *c)
+{
+	const unsigned char *h = c->p;
+
+	if (le32(FIELD(klp_rec_header, codec, h)) != KLP_CODEC_ZLIB)
+		return 0;
+	return tables_size(le32(FIELD(klp_rec_header, nfunc, h)),
+			   le32(FIELD(klp_rec_header, nsrc, h)),
+			   le32(FIELD(klp_rec_header, nedge, h)),
+			   le32(FIELD(klp_rec_header, strtab_size, h)));
+}
+
+/*
+ * Inflates the zlib payload @in (@in_size bytes) into exactly @out_size
+ * bytes at @out: a stream that ends early, runs longer or leaves bytes
+ * behind is an error.
+ */
+static int inflate_tables(struct blob_ctx *c, const unsigned char *in,
+			  uint32_t in_size, unsigned char *out,
+			  uint64_t out_size)
+{
+	z_stream z = { 0 };
+	int r;
+
+	if (inflateInit(&z) != Z_OK)
+		return blob_err(c, "cannot start zlib: %s",
+				z.msg ? z.msg : "out of memory");
+	z.next_in = (unsigned char *)in;
+	z.avail_in = in_size;
+	z.next_out = out;
+	/* tables_size() < 2^38, but one call takes a uInt */
+	do {
+		uint64_t left = out_size - (uint64_t)(z.next_out - out);
+
+		z.avail_out = left > 0x40000000 ? 0x40000000 : (uInt)left;
+		r = inflate(&z, Z_FINISH);
+	} while (r == Z_BUF_ERROR && z.avail_out == 0 &&
+		 (uint64_t)(z.next_out - out) < out_size);
+	if (r != Z_STREAM_END) {
+		const char *why = r == Z_DATA_ERROR ? (z.msg ? z.msg : "bad data") :
+				  r == Z_MEM_ERROR ? "out of memory" :
+				  r == Z_NEED_DICT ? "it wants a preset dictionary" :
+				  z.avail_in == 0 ? "the stream is truncated" :
+				  "it holds more than the header's tables";
+
+		inflateEnd(&z);
+		return blob_err(c, "zlib payload does not inflate to the %" PRIu64 " bytes of its tables: %s",
+				out_size, why);
+	}
+	if ((uint64_t)(z.next_out - out) != out_size || z.avail_in) {
+		uint64_t got = (uint64_t)(z.next_out - out);
+		uInt rest = z.avail_in;
+
+		inflateEnd(&z);
+		if (rest)
+			return blob_err(c, "%u bytes after the end of the zlib stream",
+					rest);
+		return blob_err(c, "zlib payload inflates to %" PRIu64 " bytes, but its tables take %" PRIu64,
+				got, out_size);
+	}
+	inflateEnd(&z);
 	return 0;
 }
 
@@ -230,7 +330,7 @@ static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
 }
 
 static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
-			const unsigned char *p)
+			const unsigned char *addrs, const unsigned char *p)
 {
 	for (uint32_t i = 0; i < b->nfunc; i++, p += FUNC_SIZE) {
 		struct klp_func *f = &b->funcs[i];
@@ -240,7 +340,7 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 
 		f->blob = b;
 		f->index = i;
-		f->addr = le64(FIELD(klp_rec_func, addr, p));
+		f->addr = le64(addrs + (size_t)i * ADDR_SIZE);
 		f->flags = le32(FIELD(klp_rec_func, flags, p));
 		f->binding = le32(FIELD(klp_rec_func, binding, p));
 		f->sym_name = blob_str(c, le32(FIELD(klp_rec_func, sym, p)),
@@ -269,9 +369,9 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
  * of the record's pools; *used counts the funcs, srcs and edges taken.
  */
 static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
-		       struct klp_blob *b, size_t used[3])
+		       struct klp_blob *b, size_t used[4])
 {
-	const unsigned char *h = c->p, *funcs, *srcs, *edges;
+	const unsigned char *h = c->p, *addrs, *funcs, *srcs, *edges;
 	const char *nul;
 
 	b->offset = c->off;
@@ -284,12 +384,26 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	b->nsrc = le32(FIELD(klp_rec_header, nsrc, h));
 	b->nedge = le32(FIELD(klp_rec_header, nedge, h));
 
-	funcs = h + HDR_SIZE;
+	addrs = h + HDR_SIZE;
+	funcs = addrs + (size_t)b->nfunc * ADDR_SIZE;
+	if (le32(FIELD(klp_rec_header, codec, h)) == KLP_CODEC_ZLIB) {
+		uint64_t n = inflated_size(c);
+		unsigned char *out = rec->table_pool + used[3];
+
+		if (inflate_tables(c, funcs,
+				   le32(FIELD(klp_rec_header, payload_size, h)),
+				   out, n))
+			return -1;
+		funcs = out;
+		used[3] += n;
+	}
 	srcs = funcs + (size_t)b->nfunc * FUNC_SIZE;
 	edges = srcs + (size_t)b->nsrc * SRC_SIZE;
 	c->strtab = (const char *)(edges + (size_t)b->nedge * EDGE_SIZE);
 	c->strtab_size = le32(FIELD(klp_rec_header, strtab_size, h));
-	/* check_header() saw strtab[0] == '\0', so a last NUL exists. */
+	/* check_header() saw strtab_size > 0 */
+	if (c->strtab[0] != '\0')
+		return blob_err(c, "the string table does not start with an empty string");
 	nul = c->strtab + c->strtab_size - 1;
 	while (*nul)
 		nul--;
@@ -316,7 +430,7 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	used[1] += b->nsrc;
 	used[2] += b->nedge;
 	if (decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
-	    decode_funcs(c, b, funcs))
+	    decode_funcs(c, b, addrs, funcs))
 		return -1;
 	/*
 	 * The header and the entries are decoded for good; the model points
@@ -350,7 +464,7 @@ static int sym_rank(const struct klp_func *f, const struct klp_symbol *sym)
  */
 static int resolve_by_reloc(struct klp_record *rec, struct klp_func *f)
 {
-	uint64_t at = f->blob->offset + HDR_SIZE + (uint64_t)f->index * FUNC_SIZE;
+	uint64_t at = f->blob->offset + HDR_SIZE + (uint64_t)f->index * ADDR_SIZE;
 	struct klp_reloc *rel = klp_elf_reloc_at(rec->sec, at);
 	struct klp_symbol *sym, *best = NULL;
 	int best_rank = 0;
@@ -497,7 +611,7 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 	struct klp_record *rec;
 	uint64_t size, off;
 	uint32_t blob_size;
-	size_t n = 0, total[3] = { 0 }, used[3] = { 0 };
+	size_t n = 0, total[4] = { 0 }, used[4] = { 0 };
 	int r;
 
 	rec = calloc(1, sizeof(*rec));
@@ -531,6 +645,7 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 		total[0] += le32(FIELD(klp_rec_header, nfunc, c.p));
 		total[1] += le32(FIELD(klp_rec_header, nsrc, c.p));
 		total[2] += le32(FIELD(klp_rec_header, nedge, c.p));
+		total[3] += inflated_size(&c);
 	}
 	if (r < 0)
 		goto fail;
@@ -538,8 +653,9 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 	rec->func_pool = calloc(total[0] + 1, sizeof(*rec->func_pool));
 	rec->src_pool = calloc(total[1] + 1, sizeof(*rec->src_pool));
 	rec->edge_pool = calloc(total[2] + 1, sizeof(*rec->edge_pool));
+	rec->table_pool = malloc(total[3] + 1);
 	if (!rec->blobs || !rec->func_pool || !rec->src_pool ||
-	    !rec->edge_pool) {
+	    !rec->edge_pool || !rec->table_pool) {
 		klp_err("%s: out of memory", elf->name);
 		goto fail;
 	}
@@ -571,6 +687,7 @@ void klp_record_free(struct klp_record *rec)
 	free(rec->func_pool);
 	free(rec->src_pool);
 	free(rec->edge_pool);
+	free(rec->table_pool);
 	free(rec->blobs);
 	free(rec->func_of_sym);
 	free(rec);

@@ -203,6 +203,27 @@ went_live() {
 }
 # control_fails KO_BASE MUST_FAIL WHAT [QEMU ARGS]: $work/KO_BASE.ko in the
 # guest must go live and then fail the check MUST_FAIL (a negative control).
+# control_module TAG PLAN [EXTRACT_OPTION...]: $work/TAG.ko from PLAN, one
+# patch object per object of PLAN (as klp-build.sh), extract given the
+# options (a negative control turns a feature off with them).
+control_module() {
+	tag=$1 cplan=$2
+	shift 2
+	cobjs=
+	while read -r o of pf; do
+		grep -qx "object $o" "$cplan" || continue
+		[ "$o" != vmlinux ] || of=$out/vmlinux
+		"$klpgen" extract "$@" --plan "$cplan" --object "$o" --patched "$pf" \
+			--orig "$of" --symvers "$out/Module.symvers" -o "$work/$tag-$o.o" ||
+			die "$tag: extract $* of $o failed"
+		cobjs="$cobjs --object $work/$tag-$o.o"
+	done < "$bw/objects"
+	# shellcheck disable=SC2086
+	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$cplan" --klp-gen "$klpgen" \
+		$cobjs --name "$name" -o "$work/$tag.ko" ||
+		die "$tag: module build with extract $* failed"
+}
+
 control_fails() {
 	ko=$1 mf=$2 what=$3
 	shift 3
@@ -230,19 +251,8 @@ if [ -f "$scen/extract-control" ]; then
 	xopts=$(sed -n 1p "$scen/extract-control")
 	xere=$(sed -n 2p "$scen/extract-control")
 	say "negative control: extract $xopts"
-	xobjs=
-	while read -r o of pf; do
-		[ "$o" != vmlinux ] || of=$out/vmlinux
-		# shellcheck disable=SC2086
-		"$klpgen" extract $xopts --plan "$bw/plan" --object "$o" --patched "$pf" \
-			--orig "$of" --symvers "$out/Module.symvers" -o "$work/xcontrol-$o.o" ||
-			die "control: extract $xopts of $o failed"
-		xobjs="$xobjs --object $work/xcontrol-$o.o"
-	done < "$bw/objects"
 	# shellcheck disable=SC2086
-	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$bw/plan" --klp-gen "$klpgen" \
-		$xobjs --name "$name" -o "$work/xcontrol.ko" ||
-		die "control: module build with extract $xopts failed"
+	control_module xcontrol "$bw/plan" $xopts
 	if "$here/qemu-run.sh" --kernel "$out/arch/x86/boot/bzImage" --script "$work/guest.sh" \
 		--add "$work/xcontrol.ko:/klp.ko" "$@" --log "$work/xcontrol-console.log" \
 		--timeout "$timeout" --quiet >/dev/null 2>&1; then
@@ -262,20 +272,7 @@ if [ -f "$scen/control" ]; then
 		die "control: '$drop' removes no line from the plan"
 	grep -q '^replace ' "$work/control.plan" || die "control: no replace line left"
 	say "negative control: plan without /$drop/"
-	# One patch object per object of the reduced plan, as klp-build.sh.
-	cobjs=
-	while read -r o of pf; do
-		grep -qx "object $o" "$work/control.plan" || continue
-		[ "$o" != vmlinux ] || of=$out/vmlinux
-		"$klpgen" extract --plan "$work/control.plan" --object "$o" --patched "$pf" \
-			--orig "$of" --symvers "$out/Module.symvers" -o "$work/control-$o.o" ||
-			die "control: extract of $o failed"
-		cobjs="$cobjs --object $work/control-$o.o"
-	done < "$bw/objects"
-	# shellcheck disable=SC2086
-	"$top/scripts/klp-build-module.sh" --kernel-build "$out" --plan "$work/control.plan" --klp-gen "$klpgen" \
-		$cobjs --name "$name" -o "$work/control.ko" ||
-		die "control: module build failed"
+	control_module control "$work/control.plan"
 	control_fails control "$must_fail" "without the dropped functions" "$@"
 fi
 say "PASS"

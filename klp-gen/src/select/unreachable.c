@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "klp/unreachable.h"
+#include "klp/x86_decode.h"
 
 static bool starts(const char *s, const char *prefix)
 {
@@ -41,28 +42,46 @@ static bool boot_code(const struct klp_section *sec)
 }
 
 /*
- * Is @r, in @sec, the displacement of a direct call or jump (e8/e9 rel32)?
- * Then the code runs the target; it does not keep its address.
+ * Is @r, in @sec, the rel32 of a direct call or jump?  Then the code runs
+ * the target; it does not keep its address.  Decoded forward from the
+ * start of the function holding it (klp/x86_decode.h): a byte before the
+ * field that looks like an E8/E9 opcode may belong to a longer instruction.
+ * 1 yes, 0 no, -1 error.
  */
-static bool direct_branch(struct klp_elf *elf, struct klp_section *sec,
-			  const struct klp_reloc *r)
+static int direct_branch(struct klp_elf *elf, struct klp_section *sec,
+			 const struct klp_reloc *r, struct klp_x86_dec **dec)
 {
+	const struct klp_symbol *f;
 	const unsigned char *data;
+	struct klp_x86_insn in;
 	uint64_t size;
+	int rc;
 
 	if ((r->type != R_X86_64_PLT32 && r->type != R_X86_64_PC32) ||
-	    r->addend != -4 || !r->offset ||
-	    klp_elf_section_data(elf, sec, &data, &size) || !data ||
-	    r->offset > size)
-		return false;
-	return data[r->offset - 1] == 0xe8 || data[r->offset - 1] == 0xe9;
+	    r->addend != -4)
+		return 0;
+	f = klp_elf_holder(elf, sec, r->offset, KLP_HOLD_FUNC);
+	if (!f || klp_elf_section_data(elf, sec, &data, &size) || !data ||
+	    f->value + f->size > size || r->offset + 4 > f->value + f->size)
+		return 0;
+	if (!*dec && !(*dec = klp_x86_dec_new()))
+		return -1;
+	rc = klp_x86_insn_at(*dec, data + f->value, f->size,
+			     r->offset - f->value, &in);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	/* The rel32 is the last 4 bytes of the branch. */
+	return in.branch != KLP_X86_OTHER &&
+	       in.start + in.len == r->offset - f->value + 4;
 }
 
 int klp_unreachable(struct klp_elf *elf, const struct klp_symbol *fn,
 		    char *why, size_t whylen)
 {
 	const struct klp_section *home = fn->sec;
+	struct klp_x86_dec *dec = NULL;
 	char dummy[1];
+	int ret = 1;
 
 	if (!why) {
 		why = dummy;
@@ -84,27 +103,38 @@ int klp_unreachable(struct klp_elf *elf, const struct klp_symbol *fn,
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < elf->nsec; i++) {
+	for (size_t i = 0; i < elf->nsec && ret == 1; i++) {
 		struct klp_section *sec = &elf->secs[i];
 
 		if (!sec->rela || sec == home ||
 		    !(sec->sh.sh_flags & SHF_ALLOC) ||
 		    describes_code(sec->name))
 			continue;
-		if (klp_elf_load_relocs(elf, sec))
-			return -1;
+		if (klp_elf_load_relocs(elf, sec)) {
+			ret = -1;
+			break;
+		}
 		for (size_t k = 0; k < sec->nreloc; k++) {
 			const struct klp_reloc *r = &sec->relocs[k];
+			int d = 0;
 
 			if (!r->sym || r->sym->sec != home ||
 			    r->type == R_X86_64_NONE)
 				continue;
-			if (boot_code(sec) && direct_branch(elf, sec, r))
+			if (boot_code(sec))
+				d = direct_branch(elf, sec, r, &dec);
+			if (d == 1)
 				continue;
-			snprintf(why, whylen, "%s+0x%llx refers to it",
-				 sec->name, (unsigned long long)r->offset);
-			return 0;
+			if (d < 0) {
+				ret = -1;
+			} else {
+				snprintf(why, whylen, "%s+0x%llx refers to it",
+					 sec->name, (unsigned long long)r->offset);
+				ret = 0;
+			}
+			break;
 		}
 	}
-	return 1;
+	klp_x86_dec_free(dec);
+	return ret;
 }

@@ -10,7 +10,7 @@
 #include "klp/diff_extract_glue.h"
 #include "klp/error.h"
 
-static const char dxg_usage[] =
+const char dxg_usage[] =
 	"usage: klp-gen diff-extract-glue [--orig-linked ORIG/vmlinux]\n"
 	"           [--patch PATCH [--source DIR]] [--json REPORT]\n"
 	"           ORIG PATCHED --symvers ORIG/Module.symvers\n"
@@ -37,10 +37,6 @@ int cmd_diff_extract_glue(int argc, char **argv)
 		const char *arg = argv[i];
 		const char **opt = NULL;
 
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			fputs(dxg_usage, stdout);
-			return 0;
-		}
 		if (!strcmp(arg, "--replace") || !strcmp(arg, "--no-replace")) {
 			a.replace = !strcmp(arg, "--replace");
 			nmode++;
@@ -63,33 +59,26 @@ int cmd_diff_extract_glue(int argc, char **argv)
 		else if (!strcmp(arg, "--glue"))
 			opt = &a.glue_path;
 		if (opt) {
-			if (i + 1 >= argc || *opt) {
-				fprintf(stderr, "klp-gen diff-extract-glue: %s %s\n%s",
-					arg, *opt ? "given twice" : "needs an argument",
-					dxg_usage);
-				return 2;
-			}
+			if (i + 1 >= argc || *opt)
+				return klp_usage_error("diff-extract-glue", dxg_usage,
+						       "%s %s", arg,
+						       *opt ? "given twice" :
+							      "needs an argument");
 			*opt = argv[++i];
 			continue;
 		}
-		if ((arg[0] == '-' && arg[1]) || n == 2) {
-			fprintf(stderr, "klp-gen diff-extract-glue: unexpected argument %s\n%s",
-				arg, dxg_usage);
-			return 2;
-		}
+		if ((arg[0] == '-' && arg[1]) || n == 2)
+			return klp_usage_error("diff-extract-glue", dxg_usage,
+					       "unexpected argument %s", arg);
 		pos[n++] = arg;
 	}
 	if (n != 2 || !a.symvers || !a.plan_path || !a.out_path ||
-	    !a.glue_path) {
-		fprintf(stderr, "klp-gen diff-extract-glue: ORIG, PATCHED, --symvers, --plan, -o and --glue are required\n%s",
-			dxg_usage);
-		return 2;
-	}
-	if (nmode != 1) {
-		fprintf(stderr, "klp-gen diff-extract-glue: exactly one of --replace and --no-replace is required\n%s",
-			dxg_usage);
-		return 2;
-	}
+	    !a.glue_path)
+		return klp_usage_error("diff-extract-glue", dxg_usage,
+				       "ORIG, PATCHED, --symvers, --plan, -o and --glue are required");
+	if (nmode != 1)
+		return klp_usage_error("diff-extract-glue", dxg_usage,
+				       "exactly one of --replace and --no-replace is required");
 	a.orig_path = pos[0];
 	a.patched_path = pos[1];
 	switch (klp_diff_extract_glue(&a, stdout, &st)) {

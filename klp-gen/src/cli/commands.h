@@ -35,6 +35,7 @@ int cmd_patch_files(int argc, char **argv);
 
 extern const char coverage_usage[];
 extern const char dump_usage[];
+extern const char dxg_usage[];
 extern const char finalize_usage[];
 extern const char glue_usage[];
 extern const char keep_lines_usage[];

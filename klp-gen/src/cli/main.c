@@ -19,7 +19,7 @@ static const struct klp_command commands[] = {
 	{ "merge", "one plan out of the per-object plans of one patch", cmd_merge, merge_usage },
 	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract, NULL },
 	{ "glue", "write the C tables of a plan for the runtime", cmd_glue, glue_usage },
-	{ "diff-extract-glue", "diff, extract and glue in one process (one read of each file)", cmd_diff_extract_glue, NULL },
+	{ "diff-extract-glue", "diff, extract and glue in one process (one read of each file)", cmd_diff_extract_glue, dxg_usage },
 	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize, finalize_usage },
 	{ "x86-relocs", "check the x86-64 decoder against every relocation of an object's code", cmd_x86relocs, x86relocs_usage },
 	{ "objects", "which objects of two kernel builds a live patch compares", cmd_objects, objects_usage },

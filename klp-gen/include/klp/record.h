@@ -111,8 +111,9 @@ struct klp_record {
 	struct klp_src *src_pool;
 	struct klp_edge *edge_pool;
 	/*
-	 * The inflated tables of the zlib blobs, one after the other: their
-	 * strings point here (a stored blob's into the mapped file).
+	 * The inflated string tables of the zlib blobs, one after the other:
+	 * their strings point here (a stored blob's into the mapped file).
+	 * Their entries are decoded from a scratch buffer and not kept.
 	 */
 	unsigned char *table_pool;
 };

@@ -622,6 +622,9 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 		return -1;
 
 	n = size / sizeof(Elf64_Rela);
+	if (n > UINT32_MAX)	/* klp_reloc.pos is 32 bits */
+		return klp_err("%s: section %u (%s) has %zu relocations, more than klp-gen handles (%u)",
+			       elf->name, rela->idx, rela->name, n, UINT32_MAX);
 	sec->relocs = calloc(n ? n : 1, sizeof(*sec->relocs));
 	if (!sec->relocs)
 		goto nomem;

@@ -349,12 +349,13 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 		uint32_t src = le32(FIELD(klp_rec_func, src, p));
 		uint32_t first = le32(FIELD(klp_rec_func, edge_first, p));
 		uint32_t count = le32(FIELD(klp_rec_func, edge_count, p));
+		uint32_t binding = le32(FIELD(klp_rec_func, binding, p));
 
 		f->blob = b;
 		f->index = i;
 		f->addr = le64(addrs + (size_t)i * ADDR_SIZE);
 		f->flags = le32(FIELD(klp_rec_func, flags, p));
-		f->binding = le32(FIELD(klp_rec_func, binding, p));
+		f->binding = (uint16_t)binding;
 		f->sym_name = blob_str(c, le32(FIELD(klp_rec_func, sym, p)),
 				       "func", i, "sym");
 		if (!f->sym_name)
@@ -369,9 +370,9 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 					(uint64_t)first + count, b->nedge);
 		f->edges = count ? &b->edges[first] : NULL;
 		f->nedge = count;
-		if (f->binding > KLP_BIND_WEAK)
+		if (binding > KLP_BIND_WEAK)
 			return blob_err(c, "func %u (%s): unknown binding %u",
-					i, f->sym_name, f->binding);
+					i, f->sym_name, binding);
 	}
 	return 0;
 }

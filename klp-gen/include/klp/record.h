@@ -133,6 +133,13 @@ static inline struct klp_src *klp_edge_src(const struct klp_func *f,
  * unless the whole record is valid and every func is resolved.
  */
 struct klp_record *klp_record_read(struct klp_elf *elf);
+/*
+ * The same, validated alike, but the model keeps no edges (every func's
+ * @nedge is 0; the blobs' and the record's counts stay those of the file):
+ * for the commands that never look at provenance (coverage, verify,
+ * extract, diff's linked vmlinux): 72 MB less per record at 1M functions.
+ */
+struct klp_record *klp_record_read_no_edges(struct klp_elf *elf);
 void klp_record_free(struct klp_record *rec);
 
 /*

@@ -325,9 +325,14 @@ static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
 			const unsigned char *p)
 {
 	for (uint32_t i = 0; i < b->nedge; i++, p += EDGE_SIZE) {
-		struct klp_edge *e = &b->edges[i];
+		struct klp_edge *e = b->edges ? &b->edges[i] : NULL;
 		uint32_t src = le32(FIELD(klp_rec_edge, src, p));
 
+		struct klp_edge tmp;
+
+		/* Checked also when the model keeps no edges. */
+		if (!b->edges)
+			e = &tmp;
 		e->kind = le16(FIELD(klp_rec_edge, kind, p));
 		e->flags = le16(FIELD(klp_rec_edge, flags, p));
 		if (src >= b->nsrc)
@@ -368,8 +373,8 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 			return blob_err(c, "func %u (%s): edges %u..%" PRIu64 " out of range (%u edges)",
 					i, f->sym_name, first,
 					(uint64_t)first + count, b->nedge);
-		f->edges = count ? &b->edges[first] : NULL;
-		f->nedge = count;
+		f->edges = count && b->edges ? &b->edges[first] : NULL;
+		f->nedge = b->edges ? count : 0;
 		if (binding > KLP_BIND_WEAK)
 			return blob_err(c, "func %u (%s): unknown binding %u",
 					i, f->sym_name, binding);
@@ -448,7 +453,7 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	/* The first walk counted exactly these; the file has not changed. */
 	b->funcs = rec->func_pool + used[0];
 	b->srcs = rec->src_pool + used[1];
-	b->edges = rec->edge_pool + used[2];
+	b->edges = rec->edge_pool ? rec->edge_pool + used[2] : NULL;
 	used[0] += b->nfunc;
 	used[1] += b->nsrc;
 	used[2] += b->nedge;
@@ -463,6 +468,9 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 			(size_t)((const unsigned char *)c->strtab - h));
 	return 0;
 }
+
+static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
+					      bool keep_edges);
 
 #define func_err(rec, f, fmt, ...) \
 	klp_err("%s: blob %u (unit %s): func %s: " fmt, (rec)->elf->name, \
@@ -630,6 +638,17 @@ static int resolve_funcs(struct klp_record *rec)
 
 struct klp_record *klp_record_read(struct klp_elf *elf)
 {
+	return klp_record_read_opt(elf, true);
+}
+
+struct klp_record *klp_record_read_no_edges(struct klp_elf *elf)
+{
+	return klp_record_read_opt(elf, false);
+}
+
+static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
+					      bool keep_edges)
+{
 	struct blob_ctx c = { .file = elf->name };
 	const unsigned char *data;
 	struct klp_record *rec;
@@ -679,11 +698,14 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 	rec->blobs = calloc(n ? n : 1, sizeof(*rec->blobs));
 	rec->func_pool = calloc(total[0] + 1, sizeof(*rec->func_pool));
 	rec->src_pool = calloc(total[1] + 1, sizeof(*rec->src_pool));
-	rec->edge_pool = calloc(total[2] + 1, sizeof(*rec->edge_pool));
+	if (keep_edges)
+		rec->edge_pool = calloc(total[2] + 1,
+					sizeof(*rec->edge_pool));
 	rec->table_pool = malloc(total[3] + 1);
 	c.scratch = malloc(scratch_size + 1);
 	if (!rec->blobs || !rec->func_pool || !rec->src_pool ||
-	    !rec->edge_pool || !rec->table_pool || !c.scratch) {
+	    (keep_edges && !rec->edge_pool) || !rec->table_pool ||
+	    !c.scratch) {
 		klp_err("%s: out of memory", elf->name);
 		goto fail;
 	}

@@ -69,11 +69,11 @@ uint64_t klp_role_hash(const char *name);
  */
 struct klp_corr_src {
 	uint32_t id;
+	bool is_extern;			/* beside @id: 64 bytes, not 72 */
+	bool fp_conflict;
 	const char *file;
 	const char *name;
 	const char *unit;
-	bool is_extern;
-	bool fp_conflict;
 	struct klp_src *orig;
 	struct klp_src *patched;
 	struct klp_hnode node;

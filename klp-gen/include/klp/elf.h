@@ -31,10 +31,11 @@ struct klp_symbol;
 
 struct klp_reloc {
 	uint64_t offset;		/* within the section it applies to */
-	uint32_t type;			/* R_X86_64_* */
 	int64_t addend;
 	struct klp_symbol *sym;		/* NULL for symbol index 0 */
-	size_t pos;			/* in klp_section.by_off */
+	/* 32 bytes, not 40: diff holds millions (klp_elf_load_relocs()). */
+	uint32_t type;			/* R_X86_64_* */
+	uint32_t pos;			/* in klp_section.by_off */
 };
 
 struct klp_section {

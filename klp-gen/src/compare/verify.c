@@ -542,7 +542,7 @@ int klp_verify_run(const char *orig_path, const char *patched_path,
 		elf[k] = klp_elf_open(path[k]);
 		if (!elf[k])
 			goto fail;
-		v.rec[k] = klp_record_read(elf[k]);
+		v.rec[k] = klp_record_read_no_edges(elf[k]);
 		if (!v.rec[k])
 			goto fail;
 		v.seen[k] = calloc(elf[k]->nsym + 1, sizeof(bool));

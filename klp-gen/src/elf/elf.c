@@ -365,6 +365,10 @@ static int read_symbols(struct klp_elf *elf)
 		if (sym->type == STT_SECTION && sym->sec && !sym->sec->sym)
 			sym->sec->sym = sym;
 	}
+	/* Decoded for good (the names stay: they point into @str). */
+	klp_elf_release(elf, data, size);
+	if (xtab)
+		klp_elf_release(elf, xtab, xsize);
 
 	if (klp_htab_init(&elf->sym_by_name, elf->nsym) ||
 	    klp_htab_init(&elf->sym_by_pos, elf->nsym))
@@ -622,6 +626,9 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 		return -1;
 
 	n = size / sizeof(Elf64_Rela);
+	if (n > UINT32_MAX)	/* klp_reloc.pos is 32 bits */
+		return klp_err("%s: section %u (%s) has %zu relocations, more than klp-gen handles (%u)",
+			       elf->name, rela->idx, rela->name, n, UINT32_MAX);
 	sec->relocs = calloc(n ? n : 1, sizeof(*sec->relocs));
 	if (!sec->relocs)
 		goto nomem;
@@ -651,6 +658,8 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 			goto fail;
 		}
 	}
+	/* Decoded for good: a later read faults them back in. */
+	klp_elf_release(elf, data, size);
 	if (klp_elf_sort_relocs(sec, n))
 		goto nomem;
 	sec->nreloc = n;

@@ -38,7 +38,7 @@ int klp_elf_sort_relocs(struct klp_section *sec, size_t n)
 	if (!in_order)
 		qsort(sec->by_off, n, sizeof(*sec->by_off), by_offset);
 	for (size_t i = 0; i < n; i++)
-		sec->by_off[i]->pos = i;
+		sec->by_off[i]->pos = (uint32_t)i;	/* n <= UINT32_MAX */
 	return 0;
 }
 

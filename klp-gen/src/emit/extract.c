@@ -467,11 +467,11 @@ static int load_inputs(struct ex *ex)
 	if (ex->module ? check_module_inputs(ex) : check_vmlinux_inputs(ex))
 		return -1;
 	ex->own_prec = !a->patched_rec;
-	ex->prec = a->patched_rec ? a->patched_rec : klp_record_read(ex->pe);
+	ex->prec = a->patched_rec ? a->patched_rec : klp_record_read_no_edges(ex->pe);
 	if (!ex->prec)
 		return -1;
 	ex->own_orec = !a->orig_rec;
-	ex->orec = a->orig_rec ? a->orig_rec : klp_record_read(ex->oe);
+	ex->orec = a->orig_rec ? a->orig_rec : klp_record_read_no_edges(ex->oe);
 	if (!ex->orec)
 		return -1;
 	ex->corr = klp_correlate(ex->orec, ex->prec);

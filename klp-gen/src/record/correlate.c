@@ -21,9 +21,12 @@
 struct fnode {
 	struct klp_hnode node;
 	struct klp_func *f;
+	/*
+	 * sym_name, or its counter-free form (malloc'd, then freed by
+	 * klp_corr_free()); no separate buffer pointer: 40 bytes per func.
+	 */
+	const char *role;
 	uint32_t srcid;			/* NO_ID: func without a source */
-	const char *role;		/* sym_name, or its counter-free form */
-	char *role_buf;			/* that form, if made */
 };
 
 struct side {
@@ -253,14 +256,17 @@ static int set_role(struct fnode *n)
 {
 	unsigned long long num;
 	unsigned int nd;
+	char *buf = NULL;
 	int r;
 
 	n->role = n->f->sym_name;
 	if (n->srcid == NO_ID)
 		return 0;
-	r = klp_counter_name(n->f->sym_name, &n->role_buf, &num, &nd);
+	r = klp_counter_name(n->f->sym_name, &buf, &num, &nd);
 	if (r > 0)
-		n->role = n->role_buf;
+		n->role = buf;
+	else
+		free(buf);
 	return r < 0 ? -1 : 0;
 }
 
@@ -472,8 +478,12 @@ void klp_corr_free(struct klp_corr *c)
 	for (int k = 0; k < 2; k++) {
 		struct side *sd = &c->side[k];
 
-		for (size_t i = 0; sd->fnodes && i < sd->rec->nfunc; i++)
-			free(sd->fnodes[i].role_buf);
+		for (size_t i = 0; sd->fnodes && i < sd->rec->nfunc; i++) {
+			struct fnode *n = &sd->fnodes[i];
+
+			if (n->f && n->role != n->f->sym_name)
+				free((char *)n->role);
+		}
 		free(sd->src_base);
 		free(sd->func_base);
 		free(sd->src_id);

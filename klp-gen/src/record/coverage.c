@@ -87,7 +87,7 @@ int klp_coverage_check(const char *path, const struct klp_coverage_excuse *ex,
 	if (ex->file && name_set_read(&names, ex->file))
 		goto out;
 	elf = klp_elf_open(path);
-	rec = elf ? klp_record_read(elf) : NULL;
+	rec = elf ? klp_record_read_no_edges(elf) : NULL;
 	if (!rec)
 		goto out;
 	for (size_t i = 1; i < elf->nsym; i++) {

@@ -76,6 +76,8 @@ struct blob_ctx {
 	uint32_t strtab_size;
 	/* Strings at offsets up to here end within the table (O(1) check). */
 	int64_t last_nul;
+	/* Where a zlib blob's tables are inflated (the largest blob's size). */
+	unsigned char *scratch;
 };
 
 #define blob_err(c, fmt, ...) \
@@ -157,6 +159,16 @@ static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 		return blob_err(c, "the string table does not start with an empty string");
 	*size = blob_size;
 	return 0;
+}
+
+/* The string table bytes of the blob at c->p that the model keeps (0 if stored). */
+static uint64_t kept_strtab_size(const struct blob_ctx *c)
+{
+	const unsigned char *h = c->p;
+
+	if (le32(FIELD(klp_rec_header, codec, h)) != KLP_CODEC_ZLIB)
+		return 0;
+	return le32(FIELD(klp_rec_header, strtab_size, h));
 }
 
 /* Bytes that the second walk inflates for the blob at c->p (0 if stored). */
@@ -313,9 +325,14 @@ static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
 			const unsigned char *p)
 {
 	for (uint32_t i = 0; i < b->nedge; i++, p += EDGE_SIZE) {
-		struct klp_edge *e = &b->edges[i];
+		struct klp_edge *e = b->edges ? &b->edges[i] : NULL;
 		uint32_t src = le32(FIELD(klp_rec_edge, src, p));
 
+		struct klp_edge tmp;
+
+		/* Checked also when the model keeps no edges. */
+		if (!b->edges)
+			e = &tmp;
 		e->kind = le16(FIELD(klp_rec_edge, kind, p));
 		e->flags = le16(FIELD(klp_rec_edge, flags, p));
 		if (src >= b->nsrc)
@@ -337,12 +354,13 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 		uint32_t src = le32(FIELD(klp_rec_func, src, p));
 		uint32_t first = le32(FIELD(klp_rec_func, edge_first, p));
 		uint32_t count = le32(FIELD(klp_rec_func, edge_count, p));
+		uint32_t binding = le32(FIELD(klp_rec_func, binding, p));
 
 		f->blob = b;
 		f->index = i;
 		f->addr = le64(addrs + (size_t)i * ADDR_SIZE);
 		f->flags = le32(FIELD(klp_rec_func, flags, p));
-		f->binding = le32(FIELD(klp_rec_func, binding, p));
+		f->binding = (uint16_t)binding;
 		f->sym_name = blob_str(c, le32(FIELD(klp_rec_func, sym, p)),
 				       "func", i, "sym");
 		if (!f->sym_name)
@@ -355,11 +373,11 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 			return blob_err(c, "func %u (%s): edges %u..%" PRIu64 " out of range (%u edges)",
 					i, f->sym_name, first,
 					(uint64_t)first + count, b->nedge);
-		f->edges = count ? &b->edges[first] : NULL;
-		f->nedge = count;
-		if (f->binding > KLP_BIND_WEAK)
+		f->edges = count && b->edges ? &b->edges[first] : NULL;
+		f->nedge = b->edges ? count : 0;
+		if (binding > KLP_BIND_WEAK)
 			return blob_err(c, "func %u (%s): unknown binding %u",
-					i, f->sym_name, f->binding);
+					i, f->sym_name, binding);
 	}
 	return 0;
 }
@@ -386,21 +404,31 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 
 	addrs = h + HDR_SIZE;
 	funcs = addrs + (size_t)b->nfunc * ADDR_SIZE;
+	c->strtab_size = le32(FIELD(klp_rec_header, strtab_size, h));
 	if (le32(FIELD(klp_rec_header, codec, h)) == KLP_CODEC_ZLIB) {
 		uint64_t n = inflated_size(c);
-		unsigned char *out = rec->table_pool + used[3];
 
 		if (inflate_tables(c, funcs,
 				   le32(FIELD(klp_rec_header, payload_size, h)),
-				   out, n))
+				   c->scratch, n))
 			return -1;
-		funcs = out;
-		used[3] += n;
+		funcs = c->scratch;
 	}
 	srcs = funcs + (size_t)b->nfunc * FUNC_SIZE;
 	edges = srcs + (size_t)b->nsrc * SRC_SIZE;
 	c->strtab = (const char *)(edges + (size_t)b->nedge * EDGE_SIZE);
-	c->strtab_size = le32(FIELD(klp_rec_header, strtab_size, h));
+	if (funcs == c->scratch) {
+		/*
+		 * Only the string table outlives the decoding: the entries
+		 * are inflated into a buffer that the next blob reuses (at
+		 * 1M functions they are 216 MB per record).
+		 */
+		char *keep = (char *)rec->table_pool + used[3];
+
+		memcpy(keep, c->strtab, c->strtab_size);
+		c->strtab = keep;
+		used[3] += c->strtab_size;
+	}
 	/* check_header() saw strtab_size > 0 */
 	if (c->strtab[0] != '\0')
 		return blob_err(c, "the string table does not start with an empty string");
@@ -425,7 +453,7 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	/* The first walk counted exactly these; the file has not changed. */
 	b->funcs = rec->func_pool + used[0];
 	b->srcs = rec->src_pool + used[1];
-	b->edges = rec->edge_pool + used[2];
+	b->edges = rec->edge_pool ? rec->edge_pool + used[2] : NULL;
 	used[0] += b->nfunc;
 	used[1] += b->nsrc;
 	used[2] += b->nedge;
@@ -434,11 +462,15 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 		return -1;
 	/*
 	 * The header and the entries are decoded for good; the model points
-	 * only into the string table (at 1M functions: ~200 of 286 MB).
+	 * only into the string table, which of a zlib blob is a copy.
 	 */
-	klp_elf_release(rec->elf, h, (size_t)((const unsigned char *)c->strtab - h));
+	klp_elf_release(rec->elf, h, funcs == c->scratch ? b->size :
+			(size_t)((const unsigned char *)c->strtab - h));
 	return 0;
 }
+
+static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
+					      bool keep_edges);
 
 #define func_err(rec, f, fmt, ...) \
 	klp_err("%s: blob %u (unit %s): func %s: " fmt, (rec)->elf->name, \
@@ -606,12 +638,24 @@ static int resolve_funcs(struct klp_record *rec)
 
 struct klp_record *klp_record_read(struct klp_elf *elf)
 {
+	return klp_record_read_opt(elf, true);
+}
+
+struct klp_record *klp_record_read_no_edges(struct klp_elf *elf)
+{
+	return klp_record_read_opt(elf, false);
+}
+
+static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
+					      bool keep_edges)
+{
 	struct blob_ctx c = { .file = elf->name };
 	const unsigned char *data;
 	struct klp_record *rec;
 	uint64_t size, off;
 	uint32_t blob_size;
 	size_t n = 0, total[4] = { 0 }, used[4] = { 0 };
+	uint64_t scratch_size = 0;
 	int r;
 
 	rec = calloc(1, sizeof(*rec));
@@ -645,17 +689,23 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 		total[0] += le32(FIELD(klp_rec_header, nfunc, c.p));
 		total[1] += le32(FIELD(klp_rec_header, nsrc, c.p));
 		total[2] += le32(FIELD(klp_rec_header, nedge, c.p));
-		total[3] += inflated_size(&c);
+		total[3] += kept_strtab_size(&c);
+		if (inflated_size(&c) > scratch_size)
+			scratch_size = inflated_size(&c);
 	}
 	if (r < 0)
 		goto fail;
 	rec->blobs = calloc(n ? n : 1, sizeof(*rec->blobs));
 	rec->func_pool = calloc(total[0] + 1, sizeof(*rec->func_pool));
 	rec->src_pool = calloc(total[1] + 1, sizeof(*rec->src_pool));
-	rec->edge_pool = calloc(total[2] + 1, sizeof(*rec->edge_pool));
+	if (keep_edges)
+		rec->edge_pool = calloc(total[2] + 1,
+					sizeof(*rec->edge_pool));
 	rec->table_pool = malloc(total[3] + 1);
+	c.scratch = malloc(scratch_size + 1);
 	if (!rec->blobs || !rec->func_pool || !rec->src_pool ||
-	    !rec->edge_pool || !rec->table_pool) {
+	    (keep_edges && !rec->edge_pool) || !rec->table_pool ||
+	    !c.scratch) {
 		klp_err("%s: out of memory", elf->name);
 		goto fail;
 	}
@@ -672,10 +722,13 @@ struct klp_record *klp_record_read(struct klp_elf *elf)
 		rec->nsrc += b->nsrc;
 		rec->nedge += b->nedge;
 	}
+	free(c.scratch);
+	c.scratch = NULL;
 	if (resolve_funcs(rec))
 		goto fail;
 	return rec;
 fail:
+	free(c.scratch);
 	klp_record_free(rec);
 	return NULL;
 }

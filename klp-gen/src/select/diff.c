@@ -86,7 +86,7 @@ static struct klp_symbol *linked_sym(struct klp_diff *d,
 	}
 	/* several locals of that name: pair them through the records */
 	if (!d->linked_c) {
-		d->linked_rec = klp_record_read(d->linked_elf);
+		d->linked_rec = klp_record_read_no_edges(d->linked_elf);
 		if (!d->linked_rec)
 			return NULL;
 		d->linked_c = klp_correlate(d->orig_rec, d->linked_rec);

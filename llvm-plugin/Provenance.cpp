@@ -34,8 +34,11 @@ ALWAYS_ENABLED_STATISTIC(NumImportedBodies,
 namespace klp {
 
 ProvSet ProvSet::load(const Function &F) {
+  return load(F.getMetadata(ProvMDKind));
+}
+
+ProvSet ProvSet::load(const MDNode *N) {
   ProvSet S;
-  MDNode *N = F.getMetadata(ProvMDKind);
   if (!N)
     return S;
   for (const MDOperand &Op : N->operands()) {

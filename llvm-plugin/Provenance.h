@@ -31,6 +31,8 @@ public:
   using Key = std::pair<llvm::MDNode *, uint16_t>; // (src, kind)
 
   static ProvSet load(const llvm::Function &F);
+  /// From a `!klp.prov` node (null: the empty set).
+  static ProvSet load(const llvm::MDNode *N);
   void store(llvm::Function &F) const;
 
   void add(llvm::MDNode *Src, uint16_t Kind, uint16_t Flags);

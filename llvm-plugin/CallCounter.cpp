@@ -258,20 +258,24 @@ void registerCallCounter(PassInstrumentationCallbacks &PIC) {
   // One snapshot per pipeline (a PassBuilder serves one thread); the tracked
   // passes are module passes and do not nest.
   auto S = std::make_shared<Snapshot>();
+  // The callbacks run around every pass on every function: the cheap
+  // tests (a module pass; a snapshot taken) go before the pass's name is
+  // looked up.
   PIC.registerBeforeNonSkippedPassCallback([S](StringRef PassID, Any IR) {
+    const auto *MP = llvm::any_cast<const Module *>(&IR);
+    if (!MP)
+      return;
     PassKind Kind = classifyPass(PassID);
     if (!isCounted(Kind))
       return;
-    if (const auto *MP = llvm::any_cast<const Module *>(&IR)) {
-      ++NumCountedPasses;
-      takeSnapshot(**MP, Kind, *S);
-    }
+    ++NumCountedPasses;
+    takeSnapshot(**MP, Kind, *S);
   });
   // After a module pass its Module is still valid (a pass cannot delete
   // the module), so the const_cast only lets us edit function metadata.
   PIC.registerAfterPassCallback(
       [S](StringRef PassID, Any IR, const PreservedAnalyses &) {
-        if (!isCounted(classifyPass(PassID)) || !S->M)
+        if (!S->M || !isCounted(classifyPass(PassID)))
           return;
         const auto *MP = llvm::any_cast<const Module *>(&IR);
         if (!MP || *MP != S->M)

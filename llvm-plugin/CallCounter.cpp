@@ -17,6 +17,7 @@
 #include "llvm/Support/Debug.h"
 
 #include <memory>
+#include <optional>
 
 using namespace llvm;
 
@@ -44,15 +45,17 @@ namespace {
 // (KnownPasses.def says which and why).
 bool isCounted(PassKind K) { return K == PassKind::Inliner || K == PassKind::Ipo; }
 
+using CallCounts = DenseMap<const Function *, unsigned>; // per callee
+
 // What a function looked like before the pass, kept by value: the pass may
 // delete the function, and its metadata nodes outlive it.
 struct FnState {
   StringRef Name; // the key in Snapshot::ByName, which outlives the function
   MDNode *Src = nullptr;
-  ProvSet Prov;
+  MDNode *Prov = nullptr; // !klp.prov, loaded only if the pass changed calls
   bool AlwaysInline = false;
   bool Imported = false;
-  DenseMap<const Function *, unsigned> Calls; // direct calls per callee
+  CallCounts Calls; // direct calls per callee
 };
 
 struct Snapshot {
@@ -63,13 +66,25 @@ struct Snapshot {
   StringMap<const Function *> ByName;
 };
 
-DenseMap<const Function *, unsigned> countCalls(const Function &F) {
-  DenseMap<const Function *, unsigned> Calls;
-  for (const Instruction &I : instructions(F))
-    if (auto *CB = dyn_cast<CallBase>(&I))
-      if (const Function *Callee = CB->getCalledFunction())
-        if (!Callee->isIntrinsic())
-          ++Calls[Callee];
+// Every defined function's direct calls per callee, from the callees' use
+// lists: a module has far fewer uses of functions than instructions, and
+// this runs twice around every counted pass.  A use counts when it is the
+// callee operand of a call that getCalledFunction() resolves to it (the
+// same calls an instruction walk would see: a call through a cast or with
+// a different function type has no called function).
+DenseMap<const Function *, CallCounts> countCalls(const Module &M) {
+  DenseMap<const Function *, CallCounts> Calls;
+  for (const Function &Callee : M) {
+    if (Callee.isIntrinsic())
+      continue;
+    for (const Use &U : Callee.uses()) {
+      auto *CB = dyn_cast<CallBase>(U.getUser());
+      if (!CB || !CB->isCallee(&U) || CB->getCalledFunction() != &Callee)
+        continue;
+      if (const Function *Caller = CB->getFunction())
+        ++Calls[Caller][&Callee];
+    }
+  }
   return Calls;
 }
 
@@ -84,16 +99,19 @@ void takeSnapshot(const Module &M, PassKind Kind, Snapshot &S) {
   S.M = &M;
   S.Kind = Kind;
   S.Phase = phaseOf(M);
+  DenseMap<const Function *, CallCounts> Calls = countCalls(M);
   for (const Function &F : M) {
     if (F.isDeclaration())
       continue;
     FnState &St = S.Fns[&F];
     St.Name = S.ByName.try_emplace(F.getName(), &F).first->getKey();
     St.Src = getSrcNode(F);
-    St.Prov = ProvSet::load(F);
+    St.Prov = F.getMetadata(ProvMDKind);
     St.AlwaysInline = F.hasFnAttribute(Attribute::AlwaysInline);
     St.Imported = F.hasAvailableExternallyLinkage();
-    St.Calls = countCalls(F);
+    auto It = Calls.find(&F);
+    if (It != Calls.end())
+      St.Calls = std::move(It->second);
   }
 }
 
@@ -130,7 +148,7 @@ void addInlined(ProvSet &Into, const Snapshot &S,
     uint16_t F = Flags | (St.Imported ? KLP_EDGE_IMPORTED : 0) |
                  (St.AlwaysInline ? KLP_EDGE_MANDATORY : 0);
     Into.add(St.Src, KLP_EDGE_INLINE, F);
-    Into.mergeInlined(St.Prov, Flags & (KLP_EDGE_BACKEND | KLP_EDGE_IMPORTED));
+    Into.mergeInlined(ProvSet::load(St.Prov), Flags & (KLP_EDGE_BACKEND | KLP_EDGE_IMPORTED));
     for (const auto &[Fn, N] : St.Calls) {
       auto NI = S.Fns.find(Fn);
       if (NI != S.Fns.end() && NI->second.AlwaysInline && !Seen.count(Fn))
@@ -144,6 +162,8 @@ void addInlined(ProvSet &Into, const Snapshot &S,
 }
 
 void compare(Module &M, const Snapshot &S) {
+  DenseMap<const Function *, CallCounts> AfterCalls = countCalls(M);
+  const CallCounts NoCalls;
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
@@ -183,31 +203,36 @@ void compare(Module &M, const Snapshot &S) {
                           << From->Name << "\n");
         ++(Replaces ? NumReplacedFunctions : NumDerivedFunctions);
         setSrcNode(F, From->Src);
-        From->Prov.store(F);
+        // The node as it was (what loading and storing it would give).
+        F.setMetadata(ProvMDKind, From->Prov);
         if (!Replaces)
           F.setMetadata(CloneMDKind, MDNode::get(F.getContext(), {}));
       }
       continue;
     }
     const FnState &Before = Old->second;
-    DenseMap<const Function *, unsigned> After = countCalls(F);
-    ProvSet P = ProvSet::load(F);
+    auto AI = AfterCalls.find(&F);
+    const CallCounts &After = AI != AfterCalls.end() ? AI->second : NoCalls;
+    // Loaded at the first call that went down: most functions keep theirs.
+    std::optional<ProvSet> P;
     bool Changed = false;
     SmallVector<const Function *, 8> Inlined;
     for (const auto &[Callee, N] : Before.Calls) {
       if (After.lookup(Callee) >= N)
         continue;
+      if (!P)
+        P = ProvSet::load(F);
       auto CI = S.Fns.find(Callee);
       MDNode *Src = CI != S.Fns.end() ? CI->second.Src : nullptr;
       if (S.Kind == PassKind::Inliner) {
         Inlined.push_back(Callee);
         Changed = true;
-      } else if (Src && !P.has(Src, KLP_EDGE_INLINE)) {
+      } else if (Src && !P->has(Src, KLP_EDGE_INLINE)) {
         LLVM_DEBUG(dbgs() << "klp-lto: " << F.getName() << ": call to "
                           << (CI != S.Fns.end() ? CI->second.Name : "?")
                           << " removed\n");
         ++NumRemovedCalls;
-        P.add(Src, KLP_EDGE_CALLEE,
+        P->add(Src, KLP_EDGE_CALLEE,
               S.Phase | KLP_EDGE_REMOVED | KLP_EDGE_OVERAPPROX);
         Changed = true;
       }
@@ -220,10 +245,10 @@ void compare(Module &M, const Snapshot &S) {
           Inlined.size();
       SmallPtrSet<const Function *, 8> Seen;
       sortByName(Inlined, S);
-      addInlined(P, S, Inlined, S.Phase, Seen);
+      addInlined(*P, S, Inlined, S.Phase, Seen);
     }
     if (Changed)
-      P.store(F);
+      P->store(F);
   }
 }
 
@@ -233,20 +258,24 @@ void registerCallCounter(PassInstrumentationCallbacks &PIC) {
   // One snapshot per pipeline (a PassBuilder serves one thread); the tracked
   // passes are module passes and do not nest.
   auto S = std::make_shared<Snapshot>();
+  // The callbacks run around every pass on every function: the cheap
+  // tests (a module pass; a snapshot taken) go before the pass's name is
+  // looked up.
   PIC.registerBeforeNonSkippedPassCallback([S](StringRef PassID, Any IR) {
+    const auto *MP = llvm::any_cast<const Module *>(&IR);
+    if (!MP)
+      return;
     PassKind Kind = classifyPass(PassID);
     if (!isCounted(Kind))
       return;
-    if (const auto *MP = llvm::any_cast<const Module *>(&IR)) {
-      ++NumCountedPasses;
-      takeSnapshot(**MP, Kind, *S);
-    }
+    ++NumCountedPasses;
+    takeSnapshot(**MP, Kind, *S);
   });
   // After a module pass its Module is still valid (a pass cannot delete
   // the module), so the const_cast only lets us edit function metadata.
   PIC.registerAfterPassCallback(
       [S](StringRef PassID, Any IR, const PreservedAnalyses &) {
-        if (!isCounted(classifyPass(PassID)) || !S->M)
+        if (!S->M || !isCounted(classifyPass(PassID)))
           return;
         const auto *MP = llvm::any_cast<const Module *>(&IR);
         if (!MP || *MP != S->M)

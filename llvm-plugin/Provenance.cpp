@@ -34,8 +34,11 @@ ALWAYS_ENABLED_STATISTIC(NumImportedBodies,
 namespace klp {
 
 ProvSet ProvSet::load(const Function &F) {
+  return load(F.getMetadata(ProvMDKind));
+}
+
+ProvSet ProvSet::load(const MDNode *N) {
   ProvSet S;
-  MDNode *N = F.getMetadata(ProvMDKind);
   if (!N)
     return S;
   for (const MDOperand &Op : N->operands()) {
@@ -45,8 +48,15 @@ ProvSet ProvSet::load(const Function &F) {
     auto *Kind = mdconst::dyn_extract_or_null<ConstantInt>(E->getOperand(0));
     auto *Flags = mdconst::dyn_extract_or_null<ConstantInt>(E->getOperand(1));
     auto *Src = dyn_cast_or_null<MDNode>(E->getOperand(2).get());
-    if (Kind && Flags && Src)
-      S.add(Src, Kind->getZExtValue(), Flags->getZExtValue());
+    if (!Kind || !Flags || !Src)
+      continue;
+    // Reusable only if it is the node store() would build for the edge.
+    bool Same = E->isUniqued() && Kind->getType()->isIntegerTy(32) &&
+                Flags->getType()->isIntegerTy(32) &&
+                Kind->getZExtValue() <= UINT16_MAX &&
+                Flags->getZExtValue() <= UINT16_MAX;
+    S.add(Src, Kind->getZExtValue(), Flags->getZExtValue(),
+          Same ? E : nullptr);
   }
   return S;
 }
@@ -56,22 +66,36 @@ void ProvSet::store(Function &F) const {
   auto *I32 = Type::getInt32Ty(Ctx);
   SmallVector<Metadata *, 32> Ops;
   Ops.reserve(Edges.size());
-  for (const auto &[K, Flags] : Edges) {
+  for (const auto &[K, V] : Edges) {
+    if (V.Node) {
+      Ops.push_back(V.Node);
+      continue;
+    }
     Metadata *E[] = {ConstantAsMetadata::get(ConstantInt::get(I32, K.second)),
-                     ConstantAsMetadata::get(ConstantInt::get(I32, Flags)),
+                     ConstantAsMetadata::get(ConstantInt::get(I32, V.Flags)),
                      K.first};
     Ops.push_back(MDTuple::get(Ctx, E));
   }
   F.setMetadata(ProvMDKind, Ops.empty() ? nullptr : MDTuple::get(Ctx, Ops));
 }
 
-void ProvSet::add(MDNode *Src, uint16_t Kind, uint16_t Flags) {
-  Edges[{Src, Kind}] |= Flags;
+void ProvSet::add(MDNode *Src, uint16_t Kind, uint16_t Flags, MDNode *Node) {
+  auto [It, New] = Edges.try_emplace({Src, Kind});
+  Edge &E = It->second;
+  if (New) {
+    E.Flags = Flags;
+    E.Node = Node;
+  } else if ((E.Flags | Flags) != E.Flags) {
+    E.Flags |= Flags;
+    E.Node = E.Flags == Flags ? Node : nullptr;
+  }
 }
 
 void ProvSet::mergeInlined(const ProvSet &Callee, uint16_t ExtraFlags) {
-  for (const auto &[K, Flags] : Callee.Edges)
-    add(K.first, K.second, Flags | ExtraFlags);
+  for (const auto &[K, V] : Callee.Edges) {
+    uint16_t Flags = V.Flags | ExtraFlags;
+    add(K.first, K.second, Flags, Flags == V.Flags ? V.Node : nullptr);
+  }
 }
 
 void noteInlined(Function &Caller, const Function &Callee, uint16_t Flags) {

@@ -29,11 +29,23 @@ inline constexpr const char *ProvMDKind = "klp.prov";
 class ProvSet {
 public:
   using Key = std::pair<llvm::MDNode *, uint16_t>; // (src, kind)
+  /// An edge's flags, and the edge node !{i32 kind, i32 flags, !src} it was
+  /// loaded from while the flags are still that node's (null otherwise):
+  /// store() reuses it instead of building (looking up) the same uniqued
+  /// node again, which was most of the cost of noting an inline.
+  struct Edge {
+    uint16_t Flags = 0;
+    llvm::MDNode *Node = nullptr;
+  };
 
   static ProvSet load(const llvm::Function &F);
+  /// From a `!klp.prov` node (null: the empty set).
+  static ProvSet load(const llvm::MDNode *N);
   void store(llvm::Function &F) const;
 
-  void add(llvm::MDNode *Src, uint16_t Kind, uint16_t Flags);
+  /// \p Node, if given, is the edge node of exactly (Src, Kind, Flags).
+  void add(llvm::MDNode *Src, uint16_t Kind, uint16_t Flags,
+           llvm::MDNode *Node = nullptr);
   bool has(llvm::MDNode *Src, uint16_t Kind) const {
     return Edges.count({Src, Kind});
   }
@@ -41,10 +53,10 @@ public:
   /// with \p ExtraFlags added.
   void mergeInlined(const ProvSet &Callee, uint16_t ExtraFlags);
 
-  const llvm::MapVector<Key, uint16_t> &edges() const { return Edges; }
+  const llvm::MapVector<Key, Edge> &edges() const { return Edges; }
 
 private:
-  llvm::MapVector<Key, uint16_t> Edges;
+  llvm::MapVector<Key, Edge> Edges;
 };
 
 /// Record that \p Callee's body was inlined into \p Caller.

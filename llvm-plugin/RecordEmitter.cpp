@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,7 @@ public:
 
   uint32_t str(StringRef S);
   uint32_t src(MDNode *N);
+  const SrcInfo *srcInfo(MDNode *N);
   void addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov, uint32_t Flags,
                uint32_t Binding);
   std::string toAsm(uint32_t Phase, StringRef Unit, StringRef Producer,
@@ -76,6 +78,9 @@ private:
   std::vector<char> Strtab;
   StringMap<uint32_t> StrIndex;
   DenseMap<MDNode *, uint32_t> SrcIndex;
+  // Each src node decoded once per blob: the same srcs are named by the
+  // edges of many functions.  Null: not a src node.
+  DenseMap<MDNode *, std::unique_ptr<SrcInfo>> SrcInfos;
   std::vector<klp_rec_src> Srcs;
   std::vector<klp_rec_func> Funcs;
   std::vector<std::string> FuncSyms;
@@ -125,9 +130,10 @@ uint32_t BlobBuilder::src(MDNode *N) {
   auto It = SrcIndex.find(N);
   if (It != SrcIndex.end())
     return It->second;
-  SrcInfo I;
-  if (!readSrcNode(N, I)) // not ours: treat as unknown
+  const SrcInfo *IP = srcInfo(N);
+  if (!IP) // not ours: treat as unknown
     return KLP_REC_NO_SRC;
+  const SrcInfo &I = *IP;
   klp_rec_src S = {};
   S.fingerprint = I.Fingerprint;
   S.name = str(I.Name);
@@ -141,6 +147,16 @@ uint32_t BlobBuilder::src(MDNode *N) {
   Srcs.push_back(S);
   SrcIndex[N] = Idx;
   return Idx;
+}
+
+const SrcInfo *BlobBuilder::srcInfo(MDNode *N) {
+  auto [It, New] = SrcInfos.try_emplace(N);
+  if (New) {
+    auto I = std::make_unique<SrcInfo>();
+    if (readSrcNode(N, *I))
+      It->second = std::move(I);
+  }
+  return It->second.get();
 }
 
 void BlobBuilder::addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov,
@@ -167,10 +183,12 @@ void BlobBuilder::addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov,
   };
   std::vector<Cand> All;
   StringMap<bool> Known;
-  for (const auto &[K, EFlags] : Prov.edges()) {
-    SrcInfo I;
-    if (!readSrcNode(K.first, I))
+  for (const auto &[K, E] : Prov.edges()) {
+    const SrcInfo *IP = srcInfo(K.first);
+    if (!IP)
       continue;
+    const SrcInfo &I = *IP;
+    uint16_t EFlags = E.Flags;
     if (!(I.Flags & KLP_SRC_EXTERN))
       Known[I.Name] = true;
     All.push_back({K.first, I, K.second, EFlags});

@@ -127,88 +127,46 @@ static void put_str(struct dbuf *d, const char *s, bool quoted)
 	d->n = n;
 }
 
-/* Comma-separated flag names, in table order, after " flags=". */
-struct flag_name {
-	uint32_t bit;
-	const char *name;
-};
+/* The flag @name if @on: " flags=" before the first, "," between them. */
+static void put_flag(struct dbuf *out, const char **sep, bool on,
+		     const char *name)
+{
+	if (!on)
+		return;
+	put_cstr(out, *sep);
+	put_cstr(out, name);
+	*sep = ",";
+}
 
-static void put_flags(struct dbuf *out, uint32_t flags, const struct flag_name *t,
-		      size_t n)
+/* Stored bits and facts derived from them, in their fixed order. */
+static void put_func_flags(struct dbuf *out, const struct klp_func *f)
+{
+	const struct klp_src *s = f->src;
+	bool is_static = s && (s->flags & KLP_SRC_STATIC);
+	const char *sep = " flags=";
+
+	put_flag(out, &sep, is_static, "static");
+	put_flag(out, &sep, is_static && f->binding != KLP_BIND_LOCAL,
+		 "promoted");
+	put_flag(out, &sep, s && strcmp(f->sym_name, s->name), "renamed");
+	put_flag(out, &sep, f->flags & KLP_FUNC_CLONE, "clone");
+	put_flag(out, &sep, f->flags & KLP_FUNC_ALIAS, "alias");
+	put_flag(out, &sep, f->flags & KLP_FUNC_ASM, "asm");
+	put_flag(out, &sep, f->flags & KLP_FUNC_NOSRC, "nosrc");
+	put_flag(out, &sep, f->flags & KLP_FUNC_DATA, "data");
+	put_flag(out, &sep, s && (s->flags & KLP_SRC_INLINE), "inline");
+}
+
+static void put_edge_flags(struct dbuf *out, uint32_t flags)
 {
 	const char *sep = " flags=";
 
-	for (size_t i = 0; i < n; i++) {
-		if (!(flags & t[i].bit))
-			continue;
-		put_cstr(out, sep);
-		put_cstr(out, t[i].name);
-		sep = ",";
-	}
-}
-
-static const struct flag_name edge_flags[] = {
-	{ KLP_EDGE_PRELINK, "prelink" },
-	{ KLP_EDGE_BACKEND, "backend" },
-	{ KLP_EDGE_IMPORTED, "imported" },
-	{ KLP_EDGE_MANDATORY, "mandatory" },
-	{ KLP_EDGE_REMOVED, "removed" },
-	{ KLP_EDGE_OVERAPPROX, "overapprox" },
-};
-
-/*
- * Func flags mix stored bits and derived facts; they are gathered into one
- * word of these private bits first so that one table fixes their order.
- */
-enum {
-	DF_STATIC = 1 << 0,
-	DF_PROMOTED = 1 << 1,
-	DF_RENAMED = 1 << 2,
-	DF_CLONE = 1 << 3,
-	DF_ALIAS = 1 << 4,
-	DF_ASM = 1 << 5,
-	DF_NOSRC = 1 << 6,
-	DF_DATA = 1 << 7,
-	DF_INLINE = 1 << 8,
-};
-
-static const struct flag_name func_flags[] = {
-	{ DF_STATIC, "static" },
-	{ DF_PROMOTED, "promoted" },
-	{ DF_RENAMED, "renamed" },
-	{ DF_CLONE, "clone" },
-	{ DF_ALIAS, "alias" },
-	{ DF_ASM, "asm" },
-	{ DF_NOSRC, "nosrc" },
-	{ DF_DATA, "data" },
-	{ DF_INLINE, "inline" },
-};
-
-static uint32_t func_display_flags(const struct klp_func *f)
-{
-	const struct klp_src *s = f->src;
-	uint32_t d = 0;
-
-	if (s && (s->flags & KLP_SRC_STATIC)) {
-		d |= DF_STATIC;
-		if (f->binding != KLP_BIND_LOCAL)
-			d |= DF_PROMOTED;
-	}
-	if (s && strcmp(f->sym_name, s->name))
-		d |= DF_RENAMED;
-	if (f->flags & KLP_FUNC_CLONE)
-		d |= DF_CLONE;
-	if (f->flags & KLP_FUNC_ALIAS)
-		d |= DF_ALIAS;
-	if (f->flags & KLP_FUNC_ASM)
-		d |= DF_ASM;
-	if (f->flags & KLP_FUNC_NOSRC)
-		d |= DF_NOSRC;
-	if (f->flags & KLP_FUNC_DATA)
-		d |= DF_DATA;
-	if (s && (s->flags & KLP_SRC_INLINE))
-		d |= DF_INLINE;
-	return d;
+	put_flag(out, &sep, flags & KLP_EDGE_PRELINK, "prelink");
+	put_flag(out, &sep, flags & KLP_EDGE_BACKEND, "backend");
+	put_flag(out, &sep, flags & KLP_EDGE_IMPORTED, "imported");
+	put_flag(out, &sep, flags & KLP_EDGE_MANDATORY, "mandatory");
+	put_flag(out, &sep, flags & KLP_EDGE_REMOVED, "removed");
+	put_flag(out, &sep, flags & KLP_EDGE_OVERAPPROX, "overapprox");
 }
 
 /* " file=F:B-E unit=U fp=X", or " extern" for a declaration. */
@@ -274,8 +232,7 @@ static void put_func(struct dbuf *out, const struct klp_record *rec,
 	}
 	put_cstr(out, " bind=");
 	put_cstr(out, klp_binding_name(f->binding));
-	put_flags(out, func_display_flags(f), func_flags,
-		  sizeof(func_flags) / sizeof(func_flags[0]));
+	put_func_flags(out, f);
 	put_location(out, rec, f);
 	/* Only when the reader had to settle for another name at that place. */
 	if (f->sym && strcmp(f->sym->name, f->sym_name)) {
@@ -296,8 +253,7 @@ static void put_func(struct dbuf *out, const struct klp_record *rec,
 		put_char(out, ' ');
 		put_str(out, klp_edge_src(f, e)->name, false);
 		put_src_where(out, klp_edge_src(f, e));
-		put_flags(out, e->flags, edge_flags,
-			  sizeof(edge_flags) / sizeof(edge_flags[0]));
+		put_edge_flags(out, e->flags);
 		put_char(out, '\n');
 	}
 }

@@ -17,6 +17,7 @@
 #include <llvm-c/Target.h>
 
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/hash.h"
 #include "klp/x86_decode.h"
 
@@ -172,15 +173,8 @@ static int decode(struct klp_x86_dec *d, struct dfunc *f, uint64_t until)
 		}
 		in.len = (unsigned int)len;
 		classify(f->code + off, &in);
-		if (f->n == f->cap) {
-			size_t ncap = f->cap ? 2 * f->cap : 64;
-			struct klp_x86_insn *nv = realloc(f->v, ncap * sizeof(*nv));
-
-			if (!nv)
-				return klp_err("out of memory");
-			f->v = nv;
-			f->cap = ncap;
-		}
+		if (klp_grow(&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
+			return -1;
 		f->v[f->n++] = in;
 		off += len;
 		if (off >= f->size)

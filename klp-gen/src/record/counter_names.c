@@ -5,6 +5,7 @@
 
 #include "klp/counter_names.h"
 #include "klp/error.h"
+#include "klp/grow.h"
 
 #define UNIQUE		"__UNIQUE_ID_"
 #define MAX_DIGITS	18	/* fits unsigned long long */
@@ -315,17 +316,9 @@ int klp_counter_pair(const struct klp_record *orig,
 					goto out;
 				if (!r)
 					continue;
-				if (n == cap) {
-					size_t nc = cap ? 2 * cap : 64;
-					struct centry *v = realloc(e, nc * sizeof(*e));
-
-					if (!v) {
-						free(c.canon);
-						klp_err("out of memory");
-						goto out;
-					}
-					e = v;
-					cap = nc;
+				if (klp_grow(&e, &cap, n + 1, sizeof(*e))) {
+					free(c.canon);
+					goto out;
 				}
 				c.file = s->file;
 				c.unit = s->unit;

@@ -54,14 +54,6 @@ static int sym_cmp(const void *a, const void *b)
 	return x->size < y->size ? 1 : x->size > y->size ? -1 : 0;
 }
 
-static int rel_cmp(const void *a, const void *b)
-{
-	const struct klp_reloc *x = *(struct klp_reloc *const *)a;
-	const struct klp_reloc *y = *(struct klp_reloc *const *)b;
-
-	return x->offset < y->offset ? -1 : x->offset > y->offset;
-}
-
 /*
  * The sized functions of @sec by start, without those nested in the one
  * before (aliases and inner labels): the regions that are decoded.
@@ -95,32 +87,23 @@ static int check_section(struct klp_elf *elf, struct klp_section *sec,
 			 struct klp_x86_relcheck *st)
 {
 	struct klp_symbol **f = NULL;
-	struct klp_reloc **r = NULL;
+	struct klp_reloc **r;
 	const unsigned char *data;
 	uint64_t size;
-	size_t nf = 0, fi = 0;
+	size_t nf = 0, fi = 0, nr;
 	int ret = -1;
 
-	if (klp_elf_load_relocs(elf, sec) ||
+	if (klp_elf_relocs_in(elf, sec, 0, UINT64_MAX, &r, &nr) ||
 	    klp_elf_section_data(elf, sec, &data, &size) ||
 	    section_funcs(elf, sec, &f, &nf))
 		goto out;
-	r = malloc((sec->nreloc + 1) * sizeof(*r));
-	if (!r) {
-		klp_err("out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < sec->nreloc; i++)
-		r[i] = &sec->relocs[i];
-	qsort(r, sec->nreloc, sizeof(*r), rel_cmp);
 	st->sections++;
-	for (size_t i = 0; i < sec->nreloc; i++) {
+	for (size_t i = 0; i < nr; i++) {
 		const struct klp_reloc *rel = r[i];
 		uint64_t lo, hi, off = rel->offset;
 		struct klp_x86_insn in;
-		const char *what;
-		unsigned int w, k;
-		bool pcrel, hit = false;
+		unsigned int w, tail;
+		bool pcrel, hit;
 		int rc;
 
 		w = field_width(rel->type, &pcrel);
@@ -145,53 +128,42 @@ static int check_section(struct klp_elf *elf, struct klp_section *sec,
 		rc = klp_x86_insn_at(d, data + lo, hi - lo, off - lo, &in);
 		if (rc < 0)
 			goto out;
-		for (k = 0; !rc && k < in.nfield; k++)
-			if (in.start + in.field[k].off == off - lo &&
-			    in.field[k].size == w) {
-				hit = true;
-				break;
-			}
-		if (hit && all)
-			fprintf(out, "%s+0x%" PRIx64 ": type %u in %s+0x%" PRIx64 ": instruction +0x%" PRIx64 " (%u bytes), field +%u (%u bytes), %u after it\n",
-				sec->name, off, rel->type,
-				fi < nf && f[fi]->value <= off ? f[fi]->name : "(no function)",
-				off - lo, in.start, in.len, in.field[k].off, w,
-				(unsigned int)(in.start + in.len - (off - lo) - w));
+		hit = !rc && !klp_x86_pcrel_tail(d, data + lo, hi - lo, off - lo,
+						 w, &tail);
 		if (hit) {
 			st->on_field++;
 			if (pcrel && w == 4) {
-				unsigned int tail = (unsigned int)(in.start +
-						in.len - (off - lo) - w);
-
 				st->pcrel++;
 				st->tail[tail < 4 ? tail : 4]++;
 			}
-			continue;
-		}
-		if (rc) {
+			if (!all)
+				continue;
+		} else if (rc) {
 			st->undecoded++;
-			what = "not in a decoded instruction";
 		} else {
 			st->not_field++;
-			what = "not on an operand field";
 		}
-		fprintf(out, "%s+0x%" PRIx64 ": type %u in %s+0x%" PRIx64 ": %s",
+		fprintf(out, "%s+0x%" PRIx64 ": type %u in %s+0x%" PRIx64 ": ",
 			sec->name, off, rel->type,
 			fi < nf && f[fi]->value <= off ? f[fi]->name : "(no function)",
-			off - lo, what);
-		if (!rc) {
-			fprintf(out, " (instruction at +0x%" PRIx64 ", %u bytes:",
+			off - lo);
+		if (hit)
+			fprintf(out, "instruction +0x%" PRIx64 " (%u bytes), field +%u (%u bytes), %u after it\n",
+				in.start, in.len, (unsigned int)(off - lo - in.start),
+				w, tail);
+		else if (rc)
+			fputs("not in a decoded instruction\n", out);
+		else {
+			fprintf(out, "not on an operand field (instruction at +0x%" PRIx64 ", %u bytes:",
 				in.start, in.len);
 			for (unsigned int b = 0; b < in.len; b++)
 				fprintf(out, " %02x", data[lo + in.start + b]);
-			fputc(')', out);
+			fputs(")\n", out);
 		}
-		fputc('\n', out);
 	}
 	ret = 0;
 out:
 	free(f);
-	free(r);
 	return ret;
 }
 

@@ -185,46 +185,70 @@ int klp_kallsyms_pos(const struct klp_elf *elf, const struct klp_symbol *sym,
 	return 0;
 }
 
+int klp_ksyms_by_idx(const void *a, const void *b)
+{
+	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
+	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
+
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+size_t klp_ksyms_named(const struct klp_elf *elf, const char *name,
+		       bool (*keep)(const struct klp_elf *,
+				    const struct klp_symbol *),
+		       int (*cmp)(const void *, const void *),
+		       struct klp_symbol ***out)
+{
+	struct klp_symbol *s, **v;
+	size_t n = 0;
+
+	for (s = klp_elf_symbol_by_name(elf, name); s;
+	     s = klp_elf_next_symbol_by_name(elf, s))
+		n++;
+	*out = v = malloc((n + 1) * sizeof(*v));
+	if (!v) {
+		klp_err("out of memory");
+		return 0;
+	}
+	n = 0;
+	for (s = klp_elf_symbol_by_name(elf, name); s;
+	     s = klp_elf_next_symbol_by_name(elf, s))
+		if (!keep || keep(elf, s))
+			v[n++] = s;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp);
+	return n;
+}
+
 struct klp_symbol *klp_kallsyms_find(const struct klp_elf *elf,
 				     const char *name, unsigned long pos)
 {
-	struct klp_symbol *s, *found = NULL, **v;
-	size_t n = 0, i;
+	bool mod = klp_kallsyms_is_module(elf);
+	const char *table = mod ? "the module's kallsyms" : "kallsyms";
+	struct klp_symbol *found = NULL, **v;
+	unsigned long p;
+	size_t n;
 
-	if (klp_kallsyms_is_module(elf))
-		return klp_modsyms_find(elf, name, pos);
-	if (check_linked(elf))
+	if (!mod && check_linked(elf))
 		return NULL;
-	for (s = klp_elf_symbol_by_name(elf, name); s;
-	     s = klp_elf_next_symbol_by_name(elf, s))
-		n += klp_kallsyms_holds(elf, s);
-	if (!n) {
-		klp_err("%s: symbol '%s' not found in kallsyms", elf->name, name);
+	/* Positions count in address order in vmlinux, in ELF order in a module. */
+	n = klp_ksyms_named(elf, name, klp_kallsyms_holds,
+			    mod ? klp_ksyms_by_idx : klp_elf_sym_by_value, &v);
+	if (!v)
 		return NULL;
-	}
-	if (pos == 0 && n > 1) {
-		klp_err("%s: symbol '%s' is ambiguous in kallsyms (%zu entries) and has no position",
-			elf->name, name, n);
-		return NULL;
-	}
-	if (pos > n) {
+	if (!n)
+		klp_err("%s: symbol '%s' not found in %s", elf->name, name, table);
+	else if (pos == 0 && n > 1)
+		klp_err("%s: symbol '%s' is ambiguous in %s (%zu entries) and has no position",
+			elf->name, name, table, n);
+	else if (pos > n)
 		klp_err("%s: symbol '%s' has no kallsyms position %lu (%zu entries)",
 			elf->name, name, pos, n);
-		return NULL;
-	}
-	v = malloc(n * sizeof(*v));
-	if (!v) {
-		klp_err("out of memory");
-		return NULL;
-	}
-	i = 0;
-	for (s = klp_elf_symbol_by_name(elf, name); s;
-	     s = klp_elf_next_symbol_by_name(elf, s))
-		if (klp_kallsyms_holds(elf, s))
-			v[i++] = s;
-	if (n > 1)
-		qsort(v, n, sizeof(*v), klp_elf_sym_by_value);
-	found = v[pos ? pos - 1 : 0];
+	else
+		found = v[pos ? pos - 1 : 0];
 	free(v);
+	/* In a module, the same symbol must answer while the module loads. */
+	if (found && mod && klp_modsyms_pos(elf, found, &p))
+		return NULL;
 	return found;
 }

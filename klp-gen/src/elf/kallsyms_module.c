@@ -30,39 +30,6 @@
 #include "kallsyms_priv.h"
 #include "klp/error.h"
 
-static int cmp_idx(const void *a, const void *b)
-{
-	const struct klp_symbol *x = *(const struct klp_symbol *const *)a;
-	const struct klp_symbol *y = *(const struct klp_symbol *const *)b;
-
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* The symbols of @name in ELF order (the chain's order is the hash's). */
-static size_t same_name(const struct klp_elf *elf, const char *name,
-			struct klp_symbol ***out)
-{
-	struct klp_symbol *s, **v;
-	size_t n = 0, i = 0;
-
-	for (s = klp_elf_symbol_by_name(elf, name); s;
-	     s = klp_elf_next_symbol_by_name(elf, s))
-		n++;
-	v = malloc((n + 1) * sizeof(*v));
-	if (!v) {
-		klp_err("out of memory");
-		*out = NULL;
-		return 0;
-	}
-	for (s = klp_elf_symbol_by_name(elf, name); s;
-	     s = klp_elf_next_symbol_by_name(elf, s))
-		v[i++] = s;
-	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_idx);
-	*out = v;
-	return n;
-}
-
 /* In the table of a loading module: every defined, named symbol. */
 static bool in_loading_table(const struct klp_symbol *sym)
 {
@@ -70,8 +37,7 @@ static bool in_loading_table(const struct klp_symbol *sym)
 }
 
 /* In core_kallsyms, the table of a live module (is_core_symbol()). */
-static bool in_live_table(const struct klp_elf *elf,
-			  const struct klp_symbol *sym)
+bool klp_modsyms_holds(const struct klp_elf *elf, const struct klp_symbol *sym)
 {
 	const struct klp_section *sec = sym->sec;
 
@@ -83,18 +49,13 @@ static bool in_live_table(const struct klp_elf *elf,
 	return strncmp(sec->name, ".init", 5) != 0;
 }
 
-bool klp_modsyms_holds(const struct klp_elf *elf, const struct klp_symbol *sym)
-{
-	return in_live_table(elf, sym);
-}
-
 /* 1-based ranks of @sym among its name in both tables; 0: not there. */
 static int ranks(const struct klp_elf *elf, const struct klp_symbol *sym,
 		 unsigned long *load_rank, unsigned long *load_n,
 		 unsigned long *live_rank, unsigned long *live_n)
 {
 	struct klp_symbol **v;
-	size_t n = same_name(elf, sym->name, &v);
+	size_t n = klp_ksyms_named(elf, sym->name, NULL, klp_ksyms_by_idx, &v);
 
 	if (!v)
 		return -1;
@@ -105,7 +66,7 @@ static int ranks(const struct klp_elf *elf, const struct klp_symbol *sym,
 			if (v[i] == sym)
 				*load_rank = *load_n;
 		}
-		if (in_live_table(elf, v[i])) {
+		if (klp_modsyms_holds(elf, v[i])) {
 			(*live_n)++;
 			if (v[i] == sym)
 				*live_rank = *live_n;
@@ -120,7 +81,7 @@ int klp_modsyms_pos(const struct klp_elf *elf, const struct klp_symbol *sym,
 {
 	unsigned long lr, ln, vr, vn;
 
-	if (!sym->name || !in_live_table(elf, sym))
+	if (!sym->name || !klp_modsyms_holds(elf, sym))
 		return klp_err("%s: symbol %u (%s) is not in the module's kallsyms once it is live (init, undefined or not loaded)",
 			       elf->name, sym->idx, sym->name ? sym->name : "?");
 	if (ranks(elf, sym, &lr, &ln, &vr, &vn))
@@ -130,41 +91,4 @@ int klp_modsyms_pos(const struct klp_elf *elf, const struct klp_symbol *sym,
 			       elf->name, sym->name, lr, ln, vr, vn);
 	*pos = vn > 1 ? vr : 0;
 	return 0;
-}
-
-struct klp_symbol *klp_modsyms_find(const struct klp_elf *elf,
-				    const char *name, unsigned long pos)
-{
-	struct klp_symbol **v, *found = NULL;
-	size_t n = same_name(elf, name, &v), live = 0;
-	unsigned long p;
-
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (in_live_table(elf, v[i])) {
-			live++;
-			if (live == pos || (!pos && !found))
-				found = v[i];
-		}
-	free(v);
-	if (!live) {
-		klp_err("%s: symbol '%s' not found in the module's kallsyms",
-			elf->name, name);
-		return NULL;
-	}
-	if (pos == 0 && live > 1) {
-		klp_err("%s: symbol '%s' is ambiguous in the module's kallsyms (%zu entries) and has no position",
-			elf->name, name, live);
-		return NULL;
-	}
-	if (!found) {
-		klp_err("%s: symbol '%s' has no kallsyms position %lu (%zu entries)",
-			elf->name, name, pos, live);
-		return NULL;
-	}
-	/* The same symbol must answer while the module loads. */
-	if (klp_modsyms_pos(elf, found, &p))
-		return NULL;
-	return found;
 }

@@ -8,7 +8,6 @@
  * local symbols in the order added, then the others; relocations are
  * translated from symbol handles to those final indexes at write time.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gelf.h>
@@ -34,6 +33,7 @@ struct osec {
 	Elf64_Rela *relas;		/* r_info holds the symbol handle */
 	size_t nrela, caprela;
 	size_t elfidx;
+	uint32_t shname, relaname;	/* in .shstrtab */
 	long handle;
 };
 
@@ -245,16 +245,18 @@ int klp_out_add_reloc(struct klp_out *o, long sec, uint64_t offset,
 	return 0;
 }
 
-/* A string table being built. */
-static int str_add(struct buf *b, const char *s, uint32_t *off)
+/* Adds @prefix@s to a string table being built; *@off: where. */
+static int str_add(struct buf *b, const char *prefix, const char *s,
+		   uint32_t *off)
 {
-	size_t n = strlen(s) + 1;
+	size_t k = strlen(prefix), n = strlen(s) + 1;
 
-	if (klp_grow(&b->p, &b->cap, b->len + n, 1))
+	if (klp_grow(&b->p, &b->cap, b->len + k + n, 1))
 		return -1;
-	memcpy(b->p + b->len, s, n);
+	memcpy(b->p + b->len, prefix, k);
+	memcpy(b->p + b->len + k, s, n);
 	*off = (uint32_t)b->len;
-	b->len += n;
+	b->len += k + n;
 	return 0;
 }
 
@@ -290,7 +292,6 @@ int klp_out_write(struct klp_out *o, const char *path)
 	struct buf shstr = { 0 }, str = { 0 };
 	Elf64_Sym *syms = NULL;
 	Elf64_Rela **relas = NULL;
-	uint32_t *relaname = NULL, *secname = NULL;
 	uint32_t symtab_name, strtab_name, shstrtab_name, off;
 	size_t nlocal = 1, next, nrelasec = 0, symtab_idx;
 	struct klp_outfile of = { .fd = -1 };
@@ -303,46 +304,31 @@ int klp_out_write(struct klp_out *o, const char *path)
 		return klp_err("libelf: %s", elf_errmsg(-1));
 	syms = calloc(o->nsym + 1, sizeof(*syms));
 	relas = calloc(o->nsec + 1, sizeof(*relas));
-	relaname = calloc(o->nsec + 1, sizeof(*relaname));
-	secname = calloc(o->nsec + 1, sizeof(*secname));
-	if (!syms || !relas || !relaname || !secname) {
+	if (!syms || !relas) {
 		klp_err("out of memory");
 		goto out;
 	}
 
 	/* Section names, and the final section indexes. */
-	if (str_add(&shstr, "", &off))
+	if (str_add(&shstr, "", "", &off))
 		goto out;
 	for (size_t i = 0; i < o->nsec; i++) {
 		struct osec *s = o->secs[i];
-		char *rn;
 
 		s->elfidx = i + 1;
-		if (str_add(&shstr, s->name, &secname[i]))
+		if (str_add(&shstr, "", s->name, &s->shname) ||
+		    (s->nrela && str_add(&shstr, ".rela", s->name, &s->relaname)))
 			goto out;
-		if (!s->nrela)
-			continue;
-		nrelasec++;
-		rn = malloc(strlen(s->name) + 6);
-		if (!rn) {
-			klp_err("out of memory");
-			goto out;
-		}
-		sprintf(rn, ".rela%s", s->name);
-		ret = str_add(&shstr, rn, &relaname[i]);
-		free(rn);
-		if (ret)
-			goto out;
-		ret = -1;
+		nrelasec += s->nrela > 0;
 	}
-	if (str_add(&shstr, ".symtab", &symtab_name) ||
-	    str_add(&shstr, ".strtab", &strtab_name) ||
-	    str_add(&shstr, ".shstrtab", &shstrtab_name))
+	if (str_add(&shstr, "", ".symtab", &symtab_name) ||
+	    str_add(&shstr, "", ".strtab", &strtab_name) ||
+	    str_add(&shstr, "", ".shstrtab", &shstrtab_name))
 		goto out;
 	symtab_idx = o->nsec + nrelasec + 1;
 
 	/* Symbols: locals first. */
-	if (str_add(&str, "", &off))
+	if (str_add(&str, "", "", &off))
 		goto out;
 	for (size_t i = 0; i < o->nsym; i++)
 		nlocal += o->syms[i]->bind == STB_LOCAL;
@@ -357,7 +343,7 @@ int klp_out_write(struct klp_out *o, const char *path)
 			s->elfidx = next++;
 			es = &syms[s->elfidx];
 			if (s->type != STT_SECTION &&
-			    str_add(&str, s->name, &es->st_name))
+			    str_add(&str, "", s->name, &es->st_name))
 				goto out;
 			es->st_info = ELF64_ST_INFO(s->bind, s->type);
 			es->st_other = STV_DEFAULT;
@@ -366,27 +352,6 @@ int klp_out_write(struct klp_out *o, const char *path)
 			es->st_value = s->value;
 			es->st_size = s->size;
 		}
-
-	/* Relocations with final symbol indexes. */
-	for (size_t i = 0; i < o->nsec; i++) {
-		struct osec *s = o->secs[i];
-
-		if (!s->nrela)
-			continue;
-		relas[i] = malloc(s->nrela * sizeof(Elf64_Rela));
-		if (!relas[i]) {
-			klp_err("out of memory");
-			goto out;
-		}
-		for (size_t r = 0; r < s->nrela; r++) {
-			Elf64_Rela rl = s->relas[r];
-			size_t h = ELF64_R_SYM(rl.r_info);
-
-			rl.r_info = ELF64_R_INFO(o->syms[h]->elfidx,
-						 ELF64_R_TYPE(rl.r_info));
-			relas[i][r] = rl;
-		}
-	}
 
 	if (klp_outfile_open(&of, path))
 		goto out;
@@ -404,7 +369,7 @@ int klp_out_write(struct klp_out *o, const char *path)
 	for (size_t i = 0; i < o->nsec; i++) {
 		struct osec *s = o->secs[i];
 
-		if (new_scn(e, tmp, secname[i], s->type, s->flags, s->align,
+		if (new_scn(e, tmp, s->shname, s->type, s->flags, s->align,
 			    s->entsize, s->type == SHT_NOBITS ? NULL : s->data.p,
 			    s->size, ELF_T_BYTE, 0, 0) < 0)
 			goto out;
@@ -414,7 +379,21 @@ int klp_out_write(struct klp_out *o, const char *path)
 
 		if (!s->nrela)
 			continue;
-		if (new_scn(e, tmp, relaname[i], SHT_RELA, SHF_INFO_LINK, 8,
+		/* The relocations with final symbol indexes. */
+		relas[i] = malloc(s->nrela * sizeof(Elf64_Rela));
+		if (!relas[i]) {
+			klp_err("out of memory");
+			goto out;
+		}
+		for (size_t r = 0; r < s->nrela; r++) {
+			Elf64_Rela rl = s->relas[r];
+			size_t h = ELF64_R_SYM(rl.r_info);
+
+			rl.r_info = ELF64_R_INFO(o->syms[h]->elfidx,
+						 ELF64_R_TYPE(rl.r_info));
+			relas[i][r] = rl;
+		}
+		if (new_scn(e, tmp, s->relaname, SHT_RELA, SHF_INFO_LINK, 8,
 			    sizeof(Elf64_Rela), relas[i],
 			    s->nrela * sizeof(Elf64_Rela), ELF_T_RELA,
 			    (uint32_t)symtab_idx, (uint32_t)s->elfidx) < 0)
@@ -444,8 +423,6 @@ out:
 	for (size_t i = 0; relas && i < o->nsec; i++)
 		free(relas[i]);
 	free(relas);
-	free(relaname);
-	free(secname);
 	free(syms);
 	free(shstr.p);
 	free(str.p);

@@ -28,6 +28,7 @@ int cmd_coverage(int argc, char **argv)
 	struct klp_coverage_excuse ex = { .prefixes = prefixes };
 	struct klp_coverage res;
 	bool list = false;
+	int n = 0, ret;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -42,14 +43,11 @@ int cmd_coverage(int argc, char **argv)
 				return 2;
 			}
 			prefixes[ex.nprefixes++] = argv[++i];
-		} else if (a[0] == '-' && a[1]) {
-			return klp_usage_error("coverage", coverage_usage,
-					       "unknown option %s", a);
-		} else if (path) {
-			return klp_usage_error("coverage", coverage_usage,
-					       "one FILE only");
 		} else {
-			path = a;
+			ret = klp_cli_operand("coverage", coverage_usage, a,
+					      &path, &n, 1, "one FILE only");
+			if (ret)
+				return ret;
 		}
 	}
 	if (!path)

@@ -12,13 +12,12 @@
  * to make a live patch of it).
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "commands.h"
 #include "klp/diff.h"
 #include "klp/error.h"
 
-static const char diff_usage[] =
+const char diff_usage[] =
 	"usage: klp-gen diff [--orig-linked VMLINUX] [--patch PATCH [--source DIR]]\n"
 	"                     ORIG PATCHED -o PLAN [--json REPORT]\n"
 	"\n"
@@ -40,54 +39,29 @@ static const char diff_usage[] =
 
 int cmd_diff(int argc, char **argv)
 {
+	const char *pos[2], **opt;
 	struct klp_diff d = { 0 };
-	const char *pos[2];
-	int n = 0;
+	int n = 0, ret;
+	const struct klp_cli_opt opts[] = {
+		{ "-o", &d.plan_path }, { "--json", &d.json_path },
+		{ "--orig-linked", &d.linked_path }, { "--patch", &d.patch_path },
+		{ "--source", &d.source_path }, { NULL, NULL },
+	};
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **opt = NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(diff_usage, stdout);
-			return 0;
-		}
-		if (!strcmp(a, "-o"))
-			opt = &d.plan_path;
-		else if (!strcmp(a, "--json"))
-			opt = &d.json_path;
-		else if (!strcmp(a, "--orig-linked"))
-			opt = &d.linked_path;
-		else if (!strcmp(a, "--patch"))
-			opt = &d.patch_path;
-		else if (!strcmp(a, "--source"))
-			opt = &d.source_path;
-		if (opt) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "klp-gen diff: %s needs an argument\n%s",
-					a, diff_usage);
-				return 2;
-			}
+		opt = klp_cli_slot(opts, argv[i]);
+		if (opt && i + 1 >= argc)
+			return klp_usage_error("diff", diff_usage,
+					       "%s needs an argument", argv[i]);
+		if (opt)
 			*opt = argv[++i];
-			continue;
-		}
-		if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "klp-gen diff: unknown option %s\n%s",
-				a, diff_usage);
-			return 2;
-		}
-		if (n == 2) {
-			fprintf(stderr, "klp-gen diff: too many arguments\n%s",
-				diff_usage);
-			return 2;
-		}
-		pos[n++] = a;
+		else if ((ret = klp_cli_operand("diff", diff_usage, argv[i], pos,
+						&n, 2, "too many arguments")))
+			return ret;
 	}
-	if (n != 2 || !d.plan_path) {
-		fprintf(stderr, "klp-gen diff: ORIG, PATCHED and -o PLAN are needed\n%s",
-			diff_usage);
-		return 2;
-	}
+	if (n != 2 || !d.plan_path)
+		return klp_usage_error("diff", diff_usage,
+				       "ORIG, PATCHED and -o PLAN are needed");
 	d.orig_path = pos[0];
 	d.patched_path = pos[1];
 	switch (klp_diff_run(&d, stdout)) {

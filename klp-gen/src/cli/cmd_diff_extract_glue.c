@@ -32,32 +32,22 @@ int cmd_diff_extract_glue(int argc, char **argv)
 	struct klp_extract_stats st;
 	const char *pos[2];
 	int n = 0, nmode = 0;
+	const struct klp_cli_opt opts[] = {
+		{ "--orig-linked", &a.linked_path }, { "--patch", &a.patch_path },
+		{ "--source", &a.source_path }, { "--json", &a.json_path },
+		{ "--symvers", &a.symvers }, { "--plan", &a.plan_path },
+		{ "-o", &a.out_path }, { "--glue", &a.glue_path }, { NULL, NULL },
+	};
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		const char **opt = NULL;
+		const char **opt = klp_cli_slot(opts, arg);
 
 		if (!strcmp(arg, "--replace") || !strcmp(arg, "--no-replace")) {
 			a.replace = !strcmp(arg, "--replace");
 			nmode++;
 			continue;
 		}
-		if (!strcmp(arg, "--orig-linked"))
-			opt = &a.linked_path;
-		else if (!strcmp(arg, "--patch"))
-			opt = &a.patch_path;
-		else if (!strcmp(arg, "--source"))
-			opt = &a.source_path;
-		else if (!strcmp(arg, "--json"))
-			opt = &a.json_path;
-		else if (!strcmp(arg, "--symvers"))
-			opt = &a.symvers;
-		else if (!strcmp(arg, "--plan"))
-			opt = &a.plan_path;
-		else if (!strcmp(arg, "-o"))
-			opt = &a.out_path;
-		else if (!strcmp(arg, "--glue"))
-			opt = &a.glue_path;
 		if (opt) {
 			if (i + 1 >= argc || *opt)
 				return klp_usage_error("diff-extract-glue", dxg_usage,

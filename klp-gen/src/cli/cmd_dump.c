@@ -28,24 +28,23 @@ int cmd_dump(int argc, char **argv)
 	struct klp_record *rec;
 	struct klp_elf *elf;
 	const char *path = NULL;
-	int ret = 1;
+	int n = 0, ret;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--") && i + 1 < argc && !path) {
 			path = argv[++i];
+			n = 1;
 			continue;
 		}
-		if (argv[i][0] == '-' && argv[i][1])
-			return klp_usage_error("dump", dump_usage,
-					       "unknown option %s", argv[i]);
-		if (path)
-			return klp_usage_error("dump", dump_usage,
-					       "one FILE only");
-		path = argv[i];
+		ret = klp_cli_operand("dump", dump_usage, argv[i], &path, &n, 1,
+				      "one FILE only");
+		if (ret)
+			return ret;
 	}
 	if (!path)
 		return klp_usage_error("dump", dump_usage, "no FILE given");
 
+	ret = 1;
 	elf = klp_elf_open(path);
 	if (!elf) {
 		klp_report(klp_errmsg());

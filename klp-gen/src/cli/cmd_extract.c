@@ -12,7 +12,7 @@
 #include "klp/error.h"
 #include "klp/extract.h"
 
-static const char extract_usage[] =
+const char extract_usage[] =
 	"usage: klp-gen extract --plan PLAN [--object NAME]\n"
 	"                       --patched PATCHED/vmlinux.o --orig ORIG/vmlinux\n"
 	"                       --symvers ORIG/Module.symvers -o patch.o\n"
@@ -65,45 +65,30 @@ int cmd_extract(int argc, char **argv)
 	struct klp_extract_args a = { 0 };
 	struct klp_extract_stats st;
 	const char **slot;
+	const struct klp_cli_opt opts[] = {
+		{ "--plan", &a.plan }, { "--object", &a.object },
+		{ "--patched", &a.patched }, { "--orig", &a.orig },
+		{ "--symvers", &a.symvers }, { "-o", &a.out }, { NULL, NULL },
+	};
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(extract_usage, stdout);
-			return 0;
-		}
-		if (!strcmp(argv[i], "--plan"))
-			slot = &a.plan;
-		else if (!strcmp(argv[i], "--object"))
-			slot = &a.object;
-		else if (!strcmp(argv[i], "--patched"))
-			slot = &a.patched;
-		else if (!strcmp(argv[i], "--orig"))
-			slot = &a.orig;
-		else if (!strcmp(argv[i], "--symvers"))
-			slot = &a.symvers;
-		else if (!strcmp(argv[i], "-o"))
-			slot = &a.out;
-		else if (!strcmp(argv[i], "--no-cfi-preambles")) {
+		slot = klp_cli_slot(opts, argv[i]);
+		if (!strcmp(argv[i], "--no-cfi-preambles")) {
 			a.no_cfi_preambles = true;
 			continue;
-		} else {
-			fprintf(stderr, "klp-gen extract: unexpected argument %s\n%s",
-				argv[i], extract_usage);
-			return 2;
 		}
-		if (i + 1 >= argc || *slot) {
-			fprintf(stderr, "klp-gen extract: %s %s\n%s", argv[i],
-				*slot ? "given twice" : "needs a value",
-				extract_usage);
-			return 2;
-		}
+		if (!slot)
+			return klp_usage_error("extract", extract_usage,
+					       "unexpected argument %s", argv[i]);
+		if (i + 1 >= argc || *slot)
+			return klp_usage_error("extract", extract_usage, "%s %s",
+					       argv[i], *slot ? "given twice" :
+							    "needs a value");
 		*slot = argv[++i];
 	}
-	if (!a.plan || !a.patched || !a.orig || !a.symvers || !a.out) {
-		fprintf(stderr, "klp-gen extract: --plan, --patched, --orig, --symvers and -o are all required\n%s",
-			extract_usage);
-		return 2;
-	}
+	if (!a.plan || !a.patched || !a.orig || !a.symvers || !a.out)
+		return klp_usage_error("extract", extract_usage,
+				       "--plan, --patched, --orig, --symvers and -o are all required");
 	if (klp_extract(&a, &st)) {
 		klp_report(klp_errmsg());
 		return 1;

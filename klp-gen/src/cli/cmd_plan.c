@@ -37,7 +37,7 @@ int cmd_plan(int argc, char **argv)
 	bool stated = false;
 	char *text;
 	size_t len;
-	int n = 0;
+	int n = 0, ret;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--source")) {
@@ -51,13 +51,10 @@ int cmd_plan(int argc, char **argv)
 			stated = true;
 			continue;
 		}
-		if (argv[i][0] == '-' && argv[i][1])
-			return klp_usage_error("plan", plan_usage,
-					       "unknown option %s", argv[i]);
-		if (n == 2)
-			return klp_usage_error("plan", plan_usage,
-					       "too many arguments");
-		args[n++] = argv[i];
+		ret = klp_cli_operand("plan", plan_usage, argv[i], args, &n, 2,
+				      "too many arguments");
+		if (ret)
+			return ret;
 	}
 	if (n != 2)
 		return klp_usage_error("plan", plan_usage,

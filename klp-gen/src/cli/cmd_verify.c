@@ -32,8 +32,8 @@ int cmd_verify(int argc, char **argv)
 	const char *path[2] = { NULL, NULL }, *plan_path = NULL;
 	struct klp_verify_counts res;
 	char *text = NULL;
-	size_t textlen = 0, npath = 0;
-	int ret = 1;
+	size_t textlen = 0;
+	int ret, npath = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--plan")) {
@@ -43,32 +43,26 @@ int cmd_verify(int argc, char **argv)
 			plan_path = argv[++i];
 			continue;
 		}
-		if (argv[i][0] == '-' && argv[i][1])
-			return klp_usage_error("verify", verify_usage,
-					       "unknown option %s", argv[i]);
-		if (npath == 2)
-			return klp_usage_error("verify", verify_usage,
-					       "ORIG and PATCHED only");
-		path[npath++] = argv[i];
+		ret = klp_cli_operand("verify", verify_usage, argv[i], path,
+				      &npath, 2, "ORIG and PATCHED only");
+		if (ret)
+			return ret;
 	}
 	if (npath != 2)
 		return klp_usage_error("verify", verify_usage,
 				       "needs ORIG and PATCHED");
 
+	ret = 1;
 	if (klp_verify_run(path[0], path[1], plan_path, &text, &textlen,
 			   &res))
-		goto fail;
-	if (fwrite(text, 1, textlen, stdout) != textlen || fflush(stdout)) {
-		klp_err("stdout: write error");
-		goto fail;
+		klp_report(klp_errmsg());
+	else if (fwrite(text, 1, textlen, stdout) != textlen || fflush(stdout))
+		klp_report("stdout: write error");
+	else {
+		if (res.disagree)
+			klp_report("the two code comparisons disagree; see the disagree lines");
+		ret = res.miss || res.unverified || res.disagree ? 1 : 0;
 	}
-	if (res.disagree)
-		klp_report("the two code comparisons disagree; see the disagree lines");
-	ret = res.miss || res.unverified || res.disagree ? 1 : 0;
 	free(text);
 	return ret;
-fail:
-	klp_report(klp_errmsg());
-	free(text);
-	return 1;
 }

@@ -14,7 +14,7 @@ struct klp_command {
 	const char *name;
 	const char *summary;		/* one line for `klp-gen --help` */
 	int (*run)(int argc, char **argv);
-	/* Printed for --help or -h before any "--" (NULL: the command does). */
+	/* Printed for --help or -h before any "--". */
 	const char *usage;
 };
 
@@ -35,7 +35,9 @@ int cmd_patch_files(int argc, char **argv);
 
 extern const char coverage_usage[];
 extern const char dump_usage[];
+extern const char diff_usage[];
 extern const char dxg_usage[];
+extern const char extract_usage[];
 extern const char finalize_usage[];
 extern const char glue_usage[];
 extern const char keep_lines_usage[];
@@ -55,6 +57,23 @@ void klp_report(const char *msg);
  */
 int klp_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	KLP_PRINTF(3, 4);
+
+/* An option that takes a value: `NAME VALUE` puts VALUE in *slot. */
+struct klp_cli_opt {
+	const char *name;
+	const char **slot;
+};
+
+/* The slot of the option @arg among @opts (ended by a NULL name), or NULL. */
+const char **klp_cli_slot(const struct klp_cli_opt *opts, const char *arg);
+
+/*
+ * Takes @arg as the next of at most @max operands (*@n so far, in @pos);
+ * 0, or a usage error (2): "unknown option" for an option, @too_many for
+ * one operand too many.
+ */
+int klp_cli_operand(const char *cmd, const char *usage, const char *arg,
+		    const char **pos, int *n, int max, const char *too_many);
 
 struct klp_extract_stats;
 void print_extract_stats(const char *out, const struct klp_extract_stats *st,

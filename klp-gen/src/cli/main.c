@@ -2,7 +2,8 @@
 /*
  * klp-gen: builds Linux live patches for kernels compiled with Clang ThinLTO,
  * from the klp-lto record that the pass plugin leaves in every object.
- * This file only dispatches to the subcommands.
+ * This file dispatches to the subcommands and holds the helpers they share
+ * to read their command line and report errors.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,10 +15,10 @@ static const struct klp_command commands[] = {
 	{ "dump", "print the klp-lto record of an object or executable", cmd_dump, dump_usage },
 	{ "coverage", "check that every function symbol has a record entry", cmd_coverage, coverage_usage },
 	{ "plan", "map a source patch to the functions it may touch (before a rebuild)", cmd_plan, plan_usage },
-	{ "diff", "select the functions a live patch replaces, from two builds", cmd_diff, NULL },
+	{ "diff", "select the functions a live patch replaces, from two builds", cmd_diff, diff_usage },
 	{ "verify", "compare every function's machine code in two builds (the oracle)", cmd_verify, verify_usage },
 	{ "merge", "one plan out of the per-object plans of one patch", cmd_merge, merge_usage },
-	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract, NULL },
+	{ "extract", "copy the new code of a plan out of the patched vmlinux.o", cmd_extract, extract_usage },
 	{ "glue", "write the C tables of a plan for the runtime", cmd_glue, glue_usage },
 	{ "diff-extract-glue", "diff, extract and glue in one process (one read of each file)", cmd_diff_extract_glue, dxg_usage },
 	{ "finalize", "turn .klp.sym references of a module into livepatch relocations", cmd_finalize, finalize_usage },
@@ -46,6 +47,25 @@ int klp_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	return 2;
 }
 
+const char **klp_cli_slot(const struct klp_cli_opt *opts, const char *arg)
+{
+	for (; opts->name; opts++)
+		if (!strcmp(opts->name, arg))
+			return opts->slot;
+	return NULL;
+}
+
+int klp_cli_operand(const char *cmd, const char *usage, const char *arg,
+		    const char **pos, int *n, int max, const char *too_many)
+{
+	if (arg[0] == '-' && arg[1])
+		return klp_usage_error(cmd, usage, "unknown option %s", arg);
+	if (*n == max)
+		return klp_usage_error(cmd, usage, "%s", too_many);
+	pos[(*n)++] = arg;
+	return 0;
+}
+
 static void usage(FILE *out)
 {
 	fputs("usage: klp-gen COMMAND [ARGS]\n"
@@ -71,7 +91,7 @@ int main(int argc, char **argv)
 	for (const struct klp_command *c = commands; c < commands + NCOMMANDS; c++) {
 		if (strcmp(argv[1], c->name))
 			continue;
-		for (int i = 2; c->usage && i < argc && strcmp(argv[i], "--"); i++)
+		for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
 			if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 				fputs(c->usage, stdout);
 				return 0;

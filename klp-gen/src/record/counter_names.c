@@ -255,35 +255,29 @@ static void pair_group(const struct centry *e, size_t n, const char **map)
 	size_t no = ndistinct(e, n, 0), np = ndistinct(e, n, 1);
 	size_t i, j, first_p;
 	long long delta = 0;
-	bool have = false;
 
 	if (!no || no != np)
 		return;
 	for (first_p = 0; e[first_p].side == 0; first_p++)
 		;
-	/* Walk the distinct names of both sides in step: uniform shift? */
-	for (i = 0, j = first_p; i < first_p; ) {
-		long long dd = (long long)(e[j].num - e[i].num);
-
-		if (have && dd != delta)
-			return;
-		delta = dd;
-		have = true;
-		while (i + 1 < first_p && !strcmp(e[i + 1].name, e[i].name))
-			i++;
-		while (j + 1 < n && !strcmp(e[j + 1].name, e[j].name))
-			j++;
-		i++;
-		j++;
-	}
+	/* Walk the distinct names of both sides in step: a uniform shift? */
 	for (i = 0, j = first_p; i < first_p; ) {
 		const char *oname = e[i].name, *pname = e[j].name;
+		long long dd = (long long)(e[j].num - e[i].num);
 
+		if (i && dd != delta)
+			goto unpaired;
+		delta = dd;
 		while (i < first_p && !strcmp(e[i].name, oname))
 			i++;
 		while (j < n && !strcmp(e[j].name, pname))
 			map[e[j++].flat] = oname;
 	}
+	return;
+unpaired:
+	/* Each patched source is in one group: its entry was unset before. */
+	for (j = first_p; j < n; j++)
+		map[e[j].flat] = NULL;
 }
 
 int klp_counter_pair(const struct klp_record *orig,

@@ -51,19 +51,15 @@ static int add_line(struct klp_exports *ex, char *line, unsigned int lineno,
 			       ex->path, lineno);
 	if (klp_grow(&ex->syms, cap, ex->nsyms + 1, sizeof(*ex->syms)))
 		return -1;
-	e = &ex->syms[ex->nsyms];
+	/* Counted at once: klp_exports_free() frees what a failure leaves. */
+	e = &ex->syms[ex->nsyms++];
 	memset(e, 0, sizeof(*e));
 	e->name = strdup(f[1]);
 	e->module = strdup(f[2]);
 	e->ns = strdup(n == 5 ? f[4] : "");
 	e->gpl_only = !strcmp(f[3], "EXPORT_SYMBOL_GPL");
-	if (!e->name || !e->module || !e->ns) {
-		free(e->name);
-		free(e->module);
-		free(e->ns);
+	if (!e->name || !e->module || !e->ns)
 		return klp_err("%s: out of memory", ex->path);
-	}
-	ex->nsyms++;
 	return 0;
 }
 

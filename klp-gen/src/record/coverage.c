@@ -30,8 +30,6 @@ static bool name_set_has(const struct name_set *s, const char *name)
 {
 	struct name_node *pos;
 
-	if (!s->n)
-		return false;
 	klp_htab_for_each(pos, &s->tab, klp_hash_str(name), struct name_node,
 			  node)
 		if (!strcmp(pos->name, name))
@@ -110,8 +108,7 @@ int klp_coverage_check(const char *path, const struct klp_coverage_excuse *ex,
 	ret = 0;
 out:
 	klp_record_free(rec);
-	if (elf)
-		klp_elf_close(elf);
+	klp_elf_close(elf);
 	klp_htab_free(&names.tab);
 	free(names.nodes);
 	free(names.text);

@@ -193,27 +193,24 @@ static void put_src_where(struct dbuf *out, const struct klp_src *s)
 static void put_location(struct dbuf *out, const struct klp_record *rec,
 			 const struct klp_func *f)
 {
-	if (!klp_elf_is_relocatable(rec->elf)) {
-		if (f->discarded) {
-			put_cstr(out, " addr=discarded");
-		} else {
-			put_cstr(out, " addr=0x");
-			put_hex(out, f->addr, 0);
-		}
-		return;
-	}
+	bool linked = !klp_elf_is_relocatable(rec->elf);
+
+	put_cstr(out, linked ? " addr=" : " at=");
 	if (f->discarded) {
-		put_cstr(out, " at=discarded");
-		return;
+		put_cstr(out, "discarded");
+	} else if (linked) {
+		put_cstr(out, "0x");
+		put_hex(out, f->addr, 0);
+	} else {
+		/*
+		 * Printed from the symbol the reader chose, not from the
+		 * relocation, so that a wrong choice among same-named symbols
+		 * shows.
+		 */
+		put_str(out, f->sym->sec->name, false);
+		put_cstr(out, "+0x");
+		put_hex(out, f->sym->value, 0);
 	}
-	/*
-	 * Printed from the symbol the reader chose, not from the relocation,
-	 * so that a wrong choice among same-named symbols shows.
-	 */
-	put_cstr(out, " at=");
-	put_str(out, f->sym->sec->name, false);
-	put_cstr(out, "+0x");
-	put_hex(out, f->sym->value, 0);
 }
 
 static void put_func(struct dbuf *out, const struct klp_record *rec,

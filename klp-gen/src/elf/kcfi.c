@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kCFI preambles and the functions they belong to (klp/kcfi.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,11 +24,8 @@ int klp_kcfi_preamble_of(const struct klp_elf *e, const struct klp_symbol *fn,
 	*pre = NULL;
 	if (!fn->name || !fn->sec || fn->type != STT_FUNC)
 		return 0;
-	name = malloc(strlen(KLP_KCFI_PREFIX) + strlen(fn->name) + 1);
-	if (!name)
+	if (asprintf(&name, KLP_KCFI_PREFIX "%s", fn->name) < 0)
 		return klp_err("out of memory");
-	strcpy(name, KLP_KCFI_PREFIX);
-	strcat(name, fn->name);
 	for (struct klp_symbol *s = klp_elf_symbol_by_name(e, name); s;
 	     s = klp_elf_next_symbol_by_name(e, s))
 		if (precedes(s, fn) && (!*pre || s->value > (*pre)->value))

@@ -54,15 +54,11 @@ static unsigned long long value(const char *s, size_t n)
  */
 static size_t initcall_numbers(const char *p, size_t n, size_t *at)
 {
-	size_t start;
-
-	if (starts(p, n, "__initstub__kmod_"))
-		start = strlen("__initstub__kmod_");
-	else if (starts(p, n, "__initcall__kmod_"))
-		start = strlen("__initcall__kmod_");
-	else
+	if (!starts(p, n, "__initstub__kmod_") &&
+	    !starts(p, n, "__initcall__kmod_"))
 		return 0;
-	for (size_t i = start; i + 2 < n; i++) {
+	/* Both prefixes have the same length. */
+	for (size_t i = strlen("__initstub__kmod_"); i + 2 < n; i++) {
 		size_t c, l;
 
 		if (p[i] != '_' || p[i + 1] != '_')

@@ -183,3 +183,55 @@ int cf_pcrel_tail(struct klp_x86_dec **x86, const struct klp_elf *elf,
 	}
 	return ret;
 }
+
+/* Does @r jump or point into the function @fn (its end included)? */
+static bool lands_in(const struct klp_reloc *r, const struct klp_symbol *fn)
+{
+	unsigned int width, bias;
+	int64_t at;
+
+	if (!r->sym || r->sym->sec != fn->sec ||
+	    cf_reloc_shape(r->type, &width, &bias))
+		return false;
+	at = (int64_t)r->sym->value + r->addend + bias;
+	return at >= (int64_t)fn->value && at <= (int64_t)(fn->value + fn->size);
+}
+
+/* Longest run of out-of-line code that one function is taken to own. */
+#define FRAG_MAX	0x10000
+
+int cf_frag_extent(struct klp_elf *elf, const struct klp_symbol *fn,
+		   struct klp_section *sec, uint64_t base, uint64_t top,
+		   struct klp_reloc ***v, size_t *n, uint64_t *stop,
+		   const unsigned char **data)
+{
+	uint64_t size;
+	size_t all;
+
+	if (klp_elf_section_data(elf, sec, data, &size) ||
+	    klp_elf_relocs_in(elf, sec, base, UINT64_MAX, v, &all))
+		return -1;
+	*n = 0;
+	*stop = top + 1;
+	for (size_t i = 0; i < all && (*v)[i]->offset < base + FRAG_MAX; i++) {
+		const struct klp_reloc *r = (*v)[i];
+		unsigned int width, bias;
+
+		if (lands_in(r, fn)) {
+			cf_reloc_shape(r->type, &width, &bias);
+			if (r->offset + width > *stop)
+				*stop = r->offset + width;
+			*n = i + 1;
+		} else if (r->offset > top && r->sym && r->sym->sec &&
+			   (r->sym->sec->sh.sh_flags & SHF_EXECINSTR)) {
+			break;
+		}
+	}
+	if (*stop > size || !*data)
+		return klp_err("%s: %s: out-of-line code at %s+0x%llx runs past the section",
+			       elf->name, fn->name, sec->name,
+			       (unsigned long long)base);
+	while (*n < all && (*v)[*n]->offset < *stop)
+		(*n)++;
+	return 0;
+}

@@ -95,4 +95,17 @@ int cf_pcrel_tail(struct klp_x86_dec **x86, const struct klp_elf *elf,
 		  unsigned int width, struct cf_tail_hint *hint,
 		  unsigned int *tail);
 
+/*
+ * The out-of-line code of @fn (code without symbols, such as .altinstr_aux)
+ * in @sec, where @fn lands from @base to @top: from @base through every
+ * relocation up to the last one that lands back in @fn, stopping at the
+ * first that leads into other code (the next function's fragments), at
+ * most 64 KiB.  Its end in *@stop, its relocations @v[0 .. *@n), the
+ * section's bytes in *@data.
+ */
+int cf_frag_extent(struct klp_elf *elf, const struct klp_symbol *fn,
+		   struct klp_section *sec, uint64_t base, uint64_t top,
+		   struct klp_reloc ***v, size_t *n, uint64_t *stop,
+		   const unsigned char **data);
+
 #endif /* KLP_CODE_FACTS_H */

@@ -71,7 +71,7 @@ struct attach {
 
 /* Out-of-line code of one function in one symbol-less section. */
 struct frag {
-	const struct klp_section *sec;
+	struct klp_section *sec;
 	uint64_t base;			/* lowest place the function jumps to */
 	uint64_t top;			/* highest such place */
 };
@@ -104,7 +104,7 @@ struct target {
 	const unsigned char *bytes;	/* T_BYTES */
 	size_t len;
 	const char *secname;		/* T_SECOFF, T_FRAG */
-	const struct klp_section *sec;	/* T_SECOFF, T_FRAG */
+	struct klp_section *sec;	/* T_SECOFF, T_FRAG */
 	int64_t off;			/* addend relative to the target */
 };
 
@@ -518,67 +518,6 @@ static const struct frag *find_frag(const struct klp_codecmp *cc, int k,
 	return NULL;
 }
 
-/* Does @r jump or point into the function @fn? */
-static bool points_into(const struct klp_reloc *r, const struct klp_symbol *fn)
-{
-	unsigned int width, bias;
-	int64_t at;
-
-	if (!r->sym || r->sym->sec != fn->sec ||
-	    cf_reloc_shape(r->type, &width, &bias))
-		return false;
-	at = (int64_t)r->sym->value + r->addend + bias;
-	return at >= (int64_t)fn->value &&
-	       at <= (int64_t)(fn->value + fn->size);
-}
-
-/* Longest run of out-of-line code that one function is taken to own. */
-#define FRAG_MAX	0x10000
-
-/*
- * The extent of @fn's fragments in @fr->sec: from the first place it jumps
- * to, through every relocation up to the last one that jumps back into
- * @fn, stopping at the first that leads into other code (the next
- * function's fragments).  Its relocations: @v[0 .. *end).
- */
-static int frag_extent(struct cmp_side *sd, const struct klp_symbol *fn,
-		       const struct frag *fr, struct klp_reloc ***v,
-		       size_t *end, uint64_t *stop)
-{
-	struct klp_section *sec = (struct klp_section *)fr->sec;
-	const unsigned char *data;
-	uint64_t size;
-	size_t i, n;
-
-	if (klp_elf_section_data(sd->elf, sec, &data, &size) ||
-	    klp_elf_relocs_in(sd->elf, sec, fr->base, UINT64_MAX, v, &n))
-		return -1;
-	*end = 0;
-	*stop = fr->top + 1;
-	for (i = 0; i < n && (*v)[i]->offset < fr->base + FRAG_MAX; i++) {
-		const struct klp_reloc *r = (*v)[i];
-		unsigned int width, bias;
-
-		if (points_into(r, fn)) {
-			cf_reloc_shape(r->type, &width, &bias);
-			if (r->offset + width > *stop)
-				*stop = r->offset + width;
-			*end = i + 1;
-			continue;
-		}
-		if (r->offset > fr->top && r->sym && r->sym->sec &&
-		    (r->sym->sec->sh.sh_flags & SHF_EXECINSTR))
-			break;
-	}
-	if (*stop > size)
-		return klp_err("%s: %s: out-of-line code at %s+0x%lx runs past the section",
-			       sd->elf->name, fn->name, sec->name,
-			       (unsigned long)fr->base);
-	while (*end < n && (*v)[*end]->offset < *stop)
-		(*end)++;
-	return 0;
-}
-
 /* Compares the fragments of the two functions in one section. */
 static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 			const struct frag **fr, char *why, size_t whylen)
@@ -586,33 +525,31 @@ static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 	struct klp_reloc **v[2];
 	size_t end[2];
 	uint64_t stop[2], len;
+	const unsigned char *data[2];
 	const char *name = fr[0]->sec->name;
 
 	for (int k = 0; k < 2; k++)
-		if (frag_extent(&cc->side[k], fn[k], fr[k], &v[k], &end[k],
-				&stop[k]))
+		if (cf_frag_extent(cc->side[k].elf, fn[k], fr[k]->sec,
+				   fr[k]->base, fr[k]->top, &v[k], &end[k],
+				   &stop[k], &data[k]))
 			return -1;
 	len = stop[0] - fr[0]->base;
 	if (len != stop[1] - fr[1]->base)
 		return reason(why, whylen, "out-of-line code in %s: size 0x%lx -> 0x%lx",
-			       name, (unsigned long)len,
-			       (unsigned long)(stop[1] - fr[1]->base));
+			      name, (unsigned long)len,
+			      (unsigned long)(stop[1] - fr[1]->base));
 	if (end[0] != end[1])
 		return reason(why, whylen, "out-of-line code in %s: %zu relocations -> %zu",
-			       name, end[0], end[1]);
+			      name, end[0], end[1]);
 	if (grow_bufs(cc, len + 1))
 		return -1;
 	for (int k = 0; k < 2; k++) {
-		const unsigned char *data;
-		uint64_t size;
-
-		klp_elf_section_data(cc->side[k].elf, fr[k]->sec, &data, &size);
-		memcpy(cc->buf[k], data + fr[k]->base, len);
+		memcpy(cc->buf[k], data[k] + fr[k]->base, len);
 		cf_mask_fields(cc->buf[k], fr[k]->base, len, v[k], 0, end[k]);
 	}
 	if (memcmp(cc->buf[0], cc->buf[1], len))
 		return reason(why, whylen, "out-of-line code in %s: bytes differ at +0x%zx",
-			       name, first_difference(cc->buf[0], cc->buf[1]));
+			      name, first_difference(cc->buf[0], cc->buf[1]));
 	for (size_t i = 0; i < end[0]; i++) {
 		const struct klp_reloc *ra = v[0][i], *rb = v[1][i];
 		uint64_t oa = ra->offset - fr[0]->base;
@@ -620,7 +557,7 @@ static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 
 		if (oa != rb->offset - fr[1]->base || ra->type != rb->type)
 			return reason(why, whylen, "out-of-line code in %s: relocation at +0x%lx differs",
-				       name, (unsigned long)oa);
+				      name, (unsigned long)oa);
 		for (int k = 0; k < 2; k++) {
 			if (resolve(&cc->side[k], v[k][i], &t[k]))
 				return -1;
@@ -630,7 +567,7 @@ static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 		}
 		if (!same_target(cc, &t[0], &t[1]))
 			return reason_at(why, whylen, t, false, "out-of-line code in %s: relocation at +0x%lx: ",
-					  name, (unsigned long)oa);
+					 name, (unsigned long)oa);
 	}
 	return 0;
 }
@@ -679,8 +616,8 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 			return -1;
 	if (orig->size != patched->size)
 		return reason(why, whylen, "size 0x%lx -> 0x%lx",
-			       (unsigned long)orig->size,
-			       (unsigned long)patched->size);
+			      (unsigned long)orig->size,
+			      (unsigned long)patched->size);
 	n = orig->size;
 	if (grow_bufs(cc, n + 1))
 		return -1;
@@ -694,10 +631,10 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		mask_build_ids(cc->buf[0], cc->buf[1], n);
 	if (memcmp(cc->buf[0], cc->buf[1], n))
 		return reason(why, whylen, "bytes differ at +0x%zx",
-			       first_difference(cc->buf[0], cc->buf[1]));
+			      first_difference(cc->buf[0], cc->buf[1]));
 	if (nrel[0] != nrel[1])
 		return reason(why, whylen, "%zu relocations -> %zu", nrel[0],
-			       nrel[1]);
+			      nrel[1]);
 
 	/* Offsets and types, then what each relocation points at. */
 	if (klp_grow(&cc->tv[0], &cc->tvcap[0], nrel[0] + 1, sizeof(struct target)) ||
@@ -711,10 +648,10 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 
 		if (oa != ob)
 			return reason(why, whylen, "relocation at +0x%lx -> +0x%lx",
-				       (unsigned long)oa, (unsigned long)ob);
+				      (unsigned long)oa, (unsigned long)ob);
 		if (ra->type != rb->type)
 			return reason(why, whylen, "relocation at +0x%lx: type %u -> %u",
-				       (unsigned long)oa, ra->type, rb->type);
+				      (unsigned long)oa, ra->type, rb->type);
 		cc->hint.valid = false;
 		for (int k = 0; k < 2; k++) {
 			struct target *t = &cc->tv[k][i];
@@ -737,8 +674,8 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 				t[k].off -= (int64_t)find_frag(cc, k, t[k].secname)->base;
 		if (!same_target(cc, &t[0], &t[1]))
 			return reason_at(why, whylen, t, true, "relocation at +0x%lx: ",
-					  (unsigned long)(v[0][i]->offset -
-							  orig->value));
+					 (unsigned long)(v[0][i]->offset -
+							 orig->value));
 	}
 
 	/* The fragments themselves, section by section. */
@@ -750,7 +687,7 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		/* Cannot happen: the targets matched by name. */
 		if (!fr[1])
 			return reason(why, whylen, "out-of-line code in %s is gone",
-				       fr[0]->sec->name);
+				      fr[0]->sec->name);
 		r = compare_frag(cc, s, fr, why, whylen);
 		if (r)
 			return r;
@@ -961,7 +898,7 @@ static int compare_entry(struct klp_codecmp *cc,
 			return -1;
 	if (len[0] != len[1] || end[0] != end[1])
 		return reason(why, whylen, "its entry in %s at +0x%llx changed shape",
-			       name, start);
+			      name, start);
 	if (grow_bufs(cc, len[0] + 1))
 		return -1;
 	for (int k = 0; k < 2; k++) {
@@ -988,7 +925,7 @@ static int compare_entry(struct klp_codecmp *cc,
 		    r[0]->type != r[1]->type ||
 		    cf_reloc_shape(r[0]->type, &width, &bias))
 			return reason(why, whylen, "its entry in %s at +0x%llx: relocation at +0x%llx differs",
-				       name, start, (unsigned long long)off);
+				      name, start, (unsigned long long)off);
 		for (int k = 0; k < 2; k++) {
 			cf_mask_fields(cc->buf[k], at[k]->rel->offset, len[k],
 				       v[k], i, i + 1);
@@ -998,7 +935,7 @@ static int compare_entry(struct klp_codecmp *cc,
 			if (in[0] == in[1])
 				continue;
 			return reason(why, whylen, "its entry in %s at +0x%llx points elsewhere in it",
-				       name, start);
+				      name, start);
 		}
 		for (int k = 0; k < 2; k++) {
 			/*
@@ -1013,7 +950,7 @@ static int compare_entry(struct klp_codecmp *cc,
 		}
 		if (!same_target(cc, &t[0], &t[1]))
 			return reason_at(why, whylen, t, false, "its entry in %s at +0x%llx: ",
-					  name, start);
+					 name, start);
 		/* bug_entry: file, then line */
 		if (bug && t[0].kind == T_BYTES &&
 		    (r[0]->sym->sec->sh.sh_flags & SHF_STRINGS))
@@ -1024,7 +961,7 @@ static int compare_entry(struct klp_codecmp *cc,
 	}
 	if (memcmp(cc->buf[0], cc->buf[1], len[0]))
 		return reason(why, whylen, "its entry in %s at +0x%llx: data differs",
-			       name, start);
+			      name, start);
 	return 0;
 }
 

@@ -30,8 +30,6 @@
 
 /* Read-only data without symbols is described by content up to this size. */
 #define SMALL_DATA	0x10000
-/* Out-of-line code one function is taken to own, at most. */
-#define FRAG_SPAN	0x10000
 
 struct ifile {
 	struct klp_record *rec;
@@ -111,33 +109,25 @@ static int put(struct form *fm, const void *p, size_t n)
 	return 0;
 }
 
+__attribute__((format(printf, 2, 3)))
 static int putf(struct form *fm, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	int n;
 
+	/* Measured, then formatted in place: a name may be of any length. */
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return klp_err("cannot format a code description");
-	if ((size_t)n < sizeof(buf))
-		return put(fm, buf, (size_t)n);
-	{
-		/* A long name: format it again, into its own buffer. */
-		char *big = malloc((size_t)n + 1);
-		int ret;
-
-		if (!big)
-			return klp_err("out of memory");
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		ret = put(fm, big, (size_t)n);
-		free(big);
-		return ret;
-	}
+	if (klp_grow(&fm->text, &fm->cap, fm->len + (size_t)n + 1, 1))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(fm->text + fm->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	fm->len += (size_t)n;
+	return 0;
 }
 
 /*
@@ -406,19 +396,6 @@ static int put_masked(struct form *fm, const unsigned char *d, uint64_t from,
 	return 0;
 }
 
-/* Does @r land inside @fn (its end included)? */
-static bool lands_in(const struct klp_reloc *r, const struct klp_symbol *fn)
-{
-	unsigned int width, bias;
-	int64_t at;
-
-	if (!r->sym || r->sym->sec != fn->sec ||
-	    cf_reloc_shape(r->type, &width, &bias))
-		return false;
-	at = (int64_t)r->sym->value + r->addend + bias;
-	return at >= (int64_t)fn->value && at <= (int64_t)(fn->value + fn->size);
-}
-
 static int by_frag_name(const void *a, const void *b)
 {
 	return strcmp(((const struct ifrag *)a)->sec->name,
@@ -426,55 +403,32 @@ static int by_frag_name(const void *a, const void *b)
 }
 
 /*
- * The out-of-line code of @fn in @fr->sec: from the first place it lands
- * through the last relocation that lands back in @fn (stopping at the first
- * reference to other code past the last landing place), as one bytes item
- * and one item per relocation in it.
+ * The out-of-line code of @fn in @fr->sec (cf_frag_extent()), as one bytes
+ * item and one item per relocation in it.
  */
 static int put_fragment(struct form *fm, struct ifile *f,
 			const struct klp_symbol *fn, const struct ifrag *fr)
 {
 	struct klp_reloc **v;
 	const unsigned char *d;
-	uint64_t size, base = (uint64_t)fr->base, stop = (uint64_t)fr->top + 1;
-	size_t n, i1, i;
+	uint64_t base = (uint64_t)fr->base, stop;
+	size_t n;
 
 	if (fr->base < 0)
 		return klp_err("%s: %s: out-of-line code before the start of %s",
 			       f->elf->name, fn->name, fr->sec->name);
-	if (klp_elf_section_data(f->elf, fr->sec, &d, &size) ||
-	    klp_elf_relocs_in(f->elf, fr->sec, base, UINT64_MAX, &v, &n))
+	if (cf_frag_extent(f->elf, fn, fr->sec, base, (uint64_t)fr->top, &v,
+			   &n, &stop, &d))
 		return -1;
-	i1 = 0;
-	for (i = 0; i < n && v[i]->offset < base + FRAG_SPAN; i++) {
-		unsigned int width, bias;
-
-		if (lands_in(v[i], fn)) {
-			cf_reloc_shape(v[i]->type, &width, &bias);
-			if (v[i]->offset + width > stop)
-				stop = v[i]->offset + width;
-			i1 = i + 1;
-		} else if (v[i]->offset > (uint64_t)fr->top && v[i]->sym &&
-			   v[i]->sym->sec &&
-			   (v[i]->sym->sec->sh.sh_flags & SHF_EXECINSTR)) {
-			break;
-		}
-	}
-	if (stop > size || !d)
-		return klp_err("%s: %s: out-of-line code at %s+0x%llx runs past the section",
-			       f->elf->name, fn->name, fr->sec->name,
-			       (unsigned long long)base);
-	while (i1 < n && v[i1]->offset < stop)
-		i1++;
 	if (begin_item(fm, true) ||
 	    putf(fm, "out-of-line code in %s: size=0x%llx:", fr->sec->name,
 		 (unsigned long long)(stop - base)))
 		return -1;
 	fm->items[fm->n - 1].hdr = fm->len - fm->items[fm->n - 1].start;
-	if (put_masked(fm, d + base, base, stop - base, v, i1))
+	if (put_masked(fm, d + base, base, stop - base, v, n))
 		return -1;
 	end_item(fm);
-	for (i = 0; i < i1; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (begin_item(fm, false) ||
 		    putf(fm, "out-of-line code in %s: relocation at +0x%llx type %u -> ",
 			 fr->sec->name,

@@ -49,7 +49,6 @@ struct cmp_side {
 	 */
 	struct attach *att;
 	size_t natt, attcap;
-	size_t *att_first;		/* per section: first index in att */
 	bool att_done;
 	/*
 	 * The function whose relocations resolve() is resolving (NULL for
@@ -139,7 +138,6 @@ void klp_codecmp_free(struct klp_codecmp *cc)
 		struct cmp_side *sd = &cc->side[k];
 
 		free(sd->att);
-		free(sd->att_first);
 		klp_x86_dec_free(sd->x86);
 		free(cc->buf[k]);
 		free(cc->tv[k]);
@@ -744,9 +742,6 @@ static int index_attached(struct cmp_side *sd)
 
 	if (sd->att_done)
 		return 0;
-	sd->att_first = calloc(elf->nsec + 2, sizeof(*sd->att_first));
-	if (!sd->att_first)
-		return klp_err("out of memory");
 	for (size_t i = 0; i < elf->nsec; i++) {
 		struct klp_section *sec = &elf->secs[i];
 
@@ -773,36 +768,30 @@ static int index_attached(struct cmp_side *sd)
 	}
 	if (sd->natt > 1)
 		qsort(sd->att, sd->natt, sizeof(*sd->att), attach_cmp);
-	for (size_t i = 0, j = 0; i <= elf->nsec; i++) {
-		while (j < sd->natt && sd->att[j].to < i)
-			j++;
-		sd->att_first[i] = j;
-	}
-	sd->att_first[elf->nsec + 1] = sd->natt;
 	sd->att_done = true;
 	return 0;
 }
 
-/* The table references into @fn: att[*a .. *b). */
+/* The table references into @fn: att[*a .. *b), by binary search. */
 static int attached_range(struct cmp_side *sd, const struct klp_symbol *fn,
 			  size_t *a, size_t *b)
 {
-	size_t lo, hi;
+	size_t lo = 0, hi, to = fn->sec->idx;
 
 	if (index_attached(sd))
 		return -1;
-	lo = sd->att_first[fn->sec->idx];
-	hi = sd->att_first[fn->sec->idx + 1];
+	hi = sd->natt;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		const struct attach *m = &sd->att[mid];
 
-		if (sd->att[mid].place < fn->value)
+		if (m->to < to || (m->to == to && m->place < fn->value))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	*a = *b = lo;
-	while (*b < sd->att_first[fn->sec->idx + 1] &&
+	while (*b < sd->natt && sd->att[*b].to == to &&
 	       sd->att[*b].place < fn->value + fn->size)
 		(*b)++;
 	return 0;

@@ -28,6 +28,7 @@
  * binary searches of the ELF model (klp/elf.h), so comparing all of
  * vmlinux.o is linear apart from its sorts.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,8 @@
 #include "klp/codecmp.h"
 #include "klp/counter_names.h"
 #include "klp/error.h"
-#include "klp/x86_decode.h"
+#include "klp/grow.h"
+#include "code_facts.h"
 
 /* One of the two files being compared. */
 struct cmp_side {
@@ -46,8 +48,7 @@ struct cmp_side {
 	 * sorted by (target section, place): for klp_codecmp_strict().
 	 */
 	struct attach *att;
-	size_t natt;
-	size_t *att_first;		/* per section: first index in att */
+	size_t natt, attcap;
 	bool att_done;
 	/*
 	 * The function whose relocations resolve() is resolving (NULL for
@@ -56,18 +57,7 @@ struct cmp_side {
 	 */
 	const struct klp_symbol *fn;
 	struct klp_x86_dec *x86;
-	struct tail_hint *hint;		/* shared by the two sides */
-};
-
-/*
- * The immediate size found for the relocation pair being resolved: the
- * two functions' bytes were compared equal (relocation fields aside), so
- * their instructions are the same and one side's decoding serves both.
- */
-struct tail_hint {
-	bool valid;
-	int r;				/* of klp_x86_pcrel_tail() */
-	unsigned int tail;
+	struct cf_tail_hint *hint;	/* shared by the two sides */
 };
 
 /* A relocation of a table section that points at @place of code. */
@@ -80,7 +70,7 @@ struct attach {
 
 /* Out-of-line code of one function in one symbol-less section. */
 struct frag {
-	const struct klp_section *sec;
+	struct klp_section *sec;
 	uint64_t base;			/* lowest place the function jumps to */
 	uint64_t top;			/* highest such place */
 };
@@ -89,11 +79,11 @@ struct klp_codecmp {
 	const struct klp_corr *corr;
 	struct cmp_side side[2];	/* 0: original, 1: patched */
 	unsigned char *buf[2];		/* masked copies of the code */
-	size_t bufcap;
+	size_t bufcap[2];
 	struct target *tv[2];		/* targets of one function's relocs */
-	size_t tvcap;
+	size_t tvcap[2];
 	struct frag *frags[2];		/* its out-of-line sections */
-	struct tail_hint hint;
+	struct cf_tail_hint hint;
 	size_t nfrag[2], fragcap[2];
 	bool strict;			/* see klp_codecmp_strict() */
 	bool mask_build_id;		/* see klp_codecmp_data() */
@@ -113,76 +103,9 @@ struct target {
 	const unsigned char *bytes;	/* T_BYTES */
 	size_t len;
 	const char *secname;		/* T_SECOFF, T_FRAG */
-	const struct klp_section *sec;	/* T_SECOFF, T_FRAG */
+	struct klp_section *sec;	/* T_SECOFF, T_FRAG */
 	int64_t off;			/* addend relative to the target */
 };
-
-/*
- * Field width of an x86-64 relocation type and, for PC-relative types, the
- * distance from the field to the end of the smallest instruction that can
- * hold it: a PC-relative addend is "target - (field + width) - trailing
- * immediate", so the place the code means is at least addend + width.
- * Returns -1 for types that do not occur in relocatable code.
- */
-static int reloc_shape(uint32_t type, unsigned int *width,
-		       unsigned int *bias)
-{
-	*bias = 0;
-	switch (type) {
-	case R_X86_64_NONE:
-	case R_X86_64_TLSDESC_CALL:
-		*width = 0;
-		return 0;
-	case R_X86_64_8:
-		*width = 1;
-		return 0;
-	case R_X86_64_PC8:
-		*width = *bias = 1;
-		return 0;
-	case R_X86_64_16:
-		*width = 2;
-		return 0;
-	case R_X86_64_PC16:
-		*width = *bias = 2;
-		return 0;
-	case R_X86_64_32:
-	case R_X86_64_32S:
-	case R_X86_64_GOT32:
-	case R_X86_64_DTPOFF32:
-	case R_X86_64_TPOFF32:
-	case R_X86_64_SIZE32:
-		*width = 4;
-		return 0;
-	case R_X86_64_PC32:
-	case R_X86_64_PLT32:
-	case R_X86_64_GOTPCREL:
-	case R_X86_64_GOTPCRELX:
-	case R_X86_64_REX_GOTPCRELX:
-	case R_X86_64_TLSGD:
-	case R_X86_64_TLSLD:
-	case R_X86_64_GOTTPOFF:
-	case R_X86_64_GOTPC32:
-	case R_X86_64_GOTPC32_TLSDESC:
-		*width = *bias = 4;
-		return 0;
-	case R_X86_64_64:
-	case R_X86_64_DTPOFF64:
-	case R_X86_64_TPOFF64:
-	case R_X86_64_GOTOFF64:
-	case R_X86_64_GOT64:
-	case R_X86_64_PLTOFF64:
-	case R_X86_64_SIZE64:
-		*width = 8;
-		return 0;
-	case R_X86_64_PC64:
-	case R_X86_64_GOTPCREL64:
-	case R_X86_64_GOTPC64:
-		*width = *bias = 8;
-		return 0;
-	default:
-		return -1;
-	}
-}
 
 struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c)
 {
@@ -199,16 +122,12 @@ struct klp_codecmp *klp_codecmp_new(const struct klp_corr *c)
 		sd->rec = k ? klp_corr_patched(c) : klp_corr_orig(c);
 		sd->hint = &cc->hint;
 		sd->elf = sd->rec->elf;
-		if (!klp_elf_is_relocatable(sd->elf)) {
-			klp_err("%s: not a relocatable file: code comparison needs the relocations of an `ld -r` output such as vmlinux.o",
-				sd->elf->name);
-			goto fail;
+		if (cf_check_relocatable(sd->elf)) {
+			klp_codecmp_free(cc);
+			return NULL;
 		}
 	}
 	return cc;
-fail:
-	klp_codecmp_free(cc);
-	return NULL;
 }
 
 void klp_codecmp_free(struct klp_codecmp *cc)
@@ -219,123 +138,12 @@ void klp_codecmp_free(struct klp_codecmp *cc)
 		struct cmp_side *sd = &cc->side[k];
 
 		free(sd->att);
-		free(sd->att_first);
 		klp_x86_dec_free(sd->x86);
-	}
-	for (int k = 0; k < 2; k++) {
 		free(cc->buf[k]);
 		free(cc->tv[k]);
 		free(cc->frags[k]);
 	}
 	free(cc);
-}
-
-/*
- * Prefer, among symbols at one place, one that the record describes (it
- * correlates exactly), then a global, then the first in the symbol table.
- */
-static int sym_rank(const struct klp_symbol *s, const void *side)
-{
-	const struct cmp_side *sd = side;
-
-	if (klp_record_func_of_sym(sd->rec, s))
-		return 0;
-	return s->bind == STB_LOCAL ? 2 : 1;
-}
-
-
-/*
- * The symbol at the place of @s that the record describes, @s itself if it
- * is described, or NULL: code may name an alias of a recorded function.
- */
-static struct klp_symbol *recorded_at(const struct cmp_side *sd,
-				      struct klp_symbol *s)
-{
-	if (klp_record_func_of_sym(sd->rec, s))
-		return s;
-	if (!s->sec || s->type == STT_SECTION)
-		return NULL;
-	for (struct klp_symbol *a = klp_elf_symbol_at(sd->elf, s->sec, s->value);
-	     a; a = klp_elf_next_symbol_at(sd->elf, a))
-		if (a != s && klp_record_func_of_sym(sd->rec, a))
-			return a;
-	return NULL;
-}
-
-/* The bytes of the mergeable-section entry at @t (a string or constant). */
-static int merged_entry(const struct cmp_side *sd, struct klp_section *sec,
-			uint64_t t, struct target *out)
-{
-	const unsigned char *data;
-	uint64_t size, ent = sec->sh.sh_entsize ? sec->sh.sh_entsize : 1;
-
-	if (klp_elf_section_data(sd->elf, sec, &data, &size))
-		return -1;
-	if (t >= size)
-		return 1;
-	out->kind = T_BYTES;
-	if (sec->sh.sh_flags & SHF_STRINGS) {
-		/* From @t to the terminating all-zero character, included. */
-		uint64_t e = t;
-
-		for (;;) {
-			bool zero = true;
-
-			if (e + ent > size)
-				return 1;
-			for (uint64_t k = 0; k < ent; k++)
-				zero &= !data[e + k];
-			e += ent;
-			if (zero)
-				break;
-		}
-		out->bytes = data + t;
-		out->len = e - t;
-		return 0;
-	}
-	/* A constant: the whole entry, and the offset into it. */
-	t -= t % ent;
-	if (t + ent > size)
-		return 1;
-	out->bytes = data + t;
-	out->len = ent;
-	out->off -= (int64_t)t;
-	return 0;
-}
-
-/*
- * The immediate after a 4-byte PC-relative field of @sd->fn's code
- * (klp_x86_pcrel_tail()): 0 and *@tail if known, 1 if not (not in a
- * function being compared, or not decodable), -1 on an error.
- */
-static int pcrel_tail(struct cmp_side *sd, const struct klp_reloc *rel,
-		      unsigned int width, unsigned int *tail)
-{
-	const struct klp_symbol *fn = sd->fn;
-	const unsigned char *data;
-	uint64_t size;
-
-	if (!fn || width != 4 || rel->offset < fn->value ||
-	    rel->offset + width > fn->value + fn->size ||
-	    !(fn->sec->sh.sh_flags & SHF_EXECINSTR) ||
-	    klp_elf_section_data(sd->elf, fn->sec, &data, &size) || !data)
-		return 1;
-	if (!sd->hint->valid) {
-		if (!sd->x86) {
-			sd->x86 = klp_x86_dec_new();
-			if (!sd->x86)
-				return -1;
-		}
-		sd->hint->r = klp_x86_pcrel_tail(sd->x86, data + fn->value,
-						 fn->size,
-						 rel->offset - fn->value,
-						 width, &sd->hint->tail);
-		if (sd->hint->r < 0)
-			return -1;
-		sd->hint->valid = true;
-	}
-	*tail = sd->hint->tail;
-	return sd->hint->r;
 }
 
 /* What @rel (of side @sd) points at. */
@@ -346,7 +154,7 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	const unsigned char *data;
 	struct klp_section *sec;
 	unsigned int width, bias, tail = 0;
-	uint64_t place, size;
+	uint64_t place, size, entry;
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -358,13 +166,13 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	sec = s->sec;
 	t->kind = T_SYM;
 	t->sym = s;
-	if (recorded_at(sd, s) || !sec)
+	if (cf_recorded(sd->rec, s) || !sec)
 		return 0;
 	if (s->type != STT_SECTION && !(sec->sh.sh_flags & SHF_MERGE))
 		return 0;
 
 	/* A place in a section: what is there? */
-	reloc_shape(rel->type, &width, &bias);
+	cf_reloc_shape(rel->type, &width, &bias);
 	place = s->value + (uint64_t)rel->addend;
 	if (sec->sh.sh_flags & SHF_MERGE) {
 		/*
@@ -377,25 +185,29 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 		uint64_t at;
 
 		if (bias && s->type == STT_SECTION &&
-		    pcrel_tail(sd, rel, width, &tail) < 0)
+		    cf_pcrel_tail(&sd->x86, sd->elf, sd->fn, rel, width,
+				  sd->hint, &tail) < 0)
 			return -1;
 		at = s->type == STT_SECTION ? place + bias + tail : s->value;
-
-		if (!(sec->sh.sh_flags & SHF_STRINGS))
-			t->off = (int64_t)place;	/* made entry-relative */
-		else if (s->type == STT_SECTION)
-			t->off = -(int64_t)bias;
-		r = merged_entry(sd, sec, at, t);
-		if (r <= 0)
-			return r;
+		r = cf_merged_entry(sd->elf, sec, at, &t->bytes, &t->len,
+				    &entry);
+		if (r < 0)
+			return -1;
+		if (!r) {
+			t->kind = T_BYTES;
+			/* A constant: the offset into the entry. */
+			if (!(sec->sh.sh_flags & SHF_STRINGS))
+				t->off = (int64_t)(place - entry);
+			else if (s->type == STT_SECTION)
+				t->off = -(int64_t)bias;
+			return 0;
+		}
 		/* Out of the section: compare as a plain place. */
-		t->kind = T_SYM;
-		t->off = rel->addend;
 	}
 	if (s->type != STT_SECTION)
 		return 0;
 	c = klp_elf_symbol_for_place(sd->elf, sec, (int64_t)place + bias,
-				     (int64_t)place + 2 * bias, sym_rank, sd);
+				     (int64_t)place + 2 * bias, cf_sym_rank, sd->rec);
 	/*
 	 * A PC-relative operand of code means addend + width + the size of
 	 * the immediate after the field, up to 2 * bias bytes on.  Only when
@@ -406,17 +218,18 @@ static int resolve(struct cmp_side *sd, const struct klp_reloc *rel,
 	 */
 	if (bias && c && !(c->value <= place + bias &&
 			   place + 2 * bias < c->value + c->size)) {
-		r = pcrel_tail(sd, rel, width, &tail);
+		r = cf_pcrel_tail(&sd->x86, sd->elf, sd->fn, rel, width,
+				  sd->hint, &tail);
 		if (r < 0)
 			return -1;
 		if (!r)
 			c = klp_elf_symbol_for_place(sd->elf, sec,
 					(int64_t)(place + bias + tail),
 					(int64_t)(place + bias + tail),
-					sym_rank, sd);
+					cf_sym_rank, sd->rec);
 	}
 	if (c) {
-		struct klp_symbol *rc = recorded_at(sd, c);
+		struct klp_symbol *rc = cf_recorded(sd->rec, c);
 
 		t->sym = rc ? rc : c;
 		t->off = (int64_t)(place - c->value);
@@ -485,7 +298,7 @@ static bool same_symbol(const struct klp_codecmp *cc, struct klp_symbol *a,
 			struct klp_symbol *b)
 {
 	const struct cmp_side *o = &cc->side[0], *p = &cc->side[1];
-	struct klp_symbol *ra = recorded_at(o, a), *rb = recorded_at(p, b);
+	struct klp_symbol *ra = cf_recorded(o->rec, a), *rb = cf_recorded(p->rec, b);
 
 	if (ra || rb) {
 		struct klp_symbol *pa;
@@ -611,72 +424,62 @@ static void describe(const struct target *t, char *buf, size_t len)
 	}
 }
 
-/* Checks that @s is a function body in its file; its bytes in @data. */
-static int sym_bytes(const struct cmp_side *sd, const struct klp_symbol *s,
-		     const unsigned char **data)
+static int grow_bufs(struct klp_codecmp *cc, size_t size)
 {
-	uint64_t size;
-
-	if (!s->sec)
-		return klp_err("%s: symbol %s is not defined in a section",
-			       sd->elf->name, s->name);
-	if (klp_elf_section_data(sd->elf, s->sec, data, &size))
-		return -1;
-	if (!*data)
-		return klp_err("%s: symbol %s is in %s, which has no bytes",
-			       sd->elf->name, s->name, s->sec->name);
-	if (s->value > size || s->size > size - s->value)
-		return klp_err("%s: symbol %s (0x%lx bytes at 0x%lx) lies past the end of %s",
-			       sd->elf->name, s->name, (unsigned long)s->size,
-			       (unsigned long)s->value, s->sec->name);
-	*data += s->value;
-	return 0;
+	return klp_grow(&cc->buf[0], &cc->bufcap[0], size, 1) ||
+	       klp_grow(&cc->buf[1], &cc->bufcap[1], size, 1);
 }
 
 /*
- * The relocations of @s: @v[*first .. *end) of its section's sorted list.
- * Their fields are zeroed in @buf (a copy of the code).
+ * Says in @why (if not NULL) why the two differ, or why they are the same
+ * (printf-like); returns 1, "changed".
  */
-static int sym_relocs(struct cmp_side *sd, const struct klp_symbol *s,
-		      unsigned char *buf, struct klp_reloc ***v,
-		      size_t *first, size_t *end)
+__attribute__((format(printf, 3, 4)))
+static int reason(char *why, size_t whylen, const char *fmt, ...)
 {
-	size_t i, n;
+	va_list ap;
 
-	*first = 0;
-	if (klp_elf_relocs_in(sd->elf, s->sec, s->value, UINT64_MAX, v, &n))
-		return -1;
-	for (i = 0; i < n; i++) {
-		const struct klp_reloc *r = (*v)[i];
-		unsigned int width, bias;
-		uint64_t off = r->offset - s->value;
-
-		if (r->offset >= s->value + s->size)
-			break;
-		if (reloc_shape(r->type, &width, &bias))
-			return klp_err("%s: %s+0x%lx: relocation type %u is not supported in code",
-				       sd->elf->name, s->name,
-				       (unsigned long)off, r->type);
-		for (uint64_t k = off; k < off + width && k < s->size; k++)
-			buf[k] = 0;
-	}
-	*end = i;
-	return 0;
+	if (!why)
+		return 1;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return 1;
 }
 
-static int grow_bufs(struct klp_codecmp *cc, size_t size)
+/*
+ * As reason(), followed by "A -> B" for the targets @t[0] and @t[1], and
+ * with @note " (contents differ)" when the two read the same.
+ */
+__attribute__((format(printf, 5, 6)))
+static int reason_at(char *why, size_t whylen, const struct target *t,
+		     bool note, const char *fmt, ...)
 {
-	if (size <= cc->bufcap)
-		return 0;
-	for (int k = 0; k < 2; k++) {
-		unsigned char *n = realloc(cc->buf[k], size);
+	char da[160], db[160];
+	va_list ap;
+	int n;
 
-		if (!n)
-			return klp_err("out of memory");
-		cc->buf[k] = n;
-	}
-	cc->bufcap = size;
-	return 0;
+	if (!why)
+		return 1;
+	describe(&t[0], da, sizeof(da));
+	describe(&t[1], db, sizeof(db));
+	va_start(ap, fmt);
+	n = vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < whylen)
+		snprintf(why + n, whylen - n, "%s -> %s%s", da, db,
+			 note && !strcmp(da, db) ? " (contents differ)" : "");
+	return 1;
+}
+
+/* Where two buffers known to differ first differ. */
+static size_t first_difference(const unsigned char *a, const unsigned char *b)
+{
+	size_t i = 0;
+
+	while (a[i] == b[i])
+		i++;
+	return i;
 }
 
 /* Notes a T_FRAG target of side @k in the function's fragment list. */
@@ -695,15 +498,9 @@ static int note_frag(struct klp_codecmp *cc, int k, const struct target *t)
 			return 0;
 		}
 	}
-	if (cc->nfrag[k] == cc->fragcap[k]) {
-		size_t ncap = cc->fragcap[k] ? 2 * cc->fragcap[k] : 4;
-
-		f = realloc(cc->frags[k], ncap * sizeof(*f));
-		if (!f)
-			return klp_err("out of memory");
-		cc->frags[k] = f;
-		cc->fragcap[k] = ncap;
-	}
+	if (klp_grow(&cc->frags[k], &cc->fragcap[k], cc->nfrag[k] + 1,
+		     sizeof(*f)))
+		return -1;
 	f = &cc->frags[k][cc->nfrag[k]++];
 	f->sec = t->sec;
 	f->base = f->top = place;
@@ -719,161 +516,57 @@ static const struct frag *find_frag(const struct klp_codecmp *cc, int k,
 	return NULL;
 }
 
-/* Does @r jump or point into the function @fn? */
-static bool points_into(const struct klp_reloc *r, const struct klp_symbol *fn)
-{
-	unsigned int width, bias;
-	int64_t at;
-
-	if (!r->sym || r->sym->sec != fn->sec || reloc_shape(r->type, &width, &bias))
-		return false;
-	at = (int64_t)r->sym->value + r->addend + bias;
-	return at >= (int64_t)fn->value &&
-	       at <= (int64_t)(fn->value + fn->size);
-}
-
-/* Longest run of out-of-line code that one function is taken to own. */
-#define FRAG_MAX	0x10000
-
-/*
- * The extent of @fn's fragments in @fr->sec: from the first place it jumps
- * to, through every relocation up to the last one that jumps back into
- * @fn, stopping at the first that leads into other code (the next
- * function's fragments).  Relocation indexes in @v: [*first, *end).
- */
-static int frag_extent(struct cmp_side *sd, const struct klp_symbol *fn,
-		       const struct frag *fr, struct klp_reloc ***v,
-		       size_t *first, size_t *end, uint64_t *stop)
-{
-	struct klp_section *sec = (struct klp_section *)fr->sec;
-	const unsigned char *data;
-	uint64_t size;
-	size_t i, n;
-
-	if (klp_elf_section_data(sd->elf, sec, &data, &size) ||
-	    klp_elf_relocs_in(sd->elf, sec, fr->base, UINT64_MAX, v, &n))
-		return -1;
-	*first = *end = 0;
-	*stop = fr->top + 1;
-	for (i = *first; i < n && (*v)[i]->offset < fr->base + FRAG_MAX; i++) {
-		const struct klp_reloc *r = (*v)[i];
-		unsigned int width, bias;
-
-		if (points_into(r, fn)) {
-			reloc_shape(r->type, &width, &bias);
-			if (r->offset + width > *stop)
-				*stop = r->offset + width;
-			*end = i + 1;
-			continue;
-		}
-		if (r->offset > fr->top && r->sym && r->sym->sec &&
-		    (r->sym->sec->sh.sh_flags & SHF_EXECINSTR))
-			break;
-	}
-	if (*stop > size)
-		return klp_err("%s: %s: out-of-line code at %s+0x%lx runs past the section",
-			       sd->elf->name, fn->name, sec->name,
-			       (unsigned long)fr->base);
-	while (*end < n && (*v)[*end]->offset < *stop)
-		(*end)++;
-	return 0;
-}
-
-static int grow_bufs(struct klp_codecmp *cc, size_t size);
-
 /* Compares the fragments of the two functions in one section. */
 static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 			const struct frag **fr, char *why, size_t whylen)
 {
 	struct klp_reloc **v[2];
-	size_t first[2], end[2];
+	size_t end[2];
 	uint64_t stop[2], len;
-	char da[160], db[160];
+	const unsigned char *data[2];
+	const char *name = fr[0]->sec->name;
 
 	for (int k = 0; k < 2; k++)
-		if (frag_extent(&cc->side[k], fn[k], fr[k], &v[k], &first[k],
-				&end[k], &stop[k]))
+		if (cf_frag_extent(cc->side[k].elf, fn[k], fr[k]->sec,
+				   fr[k]->base, fr[k]->top, &v[k], &end[k],
+				   &stop[k], &data[k]))
 			return -1;
 	len = stop[0] - fr[0]->base;
-	if (len != stop[1] - fr[1]->base) {
-		snprintf(why, whylen, "out-of-line code in %s: size 0x%lx -> 0x%lx",
-			 fr[0]->sec->name, (unsigned long)len,
-			 (unsigned long)(stop[1] - fr[1]->base));
-		return 1;
-	}
-	if (end[0] - first[0] != end[1] - first[1]) {
-		snprintf(why, whylen, "out-of-line code in %s: %zu relocations -> %zu",
-			 fr[0]->sec->name, end[0] - first[0], end[1] - first[1]);
-		return 1;
-	}
+	if (len != stop[1] - fr[1]->base)
+		return reason(why, whylen, "out-of-line code in %s: size 0x%lx -> 0x%lx",
+			      name, (unsigned long)len,
+			      (unsigned long)(stop[1] - fr[1]->base));
+	if (end[0] != end[1])
+		return reason(why, whylen, "out-of-line code in %s: %zu relocations -> %zu",
+			      name, end[0], end[1]);
 	if (grow_bufs(cc, len + 1))
 		return -1;
 	for (int k = 0; k < 2; k++) {
-		const unsigned char *data;
-		uint64_t size;
-
-		klp_elf_section_data(cc->side[k].elf, fr[k]->sec, &data, &size);
-		memcpy(cc->buf[k], data + fr[k]->base, len);
-		for (size_t i = first[k]; i < end[k]; i++) {
-			unsigned int width, bias;
-			uint64_t off = v[k][i]->offset - fr[k]->base;
-
-			reloc_shape(v[k][i]->type, &width, &bias);
-			for (uint64_t b = off; b < off + width && b < len; b++)
-				cc->buf[k][b] = 0;
-		}
+		memcpy(cc->buf[k], data[k] + fr[k]->base, len);
+		cf_mask_fields(cc->buf[k], fr[k]->base, len, v[k], 0, end[k]);
 	}
-	if (memcmp(cc->buf[0], cc->buf[1], len)) {
-		size_t i = 0;
-
-		while (cc->buf[0][i] == cc->buf[1][i])
-			i++;
-		snprintf(why, whylen, "out-of-line code in %s: bytes differ at +0x%zx",
-			 fr[0]->sec->name, i);
-		return 1;
-	}
-	for (size_t i = 0; i < end[0] - first[0]; i++) {
-		const struct klp_reloc *ra = v[0][first[0] + i];
-		const struct klp_reloc *rb = v[1][first[1] + i];
+	if (memcmp(cc->buf[0], cc->buf[1], len))
+		return reason(why, whylen, "out-of-line code in %s: bytes differ at +0x%zx",
+			      name, first_difference(cc->buf[0], cc->buf[1]));
+	for (size_t i = 0; i < end[0]; i++) {
+		const struct klp_reloc *ra = v[0][i], *rb = v[1][i];
 		uint64_t oa = ra->offset - fr[0]->base;
-		struct target ta, tb;
+		struct target t[2];
 
-		if (oa != rb->offset - fr[1]->base || ra->type != rb->type) {
-			snprintf(why, whylen, "out-of-line code in %s: relocation at +0x%lx differs",
-				 fr[0]->sec->name, (unsigned long)oa);
-			return 1;
+		if (oa != rb->offset - fr[1]->base || ra->type != rb->type)
+			return reason(why, whylen, "out-of-line code in %s: relocation at +0x%lx differs",
+				      name, (unsigned long)oa);
+		for (int k = 0; k < 2; k++) {
+			if (resolve(&cc->side[k], v[k][i], &t[k]))
+				return -1;
+			/* Places in fragments: relative to the fragments' start. */
+			if (t[k].kind == T_FRAG && t[k].sec == fr[k]->sec)
+				t[k].off -= (int64_t)fr[k]->base;
 		}
-		if (resolve(&cc->side[0], ra, &ta) ||
-		    resolve(&cc->side[1], rb, &tb))
-			return -1;
-		/* Places in fragments: relative to the fragments' start. */
-		if (ta.kind == T_FRAG && ta.sec == fr[0]->sec)
-			ta.off -= (int64_t)fr[0]->base;
-		if (tb.kind == T_FRAG && tb.sec == fr[1]->sec)
-			tb.off -= (int64_t)fr[1]->base;
-		if (!same_target(cc, &ta, &tb)) {
-			describe(&ta, da, sizeof(da));
-			describe(&tb, db, sizeof(db));
-			snprintf(why, whylen, "out-of-line code in %s: relocation at +0x%lx: %s -> %s",
-				 fr[0]->sec->name, (unsigned long)oa, da, db);
-			return 1;
-		}
+		if (!same_target(cc, &t[0], &t[1]))
+			return reason_at(why, whylen, t, false, "out-of-line code in %s: relocation at +0x%lx: ",
+					 name, (unsigned long)oa);
 	}
-	return 0;
-}
-
-static int grow_targets(struct klp_codecmp *cc, size_t n)
-{
-	if (n <= cc->tvcap)
-		return 0;
-	for (int k = 0; k < 2; k++) {
-		struct target *t = realloc(cc->tv[k], n * sizeof(*t));
-
-		if (!t)
-			return klp_err("out of memory");
-		cc->tv[k] = t;
-	}
-	cc->tvcap = n;
 	return 0;
 }
 
@@ -914,75 +607,56 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 	const struct klp_symbol *s[2] = { orig, patched };
 	const unsigned char *data[2];
 	struct klp_reloc **v[2];
-	size_t first[2], end[2], n, nrel;
-	char da[160], db[160];
-	char dummy[1];
+	size_t n, nrel[2];
 
-	if (!why) {
-		why = dummy;
-		whylen = sizeof(dummy);
-	}
 	for (int k = 0; k < 2; k++)
-		if (sym_bytes(&cc->side[k], s[k], &data[k]))
+		if (cf_sym_bytes(cc->side[k].elf, s[k], &data[k]))
 			return -1;
-	if (orig->size != patched->size) {
-		snprintf(why, whylen, "size 0x%lx -> 0x%lx",
-			 (unsigned long)orig->size, (unsigned long)patched->size);
-		return 1;
-	}
+	if (orig->size != patched->size)
+		return reason(why, whylen, "size 0x%lx -> 0x%lx",
+			      (unsigned long)orig->size,
+			      (unsigned long)patched->size);
 	n = orig->size;
 	if (grow_bufs(cc, n + 1))
 		return -1;
 	for (int k = 0; k < 2; k++) {
 		memcpy(cc->buf[k], data[k], n);
-		if (sym_relocs(&cc->side[k], s[k], cc->buf[k], &v[k],
-			       &first[k], &end[k]))
+		if (cf_sym_relocs(cc->side[k].elf, s[k], &v[k], &nrel[k]))
 			return -1;
+		cf_mask_fields(cc->buf[k], s[k]->value, n, v[k], 0, nrel[k]);
 	}
 	if (cc->mask_build_id)
 		mask_build_ids(cc->buf[0], cc->buf[1], n);
-	if (memcmp(cc->buf[0], cc->buf[1], n)) {
-		size_t i = 0;
-
-		while (cc->buf[0][i] == cc->buf[1][i])
-			i++;
-		snprintf(why, whylen, "bytes differ at +0x%zx", i);
-		return 1;
-	}
-	nrel = end[0] - first[0];
-	if (nrel != end[1] - first[1]) {
-		snprintf(why, whylen, "%zu relocations -> %zu",
-			 nrel, end[1] - first[1]);
-		return 1;
-	}
+	if (memcmp(cc->buf[0], cc->buf[1], n))
+		return reason(why, whylen, "bytes differ at +0x%zx",
+			      first_difference(cc->buf[0], cc->buf[1]));
+	if (nrel[0] != nrel[1])
+		return reason(why, whylen, "%zu relocations -> %zu", nrel[0],
+			      nrel[1]);
 
 	/* Offsets and types, then what each relocation points at. */
-	if (grow_targets(cc, nrel + 1))
+	if (klp_grow(&cc->tv[0], &cc->tvcap[0], nrel[0] + 1, sizeof(struct target)) ||
+	    klp_grow(&cc->tv[1], &cc->tvcap[1], nrel[0] + 1, sizeof(struct target)))
 		return -1;
 	cc->nfrag[0] = cc->nfrag[1] = 0;
-	for (size_t i = 0; i < nrel; i++) {
-		const struct klp_reloc *ra = v[0][first[0] + i];
-		const struct klp_reloc *rb = v[1][first[1] + i];
+	for (size_t i = 0; i < nrel[0]; i++) {
+		const struct klp_reloc *ra = v[0][i], *rb = v[1][i];
 		uint64_t oa = ra->offset - orig->value;
 		uint64_t ob = rb->offset - patched->value;
 
-		if (oa != ob) {
-			snprintf(why, whylen, "relocation at +0x%lx -> +0x%lx",
-				 (unsigned long)oa, (unsigned long)ob);
-			return 1;
-		}
-		if (ra->type != rb->type) {
-			snprintf(why, whylen, "relocation at +0x%lx: type %u -> %u",
-				 (unsigned long)oa, ra->type, rb->type);
-			return 1;
-		}
+		if (oa != ob)
+			return reason(why, whylen, "relocation at +0x%lx -> +0x%lx",
+				      (unsigned long)oa, (unsigned long)ob);
+		if (ra->type != rb->type)
+			return reason(why, whylen, "relocation at +0x%lx: type %u -> %u",
+				      (unsigned long)oa, ra->type, rb->type);
 		cc->hint.valid = false;
 		for (int k = 0; k < 2; k++) {
 			struct target *t = &cc->tv[k][i];
 			int r;
 
 			cc->side[k].fn = s[k];
-			r = resolve(&cc->side[k], v[k][first[k] + i], t);
+			r = resolve(&cc->side[k], v[k][i], t);
 			cc->side[k].fn = NULL;
 			if (r)
 				return -1;
@@ -990,24 +664,16 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 				return -1;
 		}
 	}
-	for (size_t i = 0; i < nrel; i++) {
-		struct target *ta = &cc->tv[0][i], *tb = &cc->tv[1][i];
+	for (size_t i = 0; i < nrel[0]; i++) {
+		struct target t[2] = { cc->tv[0][i], cc->tv[1][i] };
 
-		for (int k = 0; k < 2; k++) {
-			struct target *t = &cc->tv[k][i];
-
-			if (t->kind == T_FRAG)
-				t->off -= (int64_t)find_frag(cc, k, t->secname)->base;
-		}
-		if (!same_target(cc, ta, tb)) {
-			describe(ta, da, sizeof(da));
-			describe(tb, db, sizeof(db));
-			snprintf(why, whylen, "relocation at +0x%lx: %s -> %s%s",
-				 (unsigned long)(v[0][first[0] + i]->offset -
-						 orig->value), da, db,
-				 strcmp(da, db) ? "" : " (contents differ)");
-			return 1;
-		}
+		for (int k = 0; k < 2; k++)
+			if (t[k].kind == T_FRAG)
+				t[k].off -= (int64_t)find_frag(cc, k, t[k].secname)->base;
+		if (!same_target(cc, &t[0], &t[1]))
+			return reason_at(why, whylen, t, true, "relocation at +0x%lx: ",
+					 (unsigned long)(v[0][i]->offset -
+							 orig->value));
 	}
 
 	/* The fragments themselves, section by section. */
@@ -1016,12 +682,10 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		int r;
 
 		fr[1] = find_frag(cc, 1, fr[0]->sec->name);
-		if (!fr[1]) {
-			/* Cannot happen: the targets matched by name. */
-			snprintf(why, whylen, "out-of-line code in %s is gone",
-				 fr[0]->sec->name);
-			return 1;
-		}
+		/* Cannot happen: the targets matched by name. */
+		if (!fr[1])
+			return reason(why, whylen, "out-of-line code in %s is gone",
+				      fr[0]->sec->name);
 		r = compare_frag(cc, s, fr, why, whylen);
 		if (r)
 			return r;
@@ -1075,13 +739,9 @@ static int attach_cmp(const void *a, const void *b)
 static int index_attached(struct cmp_side *sd)
 {
 	struct klp_elf *elf = sd->elf;
-	size_t cap = 0;
 
 	if (sd->att_done)
 		return 0;
-	sd->att_first = calloc(elf->nsec + 2, sizeof(*sd->att_first));
-	if (!sd->att_first)
-		return klp_err("out of memory");
 	for (size_t i = 0; i < elf->nsec; i++) {
 		struct klp_section *sec = &elf->secs[i];
 
@@ -1096,13 +756,9 @@ static int index_attached(struct cmp_side *sd)
 			if (!r->sym || !is_code_sec(r->sym->sec) ||
 			    r->type == R_X86_64_NONE)
 				continue;
-			if (sd->natt == cap) {
-				cap = cap ? cap * 2 : 256;
-				a = realloc(sd->att, cap * sizeof(*a));
-				if (!a)
-					return klp_err("out of memory");
-				sd->att = a;
-			}
+			if (klp_grow(&sd->att, &sd->attcap, sd->natt + 1,
+				     sizeof(*a)))
+				return -1;
 			a = &sd->att[sd->natt++];
 			a->from = sec;
 			a->rel = r;
@@ -1112,36 +768,30 @@ static int index_attached(struct cmp_side *sd)
 	}
 	if (sd->natt > 1)
 		qsort(sd->att, sd->natt, sizeof(*sd->att), attach_cmp);
-	for (size_t i = 0, j = 0; i <= elf->nsec; i++) {
-		while (j < sd->natt && sd->att[j].to < i)
-			j++;
-		sd->att_first[i] = j;
-	}
-	sd->att_first[elf->nsec + 1] = sd->natt;
 	sd->att_done = true;
 	return 0;
 }
 
-/* The table references into @fn: att[*a .. *b). */
+/* The table references into @fn: att[*a .. *b), by binary search. */
 static int attached_range(struct cmp_side *sd, const struct klp_symbol *fn,
 			  size_t *a, size_t *b)
 {
-	size_t lo, hi;
+	size_t lo = 0, hi, to = fn->sec->idx;
 
 	if (index_attached(sd))
 		return -1;
-	lo = sd->att_first[fn->sec->idx];
-	hi = sd->att_first[fn->sec->idx + 1];
+	hi = sd->natt;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		const struct attach *m = &sd->att[mid];
 
-		if (sd->att[mid].place < fn->value)
+		if (m->to < to || (m->to == to && m->place < fn->value))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	*a = *b = lo;
-	while (*b < sd->att_first[fn->sec->idx + 1] &&
+	while (*b < sd->natt && sd->att[*b].to == to &&
 	       sd->att[*b].place < fn->value + fn->size)
 		(*b)++;
 	return 0;
@@ -1180,11 +830,11 @@ static int other_function(struct cmp_side *sd, const struct klp_reloc *r,
 /*
  * The bytes of a table from the reference @at to the next reference into
  * another function (the next entry, which describes it), at most
- * ENTRY_MAX: relocations in it [*first, *end), its length in *len.
+ * ENTRY_MAX: relocations in it @v[0 .. *end), its length in *len.
  */
 static int entry_window(struct cmp_side *sd, const struct attach *at,
 			const struct klp_symbol *fn, struct klp_reloc ***v,
-			size_t *first, size_t *end, uint64_t *len)
+			size_t *end, uint64_t *len)
 {
 	struct klp_section *sec = at->from;
 	uint64_t start = at->rel->offset, stop = start + ENTRY_MAX;
@@ -1194,8 +844,7 @@ static int entry_window(struct cmp_side *sd, const struct attach *at,
 		return -1;
 	if (stop > sec->sh.sh_size)
 		stop = sec->sh.sh_size;
-	*first = 0;
-	for (*end = *first; *end < n && (*v)[*end]->offset < stop; (*end)++) {
+	for (*end = 0; *end < n && (*v)[*end]->offset < stop; (*end)++) {
 		const struct klp_reloc *r = (*v)[*end];
 		int other;
 
@@ -1226,20 +875,19 @@ static int compare_entry(struct klp_codecmp *cc,
 			 const struct attach **at, char *why, size_t whylen)
 {
 	struct klp_reloc **v[2];
-	size_t first[2], end[2];
+	size_t end[2];
 	uint64_t len[2];
 	const char *name = at[0]->from->name;
+	unsigned long long start = at[0]->rel->offset;
 	bool bug = !strncmp(name, "__bug_table", 11);
 
 	for (int k = 0; k < 2; k++)
-		if (entry_window(&cc->side[k], at[k], fn[k], &v[k], &first[k],
-				 &end[k], &len[k]))
+		if (entry_window(&cc->side[k], at[k], fn[k], &v[k], &end[k],
+				 &len[k]))
 			return -1;
-	if (len[0] != len[1] || end[0] - first[0] != end[1] - first[1]) {
-		snprintf(why, whylen, "its entry in %s at +0x%llx changed shape",
-			 name, (unsigned long long)at[0]->rel->offset);
-		return 1;
-	}
+	if (len[0] != len[1] || end[0] != end[1])
+		return reason(why, whylen, "its entry in %s at +0x%llx changed shape",
+			      name, start);
 	if (grow_bufs(cc, len[0] + 1))
 		return -1;
 	for (int k = 0; k < 2; k++) {
@@ -1255,9 +903,8 @@ static int compare_entry(struct klp_codecmp *cc,
 		else
 			memset(cc->buf[k], 0, len[k]);
 	}
-	for (size_t i = 0; i < end[0] - first[0]; i++) {
-		const struct klp_reloc *r[2] = { v[0][first[0] + i],
-						 v[1][first[1] + i] };
+	for (size_t i = 0; i < end[0]; i++) {
+		const struct klp_reloc *r[2] = { v[0][i], v[1][i] };
 		uint64_t off = r[0]->offset - at[0]->rel->offset;
 		unsigned int width, bias;
 		struct target t[2];
@@ -1265,23 +912,19 @@ static int compare_entry(struct klp_codecmp *cc,
 
 		if (off != r[1]->offset - at[1]->rel->offset ||
 		    r[0]->type != r[1]->type ||
-		    reloc_shape(r[0]->type, &width, &bias)) {
-			snprintf(why, whylen, "its entry in %s at +0x%llx: relocation at +0x%llx differs",
-				 name, (unsigned long long)at[0]->rel->offset,
-				 (unsigned long long)off);
-			return 1;
-		}
-		for (int k = 0; k < 2; k++)
-			for (uint64_t b = off; b < off + width && b < len[k]; b++)
-				cc->buf[k][b] = 0;
-		for (int k = 0; k < 2; k++)
+		    cf_reloc_shape(r[0]->type, &width, &bias))
+			return reason(why, whylen, "its entry in %s at +0x%llx: relocation at +0x%llx differs",
+				      name, start, (unsigned long long)off);
+		for (int k = 0; k < 2; k++) {
+			cf_mask_fields(cc->buf[k], at[k]->rel->offset, len[k],
+				       v[k], i, i + 1);
 			in[k] = place_in(r[k], fn[k]);
+		}
 		if (in[0] >= 0 || in[1] >= 0) {
 			if (in[0] == in[1])
 				continue;
-			snprintf(why, whylen, "its entry in %s at +0x%llx points elsewhere in it",
-				 name, (unsigned long long)at[0]->rel->offset);
-			return 1;
+			return reason(why, whylen, "its entry in %s at +0x%llx points elsewhere in it",
+				      name, start);
 		}
 		for (int k = 0; k < 2; k++) {
 			/*
@@ -1294,16 +937,9 @@ static int compare_entry(struct klp_codecmp *cc,
 			if (resolve(&cc->side[k], &exact, &t[k]))
 				return -1;
 		}
-		if (!same_target(cc, &t[0], &t[1])) {
-			char da[160], db[160];
-
-			describe(&t[0], da, sizeof(da));
-			describe(&t[1], db, sizeof(db));
-			snprintf(why, whylen, "its entry in %s at +0x%llx: %s -> %s",
-				 name, (unsigned long long)at[0]->rel->offset,
-				 da, db);
-			return 1;
-		}
+		if (!same_target(cc, &t[0], &t[1]))
+			return reason_at(why, whylen, t, false, "its entry in %s at +0x%llx: ",
+					 name, start);
 		/* bug_entry: file, then line */
 		if (bug && t[0].kind == T_BYTES &&
 		    (r[0]->sym->sec->sh.sh_flags & SHF_STRINGS))
@@ -1312,11 +948,9 @@ static int compare_entry(struct klp_codecmp *cc,
 				     b < off + width + 2 && b < len[k]; b++)
 					cc->buf[k][b] = 0;
 	}
-	if (memcmp(cc->buf[0], cc->buf[1], len[0])) {
-		snprintf(why, whylen, "its entry in %s at +0x%llx: data differs",
-			 name, (unsigned long long)at[0]->rel->offset);
-		return 1;
-	}
+	if (memcmp(cc->buf[0], cc->buf[1], len[0]))
+		return reason(why, whylen, "its entry in %s at +0x%llx: data differs",
+			      name, start);
 	return 0;
 }
 
@@ -1331,11 +965,9 @@ static int compare_attached(struct klp_codecmp *cc, const struct klp_symbol *o,
 	for (int k = 0; k < 2; k++)
 		if (attached_range(&cc->side[k], fn[k], &a[k], &b[k]))
 			return -1;
-	if (b[0] - a[0] != b[1] - a[1]) {
-		snprintf(why, whylen, "%zu table entries refer to it -> %zu",
-			 b[0] - a[0], b[1] - a[1]);
-		return 1;
-	}
+	if (b[0] - a[0] != b[1] - a[1])
+		return reason(why, whylen, "%zu table entries refer to it -> %zu",
+			      b[0] - a[0], b[1] - a[1]);
 	for (size_t i = 0; i < b[0] - a[0]; i++) {
 		const struct attach *at[2] = { &cc->side[0].att[a[0] + i],
 					       &cc->side[1].att[a[1] + i] };
@@ -1343,12 +975,10 @@ static int compare_attached(struct klp_codecmp *cc, const struct klp_symbol *o,
 
 		if (at[0]->place - o->value != at[1]->place - p->value ||
 		    strcmp(at[0]->from->name, at[1]->from->name) ||
-		    at[0]->rel->type != at[1]->rel->type) {
-			snprintf(why, whylen, "table reference %s -> +0x%llx differs",
-				 at[0]->from->name,
-				 (unsigned long long)(at[0]->place - o->value));
-			return 1;
-		}
+		    at[0]->rel->type != at[1]->rel->type)
+			return reason(why, whylen, "table reference %s -> +0x%llx differs",
+				      at[0]->from->name,
+				      (unsigned long long)(at[0]->place - o->value));
 		r = compare_entry(cc, fn, at, why, whylen);
 		if (r)
 			return r;
@@ -1360,13 +990,8 @@ int klp_codecmp_strict(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		       const struct klp_symbol *patched, char *why,
 		       size_t whylen)
 {
-	char dummy[1];
 	int r;
 
-	if (!why) {
-		why = dummy;
-		whylen = sizeof(dummy);
-	}
 	cc->strict = true;
 	r = klp_codecmp_sym(cc, orig, patched, why, whylen);
 	if (!r)
@@ -1395,7 +1020,7 @@ static int counter_text_same(struct klp_codecmp *cc,
 		struct klp_reloc **v;
 		size_t n;
 
-		if (sym_bytes(&cc->side[k], s[k], &data[k]) ||
+		if (cf_sym_bytes(cc->side[k].elf, s[k], &data[k]) ||
 		    klp_elf_relocs_in(cc->side[k].elf, s[k]->sec, s[k]->value,
 				      s[k]->value + s[k]->size, &v, &n))
 			return -1;
@@ -1417,33 +1042,29 @@ int klp_codecmp_data(struct klp_codecmp *cc, const struct klp_symbol *orig,
 	 * is, or becomes, NOBITS differs.
 	 */
 	if (!orig->sec || orig->sec->sh.sh_type == SHT_NOBITS ||
-	    !patched->sec || patched->sec->sh.sh_type == SHT_NOBITS) {
-		if (why && whylen)
-			snprintf(why, whylen, "zero-filled (NOBITS) in %s build",
-				 !orig->sec || orig->sec->sh.sh_type == SHT_NOBITS ?
-				 "the original" : "the patched");
-		return 1;
-	}
+	    !patched->sec || patched->sec->sh.sh_type == SHT_NOBITS)
+		return reason(why, whylen, "zero-filled (NOBITS) in %s build",
+			      !orig->sec || orig->sec->sh.sh_type == SHT_NOBITS ?
+			      "the original" : "the patched");
 	/* The same: say why the record's fingerprint differed. */
 	r = klp_codecmp_strict(cc, orig, patched, NULL, 0);
 	if (r <= 0) {
-		if (!r && why && whylen)
-			snprintf(why, whylen, "the same bytes and targets (the names it refers to changed)");
+		if (!r)
+			reason(why, whylen, "the same bytes and targets (the names it refers to changed)");
 		return r;
 	}
 	cc->mask_build_id = true;
 	r = klp_codecmp_strict(cc, orig, patched, why, whylen);
 	cc->mask_build_id = false;
-	if (!r && why && whylen)
-		snprintf(why, whylen, "only an embedded build ID changed");
+	if (!r)
+		reason(why, whylen, "only an embedded build ID changed");
 	if (r == 1) {
 		int t = counter_text_same(cc, orig, patched);
 
 		if (t < 0)
 			return -1;
 		if (t) {
-			if (why && whylen)
-				snprintf(why, whylen, "only the numbers of __UNIQUE_ID_ names in its text changed");
+			reason(why, whylen, "only the numbers of __UNIQUE_ID_ names in its text changed");
 			return 0;
 		}
 	}

@@ -21,20 +21,20 @@
 #include <string.h>
 
 #include "klp/codecmp_independent.h"
+#include "klp/correlate.h"
 #include "klp/counter_names.h"
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/hash.h"
-#include "klp/x86_decode.h"
+#include "code_facts.h"
 
 /* Read-only data without symbols is described by content up to this size. */
 #define SMALL_DATA	0x10000
-/* Out-of-line code one function is taken to own, at most. */
-#define FRAG_SPAN	0x10000
 
 struct ifile {
 	struct klp_record *rec;
 	struct klp_elf *elf;
-	struct klp_x86_dec *x86;	/* made on first use (exact_place()) */
+	struct klp_x86_dec *x86;	/* made on first use (cf_pcrel_tail()) */
 };
 
 /* One item: [start, start + len) of the form's text, the first hdr bytes
@@ -64,49 +64,6 @@ struct klp_codecmp_ind {
 	struct form form[2];
 };
 
-/* Field width and, for PC-relative types, the bytes between the field's end
- * and the smallest instruction's end ("bias"); -1 if not code. */
-static int field_of(uint32_t type, unsigned int *width, unsigned int *bias)
-{
-	static const struct { uint32_t type; unsigned char w, b; } tab[] = {
-		{ R_X86_64_NONE, 0, 0 },	{ R_X86_64_TLSDESC_CALL, 0, 0 },
-		{ R_X86_64_8, 1, 0 },		{ R_X86_64_PC8, 1, 1 },
-		{ R_X86_64_16, 2, 0 },		{ R_X86_64_PC16, 2, 2 },
-		{ R_X86_64_32, 4, 0 },		{ R_X86_64_32S, 4, 0 },
-		{ R_X86_64_GOT32, 4, 0 },	{ R_X86_64_DTPOFF32, 4, 0 },
-		{ R_X86_64_TPOFF32, 4, 0 },	{ R_X86_64_SIZE32, 4, 0 },
-		{ R_X86_64_PC32, 4, 4 },	{ R_X86_64_PLT32, 4, 4 },
-		{ R_X86_64_GOTPCREL, 4, 4 },	{ R_X86_64_GOTPCRELX, 4, 4 },
-		{ R_X86_64_REX_GOTPCRELX, 4, 4 }, { R_X86_64_TLSGD, 4, 4 },
-		{ R_X86_64_TLSLD, 4, 4 },	{ R_X86_64_GOTTPOFF, 4, 4 },
-		{ R_X86_64_GOTPC32, 4, 4 },	{ R_X86_64_GOTPC32_TLSDESC, 4, 4 },
-		{ R_X86_64_64, 8, 0 },		{ R_X86_64_DTPOFF64, 8, 0 },
-		{ R_X86_64_TPOFF64, 8, 0 },	{ R_X86_64_GOTOFF64, 8, 0 },
-		{ R_X86_64_GOT64, 8, 0 },	{ R_X86_64_PLTOFF64, 8, 0 },
-		{ R_X86_64_SIZE64, 8, 0 },	{ R_X86_64_PC64, 8, 8 },
-		{ R_X86_64_GOTPCREL64, 8, 8 },	{ R_X86_64_GOTPC64, 8, 8 },
-	};
-
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (tab[i].type == type) {
-			*width = tab[i].w;
-			*bias = tab[i].b;
-			return 0;
-		}
-	*width = *bias = 0;
-	return -1;
-}
-
-static int file_init(struct ifile *f, struct klp_record *rec)
-{
-	f->rec = rec;
-	f->elf = rec->elf;
-	if (!klp_elf_is_relocatable(f->elf))
-		return klp_err("%s: not a relocatable file: code comparison needs the relocations of an `ld -r` output such as vmlinux.o",
-			       f->elf->name);
-	return 0;
-}
-
 struct klp_codecmp_ind *klp_codecmp_ind_new(struct klp_record *orig,
 					    struct klp_record *patched)
 {
@@ -116,9 +73,13 @@ struct klp_codecmp_ind *klp_codecmp_ind_new(struct klp_record *orig,
 		klp_err("out of memory");
 		return NULL;
 	}
-	if (file_init(&ci->f[0], orig) || file_init(&ci->f[1], patched)) {
-		klp_codecmp_ind_free(ci);
-		return NULL;
+	for (int k = 0; k < 2; k++) {
+		ci->f[k].rec = k ? patched : orig;
+		ci->f[k].elf = ci->f[k].rec->elf;
+		if (cf_check_relocatable(ci->f[k].elf)) {
+			klp_codecmp_ind_free(ci);
+			return NULL;
+		}
 	}
 	return ci;
 }
@@ -136,79 +97,37 @@ void klp_codecmp_ind_free(struct klp_codecmp_ind *ci)
 	free(ci);
 }
 
-/* The recorded symbol that @s is, or that sits where @s is; else NULL. */
-static struct klp_symbol *recorded(const struct ifile *f, struct klp_symbol *s)
-{
-	if (klp_record_func_of_sym(f->rec, s))
-		return s;
-	if (!s->sec || s->type == STT_SECTION)
-		return NULL;
-	for (struct klp_symbol *a = klp_elf_symbol_at(f->elf, s->sec, s->value);
-	     a; a = klp_elf_next_symbol_at(f->elf, a))
-		if (klp_record_func_of_sym(f->rec, a))
-			return a;
-	return NULL;
-}
-
-/* Preference among symbols at one place: recorded, global, local. */
-static int preference(const struct klp_symbol *s, const void *file)
-{
-	const struct ifile *f = file;
-
-	if (klp_record_func_of_sym(f->rec, s))
-		return 0;
-	return s->bind == STB_LOCAL ? 2 : 1;
-}
-
 /* --- the form's text ------------------------------------------------- */
 
 static int put(struct form *fm, const void *p, size_t n)
 {
-	if (fm->len + n + 1 > fm->cap) {
-		size_t ncap = fm->cap ? fm->cap : 4096;
-		char *t;
-
-		while (ncap < fm->len + n + 1)
-			ncap *= 2;
-		t = realloc(fm->text, ncap);
-		if (!t)
-			return klp_err("out of memory");
-		fm->text = t;
-		fm->cap = ncap;
-	}
+	if (klp_grow(&fm->text, &fm->cap, fm->len + n + 1, 1))
+		return -1;
 	memcpy(fm->text + fm->len, p, n);
 	fm->len += n;
 	fm->text[fm->len] = 0;
 	return 0;
 }
 
+__attribute__((format(printf, 2, 3)))
 static int putf(struct form *fm, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	int n;
 
+	/* Measured, then formatted in place: a name may be of any length. */
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return klp_err("cannot format a code description");
-	if ((size_t)n < sizeof(buf))
-		return put(fm, buf, (size_t)n);
-	{
-		/* A long name: format it again, into its own buffer. */
-		char *big = malloc((size_t)n + 1);
-		int ret;
-
-		if (!big)
-			return klp_err("out of memory");
-		va_start(ap, fmt);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		ret = put(fm, big, (size_t)n);
-		free(big);
-		return ret;
-	}
+	if (klp_grow(&fm->text, &fm->cap, fm->len + (size_t)n + 1, 1))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(fm->text + fm->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	fm->len += (size_t)n;
+	return 0;
 }
 
 /*
@@ -264,15 +183,8 @@ static int put_hex(struct form *fm, const unsigned char *p, size_t n)
 
 static int begin_item(struct form *fm, bool bytes)
 {
-	if (fm->n == fm->icap) {
-		size_t ncap = fm->icap ? 2 * fm->icap : 64;
-		struct item *n = realloc(fm->items, ncap * sizeof(*n));
-
-		if (!n)
-			return klp_err("out of memory");
-		fm->items = n;
-		fm->icap = ncap;
-	}
+	if (klp_grow(&fm->items, &fm->icap, fm->n + 1, sizeof(*fm->items)))
+		return -1;
 	fm->items[fm->n].start = fm->len;
 	fm->items[fm->n].hdr = 0;
 	fm->items[fm->n].bytes = bytes;
@@ -285,27 +197,6 @@ static void end_item(struct form *fm)
 	struct item *it = &fm->items[fm->n - 1];
 
 	it->len = fm->len - it->start;
-}
-
-/* The name without a ".llvm.<digits>" suffix. */
-static size_t role_len(const char *name)
-{
-	const char *dot = strstr(name, ".llvm.");
-	const char *last = NULL;
-
-	for (; dot; dot = strstr(dot + 1, ".llvm."))
-		last = dot;
-	if (!last || !last[6])
-		return strlen(name);
-	for (const char *p = last + 6; *p; p++)
-		if (*p < '0' || *p > '9')
-			return strlen(name);
-	return (size_t)(last - name);
-}
-
-static int put_role(struct form *fm, const char *name)
-{
-	return put(fm, name, role_len(name));
 }
 
 /*
@@ -324,7 +215,7 @@ static int put_counted(struct form *fm, const char *name, bool role)
 		return -1;
 	if (r)
 		name = canon;
-	r = role ? put_role(fm, name) : put(fm, name, strlen(name));
+	r = put(fm, name, role ? klp_role_len(name) : strlen(name));
 	free(canon);
 	return r;
 }
@@ -333,11 +224,12 @@ static int put_counted(struct form *fm, const char *name, bool role)
 static int put_symbol(struct form *fm, const struct ifile *f,
 		      struct klp_symbol *s)
 {
-	struct klp_symbol *r = recorded(f, s);
+	struct klp_symbol *r = cf_recorded(f->rec, s);
 	const struct klp_func *fn;
 
 	if (!r)
-		return put(fm, "sym(", 4) || put_role(fm, s->name) ||
+		return put(fm, "sym(", 4) ||
+		       put(fm, s->name, klp_role_len(s->name)) ||
 		       put(fm, ")", 1);
 	fn = klp_record_func_of_sym(f->rec, r);
 	if (!fn->src) {
@@ -356,44 +248,6 @@ static int put_symbol(struct form *fm, const struct ifile *f,
 	}
 	return put_counted(fm, fn->sym_name, true) ||
 	       put_str(fm, (fn->flags & KLP_FUNC_DATA) ? "|data)" : "|code)");
-}
-
-/*
- * The entry of mergeable @sec at @at: 0 and @bytes/@len set, 1 if there
- * is none (out of the section), -1 on error.
- */
-static int merge_entry(const struct ifile *f, struct klp_section *sec,
-		       uint64_t at, const unsigned char **bytes, size_t *len,
-		       uint64_t *entry)
-{
-	const unsigned char *d;
-	uint64_t size, ent = sec->sh.sh_entsize ? sec->sh.sh_entsize : 1;
-
-	if (klp_elf_section_data(f->elf, sec, &d, &size))
-		return -1;
-	if (sec->sh.sh_flags & SHF_STRINGS) {
-		/* Characters of @ent bytes up to an all-zero one, included. */
-		for (uint64_t e = at; e + ent <= size; e += ent) {
-			uint64_t z = 0;
-
-			while (z < ent && !d[e + z])
-				z++;
-			if (z == ent) {
-				*bytes = d + at;
-				*len = e + ent - at;
-				*entry = at;
-				return 0;
-			}
-		}
-		return 1;
-	}
-	at -= at % ent;
-	if (at >= size || size - at < ent)
-		return 1;
-	*bytes = d + at;
-	*len = ent;
-	*entry = at;
-	return 0;
 }
 
 static struct ifrag *frag_of(struct form *fm, const struct klp_section *sec)
@@ -415,15 +269,8 @@ static int note_frag(struct form *fm, struct klp_section *sec, int64_t at)
 			fr->top = at;
 		return 0;
 	}
-	if (fm->nfrag == fm->fcap) {
-		size_t ncap = fm->fcap ? 2 * fm->fcap : 4;
-
-		fr = realloc(fm->frags, ncap * sizeof(*fr));
-		if (!fr)
-			return klp_err("out of memory");
-		fm->frags = fr;
-		fm->fcap = ncap;
-	}
+	if (klp_grow(&fm->frags, &fm->fcap, fm->nfrag + 1, sizeof(*fr)))
+		return -1;
 	fr = &fm->frags[fm->nfrag++];
 	fr->sec = sec;
 	fr->base = fr->top = at;
@@ -435,37 +282,6 @@ static int note_frag(struct form *fm, struct klp_section *sec, int64_t at)
  * out-of-line code (fm->frags) and writes nothing; else writes the target
  * with such places relative to the function's first fragment.
  */
-/*
- * The place that the PC-relative field @r of the function @fn means: the
- * end of its instruction, decoded forward from @fn's start.  1 if not
- * known (no function, not decodable), -1 on an error.
- */
-static int exact_place(struct ifile *f, const struct klp_symbol *fn,
-		       const struct klp_reloc *r, unsigned int width,
-		       int64_t *place)
-{
-	const unsigned char *d;
-	unsigned int tail;
-	uint64_t size;
-	int ret;
-
-	if (!fn || width != 4 || r->offset < fn->value ||
-	    r->offset + width > fn->value + fn->size ||
-	    !(fn->sec->sh.sh_flags & SHF_EXECINSTR) ||
-	    klp_elf_section_data(f->elf, fn->sec, &d, &size) || !d)
-		return 1;
-	if (!f->x86) {
-		f->x86 = klp_x86_dec_new();
-		if (!f->x86)
-			return -1;
-	}
-	ret = klp_x86_pcrel_tail(f->x86, d + fn->value, fn->size,
-				 r->offset - fn->value, width, &tail);
-	if (!ret)
-		*place += width + tail;
-	return ret;
-}
-
 static int put_target(struct form *fm, struct ifile *f,
 		      const struct klp_symbol *fn, const struct klp_reloc *r,
 		      bool collect)
@@ -483,17 +299,17 @@ static int put_target(struct form *fm, struct ifile *f,
 		return collect ? 0 : put(fm, "none", 4) ||
 				     put_signed(fm, (long long)r->addend);
 	sec = s->sec;
-	if (!sec || (s->type != STT_SECTION && recorded(f, s)) ||
+	if (!sec || (s->type != STT_SECTION && cf_recorded(f->rec, s)) ||
 	    (s->type != STT_SECTION && !(sec->sh.sh_flags & SHF_MERGE)))
 		goto named;
-	field_of(r->type, &width, &bias);
+	cf_reloc_shape(r->type, &width, &bias);
 	place = (int64_t)s->value + r->addend;
 	if (sec->sh.sh_flags & SHF_MERGE) {
 		bool str = sec->sh.sh_flags & SHF_STRINGS;
 		uint64_t at = s->type == STT_SECTION ? (uint64_t)place + bias :
 						       s->value;
 
-		ret = merge_entry(f, sec, at, &bytes, &len, &entry);
+		ret = cf_merged_entry(f->elf, sec, at, &bytes, &len, &entry);
 		if (ret < 0)
 			return -1;
 		if (!ret) {
@@ -512,7 +328,7 @@ static int put_target(struct form *fm, struct ifile *f,
 			goto named;
 	}
 	c = klp_elf_symbol_for_place(f->elf, sec, place + bias,
-				     place + 2 * (int64_t)bias, preference, f);
+				     place + 2 * (int64_t)bias, cf_sym_rank, f->rec);
 	/*
 	 * Where the window of possible places (the immediate after the
 	 * field: 0 to bias bytes) is not inside the symbol found, the
@@ -521,14 +337,16 @@ static int put_target(struct form *fm, struct ifile *f,
 	if (c && bias && !((int64_t)c->value <= place + bias &&
 			   place + 2 * (int64_t)bias <
 			   (int64_t)(c->value + c->size))) {
-		int64_t at = place;
+		unsigned int tail = 0;
+		int64_t at;
 
-		ret = exact_place(f, fn, r, width, &at);
+		ret = cf_pcrel_tail(&f->x86, f->elf, fn, r, width, NULL, &tail);
 		if (ret < 0)
 			return -1;
+		at = place + width + tail;
 		if (!ret)
 			c = klp_elf_symbol_for_place(f->elf, sec, at, at,
-						     preference, f);
+						     cf_sym_rank, f->rec);
 	}
 	if (c) {
 		if (collect)
@@ -565,36 +383,17 @@ named:
 	       put_signed(fm, (long long)r->addend);
 }
 
-/* Writes the bytes [@from, @from + @len) of @sec with the fields of
- * @v[@i0..@i1) zeroed. */
+/* Writes @len bytes @d (from @from of their section) with the fields of
+ * @v[0..@n) zeroed. */
 static int put_masked(struct form *fm, const unsigned char *d, uint64_t from,
-		      uint64_t len, struct klp_reloc **v, size_t i0, size_t i1)
+		      uint64_t len, struct klp_reloc **v, size_t n)
 {
 	size_t at = fm->len;
 
-	if (put(fm, d + from, len))
+	if (put(fm, d, len))
 		return -1;
-	for (size_t i = i0; i < i1; i++) {
-		unsigned int width, bias;
-		uint64_t o = v[i]->offset - from;
-
-		field_of(v[i]->type, &width, &bias);
-		for (uint64_t k = o; k < o + width && k < len; k++)
-			fm->text[at + k] = 0;
-	}
+	cf_mask_fields((unsigned char *)fm->text + at, from, len, v, 0, n);
 	return 0;
-}
-
-/* Does @r land inside @fn (its end included)? */
-static bool lands_in(const struct klp_reloc *r, const struct klp_symbol *fn)
-{
-	unsigned int width, bias;
-	int64_t at;
-
-	if (!r->sym || r->sym->sec != fn->sec || field_of(r->type, &width, &bias))
-		return false;
-	at = (int64_t)r->sym->value + r->addend + bias;
-	return at >= (int64_t)fn->value && at <= (int64_t)(fn->value + fn->size);
 }
 
 static int by_frag_name(const void *a, const void *b)
@@ -604,55 +403,32 @@ static int by_frag_name(const void *a, const void *b)
 }
 
 /*
- * The out-of-line code of @fn in @fr->sec: from the first place it lands
- * through the last relocation that lands back in @fn (stopping at the first
- * reference to other code past the last landing place), as one bytes item
- * and one item per relocation in it.
+ * The out-of-line code of @fn in @fr->sec (cf_frag_extent()), as one bytes
+ * item and one item per relocation in it.
  */
 static int put_fragment(struct form *fm, struct ifile *f,
 			const struct klp_symbol *fn, const struct ifrag *fr)
 {
 	struct klp_reloc **v;
 	const unsigned char *d;
-	uint64_t size, base = (uint64_t)fr->base, stop = (uint64_t)fr->top + 1;
-	size_t n, i0, i1, i;
+	uint64_t base = (uint64_t)fr->base, stop;
+	size_t n;
 
 	if (fr->base < 0)
 		return klp_err("%s: %s: out-of-line code before the start of %s",
 			       f->elf->name, fn->name, fr->sec->name);
-	if (klp_elf_section_data(f->elf, fr->sec, &d, &size) ||
-	    klp_elf_relocs_in(f->elf, fr->sec, base, UINT64_MAX, &v, &n))
+	if (cf_frag_extent(f->elf, fn, fr->sec, base, (uint64_t)fr->top, &v,
+			   &n, &stop, &d))
 		return -1;
-	i0 = i1 = 0;
-	for (i = i0; i < n && v[i]->offset < base + FRAG_SPAN; i++) {
-		unsigned int width, bias;
-
-		if (lands_in(v[i], fn)) {
-			field_of(v[i]->type, &width, &bias);
-			if (v[i]->offset + width > stop)
-				stop = v[i]->offset + width;
-			i1 = i + 1;
-		} else if (v[i]->offset > (uint64_t)fr->top && v[i]->sym &&
-			   v[i]->sym->sec &&
-			   (v[i]->sym->sec->sh.sh_flags & SHF_EXECINSTR)) {
-			break;
-		}
-	}
-	if (stop > size || !d)
-		return klp_err("%s: %s: out-of-line code at %s+0x%llx runs past the section",
-			       f->elf->name, fn->name, fr->sec->name,
-			       (unsigned long long)base);
-	while (i1 < n && v[i1]->offset < stop)
-		i1++;
 	if (begin_item(fm, true) ||
 	    putf(fm, "out-of-line code in %s: size=0x%llx:", fr->sec->name,
 		 (unsigned long long)(stop - base)))
 		return -1;
 	fm->items[fm->n - 1].hdr = fm->len - fm->items[fm->n - 1].start;
-	if (put_masked(fm, d, base, stop - base, v, i0, i1))
+	if (put_masked(fm, d + base, base, stop - base, v, n))
 		return -1;
 	end_item(fm);
-	for (i = i0; i < i1; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (begin_item(fm, false) ||
 		    putf(fm, "out-of-line code in %s: relocation at +0x%llx type %u -> ",
 			 fr->sec->name,
@@ -670,50 +446,25 @@ static int build_form(struct form *fm, struct ifile *f,
 {
 	const unsigned char *d;
 	struct klp_reloc **v;
-	uint64_t size;
-	size_t n, i0, i1;
+	size_t n;
 
 	fm->len = 0;
 	fm->n = 0;
 	fm->nfrag = 0;
-	if (!s->sec)
-		return klp_err("%s: symbol %s is not defined in a section",
-			       f->elf->name, s->name);
-	if (klp_elf_section_data(f->elf, s->sec, &d, &size))
+	if (cf_sym_bytes(f->elf, s, &d) || cf_sym_relocs(f->elf, s, &v, &n))
 		return -1;
-	if (!d)
-		return klp_err("%s: symbol %s is in %s, which has no bytes",
-			       f->elf->name, s->name, s->sec->name);
-	if (s->value > size || s->size > size - s->value)
-		return klp_err("%s: symbol %s (0x%llx bytes at 0x%llx) lies past the end of %s",
-			       f->elf->name, s->name,
-			       (unsigned long long)s->size,
-			       (unsigned long long)s->value, s->sec->name);
-	if (klp_elf_relocs_in(f->elf, s->sec, s->value, UINT64_MAX, &v, &n))
-		return -1;
-	i0 = i1 = 0;
-	while (i1 < n && v[i1]->offset < s->value + s->size) {
-		unsigned int width, bias;
-
-		if (field_of(v[i1]->type, &width, &bias))
-			return klp_err("%s: %s+0x%llx: relocation type %u is not supported in code",
-				       f->elf->name, s->name,
-				       (unsigned long long)(v[i1]->offset - s->value),
-				       v[i1]->type);
-		i1++;
-	}
 	if (begin_item(fm, true) ||
 	    put(fm, "size=", 5) || put_hex64(fm, s->size) || put(fm, ":", 1))
 		return -1;
 	fm->items[0].hdr = fm->len;
-	if (put_masked(fm, d, s->value, s->size, v, i0, i1))
+	if (put_masked(fm, d, s->value, s->size, v, n))
 		return -1;
 	end_item(fm);
 	/* Where the function lands in out-of-line code, before describing. */
-	for (size_t i = i0; i < i1; i++)
+	for (size_t i = 0; i < n; i++)
 		if (put_target(fm, f, s, v[i], true))
 			return -1;
-	for (size_t i = i0; i < i1; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (begin_item(fm, false) ||
 		    put(fm, "relocation at +", 15) ||
 		    put_hex64(fm, v[i]->offset - s->value) ||

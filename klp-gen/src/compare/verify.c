@@ -14,6 +14,7 @@
 #include "klp/correlate.h"
 #include "klp/elf.h"
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/hash.h"
 #include "klp/kallsyms.h"
 #include "klp/kcfi.h"
@@ -23,6 +24,7 @@
 #include "klp/verify.h"
 #include "klp/unreachable.h"
 #include "klp/verify_explain.h"
+#include "code_facts.h"
 
 enum line_kind {
 	L_CHANGED,
@@ -69,15 +71,8 @@ static int add_line(struct verify *v, enum line_kind kind, int side,
 {
 	struct vline *l;
 
-	if (v->nlines == v->cap) {
-		size_t ncap = v->cap ? 2 * v->cap : 64;
-		struct vline *n = realloc(v->lines, ncap * sizeof(*n));
-
-		if (!n)
-			return klp_err("out of memory");
-		v->lines = n;
-		v->cap = ncap;
-	}
+	if (klp_grow(&v->lines, &v->cap, v->nlines + 1, sizeof(*l)))
+		return -1;
 	l = &v->lines[v->nlines];
 	memset(l, 0, sizeof(*l));
 	l->kind = kind;
@@ -127,8 +122,11 @@ static int compare_pair(struct verify *v, const struct klp_symbol *o,
 	return add_line(v, L_CHANGED, 0, o, p, f, r ? why : why_ind);
 }
 
-/* Recorded functions: pairs first, then those without a peer. */
-static int walk_recorded(struct verify *v)
+/*
+ * Recorded functions: pairs first (@pairs), then (a second walk) those
+ * without a peer.
+ */
+static int walk_recorded(struct verify *v, bool pairs)
 {
 	for (int k = 0; k < 2; k++) {
 		struct klp_record *rec = v->rec[k];
@@ -137,29 +135,22 @@ static int walk_recorded(struct verify *v)
 			for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
 				struct klp_func *f = &rec->blobs[b].funcs[i];
 				struct klp_func *peer;
-
-				if (!is_code(f) || v->seen[k][f->sym->idx])
-					continue;
-				peer = k ? klp_corr_orig_of(v->corr, f) :
-					   klp_corr_patched_of(v->corr, f);
-				if (!peer || !peer->sym)
-					continue;
-				v->seen[k][f->sym->idx] = true;
-				v->seen[!k][peer->sym->idx] = true;
-				if (!k && compare_pair(v, f->sym, peer->sym, f))
-					return -1;
-			}
-	}
-	for (int k = 0; k < 2; k++) {
-		struct klp_record *rec = v->rec[k];
-
-		for (size_t b = 0; b < rec->nblob; b++)
-			for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
-				struct klp_func *f = &rec->blobs[b].funcs[i];
 				enum line_kind kind = k ? L_NEW : L_REMOVED;
 
 				if (!is_code(f) || v->seen[k][f->sym->idx])
 					continue;
+				if (pairs) {
+					peer = k ? klp_corr_orig_of(v->corr, f) :
+						   klp_corr_patched_of(v->corr, f);
+					if (!peer || !peer->sym)
+						continue;
+					v->seen[k][f->sym->idx] = true;
+					v->seen[!k][peer->sym->idx] = true;
+					if (!k && compare_pair(v, f->sym,
+							       peer->sym, f))
+						return -1;
+					continue;
+				}
 				v->seen[k][f->sym->idx] = true;
 				if (klp_corr_func_ambiguous(v->corr, f))
 					kind = L_AMBIGUOUS;
@@ -173,15 +164,9 @@ static int walk_recorded(struct verify *v)
 
 /* A function symbol that no record describes (assembly, linker-made). */
 static bool unrecorded_func(const struct klp_record *rec,
-			    const struct klp_symbol *s)
+			    struct klp_symbol *s)
 {
-	if (s->type != STT_FUNC || !s->sec || !s->size)
-		return false;
-	for (struct klp_symbol *a = klp_elf_symbol_at(rec->elf, s->sec, s->value);
-	     a; a = klp_elf_next_symbol_at(rec->elf, a))
-		if (klp_record_func_of_sym(rec, a))
-			return false;
-	return true;
+	return s->type == STT_FUNC && s->sec && s->size && !cf_recorded(rec, s);
 }
 
 static bool name_defined(const struct klp_elf *elf, const char *name)
@@ -376,7 +361,7 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 	struct pnode *nodes = calloc(plan->nreplaces + 1, sizeof(*nodes));
 	struct klp_htab tab;
 	size_t n = 0;
-	long miss = 0;
+	long miss = -1;
 
 	if (!nodes || klp_htab_init(&tab, plan->nreplaces)) {
 		free(nodes);
@@ -391,17 +376,16 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 				&plan->objects[o].replaces[r];
 
 			nodes[n].rep = rep;
-			if (klp_htab_add(&tab, &nodes[n].node,
+			if (klp_htab_add(&tab, &nodes[n++].node,
 					 names_hash(rep->old_sym,
 						    rep->new_sym))) {
-				klp_htab_free(&tab);
-				free(nodes);
-				return klp_err("out of memory");
+				klp_err("out of memory");
+				goto out;
 			}
-			n++;
 		}
 	}
 	v->nplanned = n;
+	miss = 0;
 	for (size_t i = 0; i < v->nlines; i++) {
 		struct vline *l = &v->lines[i];
 		struct pnode *pos;
@@ -422,9 +406,8 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 			int u = plan_unreachable(v, plan, l, out);
 
 			if (u < 0) {
-				klp_htab_free(&tab);
-				free(nodes);
-				return -1;
+				miss = -1;
+				goto out;
 			}
 			if (u)
 				continue;
@@ -440,6 +423,7 @@ static long check_plan(struct verify *v, const struct klp_plan *plan,
 				nodes[k].rep->old_sym, nodes[k].rep->sympos,
 				nodes[k].rep->new_sym,
 				klp_plan_reason_name(nodes[k].rep->reason));
+out:
 	klp_htab_free(&tab);
 	free(nodes);
 	return miss;
@@ -564,7 +548,8 @@ int klp_verify_run(const char *orig_path, const char *patched_path,
 	if (!v.cc)
 		goto fail;
 	v.ci = klp_codecmp_ind_new(v.rec[0], v.rec[1]);
-	if (!v.ci || walk_recorded(&v) || walk_unrecorded(&v))
+	if (!v.ci || walk_recorded(&v, true) || walk_recorded(&v, false) ||
+	    walk_unrecorded(&v))
 		goto fail;
 
 	out = open_memstream(&text, &textlen);

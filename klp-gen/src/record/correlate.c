@@ -456,7 +456,8 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 	}
 	c->cap = orig->nsrc + patched->nsrc + 1;
 	c->srcs = calloc(c->cap, sizeof(*c->srcs));
-	if (!c->srcs || klp_htab_init(&c->src_by_key, c->cap)) {
+	/* Identities are mostly shared: sized for one side (it grows). */
+	if (!c->srcs || klp_htab_init(&c->src_by_key, c->cap / 2 + 1)) {
 		klp_err("out of memory");
 		goto fail;
 	}

@@ -71,6 +71,7 @@ struct klp_corr_src {
 	uint32_t id;
 	bool is_extern;			/* beside @id: 64 bytes, not 72 */
 	bool fp_conflict;
+	bool orig_own, patched_own;	/* @orig (@patched) is of its unit */
 	const char *file;
 	const char *name;
 	const char *unit;

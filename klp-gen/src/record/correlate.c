@@ -4,9 +4,9 @@
  *
  * Source identities are interned in one table shared by both records; every
  * src entry of either record gets the number of its identity (flat arrays
- * indexed by blob base + index, so a lookup is O(1)).  Emitted functions are
- * then hashed per record by (identity, data or code, role) and paired when
- * the key is unique on both sides.
+ * indexed by its place in its record's pool, so a lookup is O(1)).  Emitted
+ * functions are then hashed per record by (identity, data or code, role)
+ * and paired when the key is unique on both sides.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,6 @@ struct fnode {
 
 struct side {
 	struct klp_record *rec;
-	size_t *src_base;		/* per blob: first flat src index */
 	size_t *func_base;		/* per blob: first flat func index */
 	uint32_t *src_id;		/* per flat src: identity */
 	struct fnode *fnodes;		/* per flat func */
@@ -96,7 +95,7 @@ static uint64_t src_hash(const struct klp_src *s, const char *name)
  * src_hash().
  */
 static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
-			   const char *name, uint64_t h)
+			   const char *name, uint64_t h, bool own)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
 	const char *file = ext ? "" : s->file;
@@ -122,16 +121,14 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 	}
 	{
 		struct klp_src **rep = k ? &id->patched : &id->orig;
+		bool *rep_own = k ? &id->patched_own : &id->orig_own;
 
-		if (!*rep) {
+		if (*rep && (*rep)->fingerprint != s->fingerprint)
+			id->fp_conflict = true;
+		/* Prefer the copy from the source's own unit. */
+		if (!*rep || (!*rep_own && own)) {
 			*rep = s;
-		} else {
-			if ((*rep)->fingerprint != s->fingerprint)
-				id->fp_conflict = true;
-			/* Prefer the copy from the source's own unit. */
-			if (strcmp((*rep)->blob->unit, (*rep)->unit) &&
-			    !strcmp(s->blob->unit, s->unit))
-				*rep = s;
+			*rep_own = own;
 		}
 	}
 	return id->id;
@@ -147,7 +144,6 @@ static int side_init_same(struct klp_corr *c, struct side *sd)
 	const struct side *o = &c->side[0];
 	struct klp_record *rec = sd->rec;
 
-	memcpy(sd->src_base, o->src_base, rec->nblob * sizeof(*sd->src_base));
 	memcpy(sd->func_base, o->func_base,
 	       rec->nblob * sizeof(*sd->func_base));
 	memcpy(sd->src_id, o->src_id, rec->nsrc * sizeof(*sd->src_id));
@@ -162,13 +158,12 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 	size_t ns = 0, nf = 0;
 
 	sd->rec = rec;
-	sd->src_base = calloc(rec->nblob + 1, sizeof(*sd->src_base));
 	sd->func_base = calloc(rec->nblob + 1, sizeof(*sd->func_base));
 	sd->src_id = calloc(rec->nsrc + 1, sizeof(*sd->src_id));
 	sd->fnodes = calloc(rec->nfunc + 1, sizeof(*sd->fnodes));
 	sd->peer = calloc(rec->nfunc + 1, sizeof(*sd->peer));
 	sd->ambiguous = calloc(rec->nfunc + 1, sizeof(*sd->ambiguous));
-	if (!sd->src_base || !sd->func_base || !sd->src_id || !sd->fnodes ||
+	if (!sd->func_base || !sd->src_id || !sd->fnodes ||
 	    !sd->peer || !sd->ambiguous ||
 	    klp_htab_init(&sd->func_by_key, rec->nfunc))
 		return klp_err("%s: out of memory", rec->elf->name);
@@ -177,7 +172,6 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
 
-		sd->src_base[b] = ns;
 		sd->func_base[b] = nf;
 		/*
 		 * In batches: the hashes first, their buckets prefetched,
@@ -201,9 +195,10 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 			for (uint32_t i = 0; i < n; i++)
 				klp_htab_prefetch_node(&c->src_by_key, h[i]);
 			for (uint32_t i = 0; i < n; i++) {
-				uint32_t id = intern_src(c, k,
-							 &bl->srcs[i0 + i],
-							 name[i], h[i]);
+				struct klp_src *s = &bl->srcs[i0 + i];
+				uint32_t id = intern_src(c, k, s, name[i], h[i],
+							 !strcmp(bl->unit,
+								 s->unit));
 
 				if (id == NO_ID)
 					return klp_err("%s: out of memory",
@@ -224,7 +219,8 @@ static size_t flat_func(const struct side *sd, const struct klp_func *f)
 
 static uint32_t srcid_of(const struct side *sd, const struct klp_src *s)
 {
-	return sd->src_id[sd->src_base[s->blob->index] + s->index];
+	/* The record's srcs are one array in blob order (its src_pool). */
+	return sd->src_id[s - sd->rec->src_pool];
 }
 
 static uint64_t func_key_hash(const struct fnode *n)
@@ -485,7 +481,6 @@ void klp_corr_free(struct klp_corr *c)
 			if (n->f && n->role != n->f->sym_name)
 				free((char *)n->role);
 		}
-		free(sd->src_base);
 		free(sd->func_base);
 		free(sd->src_id);
 		free(sd->fnodes);
@@ -561,11 +556,11 @@ uint32_t klp_corr_src_id_of_patched(const struct klp_corr *c,
 	return srcid_of(&c->side[1], s);
 }
 
-/* Without reading the src entry: its number is its blob's base + index. */
+/* Without reading the src entry: its place in the pool is its number. */
 static uint32_t edge_srcid(const struct side *sd, const struct klp_func *f,
 			   const struct klp_edge *e)
 {
-	return sd->src_id[sd->src_base[f->blob->index] + e->src];
+	return sd->src_id[klp_edge_src(f, e) - sd->rec->src_pool];
 }
 
 uint32_t klp_corr_edge_src_id_of_orig(const struct klp_corr *c,

@@ -297,7 +297,6 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 	for (uint32_t i = 0; i < b->nsrc; i++, p += SRC_SIZE) {
 		struct klp_src *s = &b->srcs[i];
 
-		s->blob = b;
 		s->index = i;
 		s->fingerprint = le64(FIELD(klp_rec_src, fingerprint, p));
 		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));

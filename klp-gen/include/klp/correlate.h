@@ -110,7 +110,6 @@ uint32_t klp_corr_edge_src_id_of_patched(const struct klp_corr *c,
  */
 bool klp_corr_func_ambiguous(const struct klp_corr *c,
 			     const struct klp_func *f);
-size_t klp_corr_nambiguous(const struct klp_corr *c);
 
 /*
  * The peer of a symbol in the other build: through the record for a

@@ -44,7 +44,6 @@ struct klp_corr {
 	struct klp_corr_src *srcs;
 	size_t nsrc, cap;
 	struct klp_htab src_by_key;
-	size_t nambiguous;
 	const char **renamed;		/* per patched flat src (counter) */
 };
 
@@ -136,20 +135,20 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 
 /*
  * A record correlated with itself (`klp-gen plan` has no patched build):
- * interning its srcs again would find every identity side 0 made, in the
- * same order, and pick the same representatives, so copy the result.
+ * interning and indexing it again would find what side 0 made, in the same
+ * order, so side 1 shares side 0's arrays (pairing then finds each func its
+ * own peer, and marks ambiguous funcs once); klp_corr_free() frees them once.
  */
-static int side_init_same(struct klp_corr *c, struct side *sd)
+static bool shared_sides(const struct klp_corr *c)
 {
-	const struct side *o = &c->side[0];
-	struct klp_record *rec = sd->rec;
+	return c->side[1].fnodes == c->side[0].fnodes;
+}
 
-	memcpy(sd->func_base, o->func_base,
-	       rec->nblob * sizeof(*sd->func_base));
-	memcpy(sd->src_id, o->src_id, rec->nsrc * sizeof(*sd->src_id));
+static void share_side(struct klp_corr *c)
+{
+	c->side[1] = c->side[0];
 	for (size_t i = 0; i < c->nsrc; i++)
 		c->srcs[i].patched = c->srcs[i].orig;
-	return 0;
 }
 
 static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
@@ -167,8 +166,6 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 	    !sd->peer || !sd->ambiguous ||
 	    klp_htab_init(&sd->func_by_key, rec->nfunc))
 		return klp_err("%s: out of memory", rec->elf->name);
-	if (k == 1 && c->side[0].rec == rec)
-		return side_init_same(c, sd);
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
 
@@ -332,14 +329,8 @@ static void mark_all(struct klp_corr *c, int k, const struct fnode *n,
 	struct fnode *pos;
 
 	klp_htab_for_each(pos, &sd->func_by_key, h, struct fnode, node)
-		if (func_key_eq(pos, n)) {
-			size_t i = flat_func(sd, pos->f);
-
-			if (!sd->ambiguous[i]) {
-				sd->ambiguous[i] = true;
-				c->nambiguous++;
-			}
-		}
+		if (func_key_eq(pos, n))
+			sd->ambiguous[flat_func(sd, pos->f)] = true;
 }
 
 static void pair_funcs(struct klp_corr *c)
@@ -458,8 +449,11 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 		goto fail;
 	}
 	if (klp_counter_pair(orig, patched, &c->renamed) ||
-	    side_init(c, 0, orig) || side_init(c, 1, patched) ||
-	    index_funcs(c, 0) || index_funcs(c, 1))
+	    side_init(c, 0, orig) || index_funcs(c, 0))
+		goto fail;
+	if (patched == orig)
+		share_side(c);
+	else if (side_init(c, 1, patched) || index_funcs(c, 1))
 		goto fail;
 	pair_funcs(c);
 	return c;
@@ -472,7 +466,7 @@ void klp_corr_free(struct klp_corr *c)
 {
 	if (!c)
 		return;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 2 - shared_sides(c); k++) {
 		struct side *sd = &c->side[k];
 
 		for (size_t i = 0; sd->fnodes && i < sd->rec->nfunc; i++) {
@@ -589,11 +583,6 @@ bool klp_corr_func_ambiguous(const struct klp_corr *c,
 			return sd->ambiguous[flat_func(sd, f)];
 	}
 	return false;
-}
-
-size_t klp_corr_nambiguous(const struct klp_corr *c)
-{
-	return c->nambiguous;
 }
 
 /* The one defined, non-section symbol named @name in @elf, or NULL. */

@@ -42,12 +42,6 @@ struct klp_func *klp_corr_orig_of(const struct klp_corr *c,
 struct klp_func *klp_corr_patched_of(const struct klp_corr *c,
 				     const struct klp_func *orig_func);
 
-/* The peer of a source function in the other build; NULL if none. */
-struct klp_src *klp_corr_orig_src_of(const struct klp_corr *c,
-				     const struct klp_src *patched_src);
-struct klp_src *klp_corr_patched_src_of(const struct klp_corr *c,
-					const struct klp_src *orig_src);
-
 /*
  * The length of @name without a trailing ".llvm.<digits>" (the role of an
  * emitted function).

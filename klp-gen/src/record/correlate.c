@@ -519,18 +519,6 @@ struct klp_func *klp_corr_patched_of(const struct klp_corr *c,
 	return sd->peer[flat_func(sd, orig_func)];
 }
 
-struct klp_src *klp_corr_orig_src_of(const struct klp_corr *c,
-				     const struct klp_src *patched_src)
-{
-	return klp_corr_src_of_patched(c, patched_src)->orig;
-}
-
-struct klp_src *klp_corr_patched_src_of(const struct klp_corr *c,
-					const struct klp_src *orig_src)
-{
-	return klp_corr_src_of_orig(c, orig_src)->patched;
-}
-
 size_t klp_corr_nsrc(const struct klp_corr *c)
 {
 	return c->nsrc;

@@ -42,12 +42,6 @@ struct klp_func *klp_corr_orig_of(const struct klp_corr *c,
 struct klp_func *klp_corr_patched_of(const struct klp_corr *c,
 				     const struct klp_func *orig_func);
 
-/* The peer of a source function in the other build; NULL if none. */
-struct klp_src *klp_corr_orig_src_of(const struct klp_corr *c,
-				     const struct klp_src *patched_src);
-struct klp_src *klp_corr_patched_src_of(const struct klp_corr *c,
-					const struct klp_src *orig_src);
-
 /*
  * The length of @name without a trailing ".llvm.<digits>" (the role of an
  * emitted function).
@@ -71,6 +65,7 @@ struct klp_corr_src {
 	uint32_t id;
 	bool is_extern;			/* beside @id: 64 bytes, not 72 */
 	bool fp_conflict;
+	bool orig_own, patched_own;	/* @orig (@patched) is of its unit */
 	const char *file;
 	const char *name;
 	const char *unit;
@@ -109,7 +104,6 @@ uint32_t klp_corr_edge_src_id_of_patched(const struct klp_corr *c,
  */
 bool klp_corr_func_ambiguous(const struct klp_corr *c,
 			     const struct klp_func *f);
-size_t klp_corr_nambiguous(const struct klp_corr *c);
 
 /*
  * The peer of a symbol in the other build: through the record for a

@@ -59,14 +59,14 @@ struct klp_section {
 };
 
 struct klp_symbol {
-	uint32_t idx;
 	const char *name;
 	uint64_t value;
 	uint64_t size;
+	uint32_t idx;			/* with the next four: 80 bytes, not 88 */
+	uint32_t shndx;			/* with SHN_XINDEX resolved */
 	unsigned char type;		/* STT_* */
 	unsigned char bind;		/* STB_* */
 	unsigned char visibility;	/* STV_* */
-	uint32_t shndx;			/* with SHN_XINDEX resolved */
 	/* The defining section; NULL for undefined, absolute, common. */
 	struct klp_section *sec;
 	struct klp_hnode name_node;

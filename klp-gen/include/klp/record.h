@@ -20,13 +20,15 @@ struct klp_blob;
 
 /* A source function (a src entry). */
 struct klp_src {
-	struct klp_blob *blob;
 	uint64_t fingerprint;
 	const char *name;
 	const char *file;
 	const char *unit;
 	const char *section;		/* "" unless explicit */
-	/* Last, without padding: 64 bytes (3M srcs at 1M functions). */
+	/*
+	 * Last, without padding: 56 bytes (3M srcs at 1M functions).  No
+	 * blob pointer: a src's flat index is its place in the src_pool.
+	 */
 	uint32_t index;			/* in blob->srcs */
 	uint32_t line_begin;
 	uint32_t line_end;

@@ -4,9 +4,9 @@
  *
  * Source identities are interned in one table shared by both records; every
  * src entry of either record gets the number of its identity (flat arrays
- * indexed by blob base + index, so a lookup is O(1)).  Emitted functions are
- * then hashed per record by (identity, data or code, role) and paired when
- * the key is unique on both sides.
+ * indexed by its place in its record's pool, so a lookup is O(1)).  Emitted
+ * functions are then hashed per record by (identity, data or code, role)
+ * and paired when the key is unique on both sides.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,7 @@ struct fnode {
 	struct klp_func *f;
 	/*
 	 * sym_name, or its counter-free form (malloc'd, then freed by
-	 * klp_corr_free()); no separate buffer pointer: 40 bytes per func.
+	 * free_pairing()); no separate buffer pointer: 40 bytes per func.
 	 */
 	const char *role;
 	uint32_t srcid;			/* NO_ID: func without a source */
@@ -31,7 +31,6 @@ struct fnode {
 
 struct side {
 	struct klp_record *rec;
-	size_t *src_base;		/* per blob: first flat src index */
 	size_t *func_base;		/* per blob: first flat func index */
 	uint32_t *src_id;		/* per flat src: identity */
 	struct fnode *fnodes;		/* per flat func */
@@ -45,7 +44,6 @@ struct klp_corr {
 	struct klp_corr_src *srcs;
 	size_t nsrc, cap;
 	struct klp_htab src_by_key;
-	size_t nambiguous;
 	const char **renamed;		/* per patched flat src (counter) */
 };
 
@@ -96,7 +94,7 @@ static uint64_t src_hash(const struct klp_src *s, const char *name)
  * src_hash().
  */
 static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
-			   const char *name, uint64_t h)
+			   const char *name, uint64_t h, bool own)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
 	const char *file = ext ? "" : s->file;
@@ -122,16 +120,14 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 	}
 	{
 		struct klp_src **rep = k ? &id->patched : &id->orig;
+		bool *rep_own = k ? &id->patched_own : &id->orig_own;
 
-		if (!*rep) {
+		if (*rep && (*rep)->fingerprint != s->fingerprint)
+			id->fp_conflict = true;
+		/* Prefer the copy from the source's own unit. */
+		if (!*rep || (!*rep_own && own)) {
 			*rep = s;
-		} else {
-			if ((*rep)->fingerprint != s->fingerprint)
-				id->fp_conflict = true;
-			/* Prefer the copy from the source's own unit. */
-			if (strcmp((*rep)->blob->unit, (*rep)->unit) &&
-			    !strcmp(s->blob->unit, s->unit))
-				*rep = s;
+			*rep_own = own;
 		}
 	}
 	return id->id;
@@ -139,21 +135,20 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 
 /*
  * A record correlated with itself (`klp-gen plan` has no patched build):
- * interning its srcs again would find every identity side 0 made, in the
- * same order, and pick the same representatives, so copy the result.
+ * interning and indexing it again would find what side 0 made, in the same
+ * order, so side 1 shares side 0's arrays (pairing then finds each func its
+ * own peer, and marks ambiguous funcs once); klp_corr_free() frees them once.
  */
-static int side_init_same(struct klp_corr *c, struct side *sd)
+static bool shared_sides(const struct klp_corr *c)
 {
-	const struct side *o = &c->side[0];
-	struct klp_record *rec = sd->rec;
+	return c->side[1].peer == c->side[0].peer;
+}
 
-	memcpy(sd->src_base, o->src_base, rec->nblob * sizeof(*sd->src_base));
-	memcpy(sd->func_base, o->func_base,
-	       rec->nblob * sizeof(*sd->func_base));
-	memcpy(sd->src_id, o->src_id, rec->nsrc * sizeof(*sd->src_id));
+static void share_side(struct klp_corr *c)
+{
+	c->side[1] = c->side[0];
 	for (size_t i = 0; i < c->nsrc; i++)
 		c->srcs[i].patched = c->srcs[i].orig;
-	return 0;
 }
 
 static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
@@ -162,22 +157,18 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 	size_t ns = 0, nf = 0;
 
 	sd->rec = rec;
-	sd->src_base = calloc(rec->nblob + 1, sizeof(*sd->src_base));
 	sd->func_base = calloc(rec->nblob + 1, sizeof(*sd->func_base));
 	sd->src_id = calloc(rec->nsrc + 1, sizeof(*sd->src_id));
 	sd->fnodes = calloc(rec->nfunc + 1, sizeof(*sd->fnodes));
 	sd->peer = calloc(rec->nfunc + 1, sizeof(*sd->peer));
 	sd->ambiguous = calloc(rec->nfunc + 1, sizeof(*sd->ambiguous));
-	if (!sd->src_base || !sd->func_base || !sd->src_id || !sd->fnodes ||
+	if (!sd->func_base || !sd->src_id || !sd->fnodes ||
 	    !sd->peer || !sd->ambiguous ||
 	    klp_htab_init(&sd->func_by_key, rec->nfunc))
 		return klp_err("%s: out of memory", rec->elf->name);
-	if (k == 1 && c->side[0].rec == rec)
-		return side_init_same(c, sd);
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
 
-		sd->src_base[b] = ns;
 		sd->func_base[b] = nf;
 		/*
 		 * In batches: the hashes first, their buckets prefetched,
@@ -201,9 +192,10 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 			for (uint32_t i = 0; i < n; i++)
 				klp_htab_prefetch_node(&c->src_by_key, h[i]);
 			for (uint32_t i = 0; i < n; i++) {
-				uint32_t id = intern_src(c, k,
-							 &bl->srcs[i0 + i],
-							 name[i], h[i]);
+				struct klp_src *s = &bl->srcs[i0 + i];
+				uint32_t id = intern_src(c, k, s, name[i], h[i],
+							 !strcmp(bl->unit,
+								 s->unit));
 
 				if (id == NO_ID)
 					return klp_err("%s: out of memory",
@@ -224,7 +216,8 @@ static size_t flat_func(const struct side *sd, const struct klp_func *f)
 
 static uint32_t srcid_of(const struct side *sd, const struct klp_src *s)
 {
-	return sd->src_id[sd->src_base[s->blob->index] + s->index];
+	/* The record's srcs are one array in blob order (its src_pool). */
+	return sd->src_id[s - sd->rec->src_pool];
 }
 
 static uint64_t func_key_hash(const struct fnode *n)
@@ -336,14 +329,8 @@ static void mark_all(struct klp_corr *c, int k, const struct fnode *n,
 	struct fnode *pos;
 
 	klp_htab_for_each(pos, &sd->func_by_key, h, struct fnode, node)
-		if (func_key_eq(pos, n)) {
-			size_t i = flat_func(sd, pos->f);
-
-			if (!sd->ambiguous[i]) {
-				sd->ambiguous[i] = true;
-				c->nambiguous++;
-			}
-		}
+		if (func_key_eq(pos, n))
+			sd->ambiguous[flat_func(sd, pos->f)] = true;
 }
 
 static void pair_funcs(struct klp_corr *c)
@@ -442,6 +429,31 @@ static int check_same_build(const struct klp_record *orig,
 	return 0;
 }
 
+/*
+ * What only the pairing reads (the func nodes and their roles, the hash
+ * tables, the counter renaming): ~150 MB at 1M functions (diff) that the
+ * lookups after klp_correlate() do without.
+ */
+static void free_pairing(struct klp_corr *c)
+{
+	for (int k = 0; k < 2 - shared_sides(c); k++) {
+		struct side *sd = &c->side[k];
+
+		for (size_t i = 0; sd->fnodes && i < sd->rec->nfunc; i++) {
+			struct fnode *n = &sd->fnodes[i];
+
+			if (n->f && n->role != n->f->sym_name)
+				free((char *)n->role);
+		}
+		free(sd->fnodes);
+		sd->fnodes = NULL;
+		klp_htab_free(&sd->func_by_key);
+	}
+	free(c->renamed);
+	c->renamed = NULL;
+	klp_htab_free(&c->src_by_key);
+}
+
 struct klp_corr *klp_correlate(struct klp_record *orig,
 			       struct klp_record *patched)
 {
@@ -456,15 +468,20 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 	}
 	c->cap = orig->nsrc + patched->nsrc + 1;
 	c->srcs = calloc(c->cap, sizeof(*c->srcs));
-	if (!c->srcs || klp_htab_init(&c->src_by_key, c->cap)) {
+	/* Identities are mostly shared: sized for one side (it grows). */
+	if (!c->srcs || klp_htab_init(&c->src_by_key, c->cap / 2 + 1)) {
 		klp_err("out of memory");
 		goto fail;
 	}
 	if (klp_counter_pair(orig, patched, &c->renamed) ||
-	    side_init(c, 0, orig) || side_init(c, 1, patched) ||
-	    index_funcs(c, 0) || index_funcs(c, 1))
+	    side_init(c, 0, orig) || index_funcs(c, 0))
+		goto fail;
+	if (patched == orig)
+		share_side(c);
+	else if (side_init(c, 1, patched) || index_funcs(c, 1))
 		goto fail;
 	pair_funcs(c);
+	free_pairing(c);
 	return c;
 fail:
 	klp_corr_free(c);
@@ -475,26 +492,14 @@ void klp_corr_free(struct klp_corr *c)
 {
 	if (!c)
 		return;
-	for (int k = 0; k < 2; k++) {
-		struct side *sd = &c->side[k];
-
-		for (size_t i = 0; sd->fnodes && i < sd->rec->nfunc; i++) {
-			struct fnode *n = &sd->fnodes[i];
-
-			if (n->f && n->role != n->f->sym_name)
-				free((char *)n->role);
-		}
-		free(sd->src_base);
-		free(sd->func_base);
-		free(sd->src_id);
-		free(sd->fnodes);
-		free(sd->peer);
-		free(sd->ambiguous);
-		klp_htab_free(&sd->func_by_key);
+	free_pairing(c);
+	for (int k = 0; k < 2 - shared_sides(c); k++) {
+		free(c->side[k].func_base);
+		free(c->side[k].src_id);
+		free(c->side[k].peer);
+		free(c->side[k].ambiguous);
 	}
 	free(c->srcs);
-	free(c->renamed);
-	klp_htab_free(&c->src_by_key);
 	free(c);
 }
 
@@ -512,18 +517,6 @@ struct klp_func *klp_corr_patched_of(const struct klp_corr *c,
 	const struct side *sd = &c->side[0];
 
 	return sd->peer[flat_func(sd, orig_func)];
-}
-
-struct klp_src *klp_corr_orig_src_of(const struct klp_corr *c,
-				     const struct klp_src *patched_src)
-{
-	return klp_corr_src_of_patched(c, patched_src)->orig;
-}
-
-struct klp_src *klp_corr_patched_src_of(const struct klp_corr *c,
-					const struct klp_src *orig_src)
-{
-	return klp_corr_src_of_orig(c, orig_src)->patched;
 }
 
 size_t klp_corr_nsrc(const struct klp_corr *c)
@@ -560,11 +553,11 @@ uint32_t klp_corr_src_id_of_patched(const struct klp_corr *c,
 	return srcid_of(&c->side[1], s);
 }
 
-/* Without reading the src entry: its number is its blob's base + index. */
+/* Without reading the src entry: its place in the pool is its number. */
 static uint32_t edge_srcid(const struct side *sd, const struct klp_func *f,
 			   const struct klp_edge *e)
 {
-	return sd->src_id[sd->src_base[f->blob->index] + e->src];
+	return sd->src_id[klp_edge_src(f, e) - sd->rec->src_pool];
 }
 
 uint32_t klp_corr_edge_src_id_of_orig(const struct klp_corr *c,
@@ -593,11 +586,6 @@ bool klp_corr_func_ambiguous(const struct klp_corr *c,
 			return sd->ambiguous[flat_func(sd, f)];
 	}
 	return false;
-}
-
-size_t klp_corr_nambiguous(const struct klp_corr *c)
-{
-	return c->nambiguous;
 }
 
 /* The one defined, non-section symbol named @name in @elf, or NULL. */

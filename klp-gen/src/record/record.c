@@ -78,6 +78,8 @@ struct blob_ctx {
 	int64_t last_nul;
 	/* Where a zlib blob's tables are inflated (the largest blob's size). */
 	unsigned char *scratch;
+	/* Decoded bytes from here on may leave memory (decode_blob()). */
+	const unsigned char *done;
 };
 
 #define blob_err(c, fmt, ...) \
@@ -295,7 +297,6 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 	for (uint32_t i = 0; i < b->nsrc; i++, p += SRC_SIZE) {
 		struct klp_src *s = &b->srcs[i];
 
-		s->blob = b;
 		s->index = i;
 		s->fingerprint = le64(FIELD(klp_rec_src, fingerprint, p));
 		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));
@@ -462,10 +463,16 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 		return -1;
 	/*
 	 * The header and the entries are decoded for good; the model points
-	 * only into the string table, which of a zlib blob is a copy.
+	 * only into a stored blob's string table (a zlib blob's is a copy).
+	 * Blobs are smaller than a page: the bytes up to the next table kept
+	 * are released together, the rest after the last blob.
 	 */
-	klp_elf_release(rec->elf, h, funcs == c->scratch ? b->size :
-			(size_t)((const unsigned char *)c->strtab - h));
+	if (funcs != c->scratch) {
+		klp_elf_release(rec->elf, c->done,
+				(size_t)((const unsigned char *)c->strtab -
+					 c->done));
+		c->done = (const unsigned char *)c->strtab + c->strtab_size;
+	}
 	return 0;
 }
 
@@ -711,6 +718,7 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 	}
 
 	/* Second walk: decode them. */
+	c.done = data;
 	for (off = 0; rec->nblob < n &&
 	     next_blob(&c, data, size, &off, &blob_size) > 0;) {
 		struct klp_blob *b = &rec->blobs[rec->nblob];
@@ -724,6 +732,7 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 	}
 	free(c.scratch);
 	c.scratch = NULL;
+	klp_elf_release(elf, c.done, (size_t)(data + size - c.done));
 	if (resolve_funcs(rec))
 		goto fail;
 	return rec;

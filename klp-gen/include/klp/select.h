@@ -134,6 +134,10 @@ int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym);
  * a header found through "-I." or a quoted include).
  */
 const char *klp_select_path(const char *file);
+/* The file of source @id (klp_select_path(), "extern" for an extern one). */
+const char *klp_select_src_file(struct klp_corr *c, uint32_t id);
+/* The file of @f: its source's, else its unit's (klp_select_path()). */
+const char *klp_select_func_file(const struct klp_func *f);
 
 /*
  * How reports word a replacement's reason before its via list: "changed",

@@ -162,13 +162,10 @@ static struct klp_plan *build_plan(struct klp_diff *d)
 					   rp->reason);
 		if (!rep)
 			goto fail;
-		for (size_t k = 0; k < rp->nvia; k++) {
-			struct klp_corr_src *cs = klp_corr_src(c, rp->via[k]);
-
-			if (klp_plan_add_via(rep, cs->is_extern ? "extern" :
-						  klp_select_path(cs->file), cs->name))
+		for (size_t k = 0; k < rp->nvia; k++)
+			if (klp_plan_add_via(rep, klp_select_src_file(c, rp->via[k]),
+					     klp_corr_src(c, rp->via[k])->name))
 				goto fail;
-		}
 	}
 	/* Changed but unreachable: verify and extract read them. */
 	for (size_t i = 0; i < r->nunreachable; i++) {
@@ -202,23 +199,16 @@ static int open_side(const char *path, struct klp_elf **elf,
 	return *rec ? 0 : -1;
 }
 
-/* Writes @path all or nothing: @plan, or else @d's JSON report. */
-static int write_file(const char *path, struct klp_plan *plan,
-		      const struct klp_diff *d)
+/* klp_outfile_write()'s writers of the plan and of the JSON report. */
+static int write_plan(FILE *out, void *plan)
 {
-	struct klp_outfile of;
-	FILE *f;
+	return klp_plan_write(out, plan);
+}
 
-	if (klp_outfile_open(&of, path))
-		return -1;
-	f = klp_outfile_stream(&of);
-	if (!f || (plan && klp_plan_write(f, plan))) {
-		klp_outfile_abort(&of);
-		return -1;
-	}
-	if (!plan)
-		klp_report_json(f, d);
-	return klp_outfile_commit(&of);
+static int write_json(FILE *out, void *d)
+{
+	klp_report_json(out, d);
+	return 0;
 }
 
 int klp_diff_run(struct klp_diff *d, FILE *report)
@@ -305,9 +295,9 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 	plan = build_plan(d);
 	if (!plan)
 		goto fail;
-	if (write_file(d->plan_path, plan, d))
+	if (klp_outfile_write(d->plan_path, write_plan, plan))
 		goto fail;
-	if (d->json_path && write_file(d->json_path, NULL, d)) {
+	if (d->json_path && klp_outfile_write(d->json_path, write_json, d)) {
 		remove(d->plan_path);
 		goto fail;
 	}
@@ -338,12 +328,6 @@ fail:
 	klp_codecmp_free(d->cc);
 	klp_corr_free(d->linked_c);
 	klp_corr_free(d->c);
-	d->pf = NULL;
-	d->sympos = NULL;
-	d->sel = NULL;
-	d->cc = NULL;
-	d->linked_c = NULL;
-	d->c = NULL;
 	if (!d->keep_models)
 		klp_diff_release_models(d);
 	return ret;

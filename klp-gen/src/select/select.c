@@ -168,17 +168,16 @@ const char *klp_select_path(const char *file)
 	return file;
 }
 
-/* "name (file)" of a source identity, for messages. */
-static const char *src_file(const struct klp_select *s, uint32_t id)
+const char *klp_select_src_file(struct klp_corr *c, uint32_t id)
 {
-	struct klp_corr_src *cs = klp_corr_src(s->c, id);
+	struct klp_corr_src *cs = klp_corr_src(c, id);
 
 	return cs->is_extern ? "extern" : klp_select_path(cs->file);
 }
 
-static const char *src_name(const struct klp_select *s, uint32_t id)
+const char *klp_select_func_file(const struct klp_func *f)
 {
-	return klp_corr_src(s->c, id)->name;
+	return klp_select_path(f->src ? f->src->file : f->blob->unit);
 }
 
 static bool in_init(const struct klp_func *f)
@@ -922,11 +921,6 @@ static struct klp_func *func_of_holder(const struct klp_select *s,
 	return holder ? klp_record_func_of_sym(s->orig, holder) : NULL;
 }
 
-static const char *func_file(const struct klp_func *f)
-{
-	return klp_select_path(f->src ? f->src->file : f->blob->unit);
-}
-
 /* A reference to an unpatchable selected function: select its holder. */
 static int redirect_ref(struct klp_select *s, size_t target,
 			struct klp_section *from, uint64_t off,
@@ -941,7 +935,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 		s->fflags[target] |= F_REFD;	/* not from its own code */
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
 		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so patching its callers is not enough",
-			      t->sym->name, func_file(t),
+			      t->sym->name, klp_select_func_file(t),
 			      s->fflags[target] & F_NOPEER ?
 			      "no counterpart in the patched build" :
 			      "no __fentry__ call",
@@ -949,7 +943,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	g = func_of_holder(s, holder);
 	if (!g)
 		return refuse(s, "%s (%s) cannot be patched itself and is called from code without a record (%s+0x%llx)",
-			      t->sym->name, func_file(t), from->name,
+			      t->sym->name, klp_select_func_file(t), from->name,
 			      (unsigned long long)off);
 	gj = flat_of(s, g);
 	if (gj == target || s->repl_of[gj] || (s->fflags[gj] & F_DROPPED) ||
@@ -980,7 +974,7 @@ static int unreferenced(struct klp_select *s, size_t j)
 		return -1;
 	if (!u)
 		return refuse(s, "%s (%s) cannot be patched (%s) and has no caller that could be, but it cannot be shown unreachable: %s",
-			      f->sym->name, func_file(f),
+			      f->sym->name, klp_select_func_file(f),
 			      s->fflags[j] & F_NOPEER ?
 			      "no counterpart in the patched build" :
 			      "no __fentry__ call", why);
@@ -1063,7 +1057,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
 		return refuse(s, "removed function %s (%s) is still referenced from %s+0x%llx, which the patch leaves as it is",
-			      t->sym->name, func_file(t), from->name,
+			      t->sym->name, klp_select_func_file(t), from->name,
 			      (unsigned long long)off);
 	g = func_of_holder(s, holder);
 	if (g) {
@@ -1074,7 +1068,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 			return 0;
 	}
 	return refuse(s, "removed function %s (%s) is still called from %s, which the patch leaves as it is",
-		      t->sym->name, func_file(t),
+		      t->sym->name, klp_select_func_file(t),
 		      holder ? holder->name : from->name);
 }
 
@@ -1280,7 +1274,8 @@ static int changed_data(struct klp_select *s)
 
 		if ((s->sflags[id] & S_CHDATA) &&
 		    refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
-			   src_name(s, id), src_file(s, id)))
+			   klp_corr_src(s->c, id)->name,
+			   klp_select_src_file(s->c, id)))
 			return -1;
 	}
 	return 0;
@@ -1319,16 +1314,12 @@ out:
 
 const char *klp_select_reason_text(enum klp_plan_reason reason)
 {
-	switch (reason) {
-	case KLP_PLAN_CHANGED:
-		return "changed";
-	case KLP_PLAN_INLINES:
-		return "inlines";
-	case KLP_PLAN_IPO:
-		return "ipo edge to";
-	case KLP_PLAN_CALLER:
-		return "caller of";
-	default:
-		return "";
-	}
+	static const char *const text[KLP_PLAN_NREASONS] = {
+		[KLP_PLAN_CHANGED] = "changed",
+		[KLP_PLAN_INLINES] = "inlines",
+		[KLP_PLAN_IPO] = "ipo edge to",
+		[KLP_PLAN_CALLER] = "caller of",
+	};
+
+	return (unsigned int)reason < KLP_PLAN_NREASONS ? text[reason] : "";
 }

@@ -21,27 +21,6 @@
 #include "klp/outfile.h"
 #include "klp/report.h"
 
-static int codecmp_adapter(void *arg, const struct klp_func *orig,
-			   const struct klp_func *patched, char *why,
-			   size_t whylen)
-{
-	return klp_codecmp_sym(arg, orig->sym, patched->sym, why, whylen);
-}
-
-static int codecmp_strict_adapter(void *arg, const struct klp_func *orig,
-				  const struct klp_func *patched, char *why,
-				  size_t whylen)
-{
-	return klp_codecmp_strict(arg, orig->sym, patched->sym, why, whylen);
-}
-
-static int codecmp_data_adapter(void *arg, const struct klp_func *orig,
-				const struct klp_func *patched, char *why,
-				size_t whylen)
-{
-	return klp_codecmp_data(arg, orig->sym, patched->sym, why, whylen);
-}
-
 static bool is_func_sym(const struct klp_symbol *s)
 {
 	return s->type == STT_FUNC && s->sec;
@@ -271,10 +250,7 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 			klp_err("out of memory");
 		goto fail;
 	}
-	opts.codecmp = codecmp_adapter;
-	opts.codecmp_strict = codecmp_strict_adapter;
-	opts.codecmp_data = codecmp_data_adapter;
-	opts.codecmp_arg = d->cc;
+	opts.cc = d->cc;
 	if (klp_select_compare(d->sel))
 		goto fail;
 	if (d->pf && klp_patch_check(d->pf, d->patch_path, d->c,

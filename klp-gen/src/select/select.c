@@ -574,7 +574,7 @@ static struct klp_select_repl *add_repl(struct klp_select *s,
 	memset(r, 0, sizeof(*r));
 	r->orig = f;
 	r->reason = reason;
-	if (s->opts->codecmp)
+	if (s->opts->cc)
 		r->patched = klp_corr_patched_of(s->c, f);
 	s->repl_of[j] = s->r.nrepl;
 	return r;
@@ -614,12 +614,12 @@ static int same_code(struct klp_select *s, struct klp_func *f, uint32_t via)
 	struct klp_func *peer;
 	int d;
 
-	if (!o->codecmp_strict)
+	if (!o->cc)
 		return 0;
 	peer = klp_corr_patched_of(s->c, f);
 	if (!peer)
 		return 0;
-	d = o->codecmp_strict(o->codecmp_arg, f, peer, NULL, 0);
+	d = klp_codecmp_strict(o->cc, f->sym, peer->sym, NULL, 0);
 	if (d)
 		return d < 0 ? -1 : 0;
 	if (note(&s->r.same_code, &s->r.nsame_code, f, via, "%s",
@@ -729,15 +729,15 @@ static int ipo_closure(struct klp_select *s, uint32_t *queue, size_t *tail)
 			s->fflags[j] |= F_SEEN;
 			if (in_init(f))
 				continue;	/* ran at boot, freed */
-			if (o->codecmp) {
+			if (o->cc) {
 				peer = klp_corr_patched_of(s->c, f);
 				if (!peer)
 					snprintf(why, sizeof(why),
 						 "no counterpart in the patched build");
 				else
-					differs = o->codecmp(o->codecmp_arg, f,
-							     peer, why,
-							     sizeof(why));
+					differs = klp_codecmp_sym(o->cc, f->sym,
+								  peer->sym, why,
+								  sizeof(why));
 				if (differs < 0)
 					return -1;
 			}
@@ -758,23 +758,26 @@ static int ipo_closure(struct klp_select *s, uint32_t *queue, size_t *tail)
 	return 0;
 }
 
-int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
+/*
+ * Whether @sym (a function symbol of the ORIGINAL relocatable file) has a
+ * call to __fentry__ among its first bytes, i.e. ftrace, and so livepatch,
+ * can redirect it.  -1 on error.
+ */
+static int has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
 {
-	struct klp_section *sec = sym->sec;
-	uint64_t end;
+	uint64_t end = sym->value + (sym->size && sym->size < FENTRY_WINDOW ?
+				     sym->size : FENTRY_WINDOW);
+	struct klp_reloc **v;
+	size_t n;
 
-	if (!sec)
+	if (!sym->sec)
 		return 0;
-	if (klp_elf_load_relocs(elf, sec))
+	if (klp_elf_relocs_in(elf, sym->sec, sym->value, end, &v, &n))
 		return -1;
-	end = sym->value + (sym->size && sym->size < FENTRY_WINDOW ?
-			    sym->size : FENTRY_WINDOW);
-	for (uint64_t off = sym->value; off < end; off++)
-		for (struct klp_reloc *r = klp_elf_reloc_at(sec, off); r;
-		     r = klp_elf_next_reloc_at(sec, r))
-			if (r->sym && r->sym->name &&
-			    !strcmp(r->sym->name, "__fentry__"))
-				return 1;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->sym && v[i]->sym->name &&
+		    !strcmp(v[i]->sym->name, "__fentry__"))
+			return 1;
 	return 0;
 }
 
@@ -788,27 +791,15 @@ static struct klp_symbol *containing(const struct klp_select *s,
 
 /*
  * Sections whose references to a function describe that function (ftrace
- * sites, unwind and exception tables, patch sites) or belong to code that
- * ran at boot: they neither call it nor keep its address for later use.
+ * sites, unwind and exception tables, patch sites: klp_describes_code(),
+ * and .kcfi_traps) or belong to code that ran at boot: they neither call
+ * it nor keep its address for later use.
  */
 static bool metadata_section(const char *name)
 {
-	static const char *const prefixes[] = {
-		".init", ".exit", ".discard", ".orc_", ".eh_frame",
-		"__mcount_loc", "__patchable_function_entries", "__ex_table",
-		"__jump_table", ".altinstructions", ".static_call_sites",
-		".return_sites", ".call_sites", ".retpoline_sites",
-		".ibt_endbr_seal", "__bug_table", ".smp_locks",
-		".parainstructions", ".cfi_sites", ".kcfi_traps", ".debug",
-		".klp.lto",
-	};
-
-	if (!name)
-		return true;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (starts(name, prefixes[i]))
-			return true;
-	return strstr(name, "initcall") != NULL;
+	return !name || klp_describes_code(name) || starts(name, ".init") ||
+	       starts(name, ".exit") || starts(name, ".kcfi_traps") ||
+	       strstr(name, "initcall") != NULL;
 }
 
 static bool pc_relative(uint32_t type)
@@ -1010,17 +1001,16 @@ static int patchability(struct klp_select *s)
 			 * plan: a candidate is only a possibility; whether it
 			 * can be patched matters once diff confirms it.
 			 */
-			if (!s->opts->codecmp && r->reason == KLP_PLAN_IPO)
+			if (!s->opts->cc && r->reason == KLP_PLAN_IPO)
 				continue;
-			if (s->opts->codecmp && !r->patched) {
+			if (s->opts->cc && !r->patched) {
 				why = klp_corr_func_ambiguous(s->c, r->orig) ?
 				      "its counterpart in the patched build is ambiguous" :
 				      "the patched build has no counterpart";
 				s->fflags[j] |= F_NOPEER;
 			}
 			if (!why) {
-				fentry = klp_select_has_fentry(elf,
-							       r->orig->sym);
+				fentry = has_fentry(elf, r->orig->sym);
 				if (fentry < 0)
 					return -1;
 				if (!fentry)
@@ -1121,8 +1111,8 @@ static int asm_changes(struct klp_select *s)
 		peer = klp_corr_patched_of(s->c, f);
 		if (!peer)
 			continue;
-		d = o->codecmp_strict(o->codecmp_arg, f, peer, why,
-				      sizeof(why));
+		d = klp_codecmp_strict(o->cc, f->sym, peer->sym, why,
+				       sizeof(why));
 		if (d < 0)
 			return -1;
 		if (!d) {
@@ -1234,7 +1224,7 @@ static int changed_data(struct klp_select *s)
 
 	for (size_t i = 0; i < s->r.changed_data.n; i++)
 		s->sflags[s->r.changed_data.ids[i]] |= S_CHDATA;
-	for (int pass = 0; o->codecmp_data && pass < 2; pass++)
+	for (int pass = 0; o->cc && pass < 2; pass++)
 		for (size_t j = 0; j < s->nfunc; j++) {
 			struct klp_func *f = s->funcs[j], *peer;
 			uint32_t id = id_of(s, f);
@@ -1253,9 +1243,9 @@ static int changed_data(struct klp_select *s)
 					continue;
 				s->sflags[id] &= (uint8_t)~S_CHDATA;
 				peer = klp_corr_patched_of(s->c, f);
-				if (peer && o->codecmp_data(o->codecmp_arg, f,
-							    peer, why,
-							    sizeof(why)) < 0)
+				if (peer && klp_codecmp_data(o->cc, f->sym,
+							     peer->sym, why,
+							     sizeof(why)) < 0)
 					return -1;
 				if (note(&s->r.same_code, &s->r.nsame_code, f,
 					 id, "variable: %s", why))
@@ -1263,8 +1253,8 @@ static int changed_data(struct klp_select *s)
 				continue;
 			}
 			peer = klp_corr_patched_of(s->c, f);
-			d = peer ? o->codecmp_data(o->codecmp_arg, f, peer,
-						   NULL, 0) : 1;
+			d = peer ? klp_codecmp_data(o->cc, f->sym, peer->sym,
+						    NULL, 0) : 1;
 			if (d < 0)
 				return -1;
 			s->sflags[id] |= d ? S_DDIFF : S_DSAME;
@@ -1298,7 +1288,7 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 		return oom();
 	if (must_replace(s, queue, &tail) || ipo_closure(s, queue, &tail))
 		goto out;
-	if (o->codecmp_strict && asm_changes(s))
+	if (o->cc && asm_changes(s))
 		goto out;
 	if (patchability(s))
 		goto out;

@@ -77,7 +77,7 @@ static const char *check_path(const char *s)
 	return NULL;
 }
 
-static const char *check_refusal(const char *s)
+const char *klp_plan_check_refusal(const char *s)
 {
 	if (!*s)
 		return "empty refusal text";
@@ -349,7 +349,7 @@ int klp_plan_add_via(struct klp_plan_replace *rep, const char *file,
 int klp_plan_add_refusal(struct klp_plan *plan, const char *text)
 {
 	struct klp_plan_refusal *ref;
-	const char *why = check_refusal(text);
+	const char *why = klp_plan_check_refusal(text);
 
 	if (why)
 		return klp_err("refuse: %s", why);

@@ -29,7 +29,7 @@ struct klp_diff {
 	 */
 	bool keep_models;
 
-	/* Filled by klp_diff_run(), for the reports. */
+	/* Set by klp_diff_run() for its reports; stale after it (models aside). */
 	struct klp_patch_files *pf;
 	struct klp_patch_check pc;
 	struct klp_elf *orig_elf, *patched_elf, *linked_elf;

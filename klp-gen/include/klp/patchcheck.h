@@ -39,8 +39,6 @@ struct klp_patch_files;
 /* NULL with klp_errmsg() set on an I/O error or a malformed patch. */
 struct klp_patch_files *klp_patch_files_read(const char *path);
 void klp_patch_files_free(struct klp_patch_files *pf);
-/* Does the record path @file name a file the patch touches? */
-bool klp_patch_files_has(const struct klp_patch_files *pf, const char *file);
 /* The patch as read (its hunks placed after klp_patch_files_place()). */
 const struct klp_udiff *klp_patch_files_diff(const struct klp_patch_files *pf);
 

@@ -19,14 +19,14 @@
 
 struct klp_pathset;
 
-/* An empty set for up to @max paths; NULL (klp_errmsg() set) if out of memory. */
-struct klp_pathset *klp_pathset_new(size_t max);
+/* An empty set; NULL (klp_errmsg() set) if out of memory. */
+struct klp_pathset *klp_pathset_new(void);
 void klp_pathset_free(struct klp_pathset *ps);
 
 /*
  * Adds the patch path @path; its index (0, 1, ... in the order first
  * added; the existing one for a path already there).  -1 for an empty path
- * (nothing added), -2 with klp_errmsg() set if out of memory or full.
+ * (nothing added), -2 with klp_errmsg() set if out of memory.
  */
 long klp_pathset_add(struct klp_pathset *ps, const char *path);
 size_t klp_pathset_count(const struct klp_pathset *ps);
@@ -42,8 +42,5 @@ long klp_pathset_find(const struct klp_pathset *ps, const char *path);
  *	for (const char *q = rec; (i = klp_pathset_next(ps, &q)) >= 0;)
  */
 long klp_pathset_next(const struct klp_pathset *ps, const char **cursor);
-
-/* The first (longest) patch path @rec names, or -1. */
-long klp_pathset_match(const struct klp_pathset *ps, const char *rec);
 
 #endif /* KLP_PATHSET_H */

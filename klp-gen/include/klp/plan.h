@@ -181,10 +181,12 @@ const char *klp_plan_reason_name(enum klp_plan_reason reason);
  * The name checks that the reader applies, for other users of plan names
  * (they are what the kernel and a C string literal can carry):
  * an object name is 1..55 of [A-Za-z0-9_] (the kernel's module name, with
- * '-' already turned into '_'), a symbol name 1..511 of [A-Za-z0-9_.$].
+ * '-' already turned into '_'), a symbol name 1..511 of [A-Za-z0-9_.$],
+ * a refusal text not empty, without a leading space or a control character.
  * Return NULL if @s is valid, else a short description of what is wrong.
  */
 const char *klp_plan_check_objname(const char *s);
 const char *klp_plan_check_symname(const char *s);
+const char *klp_plan_check_refusal(const char *s);
 
 #endif /* KLP_PLAN_H */

@@ -19,38 +19,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "klp/codecmp.h"
 #include "klp/correlate.h"
 #include "klp/plan.h"
 
 struct klp_select;
 
-/*
- * Does the code of @orig differ from that of its peer @patched?  1 yes, 0 no,
- * -1 error (klp_errmsg() set).  On 1, @why may say where.
- */
-typedef int (*klp_select_codecmp_fn)(void *arg, const struct klp_func *orig,
-				     const struct klp_func *patched,
-				     char *why, size_t whylen);
-
 struct klp_select_opts {
 	/*
 	 * NULL (plan): every IPO candidate is kept, peers are not needed.
-	 * Else (diff): candidates are kept only if their code differs, and
-	 * a selected function needs a peer in the patched build.
+	 * Else (diff): candidates are kept only if their code differs
+	 * (klp_codecmp_sym()), and a selected function needs a peer in the
+	 * patched build; one whose source changed is not replaced if its
+	 * code is still the same (klp_codecmp_strict()), and a changed
+	 * variable is noted, not refused, if only an embedded build ID
+	 * differs (klp_codecmp_data()).
 	 */
-	klp_select_codecmp_fn codecmp;
-	/*
-	 * diff: the stricter comparison (klp_codecmp_strict()) for functions
-	 * whose source changed: if their code is still the same they are
-	 * not replaced.  Called with @codecmp_arg.
-	 */
-	klp_select_codecmp_fn codecmp_strict;
-	/*
-	 * diff: for a changed variable (klp_codecmp_data()): 0 if only an
-	 * embedded build ID differs; then it is noted, not refused.
-	 */
-	klp_select_codecmp_fn codecmp_data;
-	void *codecmp_arg;
+	struct klp_codecmp *cc;
 };
 
 /* A function that will be replaced (or stands in the plan's place). */
@@ -123,17 +108,14 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o);
 const struct klp_select_result *klp_select_result(const struct klp_select *s);
 
 /*
- * Whether @sym (a function symbol of the ORIGINAL relocatable file) has a
- * call to __fentry__ among its first bytes, i.e. ftrace, and so livepatch,
- * can redirect it.  -1 on error.
- */
-int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym);
-
-/*
  * @file as reports print it: without leading "./" (the compiler's name for
  * a header found through "-I." or a quoted include).
  */
 const char *klp_select_path(const char *file);
+/* The file of source @id (klp_select_path(), "extern" for an extern one). */
+const char *klp_select_src_file(struct klp_corr *c, uint32_t id);
+/* The file of @f: its source's, else its unit's (klp_select_path()). */
+const char *klp_select_func_file(const struct klp_func *f);
 
 /*
  * How reports word a replacement's reason before its via list: "changed",

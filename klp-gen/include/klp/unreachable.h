@@ -10,6 +10,7 @@
 #ifndef KLP_UNREACHABLE_H
 #define KLP_UNREACHABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "klp/elf.h"
@@ -28,5 +29,7 @@
  */
 int klp_unreachable(struct klp_elf *elf, const struct klp_symbol *fn,
 		    char *why, size_t whylen);
+/* Does section @name only describe code (the tables listed above)? */
+bool klp_describes_code(const char *name);
 
 #endif /* KLP_UNREACHABLE_H */

@@ -21,27 +21,6 @@
 #include "klp/outfile.h"
 #include "klp/report.h"
 
-static int codecmp_adapter(void *arg, const struct klp_func *orig,
-			   const struct klp_func *patched, char *why,
-			   size_t whylen)
-{
-	return klp_codecmp_sym(arg, orig->sym, patched->sym, why, whylen);
-}
-
-static int codecmp_strict_adapter(void *arg, const struct klp_func *orig,
-				  const struct klp_func *patched, char *why,
-				  size_t whylen)
-{
-	return klp_codecmp_strict(arg, orig->sym, patched->sym, why, whylen);
-}
-
-static int codecmp_data_adapter(void *arg, const struct klp_func *orig,
-				const struct klp_func *patched, char *why,
-				size_t whylen)
-{
-	return klp_codecmp_data(arg, orig->sym, patched->sym, why, whylen);
-}
-
 static bool is_func_sym(const struct klp_symbol *s)
 {
 	return s->type == STT_FUNC && s->sec;
@@ -162,13 +141,10 @@ static struct klp_plan *build_plan(struct klp_diff *d)
 					   rp->reason);
 		if (!rep)
 			goto fail;
-		for (size_t k = 0; k < rp->nvia; k++) {
-			struct klp_corr_src *cs = klp_corr_src(c, rp->via[k]);
-
-			if (klp_plan_add_via(rep, cs->is_extern ? "extern" :
-						  klp_select_path(cs->file), cs->name))
+		for (size_t k = 0; k < rp->nvia; k++)
+			if (klp_plan_add_via(rep, klp_select_src_file(c, rp->via[k]),
+					     klp_corr_src(c, rp->via[k])->name))
 				goto fail;
-		}
 	}
 	/* Changed but unreachable: verify and extract read them. */
 	for (size_t i = 0; i < r->nunreachable; i++) {
@@ -202,23 +178,16 @@ static int open_side(const char *path, struct klp_elf **elf,
 	return *rec ? 0 : -1;
 }
 
-/* Writes @path all or nothing: @plan, or else @d's JSON report. */
-static int write_file(const char *path, struct klp_plan *plan,
-		      const struct klp_diff *d)
+/* klp_outfile_write()'s writers of the plan and of the JSON report. */
+static int write_plan(FILE *out, void *plan)
 {
-	struct klp_outfile of;
-	FILE *f;
+	return klp_plan_write(out, plan);
+}
 
-	if (klp_outfile_open(&of, path))
-		return -1;
-	f = klp_outfile_stream(&of);
-	if (!f || (plan && klp_plan_write(f, plan))) {
-		klp_outfile_abort(&of);
-		return -1;
-	}
-	if (!plan)
-		klp_report_json(f, d);
-	return klp_outfile_commit(&of);
+static int write_json(FILE *out, void *d)
+{
+	klp_report_json(out, d);
+	return 0;
 }
 
 int klp_diff_run(struct klp_diff *d, FILE *report)
@@ -281,10 +250,7 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 			klp_err("out of memory");
 		goto fail;
 	}
-	opts.codecmp = codecmp_adapter;
-	opts.codecmp_strict = codecmp_strict_adapter;
-	opts.codecmp_data = codecmp_data_adapter;
-	opts.codecmp_arg = d->cc;
+	opts.cc = d->cc;
 	if (klp_select_compare(d->sel))
 		goto fail;
 	if (d->pf && klp_patch_check(d->pf, d->patch_path, d->c,
@@ -305,9 +271,9 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 	plan = build_plan(d);
 	if (!plan)
 		goto fail;
-	if (write_file(d->plan_path, plan, d))
+	if (klp_outfile_write(d->plan_path, write_plan, plan))
 		goto fail;
-	if (d->json_path && write_file(d->json_path, NULL, d)) {
+	if (d->json_path && klp_outfile_write(d->json_path, write_json, d)) {
 		remove(d->plan_path);
 		goto fail;
 	}
@@ -338,12 +304,6 @@ fail:
 	klp_codecmp_free(d->cc);
 	klp_corr_free(d->linked_c);
 	klp_corr_free(d->c);
-	d->pf = NULL;
-	d->sympos = NULL;
-	d->sel = NULL;
-	d->cc = NULL;
-	d->linked_c = NULL;
-	d->c = NULL;
 	if (!d->keep_models)
 		klp_diff_release_models(d);
 	return ret;

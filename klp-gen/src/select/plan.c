@@ -77,7 +77,7 @@ static const char *check_path(const char *s)
 	return NULL;
 }
 
-static const char *check_refusal(const char *s)
+const char *klp_plan_check_refusal(const char *s)
 {
 	if (!*s)
 		return "empty refusal text";
@@ -90,25 +90,27 @@ static const char *check_refusal(const char *s)
 }
 
 /*
- * @arr with room for one more zeroed element of @size bytes after its @n:
- * the new array, or NULL (the old one untouched) if there is no memory.
+ * Appends a zeroed element of @size bytes to the array *@arrp of @n: the
+ * new element (not yet counted), or NULL with klp_errmsg() set (the array
+ * untouched) if there is no memory.
  */
-static void *grow(void *arr, size_t n, size_t size)
+static void *append(void *arrp, size_t n, size_t size)
 {
-	char *p = arr;
+	char *p = *(void **)arrp;
 
 	/* Capacity: 4, then doubled when @n reaches a power of two. */
 	if (n == 0 || (n >= 4 && !(n & (n - 1)))) {
 		size_t cap = n ? 2 * n : 4;
 
-		if (cap > SIZE_MAX / size)
+		p = cap > SIZE_MAX / size ? NULL : realloc(p, cap * size);
+		if (!p) {
+			klp_err("out of memory");
 			return NULL;
-		p = realloc(arr, cap * size);
-		if (!p)
-			return NULL;
+		}
+		*(void **)arrp = p;
 	}
 	memset(p + n * size, 0, size);
-	return p;
+	return p + n * size;
 }
 
 /*
@@ -168,13 +170,10 @@ static int pkey_add(struct klp_plan *plan, const char *obj, const char *sym,
 			return -1;
 	}
 	if (x->n % PKEY_CHUNK == 0) {
-		struct pkey **c = grow(x->chunks, x->n / PKEY_CHUNK, sizeof(*c));
+		struct pkey **c = append(&x->chunks, x->n / PKEY_CHUNK,
+					 sizeof(*c));
 
-		if (!c)
-			return -1;
-		x->chunks = c;
-		c[x->n / PKEY_CHUNK] = calloc(PKEY_CHUNK, sizeof(struct pkey));
-		if (!c[x->n / PKEY_CHUNK])
+		if (!c || !(*c = calloc(PKEY_CHUNK, sizeof(struct pkey))))
 			return -1;
 	}
 	k = &x->chunks[x->n / PKEY_CHUNK][x->n % PKEY_CHUNK];
@@ -261,13 +260,9 @@ struct klp_plan_object *klp_plan_add_object(struct klp_plan *plan,
 		klp_err("object %s listed twice", name);
 		return NULL;
 	}
-	obj = grow(plan->objects, plan->nobjects, sizeof(*obj));
-	if (!obj) {
-		klp_err("out of memory");
+	obj = append(&plan->objects, plan->nobjects, sizeof(*obj));
+	if (!obj)
 		return NULL;
-	}
-	plan->objects = obj;
-	obj = &plan->objects[plan->nobjects];
 	obj->name = strdup(name);
 	if (!obj->name || pkey_add(plan, obj->name, NULL, 0)) {
 		free(obj->name);
@@ -308,13 +303,9 @@ struct klp_plan_replace *klp_plan_add_replace(struct klp_plan *plan,
 			old_sym, sympos, obj->name);
 		return NULL;
 	}
-	rep = grow(obj->replaces, obj->nreplaces, sizeof(*rep));
-	if (!rep) {
-		klp_err("out of memory");
+	rep = append(&obj->replaces, obj->nreplaces, sizeof(*rep));
+	if (!rep)
 		return NULL;
-	}
-	obj->replaces = rep;
-	rep = &obj->replaces[obj->nreplaces];
 	rep->old_sym = strdup(old_sym);
 	rep->new_sym = strdup(new_sym);
 	if (!rep->old_sym || !rep->new_sym ||
@@ -341,11 +332,9 @@ int klp_plan_add_via(struct klp_plan_replace *rep, const char *file,
 		return klp_err("via %s:%s: %s", file, name, why);
 	if ((why = klp_plan_check_symname(name)))
 		return klp_err("via %s:%s: %s", file, name, why);
-	via = grow(rep->vias, rep->nvias, sizeof(*via));
+	via = append(&rep->vias, rep->nvias, sizeof(*via));
 	if (!via)
-		return klp_err("out of memory");
-	rep->vias = via;
-	via = &rep->vias[rep->nvias];
+		return -1;
 	via->file = strdup(file);
 	via->name = strdup(name);
 	if (!via->file || !via->name) {
@@ -360,15 +349,13 @@ int klp_plan_add_via(struct klp_plan_replace *rep, const char *file,
 int klp_plan_add_refusal(struct klp_plan *plan, const char *text)
 {
 	struct klp_plan_refusal *ref;
-	const char *why = check_refusal(text);
+	const char *why = klp_plan_check_refusal(text);
 
 	if (why)
 		return klp_err("refuse: %s", why);
-	ref = grow(plan->refusals, plan->nrefusals, sizeof(*ref));
+	ref = append(&plan->refusals, plan->nrefusals, sizeof(*ref));
 	if (!ref)
-		return klp_err("out of memory");
-	plan->refusals = ref;
-	ref = &plan->refusals[plan->nrefusals];
+		return -1;
 	ref->text = strdup(text);
 	if (!ref->text)
 		return klp_err("out of memory");
@@ -399,20 +386,15 @@ struct klp_plan_callback *klp_plan_add_callback(struct klp_plan *plan,
 				obj->callbacks[i].new_sym, new_sym);
 			return NULL;
 		}
-	cb = grow(obj->callbacks, obj->ncallbacks, sizeof(*cb));
-	if (!cb) {
-		klp_err("out of memory");
+	cb = append(&obj->callbacks, obj->ncallbacks, sizeof(*cb));
+	if (!cb)
 		return NULL;
-	}
-	obj->callbacks = cb;
-	cb = &obj->callbacks[obj->ncallbacks];
 	cb->new_sym = strdup(new_sym);
 	if (!cb->new_sym) {
 		klp_err("out of memory");
 		return NULL;
 	}
 	cb->kind = kind;
-	cb->line = 0;
 	cb->index = plan->ncallbacks++;
 	obj->ncallbacks++;
 	return cb;
@@ -436,13 +418,9 @@ struct klp_plan_unreachable *klp_plan_add_unreachable(
 			obj->name);
 		return NULL;
 	}
-	u = grow(obj->unreachables, obj->nunreachables, sizeof(*u));
-	if (!u) {
-		klp_err("out of memory");
+	u = append(&obj->unreachables, obj->nunreachables, sizeof(*u));
+	if (!u)
 		return NULL;
-	}
-	obj->unreachables = u;
-	u = &obj->unreachables[obj->nunreachables];
 	u->old_sym = strdup(old_sym);
 	u->new_sym = new_sym ? strdup(new_sym) : NULL;
 	if (!u->old_sym || (new_sym && !u->new_sym)) {

@@ -5,7 +5,6 @@
  * checked again, so a plan that klp-gen prints always reads back.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,11 +80,8 @@ int klp_plan_write(FILE *out, const struct klp_plan *plan)
 	}
 	for (size_t i = 0; i < plan->nrefusals; i++) {
 		const char *text = plan->refusals[i].text;
-		bool bad = !*text || *text == ' ';
 
-		for (const char *p = text; *p; p++)
-			bad |= (unsigned char)*p < ' ' || *p == 0x7f;
-		if (bad)
+		if (klp_plan_check_refusal(text))
 			return klp_err("plan refusal %zu: empty text, or a leading space or control character",
 				       i);
 		fprintf(out, "refuse %s\n", text);

@@ -12,25 +12,13 @@
 #include "klp/hunk_place.h"
 #include "klp/report.h"
 
-static const char *sfile(struct klp_corr *c, uint32_t id)
-{
-	struct klp_corr_src *cs = klp_corr_src(c, id);
-
-	return cs->is_extern ? "extern" : klp_select_path(cs->file);
-}
-
-static const char *ffile(const struct klp_func *f)
-{
-	return klp_select_path(f->src ? f->src->file : f->blob->unit);
-}
-
 static void report_ids(FILE *out, struct klp_corr *c, const char *title,
 		       const struct klp_select_ids *l)
 {
 	fprintf(out, "%s: %zu\n", title, l->n);
 	for (size_t i = 0; i < l->n; i++)
 		fprintf(out, "  %s (%s)\n", klp_corr_src(c, l->ids[i])->name,
-			sfile(c, l->ids[i]));
+			klp_select_src_file(c, l->ids[i]));
 }
 
 static void report_notes(FILE *out, struct klp_corr *c, const char *title,
@@ -39,11 +27,11 @@ static void report_notes(FILE *out, struct klp_corr *c, const char *title,
 	fprintf(out, "%s: %zu\n", title, n);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "  %s (%s)", v[i].orig->sym->name,
-			ffile(v[i].orig));
+			klp_select_func_file(v[i].orig));
 		if (v[i].via != UINT32_MAX)
 			fprintf(out, " via %s (%s)",
 				klp_corr_src(c, v[i].via)->name,
-				sfile(c, v[i].via));
+				klp_select_src_file(c, v[i].via));
 		fprintf(out, ": %s\n", v[i].text);
 	}
 }
@@ -100,14 +88,14 @@ void klp_report_text(FILE *out, const struct klp_diff *d)
 		const struct klp_select_repl *rp = &r->repl[i];
 
 		fprintf(out, "  select %s (%s)", rp->orig->sym->name,
-			ffile(rp->orig));
+			klp_select_func_file(rp->orig));
 		fprintf(out, ": %s", klp_select_reason_text(rp->reason));
 		if (rp->reason == KLP_PLAN_CHANGED && rp->nvia)
 			fputs(", inlines", out);
 		for (size_t k = 0; k < rp->nvia; k++)
 			fprintf(out, "%s%s (%s)", k ? ", " : " ",
 				klp_corr_src(c, rp->via[k])->name,
-				sfile(c, rp->via[k]));
+				klp_select_src_file(c, rp->via[k]));
 		if (rp->reason == KLP_PLAN_IPO)
 			fprintf(out, "; machine code differs: %s", rp->detail);
 		else if (rp->reason == KLP_PLAN_CALLER)
@@ -173,7 +161,7 @@ static void jsrc(FILE *out, struct klp_corr *c, uint32_t id)
 	fputs("{\"name\": ", out);
 	jstr(out, cs->name);
 	fputs(", \"file\": ", out);
-	jstr(out, sfile(c, id));
+	jstr(out, klp_select_src_file(c, id));
 	fputs(", \"unit\": ", out);
 	jstr(out, cs->unit);
 	fputc('}', out);
@@ -199,7 +187,7 @@ static void jnotes(FILE *out, struct klp_corr *c, const char *key,
 		fputs("{\"sym\": ", out);
 		jstr(out, v[i].orig->sym->name);
 		fputs(", \"file\": ", out);
-		jstr(out, ffile(v[i].orig));
+		jstr(out, klp_select_func_file(v[i].orig));
 		if (v[i].via != UINT32_MAX) {
 			fputs(", \"via\": ", out);
 			jsrc(out, c, v[i].via);
@@ -254,7 +242,7 @@ void klp_report_json(FILE *out, const struct klp_diff *d)
 		fputs(", \"reason\": ", out);
 		jstr(out, klp_plan_reason_name(rp->reason));
 		fputs(", \"file\": ", out);
-		jstr(out, ffile(rp->orig));
+		jstr(out, klp_select_func_file(rp->orig));
 		fputs(", \"via\": [", out);
 		for (size_t k = 0; k < rp->nvia; k++) {
 			fputs(k ? ", " : "", out);

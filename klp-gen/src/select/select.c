@@ -168,17 +168,16 @@ const char *klp_select_path(const char *file)
 	return file;
 }
 
-/* "name (file)" of a source identity, for messages. */
-static const char *src_file(const struct klp_select *s, uint32_t id)
+const char *klp_select_src_file(struct klp_corr *c, uint32_t id)
 {
-	struct klp_corr_src *cs = klp_corr_src(s->c, id);
+	struct klp_corr_src *cs = klp_corr_src(c, id);
 
 	return cs->is_extern ? "extern" : klp_select_path(cs->file);
 }
 
-static const char *src_name(const struct klp_select *s, uint32_t id)
+const char *klp_select_func_file(const struct klp_func *f)
 {
-	return klp_corr_src(s->c, id)->name;
+	return klp_select_path(f->src ? f->src->file : f->blob->unit);
 }
 
 static bool in_init(const struct klp_func *f)
@@ -575,7 +574,7 @@ static struct klp_select_repl *add_repl(struct klp_select *s,
 	memset(r, 0, sizeof(*r));
 	r->orig = f;
 	r->reason = reason;
-	if (s->opts->codecmp)
+	if (s->opts->cc)
 		r->patched = klp_corr_patched_of(s->c, f);
 	s->repl_of[j] = s->r.nrepl;
 	return r;
@@ -615,12 +614,12 @@ static int same_code(struct klp_select *s, struct klp_func *f, uint32_t via)
 	struct klp_func *peer;
 	int d;
 
-	if (!o->codecmp_strict)
+	if (!o->cc)
 		return 0;
 	peer = klp_corr_patched_of(s->c, f);
 	if (!peer)
 		return 0;
-	d = o->codecmp_strict(o->codecmp_arg, f, peer, NULL, 0);
+	d = klp_codecmp_strict(o->cc, f->sym, peer->sym, NULL, 0);
 	if (d)
 		return d < 0 ? -1 : 0;
 	if (note(&s->r.same_code, &s->r.nsame_code, f, via, "%s",
@@ -730,15 +729,15 @@ static int ipo_closure(struct klp_select *s, uint32_t *queue, size_t *tail)
 			s->fflags[j] |= F_SEEN;
 			if (in_init(f))
 				continue;	/* ran at boot, freed */
-			if (o->codecmp) {
+			if (o->cc) {
 				peer = klp_corr_patched_of(s->c, f);
 				if (!peer)
 					snprintf(why, sizeof(why),
 						 "no counterpart in the patched build");
 				else
-					differs = o->codecmp(o->codecmp_arg, f,
-							     peer, why,
-							     sizeof(why));
+					differs = klp_codecmp_sym(o->cc, f->sym,
+								  peer->sym, why,
+								  sizeof(why));
 				if (differs < 0)
 					return -1;
 			}
@@ -759,23 +758,26 @@ static int ipo_closure(struct klp_select *s, uint32_t *queue, size_t *tail)
 	return 0;
 }
 
-int klp_select_has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
+/*
+ * Whether @sym (a function symbol of the ORIGINAL relocatable file) has a
+ * call to __fentry__ among its first bytes, i.e. ftrace, and so livepatch,
+ * can redirect it.  -1 on error.
+ */
+static int has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
 {
-	struct klp_section *sec = sym->sec;
-	uint64_t end;
+	uint64_t end = sym->value + (sym->size && sym->size < FENTRY_WINDOW ?
+				     sym->size : FENTRY_WINDOW);
+	struct klp_reloc **v;
+	size_t n;
 
-	if (!sec)
+	if (!sym->sec)
 		return 0;
-	if (klp_elf_load_relocs(elf, sec))
+	if (klp_elf_relocs_in(elf, sym->sec, sym->value, end, &v, &n))
 		return -1;
-	end = sym->value + (sym->size && sym->size < FENTRY_WINDOW ?
-			    sym->size : FENTRY_WINDOW);
-	for (uint64_t off = sym->value; off < end; off++)
-		for (struct klp_reloc *r = klp_elf_reloc_at(sec, off); r;
-		     r = klp_elf_next_reloc_at(sec, r))
-			if (r->sym && r->sym->name &&
-			    !strcmp(r->sym->name, "__fentry__"))
-				return 1;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->sym && v[i]->sym->name &&
+		    !strcmp(v[i]->sym->name, "__fentry__"))
+			return 1;
 	return 0;
 }
 
@@ -789,27 +791,15 @@ static struct klp_symbol *containing(const struct klp_select *s,
 
 /*
  * Sections whose references to a function describe that function (ftrace
- * sites, unwind and exception tables, patch sites) or belong to code that
- * ran at boot: they neither call it nor keep its address for later use.
+ * sites, unwind and exception tables, patch sites: klp_describes_code(),
+ * and .kcfi_traps) or belong to code that ran at boot: they neither call
+ * it nor keep its address for later use.
  */
 static bool metadata_section(const char *name)
 {
-	static const char *const prefixes[] = {
-		".init", ".exit", ".discard", ".orc_", ".eh_frame",
-		"__mcount_loc", "__patchable_function_entries", "__ex_table",
-		"__jump_table", ".altinstructions", ".static_call_sites",
-		".return_sites", ".call_sites", ".retpoline_sites",
-		".ibt_endbr_seal", "__bug_table", ".smp_locks",
-		".parainstructions", ".cfi_sites", ".kcfi_traps", ".debug",
-		".klp.lto",
-	};
-
-	if (!name)
-		return true;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (starts(name, prefixes[i]))
-			return true;
-	return strstr(name, "initcall") != NULL;
+	return !name || klp_describes_code(name) || starts(name, ".init") ||
+	       starts(name, ".exit") || starts(name, ".kcfi_traps") ||
+	       strstr(name, "initcall") != NULL;
 }
 
 static bool pc_relative(uint32_t type)
@@ -922,11 +912,6 @@ static struct klp_func *func_of_holder(const struct klp_select *s,
 	return holder ? klp_record_func_of_sym(s->orig, holder) : NULL;
 }
 
-static const char *func_file(const struct klp_func *f)
-{
-	return klp_select_path(f->src ? f->src->file : f->blob->unit);
-}
-
 /* A reference to an unpatchable selected function: select its holder. */
 static int redirect_ref(struct klp_select *s, size_t target,
 			struct klp_section *from, uint64_t off,
@@ -941,7 +926,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 		s->fflags[target] |= F_REFD;	/* not from its own code */
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
 		return refuse(s, "%s (%s) cannot be patched (%s) and its address is stored in %s+0x%llx, so patching its callers is not enough",
-			      t->sym->name, func_file(t),
+			      t->sym->name, klp_select_func_file(t),
 			      s->fflags[target] & F_NOPEER ?
 			      "no counterpart in the patched build" :
 			      "no __fentry__ call",
@@ -949,7 +934,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 	g = func_of_holder(s, holder);
 	if (!g)
 		return refuse(s, "%s (%s) cannot be patched itself and is called from code without a record (%s+0x%llx)",
-			      t->sym->name, func_file(t), from->name,
+			      t->sym->name, klp_select_func_file(t), from->name,
 			      (unsigned long long)off);
 	gj = flat_of(s, g);
 	if (gj == target || s->repl_of[gj] || (s->fflags[gj] & F_DROPPED) ||
@@ -980,7 +965,7 @@ static int unreferenced(struct klp_select *s, size_t j)
 		return -1;
 	if (!u)
 		return refuse(s, "%s (%s) cannot be patched (%s) and has no caller that could be, but it cannot be shown unreachable: %s",
-			      f->sym->name, func_file(f),
+			      f->sym->name, klp_select_func_file(f),
 			      s->fflags[j] & F_NOPEER ?
 			      "no counterpart in the patched build" :
 			      "no __fentry__ call", why);
@@ -1016,17 +1001,16 @@ static int patchability(struct klp_select *s)
 			 * plan: a candidate is only a possibility; whether it
 			 * can be patched matters once diff confirms it.
 			 */
-			if (!s->opts->codecmp && r->reason == KLP_PLAN_IPO)
+			if (!s->opts->cc && r->reason == KLP_PLAN_IPO)
 				continue;
-			if (s->opts->codecmp && !r->patched) {
+			if (s->opts->cc && !r->patched) {
 				why = klp_corr_func_ambiguous(s->c, r->orig) ?
 				      "its counterpart in the patched build is ambiguous" :
 				      "the patched build has no counterpart";
 				s->fflags[j] |= F_NOPEER;
 			}
 			if (!why) {
-				fentry = klp_select_has_fentry(elf,
-							       r->orig->sym);
+				fentry = has_fentry(elf, r->orig->sym);
 				if (fentry < 0)
 					return -1;
 				if (!fentry)
@@ -1063,7 +1047,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
 		return refuse(s, "removed function %s (%s) is still referenced from %s+0x%llx, which the patch leaves as it is",
-			      t->sym->name, func_file(t), from->name,
+			      t->sym->name, klp_select_func_file(t), from->name,
 			      (unsigned long long)off);
 	g = func_of_holder(s, holder);
 	if (g) {
@@ -1074,7 +1058,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 			return 0;
 	}
 	return refuse(s, "removed function %s (%s) is still called from %s, which the patch leaves as it is",
-		      t->sym->name, func_file(t),
+		      t->sym->name, klp_select_func_file(t),
 		      holder ? holder->name : from->name);
 }
 
@@ -1127,8 +1111,8 @@ static int asm_changes(struct klp_select *s)
 		peer = klp_corr_patched_of(s->c, f);
 		if (!peer)
 			continue;
-		d = o->codecmp_strict(o->codecmp_arg, f, peer, why,
-				      sizeof(why));
+		d = klp_codecmp_strict(o->cc, f->sym, peer->sym, why,
+				       sizeof(why));
 		if (d < 0)
 			return -1;
 		if (!d) {
@@ -1240,7 +1224,7 @@ static int changed_data(struct klp_select *s)
 
 	for (size_t i = 0; i < s->r.changed_data.n; i++)
 		s->sflags[s->r.changed_data.ids[i]] |= S_CHDATA;
-	for (int pass = 0; o->codecmp_data && pass < 2; pass++)
+	for (int pass = 0; o->cc && pass < 2; pass++)
 		for (size_t j = 0; j < s->nfunc; j++) {
 			struct klp_func *f = s->funcs[j], *peer;
 			uint32_t id = id_of(s, f);
@@ -1259,9 +1243,9 @@ static int changed_data(struct klp_select *s)
 					continue;
 				s->sflags[id] &= (uint8_t)~S_CHDATA;
 				peer = klp_corr_patched_of(s->c, f);
-				if (peer && o->codecmp_data(o->codecmp_arg, f,
-							    peer, why,
-							    sizeof(why)) < 0)
+				if (peer && klp_codecmp_data(o->cc, f->sym,
+							     peer->sym, why,
+							     sizeof(why)) < 0)
 					return -1;
 				if (note(&s->r.same_code, &s->r.nsame_code, f,
 					 id, "variable: %s", why))
@@ -1269,8 +1253,8 @@ static int changed_data(struct klp_select *s)
 				continue;
 			}
 			peer = klp_corr_patched_of(s->c, f);
-			d = peer ? o->codecmp_data(o->codecmp_arg, f, peer,
-						   NULL, 0) : 1;
+			d = peer ? klp_codecmp_data(o->cc, f->sym, peer->sym,
+						    NULL, 0) : 1;
 			if (d < 0)
 				return -1;
 			s->sflags[id] |= d ? S_DDIFF : S_DSAME;
@@ -1280,7 +1264,8 @@ static int changed_data(struct klp_select *s)
 
 		if ((s->sflags[id] & S_CHDATA) &&
 		    refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
-			   src_name(s, id), src_file(s, id)))
+			   klp_corr_src(s->c, id)->name,
+			   klp_select_src_file(s->c, id)))
 			return -1;
 	}
 	return 0;
@@ -1303,7 +1288,7 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 		return oom();
 	if (must_replace(s, queue, &tail) || ipo_closure(s, queue, &tail))
 		goto out;
-	if (o->codecmp_strict && asm_changes(s))
+	if (o->cc && asm_changes(s))
 		goto out;
 	if (patchability(s))
 		goto out;
@@ -1319,16 +1304,12 @@ out:
 
 const char *klp_select_reason_text(enum klp_plan_reason reason)
 {
-	switch (reason) {
-	case KLP_PLAN_CHANGED:
-		return "changed";
-	case KLP_PLAN_INLINES:
-		return "inlines";
-	case KLP_PLAN_IPO:
-		return "ipo edge to";
-	case KLP_PLAN_CALLER:
-		return "caller of";
-	default:
-		return "";
-	}
+	static const char *const text[KLP_PLAN_NREASONS] = {
+		[KLP_PLAN_CHANGED] = "changed",
+		[KLP_PLAN_INLINES] = "inlines",
+		[KLP_PLAN_IPO] = "ipo edge to",
+		[KLP_PLAN_CALLER] = "caller of",
+	};
+
+	return (unsigned int)reason < KLP_PLAN_NREASONS ? text[reason] : "";
 }

@@ -17,7 +17,7 @@ static bool starts(const char *s, const char *prefix)
  * describe them (unwinding, ftrace and patch sites, fixups), or that the
  * kernel's link drops: they neither call it nor keep its address.
  */
-static bool describes_code(const char *name)
+bool klp_describes_code(const char *name)
 {
 	static const char *const prefixes[] = {
 		".orc_", ".eh_frame", "__mcount_loc",
@@ -108,7 +108,7 @@ int klp_unreachable(struct klp_elf *elf, const struct klp_symbol *fn,
 
 		if (!sec->rela || sec == home ||
 		    !(sec->sh.sh_flags & SHF_ALLOC) ||
-		    describes_code(sec->name))
+		    klp_describes_code(sec->name))
 			continue;
 		if (klp_elf_load_relocs(elf, sec)) {
 			ret = -1;

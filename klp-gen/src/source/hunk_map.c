@@ -51,7 +51,7 @@ static int index_sources(struct mapper *mp, const struct klp_udiff *d)
 {
 	size_t nsrc = klp_corr_nsrc(mp->c);
 
-	mp->paths = klp_pathset_new(d->nhunks);
+	mp->paths = klp_pathset_new();
 	mp->by_path = calloc(d->nhunks + 1, sizeof(*mp->by_path));
 	if (!mp->paths || !mp->by_path)
 		return klp_err("out of memory");

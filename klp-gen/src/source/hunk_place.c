@@ -215,7 +215,7 @@ out:
 int klp_hunks_place(struct klp_udiff *d, const char *patch_path,
 		    const char *srcdir)
 {
-	struct klp_pathset *seen = klp_pathset_new(d->nhunks);
+	struct klp_pathset *seen = klp_pathset_new();
 	int ret = -1;
 
 	if (!seen)
@@ -268,18 +268,12 @@ bool klp_hunk_place_print(FILE *out, const struct klp_udiff_hunk *h)
 	return true;
 }
 
-static bool is_dir(const char *path)
+/* Is @path a @type (S_IFDIR, S_IFREG)? */
+static bool is_a(const char *path, mode_t type)
 {
 	struct stat st;
 
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
-}
-
-static bool is_file(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode);
+	return !stat(path, &st) && (st.st_mode & S_IFMT) == type;
 }
 
 /* Does @dir hold every file @d changes (an in-tree build's source)? */
@@ -295,7 +289,7 @@ static bool holds_patch(const char *dir, const struct klp_udiff *d)
 			continue;
 		if (asprintf(&p, "%s/%s", dir, d->hunks[i].file) < 0)
 			return false;
-		ok = is_file(p);
+		ok = is_a(p, S_IFREG);
 		free(p);
 		if (!ok)
 			return false;
@@ -311,7 +305,7 @@ static char *source_at(const char *dir, const struct klp_udiff *d)
 
 	if (asprintf(&cand, "%s/source", dir) < 0)
 		return NULL;
-	if (is_dir(cand))
+	if (is_a(cand, S_IFDIR))
 		return cand;
 	free(cand);
 	return holds_patch(dir, d) ? strdup(dir) : NULL;

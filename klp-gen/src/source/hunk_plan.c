@@ -27,25 +27,20 @@ struct planner {
 	struct klp_hunk_map map;
 };
 
-static const char *id_file(struct planner *p, uint32_t id)
-{
-	struct klp_corr_src *cs = klp_corr_src(p->c, id);
-
-	return cs->is_extern ? "extern" : klp_select_path(cs->file);
-}
-
 static void print_src(struct planner *p, FILE *out, uint32_t id)
 {
-	fprintf(out, "%s (%s", klp_corr_src(p->c, id)->name, id_file(p, id));
+	fprintf(out, "%s (%s", klp_corr_src(p->c, id)->name, klp_select_src_file(p->c, id));
 	if (p->map.hunk_of[id])
 		fprintf(out, ", hunk %u", p->map.hunk_of[id]);
 	fputc(')', out);
 }
 
-static void print_func(FILE *out, const struct klp_func *f)
+static void print_notes(FILE *out, const char *what,
+			const struct klp_select_note *v, size_t n)
 {
-	fprintf(out, "%s (%s)", f->sym->name,
-		klp_select_path(f->src ? f->src->file : f->blob->unit));
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s (%s): %s\n", what, v[i].orig->sym->name,
+			klp_select_func_file(v[i].orig), v[i].text);
 }
 
 static void print_result(struct planner *p, FILE *out)
@@ -68,7 +63,8 @@ static void print_result(struct planner *p, FILE *out)
 			nrep++;
 			fputs("replace ", out);
 		}
-		print_func(out, rp->orig);
+		fprintf(out, "%s (%s)", rp->orig->sym->name,
+			klp_select_func_file(rp->orig));
 		fprintf(out, ": %s", klp_select_reason_text(rp->reason));
 		if (rp->reason == KLP_PLAN_CHANGED) {
 			fprintf(out, " (hunk %u)",
@@ -88,21 +84,10 @@ static void print_result(struct planner *p, FILE *out)
 			fputs(", which cannot be patched itself", out);
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < r->nindirect; i++) {
-		fputs("not replaced itself: ", out);
-		print_func(out, r->indirect[i].orig);
-		fprintf(out, ": %s\n", r->indirect[i].text);
-	}
-	for (size_t i = 0; i < r->nunreachable; i++) {
-		fputs("not replaced, unreachable: ", out);
-		print_func(out, r->unreachable[i].orig);
-		fprintf(out, ": %s\n", r->unreachable[i].text);
-	}
-	for (size_t i = 0; i < r->nskipped; i++) {
-		fputs("skipped: ", out);
-		print_func(out, r->skipped[i].orig);
-		fprintf(out, ": %s\n", r->skipped[i].text);
-	}
+	print_notes(out, "not replaced itself: ", r->indirect, r->nindirect);
+	print_notes(out, "not replaced, unreachable: ", r->unreachable,
+		    r->nunreachable);
+	print_notes(out, "skipped: ", r->skipped, r->nskipped);
 	for (size_t i = 0; i < r->nrefusals; i++)
 		fprintf(out, "refused: %s\n", r->refusals[i]);
 	fprintf(out, "summary changed=%zu replace=%zu candidates=%zu refusals=%zu\n",

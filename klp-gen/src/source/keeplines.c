@@ -77,17 +77,15 @@ bool klp_keeplines_applies(const char *path)
 
 const char *klp_keeplines_why_str(enum klp_keeplines_why why)
 {
-	switch (why) {
-	case KLP_KEEPLINES_SPLICED:
-		return "it continues the line before with a backslash";
-	case KLP_KEEPLINES_IN_COMMENT:
-		return "it is inside a block comment";
-	case KLP_KEEPLINES_IN_PARENS:
-		return "it is inside parentheses, maybe a macro's arguments";
-	case KLP_KEEPLINES_AT_END:
-		break;
-	}
-	return "a directive may go there";
+	static const char *const text[] = {
+		[KLP_KEEPLINES_AT_END] = "a directive may go there",
+		[KLP_KEEPLINES_SPLICED] = "it continues the line before with a backslash",
+		[KLP_KEEPLINES_IN_COMMENT] = "it is inside a block comment",
+		[KLP_KEEPLINES_IN_PARENS] = "it is inside parentheses, maybe a macro's arguments",
+	};
+
+	return (unsigned int)why < sizeof(text) / sizeof(text[0]) ?
+	       text[why] : text[KLP_KEEPLINES_AT_END];
 }
 
 /* One hunk as the files place it. */

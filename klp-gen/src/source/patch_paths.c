@@ -47,41 +47,41 @@ static int add(struct klp_pathset *ps, const char *path, const char *in_dir,
 	return 0;
 }
 
+static int add_paths(struct klp_pathset *ps, const struct klp_udiff *d,
+		     bool all, const char *in_dir, const char *patch)
+{
+	for (size_t i = 0; i < d->nhunks; i++) {
+		const struct klp_udiff_hunk *h = &d->hunks[i];
+
+		if (add(ps, h->renamed && !all ? h->renamed : h->file, in_dir,
+			patch) || (all && add(ps, h->renamed, in_dir, patch)))
+			return -1;
+	}
+	for (size_t i = 0; all && i < d->ngit_paths; i++)
+		if (add(ps, d->git_paths[i], in_dir, patch))
+			return -1;
+	return 0;
+}
+
 int klp_patch_paths(const char *const *patches, size_t n, bool all,
 		    const char *in_dir, FILE *out)
 {
-	struct klp_udiff **d = calloc(n + 1, sizeof(*d));
-	struct klp_pathset *ps = NULL;
+	struct klp_pathset *ps = klp_pathset_new();
 	const char **v = NULL;
-	size_t max = 0, count = 0;
+	size_t count;
 	int ret = -1;
 
-	for (size_t p = 0; d && p < n; p++) {
-		if (!(d[p] = klp_udiff_read(patches[p])))
-			goto out;
-		max += 2 * d[p]->nhunks + d[p]->ngit_paths;
-	}
-	ps = d ? klp_pathset_new(max) : NULL;
-	if (!ps) {
-		klp_err("out of memory");
-		goto out;
-	}
-	for (size_t p = 0; p < n; p++) {
-		for (size_t i = 0; i < d[p]->nhunks; i++) {
-			const struct klp_udiff_hunk *h = &d[p]->hunks[i];
+	for (size_t p = 0; ps && p < n; p++) {
+		struct klp_udiff *d = klp_udiff_read(patches[p]);
+		int bad = !d || add_paths(ps, d, all, in_dir, patches[p]);
 
-			if (add(ps, h->renamed && !all ? h->renamed : h->file,
-				in_dir, patches[p]) ||
-			    (all && add(ps, h->renamed, in_dir, patches[p])))
-				goto out;
-		}
-		for (size_t i = 0; all && i < d[p]->ngit_paths; i++)
-			if (add(ps, d[p]->git_paths[i], in_dir, patches[p]))
-				goto out;
+		klp_udiff_free(d);
+		if (bad)
+			goto out;
 	}
-	count = klp_pathset_count(ps);
+	count = ps ? klp_pathset_count(ps) : 0;
 	v = calloc(count + 1, sizeof(*v));
-	if (!v) {
+	if (!ps || !v) {
 		klp_err("out of memory");
 		goto out;
 	}
@@ -92,9 +92,6 @@ int klp_patch_paths(const char *const *patches, size_t n, bool all,
 		fprintf(out, "%s\n", v[i]);
 	ret = 0;
 out:
-	for (size_t p = 0; d && p < n; p++)
-		klp_udiff_free(d[p]);
-	free(d);
 	free(v);
 	klp_pathset_free(ps);
 	return ret;

@@ -57,7 +57,7 @@ struct klp_patch_files *klp_patch_files_read(const char *path)
 		return NULL;
 	}
 	pf->diff = d;
-	pf->paths = klp_pathset_new(2 * d->nhunks);
+	pf->paths = klp_pathset_new();
 	pf->files = calloc(2 * d->nhunks + 1, sizeof(*pf->files));
 	if (!pf->paths || !pf->files) {
 		klp_err("out of memory");
@@ -109,7 +109,7 @@ const char *klp_patch_files_unplaced(const struct klp_patch_files *pf)
 /* The patch file that record path @file names, or NULL. */
 static struct pfile *match(const struct klp_patch_files *pf, const char *file)
 {
-	long i = klp_pathset_match(pf->paths, file);
+	long i = klp_pathset_next(pf->paths, &file);
 
 	return i < 0 ? NULL : &pf->files[i];
 }
@@ -118,11 +118,6 @@ static const char *pfile_path(const struct klp_patch_files *pf,
 			      const struct pfile *f)
 {
 	return klp_pathset_path(pf->paths, (size_t)(f - pf->files));
-}
-
-bool klp_patch_files_has(const struct klp_patch_files *pf, const char *file)
-{
-	return match(pf, file) != NULL;
 }
 
 /* Which of the patch's files some blob of @rec compiled. */

@@ -4,33 +4,28 @@
 #include <string.h>
 
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/hash.h"
 #include "klp/pathset.h"
 
 struct pent {
-	char *path;
 	struct klp_hnode node;
+	size_t index;
+	char path[];
 };
 
 struct klp_pathset {
-	struct pent *ents;
-	size_t n, max;
+	struct pent **ents;		/* in the order added */
+	size_t n, cap;
 	struct klp_htab by_path;
 };
 
-struct klp_pathset *klp_pathset_new(size_t max)
+struct klp_pathset *klp_pathset_new(void)
 {
 	struct klp_pathset *ps = calloc(1, sizeof(*ps));
 
-	if (!ps || !(ps->ents = calloc(max + 1, sizeof(*ps->ents))) ||
-	    klp_htab_init(&ps->by_path, max + 1)) {
-		if (ps)
-			free(ps->ents);
-		free(ps);
+	if (!ps)
 		klp_err("out of memory");
-		return NULL;
-	}
-	ps->max = max;
 	return ps;
 }
 
@@ -39,7 +34,7 @@ void klp_pathset_free(struct klp_pathset *ps)
 	if (!ps)
 		return;
 	for (size_t i = 0; i < ps->n; i++)
-		free(ps->ents[i].path);
+		free(ps->ents[i]);
 	free(ps->ents);
 	klp_htab_free(&ps->by_path);
 	free(ps);
@@ -60,7 +55,7 @@ static long find(const struct klp_pathset *ps, const char *path)
 	klp_htab_for_each(e, &ps->by_path, klp_hash_str(path), struct pent,
 			  node)
 		if (!strcmp(e->path, path))
-			return e - ps->ents;
+			return (long)e->index;
 	return -1;
 }
 
@@ -80,18 +75,17 @@ long klp_pathset_add(struct klp_pathset *ps, const char *path)
 	i = find(ps, path);
 	if (i >= 0)
 		return i;
-	if (ps->n == ps->max) {
-		klp_err("internal error: path set full (%zu paths)", ps->max);
+	if (klp_grow(&ps->ents, &ps->cap, ps->n + 1, sizeof(*ps->ents)))
 		return -2;
-	}
-	e = &ps->ents[ps->n];
-	e->path = strdup(path);
-	if (!e->path || klp_htab_add(&ps->by_path, &e->node,
-				     klp_hash_str(e->path))) {
-		free(e->path);
+	e = malloc(sizeof(*e) + strlen(path) + 1);
+	if (!e || klp_htab_add(&ps->by_path, &e->node, klp_hash_str(path))) {
+		free(e);
 		klp_err("out of memory");
 		return -2;
 	}
+	strcpy(e->path, path);
+	e->index = ps->n;
+	ps->ents[ps->n] = e;
 	return (long)ps->n++;
 }
 
@@ -102,7 +96,7 @@ size_t klp_pathset_count(const struct klp_pathset *ps)
 
 const char *klp_pathset_path(const struct klp_pathset *ps, size_t i)
 {
-	return ps->ents[i].path;
+	return ps->ents[i]->path;
 }
 
 long klp_pathset_next(const struct klp_pathset *ps, const char **cursor)
@@ -123,9 +117,4 @@ long klp_pathset_next(const struct klp_pathset *ps, const char **cursor)
 	}
 	*cursor = NULL;
 	return -1;
-}
-
-long klp_pathset_match(const struct klp_pathset *ps, const char *rec)
-{
-	return klp_pathset_next(ps, &rec);
 }

@@ -665,103 +665,30 @@ static bool skipped_section(const struct ex *ex, const struct klp_section *s)
 }
 
 /*
- * The copies of one section as intervals sorted by start, with the running
- * maximum of their ends: "does any of them hold x" is a binary search, not
- * a walk over every copy of the section for every relocation (a section
- * can hold thousands of copies, e.g. one .text without
- * -ffunction-sections, and millions of relocations point into it).
+ * The copied function (replaced or new) of @sec that holds @x: start <= x
+ * (start < x if @open_start) and x < end; NULL if none.  A function's copy
+ * starts at its symbol, so the ELF model's holder index finds it with a
+ * binary search, not a walk over every copy of the section for every
+ * relocation (one .text without -ffunction-sections can hold thousands of
+ * copies, and millions of relocations point into it).
  */
-struct iv {
-	uint64_t start, end;
-	uint64_t max_end;		/* of this and every earlier interval */
-};
-
-struct iv_set {
-	struct iv *v;
-	size_t n;
-};
-
-static int cmp_iv(const void *a, const void *b)
+static struct ex_copy *copied_function_at(struct ex *ex,
+					  const struct klp_section *sec,
+					  uint64_t x, bool open_start)
 {
-	const struct iv *x = a, *y = b;
+	struct klp_hold_iter it;
 
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->end < y->end ? -1 : x->end > y->end;
-}
+	if (!ex->sec_copies[sec->idx] || !(sec->sh.sh_flags & SHF_EXECINSTR))
+		return NULL;
+	for (struct klp_symbol *s = klp_elf_holders_first(ex->pe, sec, x, 0, &it);
+	     s; s = klp_elf_holders_next(&it)) {
+		struct ex_copy *c = ex_find_copy(ex, sec, s->value);
 
-/* @code: the copies whose relocations are code; else the functions. */
-static int iv_build(struct iv_set *set, const struct ex_copy *head, bool code)
-{
-	size_t n = 0;
-
-	for (const struct ex_copy *c = head; c; c = c->next_in_sec)
-		n++;
-	set->n = 0;
-	set->v = malloc((n ? n : 1) * sizeof(*set->v));
-	if (!set->v)
-		return klp_err("out of memory");
-	for (const struct ex_copy *c = head; c; c = c->next_in_sec) {
-		if (code ? !c->code :
-		    c->kind != EX_REPLACED && c->kind != EX_NEW_FUNC)
-			continue;
-		set->v[set->n].start = c->start;
-		set->v[set->n].end = c->start + c->size;
-		set->n++;
+		if (c && (c->kind == EX_REPLACED || c->kind == EX_NEW_FUNC) &&
+		    (!open_start || x > c->start) && x < c->start + c->size)
+			return c;
 	}
-	qsort(set->v, set->n, sizeof(*set->v), cmp_iv);
-	for (size_t i = 0; i < set->n; i++)
-		set->v[i].max_end = i && set->v[i - 1].max_end > set->v[i].end ?
-				    set->v[i - 1].max_end : set->v[i].end;
-	return 0;
-}
-
-/*
- * Whether an interval holds @x: start <= x (start < x if @open_start)
- * and x < end.
- */
-static bool iv_holds(const struct iv_set *set, uint64_t x, bool open_start)
-{
-	size_t lo = 0, hi = set->n;	/* first interval past x: in [lo, hi] */
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (open_start ? set->v[mid].start < x : set->v[mid].start <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > 0 && set->v[lo - 1].max_end > x;
-}
-
-/* Per section: its code copies [0] and its function copies [1]. */
-struct iv_index {
-	struct iv_set *sets;		/* 2 per section, built on first use */
-	bool *built;
-	size_t nsec;
-};
-
-static const struct iv_set *iv_get(struct ex *ex, struct iv_index *x,
-				   const struct klp_section *s, bool code)
-{
-	size_t k = 2 * s->idx + !code;
-
-	if (!x->built[k]) {
-		if (iv_build(&x->sets[k], ex->sec_copies[s->idx], code))
-			return NULL;
-		x->built[k] = true;
-	}
-	return &x->sets[k];
-}
-
-static void iv_index_free(struct iv_index *x)
-{
-	for (size_t i = 0; x->built && i < 2 * x->nsec; i++)
-		if (x->built[i])
-			free(x->sets[i].v);
-	free(x->sets);
-	free(x->built);
+	return NULL;
 }
 
 /*
@@ -771,13 +698,12 @@ static void iv_index_free(struct iv_index *x)
  * A pointer to a function's start is its address (function pointers,
  * __ksymtab, initcalls): the running kernel's function, redirected.
  */
-static int check_others(struct ex *ex, struct iv_index *x)
+int ex_tables_check_others(struct ex *ex)
 {
 	struct klp_elf *e = ex->pe;
 
 	for (size_t i = 1; i < e->nsec; i++) {
 		struct klp_section *s = &e->secs[i];
-		const struct iv_set *own = NULL;
 		const unsigned char *d;
 		bool code = s->sh.sh_flags & SHF_EXECINSTR;
 		uint64_t size;
@@ -788,14 +714,11 @@ static int check_others(struct ex *ex, struct iv_index *x)
 		    klp_elf_section_data(e, s->rela, &d, &size))
 			return klp_err("%s: %s: unreadable relocations",
 				       e->name, s->rela->name);
-		if (code && ex->sec_copies[s->idx] &&
-		    !(own = iv_get(ex, x, s, true)))
-			return -1;
 		for (uint64_t o = 0; o + sizeof(Elf64_Rela) <= size;
 		     o += sizeof(Elf64_Rela)) {
-			const struct iv_set *fns;
 			Elf64_Rela er;
 			struct klp_symbol *sym;
+			struct ex_copy *c;
 			uint32_t type;
 			uint64_t t;
 
@@ -813,42 +736,15 @@ static int check_others(struct ex *ex, struct iv_index *x)
 				     type == R_X86_64_PLT32))
 				t += 4;
 			/* In copied code: carried with the copy. */
-			if (own && iv_holds(own, er.r_offset, false))
+			if (copied_function_at(ex, s, er.r_offset, false))
 				continue;
-			fns = iv_get(ex, x, sym->sec, false);
-			if (!fns)
-				return -1;
-			if (!iv_holds(fns, t, true))
-				continue;
-			/* The copy to name: the first of the section's list. */
-			for (struct ex_copy *c = ex->sec_copies[sym->sec->idx];
-			     c; c = c->next_in_sec) {
-				if ((c->kind != EX_REPLACED &&
-				     c->kind != EX_NEW_FUNC) ||
-				    t <= c->start || t >= c->start + c->size)
-					continue;
+			c = copied_function_at(ex, sym->sec, t, true);
+			if (c)
 				return klp_err("%s: section %s, offset 0x%" PRIx64 ": a relocation points into copied function %s (+0x%" PRIx64 "); klp-gen does not know how to carry an entry of %s, refusing",
 					       e->name, s->name,
 					       (uint64_t)er.r_offset, c->name,
 					       t - c->start, s->name);
-			}
 		}
 	}
 	return 0;
-}
-
-int ex_tables_check_others(struct ex *ex)
-{
-	struct iv_index x = { .nsec = ex->pe->nsec };
-	int ret;
-
-	x.sets = calloc(2 * x.nsec + 1, sizeof(*x.sets));
-	x.built = calloc(2 * x.nsec + 1, sizeof(*x.built));
-	if (!x.sets || !x.built) {
-		iv_index_free(&x);
-		return klp_err("out of memory");
-	}
-	ret = check_others(ex, &x);
-	iv_index_free(&x);
-	return ret;
 }

@@ -62,8 +62,6 @@ struct ex {
 	bool module;			/* obj is a module: pe, oe are .ko files */
 	struct klp_elf *pe, *oe;
 	struct klp_record *prec, *orec;
-	/* Which of them extract read itself (and frees). */
-	bool own_pe, own_oe, own_prec, own_orec;
 	struct klp_corr *corr;
 	struct klp_exports *exports;	/* Module.symvers of the original build */
 	struct klp_out *out;

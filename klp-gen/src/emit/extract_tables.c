@@ -227,13 +227,46 @@ void ex_tables_free(struct ex *ex)
 	ex->tables = NULL;
 }
 
-/* The output code section @name (.altinstr_*), added on first use. */
-static int code_section_once(struct ex *ex, long *osec, const char *name)
+/*
+ * The code @sec+[@start, +@len) (@d: the section's bytes), copied once into
+ * patch.o's code section @name (.altinstr_*, *@osec, added on first use)
+ * for the copy @from: *@osym (the section symbol) + *@off.  Its relocations
+ * are code; the worklist rewrites them.
+ */
+static int copy_alt_code(struct ex *ex, long *osec, const char *name,
+			 struct klp_section *sec, const unsigned char *d,
+			 uint64_t start, uint64_t len,
+			 const struct ex_copy *from, long *osym, uint64_t *off)
 {
+	struct ex_copy *c = NULL;
+
+	for (struct ex_copy *p = ex->sec_copies[sec->idx]; p; p = p->next_in_sec)
+		if (p->start == start && p->size == len)
+			c = p;
+	if (c) {
+		*osym = c->osym;
+		*off = c->obase;
+		return 0;
+	}
 	if (*osec < 0)
 		*osec = klp_out_add_section(ex->out, name, SHT_PROGBITS,
 					    SHF_ALLOC | SHF_EXECINSTR, 1, 0);
-	return *osec < 0 ? -1 : 0;
+	if (*osec < 0)
+		return -1;
+	*osym = klp_out_section_symbol(ex->out, *osec);
+	if (*osym < 0)
+		return -1;
+	if (!len) {
+		/* Nothing to copy; point at the current end. */
+		*off = klp_out_section_size(ex->out, *osec);
+		return 0;
+	}
+	if (klp_out_append(ex->out, *osec, d + start, len, 1, off))
+		return -1;
+	c = ex_new_copy(ex, EX_ALTREPL, from ? from->name : sec->name, sec,
+			start, len, true, from ? from->blob : NULL, *osec,
+			*off, *osym, 0);
+	return c ? 0 : -1;
 }
 
 /* The replacement bytes of an .altinstructions entry, and its repl field. */
@@ -245,7 +278,6 @@ static int copy_altrepl(struct ex *ex, struct ex_copy *c, const char *where,
 	struct klp_section *rs = r->sym ? r->sym->sec : NULL;
 	const unsigned char *d;
 	uint64_t size, repl, off;
-	struct ex_copy *rc;
 	long osym;
 
 	if (!rs || rs != ts->altrepl || r->type != R_X86_64_PC32)
@@ -257,34 +289,9 @@ static int copy_altrepl(struct ex *ex, struct ex_copy *c, const char *where,
 	if (repl > size || len > size - repl)
 		return klp_err("%s: the replacement .altinstr_replacement+0x%" PRIx64 " (%u bytes) lies past its end",
 			       where, repl, len);
-	if (code_section_once(ex, &ts->altrepl_osec, ".altinstr_replacement"))
-		return -1;
-	osym = klp_out_section_symbol(ex->out, ts->altrepl_osec);
-	if (osym < 0)
-		return -1;
-	if (!len) {
-		/* Nothing to copy; point at the current end. */
-		off = klp_out_section_size(ex->out, ts->altrepl_osec);
-	} else {
-		rc = NULL;
-		for (struct ex_copy *p = ex->sec_copies[rs->idx]; p;
-		     p = p->next_in_sec)
-			if (p->start == repl && p->size == len)
-				rc = p;
-		if (!rc) {
-			if (klp_out_append(ex->out, ts->altrepl_osec, d + repl,
-					   len, 1, &off))
-				return -1;
-			/* Its relocations are code; the worklist rewrites them. */
-			rc = ex_new_copy(ex, EX_ALTREPL, c->name, rs, repl, len,
-					 true, c->blob, ts->altrepl_osec, off,
-					 osym, 0);
-			if (!rc)
-				return -1;
-		}
-		off = rc->obase;
-	}
-	if (klp_out_add_reloc(ex->out, osec, ooff, r->type, osym,
+	if (copy_alt_code(ex, &ts->altrepl_osec, ".altinstr_replacement", rs,
+			  d, repl, len, c, &osym, &off) ||
+	    klp_out_add_reloc(ex->out, osec, ooff, r->type, osym,
 			      (int64_t)off))
 		return -1;
 	ex->stats->relocs++;
@@ -476,11 +483,8 @@ int ex_copy_altaux(struct ex *ex, const struct ex_copy *from,
 		   const char *where, struct klp_section *sec, uint64_t t,
 		   int64_t raw, long *osym, int64_t *oadd)
 {
-	struct ex_tables *ts = ex->tables;
 	const unsigned char *d;
-	struct ex_copy *c;
 	uint64_t size, off;
-	long sym;
 
 	if (klp_elf_section_data(ex->pe, sec, &d, &size))
 		return -1;
@@ -489,27 +493,10 @@ int ex_copy_altaux(struct ex *ex, const struct ex_copy *from,
 	    d[t + 13] != 0xe9)
 		return klp_err("%s: %s+0x%" PRIx64 " is not a static_cpu_has() stub (testb; jnz; jmp)",
 			       where, sec->name, t);
-	c = NULL;
-	for (struct ex_copy *p = ex->sec_copies[sec->idx]; p; p = p->next_in_sec)
-		if (p->start == t)
-			c = p;
-	if (!c) {
-		if (code_section_once(ex, &ts->altaux_osec, ".altinstr_aux"))
-			return -1;
-		sym = klp_out_section_symbol(ex->out, ts->altaux_osec);
-		if (sym < 0 ||
-		    klp_out_append(ex->out, ts->altaux_osec, d + t,
-				   ALTAUX_STUB, 1, &off))
-			return -1;
-		c = ex_new_copy(ex, EX_ALTREPL, from ? from->name : sec->name,
-				sec, t, ALTAUX_STUB, true,
-				from ? from->blob : NULL, ts->altaux_osec, off,
-				sym, 0);
-		if (!c)
-			return -1;
-	}
-	*osym = c->osym;
-	*oadd = raw - (int64_t)c->start + (int64_t)c->obase;
+	if (copy_alt_code(ex, &ex->tables->altaux_osec, ".altinstr_aux", sec,
+			  d, t, ALTAUX_STUB, from, osym, &off))
+		return -1;
+	*oadd = raw - (int64_t)t + (int64_t)off;
 	return 0;
 }
 

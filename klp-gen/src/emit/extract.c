@@ -151,7 +151,6 @@ bool ex_starts_with(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-/* Bytes [start, start + size) of @sec, checked. */
 int ex_sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
 		 uint64_t size, const unsigned char **p)
 {

@@ -147,9 +147,6 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 /* A function or variable the running kernel lacks, copied into patch.o. */
 struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 				   const char *where);
-/* What a reference to symbol @s + @addend becomes in patch.o. */
-int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
-			int64_t addend, long *osym, int64_t *oadd);
 
 /* extract_cfi.c */
 /* The kCFI preamble of a function: [sym, sym + len) ends at its entry. */

@@ -432,7 +432,7 @@ static int rewrite_runtime_ptr(struct ex *ex, struct ex_table *t,
 	if (nvar != 1)
 		return klp_err("%s: %zu variables named %s in %s; need exactly one",
 			       where, nvar, symname, ex->pe->name);
-	if (ex_target_of_symbol(ex, where, var, -4, &osym, &oadd))
+	if (ex_target_of(ex, NULL, where, var, -4, false, 0, &osym, &oadd))
 		return -1;
 	insn[0] = 0x48 | (reg >= 8 ? 0x04 : 0);	/* REX.W, REX.R */
 	insn[1] = 0x8b;				/* mov r/m64 -> r64 */

@@ -5,8 +5,8 @@
  * copied function, the entries that point into its bytes are copied into
  * the same-named section of patch.o with their relocations rewritten like
  * the function's own.  Each table is indexed once: its entries sorted by
- * (section, offset) of the place they point at, with a hash from section to
- * its run, so that a function finds its entries by binary search.
+ * (section, offset) of the place they point at, so that a function finds
+ * its entries by binary search.
  *
  * Layouts (Linux 6.12, x86-64; every entry starts with a 32-bit
  * PC-relative pointer to the instruction concerned):

@@ -151,7 +151,6 @@ bool ex_starts_with(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-/* Bytes [start, start + size) of @sec, checked. */
 int ex_sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
 		 uint64_t size, const unsigned char **p)
 {
@@ -456,21 +455,17 @@ static int load_inputs(struct ex *ex)
 	ex->exports = klp_exports_read(a->symvers);
 	if (!ex->exports)
 		return -1;
-	ex->own_pe = !a->patched_elf;
 	ex->pe = a->patched_elf ? a->patched_elf : klp_elf_open(a->patched);
 	if (!ex->pe)
 		return -1;
-	ex->own_oe = !a->orig_elf;
 	ex->oe = a->orig_elf ? a->orig_elf : klp_elf_open(a->orig);
 	if (!ex->oe)
 		return -1;
 	if (ex->module ? check_module_inputs(ex) : check_vmlinux_inputs(ex))
 		return -1;
-	ex->own_prec = !a->patched_rec;
 	ex->prec = a->patched_rec ? a->patched_rec : klp_record_read_no_edges(ex->pe);
 	if (!ex->prec)
 		return -1;
-	ex->own_orec = !a->orig_rec;
 	ex->orec = a->orig_rec ? a->orig_rec : klp_record_read_no_edges(ex->oe);
 	if (!ex->orec)
 		return -1;
@@ -501,13 +496,14 @@ static void ex_free(struct ex *ex)
 	klp_htab_free(&ex->strings);
 	klp_out_free(ex->out);
 	klp_corr_free(ex->corr);
-	if (ex->own_orec)
+	/* What the caller passed in stays its own. */
+	if (ex->orec != ex->args->orig_rec)
 		klp_record_free(ex->orec);
-	if (ex->own_prec)
+	if (ex->prec != ex->args->patched_rec)
 		klp_record_free(ex->prec);
-	if (ex->own_oe)
+	if (ex->oe != ex->args->orig_elf)
 		klp_elf_close(ex->oe);
-	if (ex->own_pe)
+	if (ex->pe != ex->args->patched_elf)
 		klp_elf_close(ex->pe);
 	klp_exports_free(ex->exports);
 	klp_plan_free(ex->plan);

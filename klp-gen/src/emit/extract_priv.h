@@ -62,8 +62,6 @@ struct ex {
 	bool module;			/* obj is a module: pe, oe are .ko files */
 	struct klp_elf *pe, *oe;
 	struct klp_record *prec, *orec;
-	/* Which of them extract read itself (and frees). */
-	bool own_pe, own_oe, own_prec, own_orec;
 	struct klp_corr *corr;
 	struct klp_exports *exports;	/* Module.symvers of the original build */
 	struct klp_out *out;
@@ -149,9 +147,6 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 /* A function or variable the running kernel lacks, copied into patch.o. */
 struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 				   const char *where);
-/* What a reference to symbol @s + @addend becomes in patch.o. */
-int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
-			int64_t addend, long *osym, int64_t *oadd);
 
 /* extract_cfi.c */
 /* The kCFI preamble of a function: [sym, sym + len) ends at its entry. */

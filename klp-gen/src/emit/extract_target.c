@@ -16,7 +16,6 @@
 #include "klp/error.h"
 #include "klp/kallsyms.h"
 
-/* A function or variable that only the patched build has: copy it. */
 struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 				   const char *where)
 {
@@ -201,13 +200,6 @@ static long undef_symbol(struct ex *ex, const char *name, bool klpsym)
 	return h;
 }
 
-/*
- * What a reference to @ent (a symbol of vmlinux.o; @rel is the addend
- * relative to its start) becomes in patch.o.  @mid: the offset of the
- * pointed-at byte in @ent (code must not point into the middle of a running
- * kernel's function when the reference came through a section symbol,
- * @via_section; a named reference to a copy's entry lands on its ENDBR64).
- */
 /*
  * Is @ent an outlined part of the function copied as @from (hot/cold
  * splitting: `work.cold.1` is a clone with the source of `work`, entered by
@@ -412,22 +404,14 @@ int ex_target_of(struct ex *ex, const struct ex_copy *from, const char *where,
 		return klp_err("%s: %s (running kernel's %s) is not exported and %s",
 			       where, ex_symname(ent), peer->name, why);
 	}
+	if (strlen(peer->name) > KLP_PLAN_SYMNAME_MAX)
+		return klp_err("%s: %s: name longer than the kernel's livepatch symbol limit",
+			       where, peer->name);
 	name = malloc(strlen(peer->name) + strlen(ex->obj->name) + 64);
 	if (!name)
 		return klp_err("out of memory");
 	sprintf(name, ".klp.sym.%s.%s,%lu", ex->obj->name, peer->name, pos);
-	if (strlen(peer->name) > KLP_PLAN_SYMNAME_MAX) {
-		free(name);
-		return klp_err("%s: %s: name longer than the kernel's livepatch symbol limit",
-			       where, peer->name);
-	}
 	*osym = undef_symbol(ex, name, true);
 	free(name);
 	return *osym < 0 ? -1 : 0;
-}
-
-int ex_target_of_symbol(struct ex *ex, const char *where, struct klp_symbol *s,
-			int64_t addend, long *osym, int64_t *oadd)
-{
-	return ex_target_of(ex, NULL, where, s, addend, false, 0, osym, oadd);
 }

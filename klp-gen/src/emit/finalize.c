@@ -41,13 +41,16 @@ struct group {
 
 struct finalize {
 	struct klp_elf *elf;
+	size_t shstrndx;		/* the section name table */
 	const struct klp_exports *exports;
 	/* Per symbol: the length of its object name if it is a .klp.sym one, else 0. */
 	size_t *objlen;
 	size_t nklpsyms;
 	/* Per section: its new relocation bytes (a .rela section that changes). */
-	Elf64_Rela **kept;
-	size_t *nkept;
+	struct kept {
+		Elf64_Rela *rel;
+		size_t n;
+	} *kept;
 	struct group **groups;		/* in creation order */
 	size_t ngroups, groups_cap;
 	struct klp_htab group_by_key;
@@ -221,15 +224,10 @@ static int check_symbols(struct finalize *f)
 	return 0;
 }
 
-static uint64_t group_hash(uint32_t base, const char *obj, size_t objlen)
-{
-	return klp_hash_pair(base, klp_hash_bytes(obj, objlen));
-}
-
 static struct group *get_group(struct finalize *f, uint32_t base,
 			       const char *obj, size_t objlen)
 {
-	uint64_t h = group_hash(base, obj, objlen);
+	uint64_t h = klp_hash_pair(base, klp_hash_bytes(obj, objlen));
 	struct group *g;
 
 	klp_htab_for_each(g, &f->group_by_key, h, struct group, node)
@@ -265,16 +263,13 @@ static int group_add(struct group *g, const Elf64_Rela *r)
 static int split_relocs(struct finalize *f, struct klp_section *sec)
 {
 	struct klp_elf *elf = f->elf;
-	struct klp_section *rela = sec->rela;
-	Elf64_Rela *kept;
-	size_t nkept = 0;
+	struct kept *kept = &f->kept[sec->rela->idx];
 
 	if (klp_elf_load_relocs(elf, sec))
 		return -1;
-	kept = malloc((sec->nreloc ? sec->nreloc : 1) * sizeof(*kept));
-	if (!kept)
+	kept->rel = malloc((sec->nreloc ? sec->nreloc : 1) * sizeof(*kept->rel));
+	if (!kept->rel)
 		return klp_err("%s: out of memory", elf->name);
-	f->kept[rela->idx] = kept;
 	for (size_t i = 0; i < sec->nreloc; i++) {
 		const struct klp_reloc *rel = &sec->relocs[i];
 		const struct klp_symbol *sym = rel->sym;
@@ -289,7 +284,7 @@ static int split_relocs(struct finalize *f, struct klp_section *sec)
 
 		/* The loader skips relocations of non-allocated sections. */
 		if (!objlen || !(sec->sh.sh_flags & SHF_ALLOC)) {
-			kept[nkept++] = r;
+			kept->rel[kept->n++] = r;
 			continue;
 		}
 		if (!reloc_type_ok(rel->type))
@@ -309,7 +304,6 @@ static int split_relocs(struct finalize *f, struct klp_section *sec)
 			return klp_err("%s: out of memory", elf->name);
 		f->nmoved++;
 	}
-	f->nkept[rela->idx] = nkept;
 	return 0;
 }
 
@@ -390,12 +384,10 @@ static int write_elf(struct finalize *f, int fd, const char *outname)
 {
 	struct klp_elf *elf = f->elf;
 	GElf_Ehdr ieh, oeh;
-	size_t shstrndx;
 	Elf *oe;
 	int ret = -1;
 
-	if (!gelf_getehdr(elf->elf, &ieh) ||
-	    elf_getshdrstrndx(elf->elf, &shstrndx))
+	if (!gelf_getehdr(elf->elf, &ieh))
 		return klp_err("%s: %s", elf->name, elf_errmsg(-1));
 	oe = elf_begin(fd, ELF_C_WRITE, NULL);
 	if (!oe || !gelf_newehdr(oe, ELFCLASS64) || !gelf_getehdr(oe, &oeh))
@@ -405,7 +397,7 @@ static int write_elf(struct finalize *f, int fd, const char *outname)
 	oeh.e_machine = ieh.e_machine;
 	oeh.e_version = ieh.e_version;
 	oeh.e_flags = ieh.e_flags;
-	oeh.e_shstrndx = shstrndx;
+	oeh.e_shstrndx = f->shstrndx;
 	if (!gelf_update_ehdr(oe, &oeh))
 		goto libelf;
 
@@ -427,12 +419,12 @@ static int write_elf(struct finalize *f, int fd, const char *outname)
 		if (sec == elf->symtab) {
 			buf = f->symtab;
 			size = sec->sh.sh_size;
-		} else if (i == shstrndx) {
+		} else if (i == f->shstrndx) {
 			buf = f->shstrtab;
 			size = f->shstrtab_size;
-		} else if (f->kept[i]) {
-			buf = f->kept[i];
-			size = f->nkept[i] * sizeof(Elf64_Rela);
+		} else if (f->kept[i].rel) {
+			buf = f->kept[i].rel;
+			size = f->kept[i].n * sizeof(Elf64_Rela);
 		} else if (sec->sh.sh_type == SHT_NOBITS) {
 			buf = NULL;
 			size = sec->sh.sh_size;
@@ -485,9 +477,8 @@ static void finalize_free(struct finalize *f)
 	klp_htab_free(&f->group_by_key);
 	if (f->kept)
 		for (size_t i = 0; i < f->elf->nsec; i++)
-			free(f->kept[i]);
+			free(f->kept[i].rel);
 	free(f->kept);
-	free(f->nkept);
 	free(f->objlen);
 	free(f->symtab);
 	free(f->shstrtab);
@@ -528,7 +519,6 @@ int klp_finalize(const char *in, const char *out,
 {
 	struct finalize f = { .exports = exports };
 	struct klp_outfile of;
-	size_t shstrndx;
 	int ret = -1;
 
 	f.elf = klp_elf_open(in);
@@ -537,8 +527,7 @@ int klp_finalize(const char *in, const char *out,
 	if (check_module(&f) || check_symbols(&f))
 		goto out;
 	f.kept = calloc(f.elf->nsec, sizeof(*f.kept));
-	f.nkept = calloc(f.elf->nsec, sizeof(*f.nkept));
-	if (!f.kept || !f.nkept || klp_htab_init(&f.group_by_key, 0)) {
+	if (!f.kept || klp_htab_init(&f.group_by_key, 0)) {
 		klp_err("%s: out of memory", in);
 		goto out;
 	}
@@ -553,12 +542,12 @@ int klp_finalize(const char *in, const char *out,
 			in, f.elf->nsec, f.ngroups);
 		goto out;
 	}
-	if (elf_getshdrstrndx(f.elf->elf, &shstrndx) || !shstrndx ||
-	    shstrndx >= f.elf->nsec) {
+	if (elf_getshdrstrndx(f.elf->elf, &f.shstrndx) || !f.shstrndx ||
+	    f.shstrndx >= f.elf->nsec) {
 		klp_err("%s: no section name table", in);
 		goto out;
 	}
-	if (build_symtab(&f) || build_shstrtab(&f, &f.elf->secs[shstrndx]))
+	if (build_symtab(&f) || build_shstrtab(&f, &f.elf->secs[f.shstrndx]))
 		goto out;
 
 	if (klp_outfile_open(&of, out))

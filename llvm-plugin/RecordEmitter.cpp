@@ -2,6 +2,7 @@
 
 #include "RecordEmitter.h"
 #include "AsmScanner.h"
+#include "Fingerprint.h"
 #include "Options.h"
 #include "Provenance.h"
 #include "SourceInfo.h"
@@ -385,6 +386,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   std::string Asm = asmWithoutRecord(M.getModuleInlineAsm());
   LLVMContext &Ctx = M.getContext();
   SourcePaths Paths(M);
+  FingerprintCache FPCache;
   BlobBuilder B;
   Mangler Mang;
   auto SymName = [&](const GlobalValue &GV) {
@@ -436,7 +438,7 @@ void emitRecord(Module &M, uint32_t Phase) {
       continue;
     MDNode *Src = getSrcNode(GV);
     if (!Src) // created by a pass (e.g. a merged or promoted constant)
-      Src = computeDataSrcNode(GV, Paths);
+      Src = computeDataSrcNode(GV, Paths, FPCache);
     B.addFunc(SymName(GV), Src, ProvSet(), KLP_FUNC_DATA, bindingOf(GV));
   }
 

@@ -12,6 +12,7 @@
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Operator.h"
 #include "llvm/Support/Debug.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/xxhash.h"
 
@@ -29,14 +30,15 @@ namespace {
 // from colliding.
 class FunctionHasher {
 public:
-  explicit FunctionHasher(Function *F) : F(F) {}
+  FunctionHasher(Function *F, FingerprintCache &Cache) : F(F), Cache(Cache) {}
   uint64_t run();
   uint64_t runGlobal(const GlobalVariable &GV);
 
 private:
   void u64(uint64_t V) {
-    for (int I = 0; I < 8; ++I)
-      Buf.push_back(uint8_t(V >> (8 * I)));
+    uint8_t B[8];
+    support::endian::write64le(B, V);
+    Buf.append(B, B + 8);
   }
   void tag(char C) { Buf.push_back(uint8_t(C)); }
   void str(StringRef S) {
@@ -54,26 +56,22 @@ private:
 
   Function *F; // null when hashing a global variable
   SmallVector<uint8_t, 4096> Buf;
-  // Where the bytes of an aggregate type were first written into Buf: the
-  // same type again (a struct in every GEP, load and call of a function)
-  // copies them instead of walking the type again.  The bytes, and so the
-  // fingerprint, are the same as without it.  Measured: the recursive walk
-  // was the plugin's hottest code (1.5 % of kernel/sched/core.c's compile
-  // by callgrind, inclusive).
-  // Attribute lists likewise (uniqued too: the same list on many calls),
-  // whose string form took another 0.6 %.
-  using Span = std::pair<uint32_t, uint32_t>;
-  DenseMap<Type *, Span> TypeBytes;
-  DenseMap<AttributeList, Span> AttrBytes;
-  // Appends the bytes at \p S of Buf again.
+  // Types and attribute lists go through the module's cache: the recursive
+  // type walk was the plugin's hottest code (1.5 % of kernel/sched/core.c's
+  // compile by callgrind, inclusive) and printing attribute lists another
+  // 0.6 %, while a module has few distinct ones (the same struct in every
+  // GEP, load and call; the same list on many calls).  Kept per function
+  // instead, they were still 0.9 % of that compile.
+  FingerprintCache &Cache;
+  using Span = FingerprintCache::Span;
   void replay(Span S) {
-    size_t End = Buf.size();
-    // Resize first: the copy's source is in Buf, which may move.
-    Buf.resize_for_overwrite(End + S.second);
-    memcpy(Buf.data() + End, Buf.data() + S.first, S.second);
+    Buf.append(Cache.Bytes.begin() + S.first,
+               Cache.Bytes.begin() + S.first + S.second);
   }
-  Span since(size_t Start) const {
-    return {uint32_t(Start), uint32_t(Buf.size() - Start)};
+  Span keep(size_t Start) {
+    Span S = {uint32_t(Cache.Bytes.size()), uint32_t(Buf.size() - Start)};
+    Cache.Bytes.insert(Cache.Bytes.end(), Buf.begin() + Start, Buf.end());
+    return S;
   }
   DenseMap<const Value *, unsigned> Local; // arguments, blocks, instructions
   DenseMap<const GlobalVariable *, unsigned> AnonSeen;
@@ -83,14 +81,14 @@ void FunctionHasher::type(Type *T) {
   bool Aggregate = T->isStructTy() || T->isArrayTy() || T->isVectorTy() ||
                    T->isFunctionTy();
   if (Aggregate) {
-    auto It = TypeBytes.find(T);
-    if (It != TypeBytes.end())
+    auto It = Cache.Types.find(T);
+    if (It != Cache.Types.end())
       return replay(It->second);
   }
   size_t Start = Buf.size();
   typeBytes(T);
   if (Aggregate)
-    TypeBytes[T] = since(Start);
+    Cache.Types[T] = keep(Start);
 }
 
 void FunctionHasher::typeBytes(Type *T) {
@@ -142,12 +140,12 @@ void FunctionHasher::typeBytes(Type *T) {
 }
 
 void FunctionHasher::attrs(AttributeList AL) {
-  auto It = AttrBytes.find(AL);
-  if (It != AttrBytes.end())
+  auto It = Cache.Attrs.find(AL);
+  if (It != Cache.Attrs.end())
     return replay(It->second);
   size_t Start = Buf.size();
   attrBytes(AL);
-  AttrBytes[AL] = since(Start);
+  Cache.Attrs[AL] = keep(Start);
 }
 
 void FunctionHasher::attrBytes(AttributeList AL) {
@@ -380,15 +378,15 @@ uint64_t FunctionHasher::run() {
 
 } // namespace
 
-uint64_t fingerprintFunction(Function &F) {
-  uint64_t H = FunctionHasher(&F).run();
+uint64_t fingerprintFunction(Function &F, FingerprintCache &Cache) {
+  uint64_t H = FunctionHasher(&F, Cache).run();
   LLVM_DEBUG(dbgs() << "klp-lto: fingerprint " << F.getName() << " "
                     << format_hex(H, 18) << "\n");
   return H;
 }
 
-uint64_t fingerprintGlobal(const GlobalVariable &GV) {
-  return FunctionHasher(nullptr).runGlobal(GV);
+uint64_t fingerprintGlobal(const GlobalVariable &GV, FingerprintCache &Cache) {
+  return FunctionHasher(nullptr, Cache).runGlobal(GV);
 }
 
 } // namespace klp

@@ -1,6 +1,7 @@
 //===- Provenance.cpp - the set of source functions in a function's code -===//
 
 #include "Provenance.h"
+#include "Fingerprint.h"
 #include "SourceInfo.h"
 #include "SourcePaths.h"
 #include "klp/record_format.h"
@@ -125,19 +126,20 @@ static bool isTracked(const Function &F) {
 
 void recordSourcesAndCalls(Module &M, uint16_t PhaseFlag) {
   SourcePaths Paths(M);
+  FingerprintCache FPCache;
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
     if (F.hasAvailableExternallyLinkage() && (PhaseFlag & KLP_EDGE_BACKEND))
       ++NumImportedBodies;
     if (!getSrcNode(F)) {
-      setSrcNode(F, computeSrcNode(F, Paths));
+      setSrcNode(F, computeSrcNode(F, Paths, FPCache));
       ++NumSrcFunctions;
     }
   }
   for (GlobalVariable &GV : M.globals())
     if (!GV.isDeclaration() && !getSrcNode(GV) && isRecordedData(GV)) {
-      setSrcNode(GV, computeDataSrcNode(GV, Paths));
+      setSrcNode(GV, computeDataSrcNode(GV, Paths, FPCache));
       ++NumSrcData;
     }
 

@@ -2,6 +2,7 @@
 
 #include "RecordEmitter.h"
 #include "AsmScanner.h"
+#include "Fingerprint.h"
 #include "Options.h"
 #include "Provenance.h"
 #include "SourceInfo.h"
@@ -16,9 +17,9 @@
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/Mangler.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Base64.h"
 #include "llvm/Support/Compression.h"
 #include "llvm/Support/Debug.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm/TargetParser/Triple.h"
@@ -178,37 +179,52 @@ void BlobBuilder::addFunc(StringRef Sym, MDNode *Src, const ProvSet &Prov,
   // passes happened to add the edges.  Each edge's node is decoded once.
   struct Cand {
     MDNode *N;
-    SrcInfo I;
+    const SrcInfo *I; // owned by SrcInfos
     uint16_t Kind, EFlags;
   };
-  std::vector<Cand> All;
-  StringMap<bool> Known;
+  std::vector<Cand> Cands;
+  SmallVector<StringRef, 16> Known; // names of the edges that are not extern
   for (const auto &[K, E] : Prov.edges()) {
     const SrcInfo *IP = srcInfo(K.first);
     if (!IP)
       continue;
-    const SrcInfo &I = *IP;
-    uint16_t EFlags = E.Flags;
-    if (!(I.Flags & KLP_SRC_EXTERN))
-      Known[I.Name] = true;
-    All.push_back({K.first, I, K.second, EFlags});
-  }
-  std::vector<Cand> Cands;
-  for (const Cand &C : All) {
-    if (C.N == Src || C.Kind >= 4)
+    if (!(IP->Flags & KLP_SRC_EXTERN))
+      Known.push_back(IP->Name);
+    if (K.first == Src || K.second >= 4)
       continue;
-    if ((C.I.Flags & KLP_SRC_EXTERN) && Known.count(C.I.Name))
-      continue;
-    Cands.push_back(C);
+    Cands.push_back({K.first, IP, K.second, E.Flags});
   }
-  auto Key = [](const Cand &C) {
-    return std::make_tuple(C.Kind, C.I.Name, C.I.File, C.I.Unit,
-                           C.I.Fingerprint, C.I.LineBegin, C.I.LineEnd,
-                           C.I.Flags, C.I.Section);
+  if (!Known.empty()) {
+    llvm::sort(Known);
+    llvm::erase_if(Cands, [&](const Cand &C) {
+      return (C.I->Flags & KLP_SRC_EXTERN) &&
+             std::binary_search(Known.begin(), Known.end(), C.I->Name);
+    });
+  }
+  // Lexicographic on (kind, name, file, unit, fingerprint, lines, flags,
+  // section): the same answers as comparing those tuples, without building
+  // them for every comparison.
+  auto Less = [](const Cand &A, const Cand &B) {
+    if (A.Kind != B.Kind)
+      return A.Kind < B.Kind;
+    const SrcInfo &X = *A.I, &Y = *B.I;
+    if (int C = X.Name.compare(Y.Name))
+      return C < 0;
+    if (int C = X.File.compare(Y.File))
+      return C < 0;
+    if (int C = X.Unit.compare(Y.Unit))
+      return C < 0;
+    if (X.Fingerprint != Y.Fingerprint)
+      return X.Fingerprint < Y.Fingerprint;
+    if (X.LineBegin != Y.LineBegin)
+      return X.LineBegin < Y.LineBegin;
+    if (X.LineEnd != Y.LineEnd)
+      return X.LineEnd < Y.LineEnd;
+    if (X.Flags != Y.Flags)
+      return X.Flags < Y.Flags;
+    return X.Section.compare(Y.Section) < 0;
   };
-  std::sort(Cands.begin(), Cands.end(), [&](const Cand &A, const Cand &B) {
-    return Key(A) < Key(B);
-  });
+  std::sort(Cands.begin(), Cands.end(), Less);
   std::vector<klp_rec_edge> Mine;
   for (const Cand &C : Cands) {
     uint32_t S = src(C.N);
@@ -293,34 +309,26 @@ std::string BlobBuilder::toAsm(uint32_t Phase, StringRef Unit,
   Put(Words, Payload.data(), Payload.size());
   Words.resize(alignTo(Words.size(), KLP_REC_ALIGN), 0);
 
-  // The blob as .quad words (x86-64 is little-endian, like the format);
-  // each addr word is the symbol itself, so the assembler emits the
-  // relocation.
+  // The blob's bytes as .base64 strings, each addr word as `.quad SYMBOL`
+  // so that the assembler emits the relocation.  The assembler decodes
+  // base64 for a few instructions a byte; `.quad 0x...` words (what this
+  // wrote before, the same bytes) cost it a token and an expression per
+  // word, 0.7 % of a ThinLTO backend (docs/performance.md).
   std::string Out;
   raw_string_ostream OS(Out);
   OS << "\t.pushsection " KLP_REC_SECTION ",\"\",@progbits\n\t.p2align 3\n";
-  unsigned OnLine = 0;
-  auto Word = [&](size_t W) {
-    uint64_t V;
-    memcpy(&V, &Words[W * 8], 8);
-    OS << (OnLine ? "," : "\t.quad ") << format_hex(V, 18);
-    if (++OnLine == 8) {
-      OS << "\n";
-      OnLine = 0;
+  auto Bytes = [&](size_t From, size_t To) {
+    // Lines of 768 bytes (1024 characters); only the last one padded.
+    for (size_t B = From; B < To; B += 768) {
+      size_t E = std::min(To, B + 768);
+      OS << "\t.base64 \""
+         << encodeBase64(ArrayRef<uint8_t>(Words.data() + B, E - B)) << "\"\n";
     }
   };
-  size_t HdrWords = sizeof(H) / 8;
-  for (size_t W = 0; W < HdrWords; ++W)
-    Word(W);
-  if (OnLine)
-    OS << "\n";
-  OnLine = 0;
+  Bytes(0, sizeof(H));
   for (const std::string &Sym : FuncSyms)
     OS << "\t.quad " << asmSymbol(Sym) << "\n";
-  for (size_t W = HdrWords; W < Words.size() / 8; ++W)
-    Word(W);
-  if (OnLine)
-    OS << "\n";
+  Bytes(sizeof(H), Words.size());
   OS << "\t.popsection\n";
   return Out;
 }
@@ -378,6 +386,7 @@ void emitRecord(Module &M, uint32_t Phase) {
   std::string Asm = asmWithoutRecord(M.getModuleInlineAsm());
   LLVMContext &Ctx = M.getContext();
   SourcePaths Paths(M);
+  FingerprintCache FPCache;
   BlobBuilder B;
   Mangler Mang;
   auto SymName = [&](const GlobalValue &GV) {
@@ -429,7 +438,7 @@ void emitRecord(Module &M, uint32_t Phase) {
       continue;
     MDNode *Src = getSrcNode(GV);
     if (!Src) // created by a pass (e.g. a merged or promoted constant)
-      Src = computeDataSrcNode(GV, Paths);
+      Src = computeDataSrcNode(GV, Paths, FPCache);
     B.addFunc(SymName(GV), Src, ProvSet(), KLP_FUNC_DATA, bindingOf(GV));
   }
 

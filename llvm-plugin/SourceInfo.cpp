@@ -96,7 +96,8 @@ static void lineRange(Function &F, const DISubprogram *SP, uint32_t &Begin,
   }
 }
 
-MDNode *computeSrcNode(Function &F, SourcePaths &Paths) {
+MDNode *computeSrcNode(Function &F, SourcePaths &Paths,
+                       FingerprintCache &FPCache) {
   SrcInfo I;
   I.Name = F.getName();
   I.Unit = Paths.unit();
@@ -113,7 +114,7 @@ MDNode *computeSrcNode(Function &F, SourcePaths &Paths) {
     I.File = I.Unit;
     I.Flags |= KLP_SRC_NODEBUG;
   }
-  I.Fingerprint = fingerprintFunction(F);
+  I.Fingerprint = fingerprintFunction(F, FPCache);
   LLVM_DEBUG(dbgs() << "klp-lto: src " << I.Name << " " << I.File << ":"
                     << I.LineBegin << "-" << I.LineEnd << " unit " << I.Unit
                     << " flags " << I.Flags << "\n");
@@ -134,7 +135,8 @@ bool stripPromotedSuffix(StringRef &Name) {
   return true;
 }
 
-MDNode *computeDataSrcNode(GlobalVariable &GV, SourcePaths &Paths) {
+MDNode *computeDataSrcNode(GlobalVariable &GV, SourcePaths &Paths,
+                           FingerprintCache &FPCache) {
   SrcInfo I;
   I.Name = GV.getName();
   I.Unit = Paths.unit();
@@ -154,7 +156,7 @@ MDNode *computeDataSrcNode(GlobalVariable &GV, SourcePaths &Paths) {
     I.File = I.Unit;
     I.Flags |= KLP_SRC_NODEBUG;
   }
-  I.Fingerprint = fingerprintGlobal(GV);
+  I.Fingerprint = fingerprintGlobal(GV, FPCache);
   return makeSrcNode(GV.getContext(), I);
 }
 

@@ -24,6 +24,7 @@ class Module;
 namespace klp {
 
 class SourcePaths;
+struct FingerprintCache;
 
 inline constexpr const char *SrcMDKind = "klp.src";
 /// Present on a function that an optimization made as a copy of, or a piece
@@ -47,10 +48,12 @@ llvm::MDNode *makeExternSrcNode(llvm::LLVMContext &Ctx, llvm::StringRef Name);
 
 /// Compute the source identity of \p F from its unoptimized IR; \p Paths
 /// (of F's module) names its file and unit.
-llvm::MDNode *computeSrcNode(llvm::Function &F, SourcePaths &Paths);
+llvm::MDNode *computeSrcNode(llvm::Function &F, SourcePaths &Paths,
+                             FingerprintCache &FPCache);
 
 /// Compute the source identity of a global variable (a data record entry).
-llvm::MDNode *computeDataSrcNode(llvm::GlobalVariable &GV, SourcePaths &Paths);
+llvm::MDNode *computeDataSrcNode(llvm::GlobalVariable &GV, SourcePaths &Paths,
+                                 FingerprintCache &FPCache);
 
 /// The function's or variable's `!klp.src`, or null.
 llvm::MDNode *getSrcNode(const llvm::GlobalObject &GO);

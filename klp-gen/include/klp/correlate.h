@@ -76,9 +76,7 @@ struct klp_corr_src {
 
 size_t klp_corr_nsrc(const struct klp_corr *c);
 struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id);
-/* The identity of a src entry of the original (patched) record. */
-struct klp_corr_src *klp_corr_src_of_orig(const struct klp_corr *c,
-					  const struct klp_src *s);
+/* The identity of a src entry of the patched record. */
 struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
 					     const struct klp_src *s);
 /*

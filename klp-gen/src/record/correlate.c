@@ -529,12 +529,6 @@ struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id)
 	return id < c->nsrc ? &c->srcs[id] : NULL;
 }
 
-struct klp_corr_src *klp_corr_src_of_orig(const struct klp_corr *c,
-					  const struct klp_src *s)
-{
-	return &c->srcs[srcid_of(&c->side[0], s)];
-}
-
 struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
 					     const struct klp_src *s)
 {

@@ -14,7 +14,9 @@
 #   --plugin SO    the plugin to measure (default: BUILD's); copy it out of
 #                  the build dir first if you keep rebuilding while it runs
 #   --src DIR      kernel source tree (default WORK/src); only read (O= builds)
-#   --out-top DIR  where the O= dirs go (default WORK): OUT-TOP/bench-kernel-*
+#   --out-top DIR  where the O= dirs go (default WORK): OUT-TOP/bench-kernel-*;
+#                  the times go to OUT-TOP/bench-kernel.times and the
+#                  plugin's checksum (cksum) to OUT-TOP/bench-kernel.plugin
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build pairs=1 work=${KLP_WORK:-$HOME/.cache/klp-lto} plugin= src= outtop=
@@ -39,6 +41,9 @@ mkdir -p "$outtop"
 b=$outtop/bench-kernel
 times=$outtop/bench-kernel.times
 : > "$times"
+# Which plugin these times are of (bench/run.sh reports a stored run only
+# with this checksum beside the one it would measure now).
+cksum < "$plugin" | awk '{ print $1, $2 }' > "$outtop/bench-kernel.plugin"
 one() { # one without|with PAIR: appends "PAIR side cpu wall" to $times
 	rm -rf "$b-$1"
 	set -- "$1" "$2" "$outtop/bench-kernel-$1.time"
@@ -68,7 +73,7 @@ END {
 }' "$times"
 o=$b-with/vmlinux.o
 size=$(stat -c %s "$o")
-rec=$(llvm-size-22 -A "$o" | awk '$1 == ".klp.lto" || $1 == ".rela.klp.lto" { s += $2 } END { print s + 0 }')
+rec=$("$top/bench/record-bytes.sh" "$o" | awk '{ print $1 + $2 }')
 echo "vmlinux.o: $size bytes; .klp.lto + .rela.klp.lto: $rec bytes ($(awk -v r="$rec" -v s="$size" 'BEGIN { printf "%.2f", 100 * r / s }')%)"
 nosize=$(stat -c %s "$b-without/vmlinux.o")
 echo "vmlinux.o without plugin: $nosize bytes"

@@ -72,10 +72,9 @@ done
 funcs=0 bytes=0 text=0
 for d in "$tmp"/p*; do
 	f=$("$klpgen" dump "$d/out.with" | sed -n 's/^summary .*funcs=\([0-9]*\).*/\1/p')
-	b=$(llvm-size-22 -A "$d/out.with" | awk '$1 == ".klp.lto" || $1 == ".rela.klp.lto" { s += $2 } END { print s + 0 }')
-	r=0
+	b=$("$top/bench/record-bytes.sh" "$d/out.with" | awk '{ print $1 + $2 }')
 	s=$(llvm-size-22 -A "$d/out.without" | awk '$1 ~ /^\.text/ { t += $2 } END { print t + 0 }')
-	funcs=$((funcs + f)); bytes=$((bytes + b + ${r:-0})); text=$((text + s))
+	funcs=$((funcs + f)); bytes=$((bytes + b)); text=$((text + s))
 done
 nprog=$(ls -d "$tmp"/p* | wc -l)
 awk -v runs="$runs" -v nprog="$nprog" -v funcs="$funcs" -v bytes="$bytes" -v text="$text" '

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What both code comparisons read from one file (code_facts.h). */
-#include <string.h>
 
 #include "klp/error.h"
 #include "code_facts.h"

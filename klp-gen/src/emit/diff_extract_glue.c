@@ -17,26 +17,14 @@
 #include "klp/plan.h"
 #include "klp/record.h"
 
-static int write_glue(const struct klp_dxg_args *a)
+/* klp_outfile_write()'s writer of the glue header. */
+static int write_glue(FILE *out, void *ctx)
 {
+	const struct klp_dxg_args *a = ctx;
 	struct klp_glue_options opts = { .replace = a->replace };
-	struct klp_outfile out;
-	struct klp_plan *plan;
-	FILE *fp;
-	int ret = -1;
+	struct klp_plan *plan = klp_plan_read(a->plan_path);
+	int ret = plan ? klp_glue_write(out, plan, a->plan_path, &opts) : -1;
 
-	plan = klp_plan_read(a->plan_path);
-	if (!plan)
-		return -1;
-	if (klp_outfile_open(&out, a->glue_path))
-		goto done;
-	fp = klp_outfile_stream(&out);
-	if (!fp || klp_glue_write(fp, plan, a->plan_path, &opts)) {
-		klp_outfile_abort(&out);
-		goto done;
-	}
-	ret = klp_outfile_commit(&out);
-done:
 	klp_plan_free(plan);
 	return ret;
 }
@@ -102,7 +90,7 @@ int klp_diff_extract_glue(const struct klp_dxg_args *a, FILE *report,
 	}
 	if (klp_extract(&ea, stats))
 		goto undo;
-	if (write_glue(a)) {
+	if (klp_outfile_write(a->glue_path, write_glue, (void *)a)) {
 		remove(a->out_path);
 		goto undo;
 	}

@@ -101,36 +101,22 @@ struct ex_copy *ex_find_copy(struct ex *ex, const struct klp_section *sec,
 	return NULL;
 }
 
-struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
-			    const char *name, struct klp_section *sec,
-			    uint64_t start, uint64_t size, bool code,
-			    struct klp_blob *blob, long osec, uint64_t obase,
-			    long osym, uint64_t osym_value)
+struct ex_copy *ex_new_copy(struct ex *ex, const struct ex_copy *init)
 {
-	struct ex_copy *c = calloc(1, sizeof(*c));
+	struct ex_copy *c = malloc(sizeof(*c));
 
 	if (!c) {
 		klp_err("out of memory");
 		return NULL;
 	}
-	c->kind = kind;
-	c->name = name;
-	c->sec = sec;
-	c->start = start;
-	c->size = size;
-	c->code = code;
-	c->blob = blob;
-	c->osec = osec;
-	c->obase = obase;
-	c->osym = osym;
-	c->osym_value = osym_value;
-	if (klp_htab_add(&ex->copies, &c->node, copy_key(sec, start))) {
+	*c = *init;
+	if (klp_htab_add(&ex->copies, &c->node, copy_key(c->sec, c->start))) {
 		free(c);
 		klp_err("out of memory");
 		return NULL;
 	}
-	c->next_in_sec = ex->sec_copies[sec->idx];
-	ex->sec_copies[sec->idx] = c;
+	c->next_in_sec = ex->sec_copies[c->sec->idx];
+	ex->sec_copies[c->sec->idx] = c;
 	if (ex->work_tail)
 		ex->work_tail->next_work = c;
 	else
@@ -305,12 +291,13 @@ static int copy_entry_function(struct ex *ex, struct klp_symbol *s,
 				  entry, prologue + s->size);
 	if (osym < 0)
 		return -1;
-	c = ex_new_copy(ex, EX_REPLACED, s->name, s->sec, s->value, s->size,
-			true, ex_blob_of(ex, s), osec, off, osym, entry);
+	c = ex_new_copy(ex, &(struct ex_copy){
+		.kind = EX_REPLACED, .name = s->name, .sym = s, .sec = s->sec,
+		.start = s->value, .size = s->size, .code = true,
+		.blob = ex_blob_of(ex, s), .osec = osec, .obase = off,
+		.osym = osym, .osym_value = entry, .prologue = prologue });
 	if (!c)
 		return -1;
-	c->sym = s;
-	c->prologue = prologue;
 	if (ex_fix_branches(ex, c, bytes))
 		return -1;
 	ex->stats->endbr_added += prologue != 0;

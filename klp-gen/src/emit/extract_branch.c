@@ -27,7 +27,6 @@
  * undecoded part could not be found.
  */
 #include <inttypes.h>
-#include <stdio.h>
 
 #include "extract_priv.h"
 #include "klp/error.h"

@@ -19,8 +19,6 @@
  * (klp_func.new_func is never called through a CFI check).
  */
 #include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "extract_priv.h"

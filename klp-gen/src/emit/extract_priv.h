@@ -118,11 +118,11 @@ struct ex_copy *ex_find_copy(struct ex *ex, const struct klp_section *sec,
 int ex_emit_reloc(struct ex *ex, const struct ex_copy *from,
 		  const char *where, const struct klp_reloc *r, bool code,
 		  long osec, uint64_t ooff, long *osym_out);
-struct ex_copy *ex_new_copy(struct ex *ex, enum ex_kind kind,
-			    const char *name, struct klp_section *sec,
-			    uint64_t start, uint64_t size, bool code,
-			    struct klp_blob *blob, long osec, uint64_t obase,
-			    long osym, uint64_t osym_value);
+/*
+ * Registers and queues a copy of the fields of @init (the links and the
+ * table node are set here).
+ */
+struct ex_copy *ex_new_copy(struct ex *ex, const struct ex_copy *init);
 
 /* extract_branch.c */
 /*

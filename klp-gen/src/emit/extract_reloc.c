@@ -8,7 +8,6 @@
  * (docs/klp-gen.md, "How each relocation of copied bytes is rewritten").
  */
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,8 +196,10 @@ static int copy_anon(struct ex *ex, const char *where, struct klp_section *sec,
 		*osym = klp_out_section_symbol(ex->out, osec);
 		if (*osym < 0)
 			return -1;
-		c = ex_new_copy(ex, EX_ANON, sec->name, sec, start, end - start,
-				false, blob, osec, off, *osym, 0);
+		c = ex_new_copy(ex, &(struct ex_copy){
+			.kind = EX_ANON, .name = sec->name, .sec = sec,
+			.start = start, .size = end - start, .blob = blob,
+			.osec = osec, .obase = off, .osym = *osym });
 		if (!c)
 			return -1;
 		ex->stats->anon_rodata++;

@@ -263,9 +263,11 @@ static int copy_alt_code(struct ex *ex, long *osec, const char *name,
 	}
 	if (klp_out_append(ex->out, *osec, d + start, len, 1, off))
 		return -1;
-	c = ex_new_copy(ex, EX_ALTREPL, from ? from->name : sec->name, sec,
-			start, len, true, from ? from->blob : NULL, *osec,
-			*off, *osym, 0);
+	c = ex_new_copy(ex, &(struct ex_copy){
+		.kind = EX_ALTREPL, .name = from ? from->name : sec->name,
+		.sec = sec, .start = start, .size = len, .code = true,
+		.blob = from ? from->blob : NULL, .osec = *osec, .obase = *off,
+		.osym = *osym });
 	return c ? 0 : -1;
 }
 

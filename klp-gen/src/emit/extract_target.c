@@ -23,7 +23,7 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 	const unsigned char *bytes;
 	bool func = s->type == STT_FUNC;
 	struct ex_cfi_pre pre;
-	char *secname = NULL;
+	char *secname;
 	uint64_t off;
 	long osec, osym;
 	struct ex_copy *c;
@@ -56,12 +56,10 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 	if (ex_sec_bytes(ex, sec, s->value, s->size, &bytes))
 		return NULL;
 	if (func) {
-		secname = malloc(strlen(s->name) + 7);
-		if (!secname) {
+		if (asprintf(&secname, ".text.%s", s->name) < 0) {
 			klp_err("out of memory");
 			return NULL;
 		}
-		sprintf(secname, ".text.%s", s->name);
 		osec = klp_out_add_section(ex->out, secname, SHT_PROGBITS,
 					   SHF_ALLOC | SHF_EXECINSTR,
 					   sec->sh.sh_addralign, 0);
@@ -97,11 +95,12 @@ struct ex_copy *ex_copy_new_symbol(struct ex *ex, struct klp_symbol *s,
 				  off, s->size);
 	if (osym < 0)
 		return NULL;
-	c = ex_new_copy(ex, func ? EX_NEW_FUNC : EX_NEW_DATA, s->name, sec,
-			s->value, s->size, func, ex_blob_of(ex, s), osec, off,
-			osym, off);
+	c = ex_new_copy(ex, &(struct ex_copy){
+		.kind = func ? EX_NEW_FUNC : EX_NEW_DATA, .name = s->name,
+		.sym = s, .sec = sec, .start = s->value, .size = s->size,
+		.code = func, .blob = ex_blob_of(ex, s), .osec = osec,
+		.obase = off, .osym = osym, .osym_value = off });
 	if (c) {
-		c->sym = s;
 		/* A branch the assembler resolved must stay inside the copy. */
 		if (func && ex_fix_branches(ex, c, bytes))
 			return NULL;

@@ -12,7 +12,6 @@
  * members, sh_link/sh_info, the kept relocations) needs to be renumbered.
  * A .rela section that loses all its relocations stays, empty.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -251,14 +250,6 @@ static struct group *get_group(struct finalize *f, uint32_t base,
 	return g;
 }
 
-static int group_add(struct group *g, const Elf64_Rela *r)
-{
-	if (klp_grow(&g->rel, &g->cap, g->nrel + 1, sizeof(*g->rel)))
-		return -1;
-	g->rel[g->nrel++] = *r;
-	return 0;
-}
-
 /* Splits the relocations of @sec into those that stay and those that move. */
 static int split_relocs(struct finalize *f, struct klp_section *sec)
 {
@@ -300,8 +291,9 @@ static int split_relocs(struct finalize *f, struct klp_section *sec)
 				       (unsigned long)rel->offset, sym->name,
 				       (int)objlen, obj, sec->name);
 		g = get_group(f, sec->idx, obj, objlen);
-		if (!g || group_add(g, &r))
+		if (!g || klp_grow(&g->rel, &g->cap, g->nrel + 1, sizeof(r)))
 			return klp_err("%s: out of memory", elf->name);
+		g->rel[g->nrel++] = r;
 		f->nmoved++;
 	}
 	return 0;

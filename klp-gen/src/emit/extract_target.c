@@ -259,9 +259,11 @@ static bool replaced_through_callers(struct ex *ex, const struct klp_symbol *ent
 			if (r->reason != KLP_PLAN_CALLER)
 				continue;
 			for (size_t k = 0; k < r->nvias; k++)
-				if (!strcmp(r->vias[k].name, f->src->name) &&
+				if (!strcmp(r->vias[k].name,
+					    klp_str(ex->prec, f->src->name)) &&
 				    !strcmp(r->vias[k].file,
-					    klp_select_path(f->src->file)))
+					    klp_select_path(klp_str(ex->prec,
+							    f->src->file))))
 					return true;
 		}
 	}

@@ -80,11 +80,13 @@ static uint64_t src_key_hash(const char *file, const char *name,
 }
 
 /* @name: the name @s goes by (klp_counter_pair()'s for a renumbered one). */
-static uint64_t src_hash(const struct klp_src *s, const char *name)
+static uint64_t src_hash(const struct klp_record *rec,
+			 const struct klp_src *s, const char *name)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
 
-	return src_key_hash(ext ? "" : s->file, name, ext ? "" : s->unit);
+	return src_key_hash(ext ? "" : klp_str(rec, s->file), name,
+			    ext ? "" : klp_str(rec, s->unit));
 }
 
 /*
@@ -97,8 +99,8 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 			   const char *name, uint64_t h, bool own)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
-	const char *file = ext ? "" : s->file;
-	const char *unit = ext ? "" : s->unit;
+	const char *file = ext ? "" : klp_str(c->side[k].rec, s->file);
+	const char *unit = ext ? "" : klp_str(c->side[k].rec, s->unit);
 	struct klp_corr_src *id = NULL, *pos;
 
 	klp_htab_for_each(pos, &c->src_by_key, h, struct klp_corr_src, node)
@@ -185,8 +187,10 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 				const char *rn = k ? c->renamed[ns + i0 + i] :
 						     NULL;
 
-				name[i] = rn ? rn : bl->srcs[i0 + i].name;
-				h[i] = src_hash(&bl->srcs[i0 + i], name[i]);
+				name[i] = rn ? rn :
+					  klp_str(rec, bl->srcs[i0 + i].name);
+				h[i] = src_hash(rec, &bl->srcs[i0 + i],
+						name[i]);
 				klp_htab_prefetch(&c->src_by_key, h[i]);
 			}
 			for (uint32_t i = 0; i < n; i++)
@@ -195,7 +199,8 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 				struct klp_src *s = &bl->srcs[i0 + i];
 				uint32_t id = intern_src(c, k, s, name[i], h[i],
 							 !strcmp(bl->unit,
-								 s->unit));
+								 klp_str(rec,
+								 s->unit)));
 
 				if (id == NO_ID)
 					return klp_err("%s: out of memory",

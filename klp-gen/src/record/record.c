@@ -78,8 +78,6 @@ struct blob_ctx {
 	int64_t last_nul;
 	/* Where a zlib blob's tables are inflated (the largest blob's size). */
 	unsigned char *scratch;
-	/* Decoded bytes from here on may leave memory (decode_blob()). */
-	const unsigned char *done;
 };
 
 #define blob_err(c, fmt, ...) \
@@ -161,16 +159,6 @@ static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 		return blob_err(c, "the string table does not start with an empty string");
 	*size = blob_size;
 	return 0;
-}
-
-/* The string table bytes of the blob at c->p that the model keeps (0 if stored). */
-static uint64_t kept_strtab_size(const struct blob_ctx *c)
-{
-	const unsigned char *h = c->p;
-
-	if (le32(FIELD(klp_rec_header, codec, h)) != KLP_CODEC_ZLIB)
-		return 0;
-	return le32(FIELD(klp_rec_header, strtab_size, h));
 }
 
 /* Bytes that the second walk inflates for the blob at c->p (0 if stored). */
@@ -291,6 +279,19 @@ static const char *blob_str(struct blob_ctx *c, uint32_t off,
 	return NULL;
 }
 
+/* The string at @off of the blob's table, as an offset into the pool. */
+static int src_str(struct blob_ctx *c, const struct klp_blob *b,
+		   const unsigned char *off, uint32_t idx, const char *what,
+		   uint32_t *out)
+{
+	const char *str = blob_str(c, le32(off), "src", idx, what);
+
+	if (!str)
+		return -1;
+	*out = (uint32_t)(str - b->rec->table_pool);
+	return 0;
+}
+
 static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		       const unsigned char *p)
 {
@@ -302,21 +303,14 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));
 		s->line_end = le32(FIELD(klp_rec_src, line_end, p));
 		s->flags = le32(FIELD(klp_rec_src, flags, p));
-		s->name = blob_str(c, le32(FIELD(klp_rec_src, name, p)),
-				   "src", i, "name");
-		if (!s->name)
-			return -1;
-		s->file = blob_str(c, le32(FIELD(klp_rec_src, file, p)),
-				   "src", i, "file");
-		if (!s->file)
-			return -1;
-		s->unit = blob_str(c, le32(FIELD(klp_rec_src, unit, p)),
-				   "src", i, "unit");
-		if (!s->unit)
-			return -1;
-		s->section = blob_str(c, le32(FIELD(klp_rec_src, section, p)),
-				      "src", i, "section");
-		if (!s->section)
+		if (src_str(c, b, FIELD(klp_rec_src, name, p), i, "name",
+			    &s->name) ||
+		    src_str(c, b, FIELD(klp_rec_src, file, p), i, "file",
+			    &s->file) ||
+		    src_str(c, b, FIELD(klp_rec_src, unit, p), i, "unit",
+			    &s->unit) ||
+		    src_str(c, b, FIELD(klp_rec_src, section, p), i,
+			    "section", &s->section))
 			return -1;
 	}
 	return 0;
@@ -418,18 +412,16 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	srcs = funcs + (size_t)b->nfunc * FUNC_SIZE;
 	edges = srcs + (size_t)b->nsrc * SRC_SIZE;
 	c->strtab = (const char *)(edges + (size_t)b->nedge * EDGE_SIZE);
-	if (funcs == c->scratch) {
-		/*
-		 * Only the string table outlives the decoding: the entries
-		 * are inflated into a buffer that the next blob reuses (at
-		 * 1M functions they are 216 MB per record).
-		 */
-		char *keep = (char *)rec->table_pool + used[3];
-
-		memcpy(keep, c->strtab, c->strtab_size);
-		c->strtab = keep;
-		used[3] += c->strtab_size;
-	}
+	/*
+	 * Only the string table outlives the decoding, copied into the
+	 * record's pool (src entries hold offsets into it): a zlib blob's
+	 * entries are inflated into a buffer that the next blob reuses (at
+	 * 1M functions they are 216 MB per record), and no page of the
+	 * section needs to stay.
+	 */
+	memcpy(rec->table_pool + used[3], c->strtab, c->strtab_size);
+	c->strtab = rec->table_pool + used[3];
+	used[3] += c->strtab_size;
 	/* check_header() saw strtab_size > 0 */
 	if (c->strtab[0] != '\0')
 		return blob_err(c, "the string table does not start with an empty string");
@@ -458,22 +450,8 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	used[0] += b->nfunc;
 	used[1] += b->nsrc;
 	used[2] += b->nedge;
-	if (decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
-	    decode_funcs(c, b, addrs, funcs))
-		return -1;
-	/*
-	 * The header and the entries are decoded for good; the model points
-	 * only into a stored blob's string table (a zlib blob's is a copy).
-	 * Blobs are smaller than a page: the bytes up to the next table kept
-	 * are released together, the rest after the last blob.
-	 */
-	if (funcs != c->scratch) {
-		klp_elf_release(rec->elf, c->done,
-				(size_t)((const unsigned char *)c->strtab -
-					 c->done));
-		c->done = (const unsigned char *)c->strtab + c->strtab_size;
-	}
-	return 0;
+	return decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
+	       decode_funcs(c, b, addrs, funcs) ? -1 : 0;
 }
 
 static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
@@ -696,12 +674,17 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 		total[0] += le32(FIELD(klp_rec_header, nfunc, c.p));
 		total[1] += le32(FIELD(klp_rec_header, nsrc, c.p));
 		total[2] += le32(FIELD(klp_rec_header, nedge, c.p));
-		total[3] += kept_strtab_size(&c);
+		total[3] += le32(FIELD(klp_rec_header, strtab_size, c.p));
 		if (inflated_size(&c) > scratch_size)
 			scratch_size = inflated_size(&c);
 	}
 	if (r < 0)
 		goto fail;
+	if (total[3] > UINT32_MAX) {
+		klp_err("%s: the string tables of " KLP_REC_SECTION " take %zu bytes, more than the 4 GB this klp-gen holds",
+			elf->name, total[3]);
+		goto fail;
+	}
 	rec->blobs = calloc(n ? n : 1, sizeof(*rec->blobs));
 	rec->func_pool = calloc(total[0] + 1, sizeof(*rec->func_pool));
 	rec->src_pool = calloc(total[1] + 1, sizeof(*rec->src_pool));
@@ -718,11 +701,11 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 	}
 
 	/* Second walk: decode them. */
-	c.done = data;
 	for (off = 0; rec->nblob < n &&
 	     next_blob(&c, data, size, &off, &blob_size) > 0;) {
 		struct klp_blob *b = &rec->blobs[rec->nblob];
 
+		b->rec = rec;
 		b->index = rec->nblob++;
 		if (decode_blob(&c, rec, b, used))
 			goto fail;
@@ -732,7 +715,7 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 	}
 	free(c.scratch);
 	c.scratch = NULL;
-	klp_elf_release(elf, c.done, (size_t)(data + size - c.done));
+	klp_elf_release(elf, data, size);
 	if (resolve_funcs(rec))
 		goto fail;
 	return rec;

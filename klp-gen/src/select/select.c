@@ -177,16 +177,21 @@ const char *klp_select_src_file(struct klp_corr *c, uint32_t id)
 
 const char *klp_select_func_file(const struct klp_func *f)
 {
-	return klp_select_path(f->src ? f->src->file : f->blob->unit);
+	return klp_select_path(f->src ? klp_str(f->blob->rec, f->src->file) :
+				 f->blob->unit);
+}
+
+/* Is section name @sec one of code that ran at boot (or never runs)? */
+static bool init_section(const char *sec)
+{
+	return starts(sec, ".init") || starts(sec, ".exit");
 }
 
 static bool in_init(const struct klp_func *f)
 {
-	if (f->src && (starts(f->src->section, ".init") ||
-		       starts(f->src->section, ".exit")))
+	if (f->src && init_section(klp_str(f->blob->rec, f->src->section)))
 		return true;
-	return f->sec && (starts(f->sec->name, ".init") ||
-			  starts(f->sec->name, ".exit"));
+	return f->sec && init_section(f->sec->name);
 }
 
 static bool is_code(const struct klp_func *f)
@@ -635,13 +640,13 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 	for (size_t i = 0; i < s->r.changed.n; i++) {
 		uint32_t id = s->r.changed.ids[i];
 		struct klp_corr_src *cs = klp_corr_src(s->c, id);
+		const char *sec = cs->orig ? klp_str(klp_corr_orig(s->c),
+						     cs->orig->section) : "";
 
 		affect(s, id, queue, tail);
-		if (cs->orig && (starts(cs->orig->section, ".init") ||
-				 starts(cs->orig->section, ".exit")) &&
+		if (init_section(sec) &&
 		    refuse(s, "__init code changed: %s (%s) is in section %s: it ran at boot and was freed, a live patch cannot change it",
-			   cs->name, klp_select_path(cs->file),
-			   cs->orig->section))
+			   cs->name, klp_select_path(cs->file), sec))
 			return -1;
 	}
 	for (size_t j = 0; j < s->nfunc; j++) {

@@ -126,7 +126,7 @@ static int map_hunk(struct mapper *mp, const struct klp_udiff_hunk *h)
 			if (!change_in(ch, s))
 				continue;
 			if (mp->is_data[id]) {
-				var = s->name;
+				var = klp_str(klp_corr_orig(mp->c), s->name);
 				continue;
 			}
 			hit = true;

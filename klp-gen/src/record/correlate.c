@@ -39,10 +39,17 @@ struct side {
 	struct klp_htab func_by_key;
 };
 
+/* An identity in src_by_key (only while the records are correlated). */
+struct inode {
+	struct klp_hnode node;
+	uint32_t id;
+};
+
 struct klp_corr {
 	struct side side[2];		/* 0: original, 1: patched */
 	struct klp_corr_src *srcs;
 	size_t nsrc, cap;
+	struct inode *inodes;		/* per identity */
 	struct klp_htab src_by_key;
 	const char **renamed;		/* per patched flat src (counter) */
 };
@@ -101,23 +108,32 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 	bool ext = s->flags & KLP_SRC_EXTERN;
 	const char *file = ext ? "" : klp_str(c->side[k].rec, s->file);
 	const char *unit = ext ? "" : klp_str(c->side[k].rec, s->unit);
-	struct klp_corr_src *id = NULL, *pos;
+	struct klp_corr_src *id = NULL, *cs;
+	struct inode *pos;
 
-	klp_htab_for_each(pos, &c->src_by_key, h, struct klp_corr_src, node)
-		if (pos->is_extern == ext && !strcmp(pos->name, name) &&
-		    !strcmp(pos->file, file) && !strcmp(pos->unit, unit)) {
-			id = pos;
+	klp_htab_for_each(pos, &c->src_by_key, h, struct inode, node) {
+		cs = &c->srcs[pos->id];
+		if (cs->is_extern == ext &&
+		    !strcmp(klp_corr_src_name(c, pos->id), name) &&
+		    !strcmp(klp_corr_src_file(c, pos->id), file) &&
+		    !strcmp(klp_corr_src_unit(c, pos->id), unit)) {
+			id = cs;
 			break;
 		}
+	}
 	if (!id) {
-		/* cap is the total of both records: no reallocation. */
+		/*
+		 * cap is the total of both records: no reallocation.  A
+		 * renamed src of the patched build (@name not its own) finds
+		 * the identity its original made: klp_counter_pair() takes
+		 * the name from a src of the same file and unit.
+		 */
 		id = &c->srcs[c->nsrc];
-		id->id = (uint32_t)c->nsrc++;
-		id->file = file;
-		id->name = name;
-		id->unit = unit;
+		id->id = (uint32_t)c->nsrc;
 		id->is_extern = ext;
-		if (klp_htab_add(&c->src_by_key, &id->node, h))
+		c->inodes[c->nsrc].id = id->id;
+		if (klp_htab_add(&c->src_by_key, &c->inodes[c->nsrc++].node,
+				 h))
 			return NO_ID;
 	}
 	{
@@ -457,6 +473,8 @@ static void free_pairing(struct klp_corr *c)
 	free(c->renamed);
 	c->renamed = NULL;
 	klp_htab_free(&c->src_by_key);
+	free(c->inodes);
+	c->inodes = NULL;
 }
 
 struct klp_corr *klp_correlate(struct klp_record *orig,
@@ -473,8 +491,9 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 	}
 	c->cap = orig->nsrc + patched->nsrc + 1;
 	c->srcs = calloc(c->cap, sizeof(*c->srcs));
+	c->inodes = calloc(c->cap, sizeof(*c->inodes));
 	/* Identities are mostly shared: sized for one side (it grows). */
-	if (!c->srcs || klp_htab_init(&c->src_by_key, c->cap / 2 + 1)) {
+	if (!c->srcs || !c->inodes || klp_htab_init(&c->src_by_key, c->cap / 2 + 1)) {
 		klp_err("out of memory");
 		goto fail;
 	}
@@ -532,6 +551,40 @@ size_t klp_corr_nsrc(const struct klp_corr *c)
 struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id)
 {
 	return id < c->nsrc ? &c->srcs[id] : NULL;
+}
+
+/* The representative src entry of identity @id and (*rec) its record. */
+static const struct klp_src *rep_of(const struct klp_corr *c, uint32_t id,
+				    const struct klp_record **rec)
+{
+	const struct klp_corr_src *cs = &c->srcs[id];
+
+	*rec = c->side[!cs->orig].rec;
+	return cs->orig ? cs->orig : cs->patched;
+}
+
+const char *klp_corr_src_file(const struct klp_corr *c, uint32_t id)
+{
+	const struct klp_record *rec;
+	const struct klp_src *s = rep_of(c, id, &rec);
+
+	return c->srcs[id].is_extern ? "" : klp_str(rec, s->file);
+}
+
+const char *klp_corr_src_name(const struct klp_corr *c, uint32_t id)
+{
+	const struct klp_record *rec;
+	const struct klp_src *s = rep_of(c, id, &rec);
+
+	return klp_str(rec, s->name);
+}
+
+const char *klp_corr_src_unit(const struct klp_corr *c, uint32_t id)
+{
+	const struct klp_record *rec;
+	const struct klp_src *s = rep_of(c, id, &rec);
+
+	return c->srcs[id].is_extern ? "" : klp_str(rec, s->unit);
 }
 
 struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,

@@ -170,9 +170,8 @@ const char *klp_select_path(const char *file)
 
 const char *klp_select_src_file(struct klp_corr *c, uint32_t id)
 {
-	struct klp_corr_src *cs = klp_corr_src(c, id);
-
-	return cs->is_extern ? "extern" : klp_select_path(cs->file);
+	return klp_corr_src(c, id)->is_extern ? "extern" :
+	       klp_select_path(klp_corr_src_file(c, id));
 }
 
 const char *klp_select_func_file(const struct klp_func *f)
@@ -453,18 +452,25 @@ struct data_node {
 	bool paired;
 };
 
-static uint64_t data_key(const struct klp_corr_src *cs)
+static uint64_t data_key(const struct klp_corr *c, uint32_t id)
 {
-	return klp_hash_pair(klp_hash_pair(klp_hash_str(cs->file),
-					   klp_hash_str(cs->unit)),
-			     klp_role_hash(cs->name));
+	uint64_t h = klp_hash_str(klp_corr_src_file(c, id));
+
+	h = klp_hash_pair(h, klp_hash_str(klp_corr_src_unit(c, id)));
+	return klp_hash_pair(h, klp_role_hash(klp_corr_src_name(c, id)));
 }
 
-static bool data_key_eq(const struct klp_corr_src *a,
-			const struct klp_corr_src *b)
+static bool data_key_eq(const struct klp_corr *c, uint32_t a, uint32_t b)
 {
-	return !strcmp(a->file, b->file) && !strcmp(a->unit, b->unit) &&
-	       klp_role_eq(a->name, b->name);
+	return !strcmp(klp_corr_src_file(c, a), klp_corr_src_file(c, b)) &&
+	       !strcmp(klp_corr_src_unit(c, a), klp_corr_src_unit(c, b)) &&
+	       klp_role_eq(klp_corr_src_name(c, a), klp_corr_src_name(c, b));
+}
+
+/* Is @name promoted (a ".llvm.<hash>" suffix), and not compiler-private? */
+static bool promoted_name(const char *name)
+{
+	return name[0] != '.' && klp_role_len(name) != strlen(name);
 }
 
 /*
@@ -488,27 +494,22 @@ static int pair_promoted_data(struct klp_select *s)
 		return oom();
 	}
 	for (size_t i = 0; i < rm->n; i++) {
-		struct klp_corr_src *cs = klp_corr_src(s->c, rm->ids[i]);
-
 		nodes[i].id = rm->ids[i];
-		if (cs->name[0] == '.' || klp_role_len(cs->name) ==
-					  strlen(cs->name))
+		if (!promoted_name(klp_corr_src_name(s->c, rm->ids[i])))
 			continue;
-		if (klp_htab_add(&t, &nodes[i].node, data_key(cs)))
+		if (klp_htab_add(&t, &nodes[i].node,
+				 data_key(s->c, rm->ids[i])))
 			goto out;
 	}
 	for (size_t i = 0; i < nw->n; i++) {
 		struct klp_corr_src *cn = klp_corr_src(s->c, nw->ids[i]);
 		struct data_node *pos, *peer = NULL;
 
-		if (cn->name[0] != '.' &&
-		    klp_role_len(cn->name) != strlen(cn->name))
-			klp_htab_for_each(pos, &t, data_key(cn),
+		if (promoted_name(klp_corr_src_name(s->c, cn->id)))
+			klp_htab_for_each(pos, &t, data_key(s->c, cn->id),
 					  struct data_node, node) {
-				struct klp_corr_src *co =
-					klp_corr_src(s->c, pos->id);
-
-				if (!pos->paired && data_key_eq(co, cn)) {
+				if (!pos->paired &&
+				    data_key_eq(s->c, pos->id, cn->id)) {
 					peer = pos;
 					break;
 				}
@@ -646,7 +647,8 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 		affect(s, id, queue, tail);
 		if (init_section(sec) &&
 		    refuse(s, "__init code changed: %s (%s) is in section %s: it ran at boot and was freed, a live patch cannot change it",
-			   cs->name, klp_select_path(cs->file), sec))
+			   klp_corr_src_name(s->c, id),
+			   klp_select_path(klp_corr_src_file(s->c, id)), sec))
 			return -1;
 	}
 	for (size_t j = 0; j < s->nfunc; j++) {
@@ -1269,7 +1271,7 @@ static int changed_data(struct klp_select *s)
 
 		if ((s->sflags[id] & S_CHDATA) &&
 		    refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
-			   klp_corr_src(s->c, id)->name,
+			   klp_corr_src_name(s->c, id),
 			   klp_select_src_file(s->c, id)))
 			return -1;
 	}

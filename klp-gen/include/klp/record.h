@@ -150,6 +150,11 @@ struct klp_record *klp_record_read(struct klp_elf *elf);
  * extract, diff's linked vmlinux): 72 MB less per record at 1M functions.
  */
 struct klp_record *klp_record_read_no_edges(struct klp_elf *elf);
+/*
+ * Frees the edges of @rec: afterwards it is as klp_record_read_no_edges()
+ * had read it.
+ */
+void klp_record_drop_edges(struct klp_record *rec);
 void klp_record_free(struct klp_record *rec);
 
 /*

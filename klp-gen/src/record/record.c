@@ -725,6 +725,19 @@ fail:
 	return NULL;
 }
 
+void klp_record_drop_edges(struct klp_record *rec)
+{
+	for (size_t b = 0; rec->edge_pool && b < rec->nblob; b++) {
+		rec->blobs[b].edges = NULL;
+		for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
+			rec->blobs[b].funcs[i].edges = NULL;
+			rec->blobs[b].funcs[i].nedge = 0;
+		}
+	}
+	free(rec->edge_pool);
+	rec->edge_pool = NULL;
+}
+
 void klp_record_free(struct klp_record *rec)
 {
 	if (!rec)

@@ -78,7 +78,16 @@ struct blob_ctx {
 	int64_t last_nul;
 	/* Where a zlib blob's tables are inflated (the largest blob's size). */
 	unsigned char *scratch;
+	uint32_t nsrc;			/* the blob's srcs in the file */
+	/*
+	 * Without edges, per src of the blob: its place among the srcs kept
+	 * (KEEP while deciding, DROP if not kept); NULL: all are kept.
+	 */
+	uint32_t *keep;
 };
+
+#define KEEP	(UINT32_MAX - 1)
+#define DROP	UINT32_MAX
 
 #define blob_err(c, fmt, ...) \
 	klp_err("%s: " KLP_REC_SECTION " blob at offset 0x%" PRIx64 ": " fmt, \
@@ -292,13 +301,45 @@ static int src_str(struct blob_ctx *c, const struct klp_blob *b,
 	return 0;
 }
 
+/*
+ * A record read without edges keeps the srcs that a func names, and those
+ * that may be counter-numbered (klp_counter_pair() must see all of those):
+ * at 1M functions two thirds of the srcs are only edge targets.
+ */
+static void mark_kept_srcs(struct blob_ctx *c, const unsigned char *funcs,
+			   uint32_t nfunc)
+{
+	for (uint32_t i = 0; i < c->nsrc; i++)
+		c->keep[i] = DROP;
+	for (uint32_t i = 0; i < nfunc; i++, funcs += FUNC_SIZE) {
+		uint32_t src = le32(FIELD(klp_rec_func, src, funcs));
+
+		if (src < c->nsrc)
+			c->keep[src] = KEEP;
+	}
+}
+
+/* Keeps the src just decoded at b->srcs[b->nsrc] (file index @i), or not. */
+static void keep_src(struct blob_ctx *c, struct klp_blob *b,
+		     const struct klp_src *s, uint32_t i)
+{
+	if (c->keep && c->keep[i] != KEEP &&
+	    ((s->flags & KLP_SRC_EXTERN) ||
+	     !strstr(klp_str(b->rec, s->name), "__")))
+		return;
+	if (c->keep)
+		c->keep[i] = b->nsrc;
+	b->nsrc++;
+}
+
 static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		       const unsigned char *p)
 {
-	for (uint32_t i = 0; i < b->nsrc; i++, p += SRC_SIZE) {
-		struct klp_src *s = &b->srcs[i];
+	b->nsrc = 0;
+	for (uint32_t i = 0; i < c->nsrc; i++, p += SRC_SIZE) {
+		struct klp_src *s = &b->srcs[b->nsrc];
 
-		s->index = i;
+		s->index = b->nsrc;
 		s->fingerprint = le64(FIELD(klp_rec_src, fingerprint, p));
 		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));
 		s->line_end = le32(FIELD(klp_rec_src, line_end, p));
@@ -312,6 +353,7 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		    src_str(c, b, FIELD(klp_rec_src, section, p), i,
 			    "section", &s->section))
 			return -1;
+		keep_src(c, b, s, i);
 	}
 	return 0;
 }
@@ -330,9 +372,9 @@ static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
 			e = &tmp;
 		e->kind = le16(FIELD(klp_rec_edge, kind, p));
 		e->flags = le16(FIELD(klp_rec_edge, flags, p));
-		if (src >= b->nsrc)
+		if (src >= c->nsrc)
 			return blob_err(c, "edge %u: src index %u out of range (%u srcs)",
-					i, src, b->nsrc);
+					i, src, c->nsrc);
 		if (e->kind < KLP_EDGE_INLINE || e->kind > KLP_EDGE_CALLER)
 			return blob_err(c, "edge %u: unknown kind %u", i,
 					e->kind);
@@ -360,10 +402,11 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 				       "func", i, "sym");
 		if (!f->sym_name)
 			return -1;
-		if (src != KLP_REC_NO_SRC && src >= b->nsrc)
+		if (src != KLP_REC_NO_SRC && src >= c->nsrc)
 			return blob_err(c, "func %u (%s): src index %u out of range (%u srcs)",
-					i, f->sym_name, src, b->nsrc);
-		f->src = src == KLP_REC_NO_SRC ? NULL : &b->srcs[src];
+					i, f->sym_name, src, c->nsrc);
+		f->src = src == KLP_REC_NO_SRC ? NULL :
+			 &b->srcs[c->keep ? c->keep[src] : src];
 		if ((uint64_t)first + count > b->nedge)
 			return blob_err(c, "func %u (%s): edges %u..%" PRIu64 " out of range (%u edges)",
 					i, f->sym_name, first,
@@ -394,7 +437,7 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	b->phase = le32(FIELD(klp_rec_header, phase, h));
 	b->toolchain_id = le64(FIELD(klp_rec_header, toolchain_id, h));
 	b->nfunc = le32(FIELD(klp_rec_header, nfunc, h));
-	b->nsrc = le32(FIELD(klp_rec_header, nsrc, h));
+	c->nsrc = le32(FIELD(klp_rec_header, nsrc, h));
 	b->nedge = le32(FIELD(klp_rec_header, nedge, h));
 
 	addrs = h + HDR_SIZE;
@@ -410,7 +453,7 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 		funcs = c->scratch;
 	}
 	srcs = funcs + (size_t)b->nfunc * FUNC_SIZE;
-	edges = srcs + (size_t)b->nsrc * SRC_SIZE;
+	edges = srcs + (size_t)c->nsrc * SRC_SIZE;
 	c->strtab = (const char *)(edges + (size_t)b->nedge * EDGE_SIZE);
 	/*
 	 * Only the string table outlives the decoding, copied into the
@@ -447,10 +490,14 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	b->funcs = rec->func_pool + used[0];
 	b->srcs = rec->src_pool + used[1];
 	b->edges = rec->edge_pool ? rec->edge_pool + used[2] : NULL;
+	if (c->keep)
+		mark_kept_srcs(c, funcs, b->nfunc);
+	if (decode_srcs(c, b, srcs))
+		return -1;
 	used[0] += b->nfunc;
 	used[1] += b->nsrc;
 	used[2] += b->nedge;
-	return decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
+	return decode_edges(c, b, edges) ||
 	       decode_funcs(c, b, addrs, funcs) ? -1 : 0;
 }
 
@@ -641,6 +688,7 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 	uint32_t blob_size;
 	size_t n = 0, total[4] = { 0 }, used[4] = { 0 };
 	uint64_t scratch_size = 0;
+	uint32_t max_nsrc = 0;
 	int r;
 
 	rec = calloc(1, sizeof(*rec));
@@ -673,6 +721,8 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 		n++;
 		total[0] += le32(FIELD(klp_rec_header, nfunc, c.p));
 		total[1] += le32(FIELD(klp_rec_header, nsrc, c.p));
+		if (le32(FIELD(klp_rec_header, nsrc, c.p)) > max_nsrc)
+			max_nsrc = le32(FIELD(klp_rec_header, nsrc, c.p));
 		total[2] += le32(FIELD(klp_rec_header, nedge, c.p));
 		total[3] += le32(FIELD(klp_rec_header, strtab_size, c.p));
 		if (inflated_size(&c) > scratch_size)
@@ -691,10 +741,12 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 	if (keep_edges)
 		rec->edge_pool = calloc(total[2] + 1,
 					sizeof(*rec->edge_pool));
+	else
+		c.keep = malloc(((size_t)max_nsrc + 1) * sizeof(*c.keep));
 	rec->table_pool = malloc(total[3] + 1);
 	c.scratch = malloc(scratch_size + 1);
 	if (!rec->blobs || !rec->func_pool || !rec->src_pool ||
-	    (keep_edges && !rec->edge_pool) || !rec->table_pool ||
+	    (keep_edges ? !rec->edge_pool : !c.keep) || !rec->table_pool ||
 	    !c.scratch) {
 		klp_err("%s: out of memory", elf->name);
 		goto fail;
@@ -714,13 +766,16 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 		rec->nedge += b->nedge;
 	}
 	free(c.scratch);
+	free(c.keep);
 	c.scratch = NULL;
+	c.keep = NULL;
 	klp_elf_release(elf, data, size);
 	if (resolve_funcs(rec))
 		goto fail;
 	return rec;
 fail:
 	free(c.scratch);
+	free(c.keep);
 	klp_record_free(rec);
 	return NULL;
 }

@@ -8,6 +8,7 @@
  * functions are then hashed per record by (identity, data or code, role)
  * and paired when the key is unique on both sides.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -553,38 +554,32 @@ struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id)
 	return id < c->nsrc ? &c->srcs[id] : NULL;
 }
 
-/* The representative src entry of identity @id and (*rec) its record. */
-static const struct klp_src *rep_of(const struct klp_corr *c, uint32_t id,
-				    const struct klp_record **rec)
+/* A string of identity @id, from its representative (the original's first). */
+static const char *rep_str(const struct klp_corr *c, uint32_t id,
+			   size_t field)
 {
 	const struct klp_corr_src *cs = &c->srcs[id];
+	const struct klp_src *s = cs->orig ? cs->orig : cs->patched;
 
-	*rec = c->side[!cs->orig].rec;
-	return cs->orig ? cs->orig : cs->patched;
+	if (cs->is_extern && field != offsetof(struct klp_src, name))
+		return "";
+	return klp_str(c->side[!cs->orig].rec,
+		       *(const uint32_t *)((const char *)s + field));
 }
 
 const char *klp_corr_src_file(const struct klp_corr *c, uint32_t id)
 {
-	const struct klp_record *rec;
-	const struct klp_src *s = rep_of(c, id, &rec);
-
-	return c->srcs[id].is_extern ? "" : klp_str(rec, s->file);
+	return rep_str(c, id, offsetof(struct klp_src, file));
 }
 
 const char *klp_corr_src_name(const struct klp_corr *c, uint32_t id)
 {
-	const struct klp_record *rec;
-	const struct klp_src *s = rep_of(c, id, &rec);
-
-	return klp_str(rec, s->name);
+	return rep_str(c, id, offsetof(struct klp_src, name));
 }
 
 const char *klp_corr_src_unit(const struct klp_corr *c, uint32_t id)
 {
-	const struct klp_record *rec;
-	const struct klp_src *s = rep_of(c, id, &rec);
-
-	return c->srcs[id].is_extern ? "" : klp_str(rec, s->unit);
+	return rep_str(c, id, offsetof(struct klp_src, unit));
 }
 
 struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,

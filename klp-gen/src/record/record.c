@@ -295,10 +295,8 @@ static int src_str(struct blob_ctx *c, const struct klp_blob *b,
 {
 	const char *str = blob_str(c, le32(off), "src", idx, what);
 
-	if (!str)
-		return -1;
-	*out = (uint32_t)(str - b->rec->table_pool);
-	return 0;
+	*out = str ? (uint32_t)(str - b->rec->table_pool) : 0;
+	return str ? 0 : -1;
 }
 
 /*
@@ -319,18 +317,6 @@ static void mark_kept_srcs(struct blob_ctx *c, const unsigned char *funcs,
 	}
 }
 
-/* Keeps the src just decoded at b->srcs[b->nsrc] (file index @i), or not. */
-static void keep_src(struct blob_ctx *c, struct klp_blob *b,
-		     const struct klp_src *s, uint32_t i)
-{
-	if (c->keep && c->keep[i] != KEEP &&
-	    ((s->flags & KLP_SRC_EXTERN) ||
-	     !strstr(klp_str(b->rec, s->name), "__")))
-		return;
-	if (c->keep)
-		c->keep[i] = b->nsrc;
-	b->nsrc++;
-}
 
 static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		       const unsigned char *p)
@@ -353,7 +339,14 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		    src_str(c, b, FIELD(klp_rec_src, section, p), i,
 			    "section", &s->section))
 			return -1;
-		keep_src(c, b, s, i);
+		/* Kept, or overwritten by the next src (file index @i). */
+		if (c->keep && c->keep[i] != KEEP &&
+		    ((s->flags & KLP_SRC_EXTERN) ||
+		     !strstr(klp_str(b->rec, s->name), "__")))
+			continue;
+		if (c->keep)
+			c->keep[i] = b->nsrc;
+		b->nsrc++;
 	}
 	return 0;
 }
@@ -500,9 +493,6 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	return decode_edges(c, b, edges) ||
 	       decode_funcs(c, b, addrs, funcs) ? -1 : 0;
 }
-
-static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
-					      bool keep_edges);
 
 #define func_err(rec, f, fmt, ...) \
 	klp_err("%s: blob %u (unit %s): func %s: " fmt, (rec)->elf->name, \
@@ -668,16 +658,6 @@ static int resolve_funcs(struct klp_record *rec)
 	return 0;
 }
 
-struct klp_record *klp_record_read(struct klp_elf *elf)
-{
-	return klp_record_read_opt(elf, true);
-}
-
-struct klp_record *klp_record_read_no_edges(struct klp_elf *elf)
-{
-	return klp_record_read_opt(elf, false);
-}
-
 static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 					      bool keep_edges)
 {
@@ -778,6 +758,16 @@ fail:
 	free(c.keep);
 	klp_record_free(rec);
 	return NULL;
+}
+
+struct klp_record *klp_record_read(struct klp_elf *elf)
+{
+	return klp_record_read_opt(elf, true);
+}
+
+struct klp_record *klp_record_read_no_edges(struct klp_elf *elf)
+{
+	return klp_record_read_opt(elf, false);
 }
 
 void klp_record_drop_edges(struct klp_record *rec)

@@ -290,30 +290,39 @@ static int build_own_index(struct klp_select *s)
 
 /*
  * The reverse IPO index: per source, the ORIGINAL funcs with an IPO edge
- * to it, in either build (see ipo_patched_entries()).
+ * to it, in either build (see ipo_patched_entries()).  And per ORIGINAL
+ * func (code), the sources of its INLINE edges, in edge order.
  */
 static int build_ipo_index(struct klp_select *s)
 {
 	struct klp_record *p = klp_corr_patched(s->c);
-	size_t total = 0;
+	size_t total = 0, n = 0;
 
 	if (build_own_index(s))
 		return -1;
 	s->ipo_start = calloc(s->nsrc + 2, sizeof(*s->ipo_start));
-	if (!s->ipo_start)
+	s->inl_start = calloc(s->nfunc + 1, sizeof(*s->inl_start));
+	if (!s->ipo_start || !s->inl_start)
 		return oom();
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < 2; pass++, n = 0) {
 		for (size_t j = 0; j < s->nfunc; j++) {
 			struct klp_func *f = s->funcs[j];
 
-			if (!is_code(f))
-				continue;
-			for (uint32_t e = 0; e < f->nedge; e++)
+			s->inl_start[j] = n;
+			for (uint32_t e = 0; is_code(f) && e < f->nedge; e++) {
+				uint32_t id = klp_corr_edge_src_id_of_orig(
+					s->c, f, &f->edges[e]);
+
 				if (ipo_kind(f->edges[e].kind))
-					ipo_put(s, pass,
-						klp_corr_edge_src_id_of_orig(s->c, f, &f->edges[e]),
-						j);
+					ipo_put(s, pass, id, j);
+				else if (f->edges[e].kind == KLP_EDGE_INLINE &&
+					 pass)
+					s->inl_ids[n++] = id;
+				else if (f->edges[e].kind == KLP_EDGE_INLINE)
+					n++;
+			}
 		}
+		s->inl_start[s->nfunc] = n;
 		/* plan has no patched build (the ORIGINAL twice) */
 		for (size_t b = 0; p != s->orig && b < p->nblob; b++)
 			for (uint32_t i = 0; i < p->blobs[b].nfunc; i++)
@@ -325,7 +334,8 @@ static int build_ipo_index(struct klp_select *s)
 			total = s->ipo_start[s->nsrc + 1];
 			s->ipo_funcs = malloc((total + 1) *
 					      sizeof(*s->ipo_funcs));
-			if (!s->ipo_funcs)
+			s->inl_ids = malloc((n + 1) * sizeof(*s->inl_ids));
+			if (!s->ipo_funcs || !s->inl_ids)
 				return oom();
 		}
 	}
@@ -334,32 +344,6 @@ static int build_ipo_index(struct klp_select *s)
 	free(s->own_funcs);
 	s->own_start = NULL;
 	s->own_funcs = NULL;
-	return 0;
-}
-
-/* Per ORIGINAL func, the sources of its INLINE edges, in edge order. */
-static int build_inline_index(struct klp_select *s)
-{
-	size_t n = 0;
-
-	s->inl_start = malloc((s->nfunc + 1) * sizeof(*s->inl_start));
-	for (size_t j = 0; s->inl_start && j < s->nfunc; j++)
-		for (uint32_t e = 0; e < s->funcs[j]->nedge; e++)
-			n += s->funcs[j]->edges[e].kind == KLP_EDGE_INLINE;
-	s->inl_ids = malloc((n + 1) * sizeof(*s->inl_ids));
-	if (!s->inl_start || !s->inl_ids)
-		return oom();
-	n = 0;
-	for (size_t j = 0; j < s->nfunc; j++) {
-		struct klp_func *f = s->funcs[j];
-
-		s->inl_start[j] = n;
-		for (uint32_t e = 0; e < f->nedge; e++)
-			if (f->edges[e].kind == KLP_EDGE_INLINE)
-				s->inl_ids[n++] = klp_corr_edge_src_id_of_orig(
-					s->c, f, &f->edges[e]);
-	}
-	s->inl_start[s->nfunc] = n;
 	return 0;
 }
 
@@ -415,7 +399,7 @@ struct klp_select *klp_select_new(struct klp_corr *c)
 						k ? S_EMIT_P : S_EMIT_O;
 			}
 		}
-	if (build_ipo_index(s) || build_inline_index(s))
+	if (build_ipo_index(s))
 		goto fail;
 	klp_record_drop_edges(recs[0]);
 	klp_record_drop_edges(recs[1]);

@@ -81,12 +81,9 @@ const char *klp_corr_src_unit(const struct klp_corr *c, uint32_t id);
 
 size_t klp_corr_nsrc(const struct klp_corr *c);
 struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id);
-/* The identity of a src entry of the patched record. */
-struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
-					     const struct klp_src *s);
 /*
- * Their numbers (klp_corr_src_of_*()->id without reading the identity:
- * select walks millions of edges and needs the number only).
+ * The identity numbers of src entries (select walks millions of edges and
+ * needs the number only).
  */
 uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,
 				 const struct klp_src *s);

@@ -217,8 +217,8 @@ static bool part_of(struct ex *ex, const struct ex_copy *from,
 	ft = klp_record_func_of_sym(ex->prec, ent);
 	if (!ff || !ft || !ff->src || !ft->src || !(ft->flags & KLP_FUNC_CLONE))
 		return false;
-	return klp_corr_src_of_patched(ex->corr, ff->src) ==
-	       klp_corr_src_of_patched(ex->corr, ft->src);
+	return klp_corr_src_id_of_patched(ex->corr, ff->src) ==
+	       klp_corr_src_id_of_patched(ex->corr, ft->src);
 }
 
 /*

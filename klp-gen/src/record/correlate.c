@@ -582,12 +582,6 @@ const char *klp_corr_src_unit(const struct klp_corr *c, uint32_t id)
 	return rep_str(c, id, offsetof(struct klp_src, unit));
 }
 
-struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
-					     const struct klp_src *s)
-{
-	return &c->srcs[srcid_of(&c->side[1], s)];
-}
-
 uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,
 				 const struct klp_src *s)
 {

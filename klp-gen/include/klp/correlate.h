@@ -55,7 +55,7 @@ uint64_t klp_role_hash(const char *name);
  * Source identities.  Every (file, name, unit) seen in either record (as the
  * source of a func or as the target of an edge) is one struct klp_corr_src,
  * numbered 0..klp_corr_nsrc()-1.  An EXTERN source is identified by its name
- * only (file and unit are "" here).  @orig and @patched are the
+ * only (klp_corr_src_file() and _unit() are "" for it).  @orig and @patched are the
  * representative src entries of each build (from the blob of the source's
  * own unit when there is one), NULL if the build does not have it.
  * @fp_conflict: copies of the source within one build disagree on the
@@ -63,25 +63,27 @@ uint64_t klp_role_hash(const char *name);
  */
 struct klp_corr_src {
 	uint32_t id;
-	bool is_extern;			/* beside @id: 64 bytes, not 72 */
+	bool is_extern;			/* beside @id: 24 bytes */
 	bool fp_conflict;
 	bool orig_own, patched_own;	/* @orig (@patched) is of its unit */
-	const char *file;
-	const char *name;
-	const char *unit;
 	struct klp_src *orig;
 	struct klp_src *patched;
-	struct klp_hnode node;
 };
+
+/*
+ * The (file, name, unit) of identity @id, read from a representative (the original's when
+ * there is one: a counter-numbered source of the patched build goes by
+ * the original's name).
+ */
+const char *klp_corr_src_file(const struct klp_corr *c, uint32_t id);
+const char *klp_corr_src_name(const struct klp_corr *c, uint32_t id);
+const char *klp_corr_src_unit(const struct klp_corr *c, uint32_t id);
 
 size_t klp_corr_nsrc(const struct klp_corr *c);
 struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id);
-/* The identity of a src entry of the patched record. */
-struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
-					     const struct klp_src *s);
 /*
- * Their numbers (klp_corr_src_of_*()->id without reading the identity:
- * select walks millions of edges and needs the number only).
+ * The identity numbers of src entries (select walks millions of edges and
+ * needs the number only).
  */
 uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,
 				 const struct klp_src *s);

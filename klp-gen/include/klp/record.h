@@ -21,14 +21,15 @@ struct klp_blob;
 /* A source function (a src entry). */
 struct klp_src {
 	uint64_t fingerprint;
-	const char *name;
-	const char *file;
-	const char *unit;
-	const char *section;		/* "" unless explicit */
 	/*
-	 * Last, without padding: 56 bytes (3M srcs at 1M functions).  No
-	 * blob pointer: a src's flat index is its place in the src_pool.
+	 * Offsets into the string pool of the record (klp_str()), not
+	 * pointers: 40 bytes, not 56 (3M srcs at 1M functions).  No blob
+	 * pointer either: a src's flat index is its place in the src_pool.
 	 */
+	uint32_t name;
+	uint32_t file;
+	uint32_t unit;
+	uint32_t section;		/* "" unless explicit */
 	uint32_t index;			/* in blob->srcs */
 	uint32_t line_begin;
 	uint32_t line_end;
@@ -78,6 +79,7 @@ struct klp_func {
 
 /* One blob: the record of one compile or one LTO backend task. */
 struct klp_blob {
+	struct klp_record *rec;		/* that holds it (for klp_str()) */
 	uint32_t index;
 	uint64_t offset;		/* in the .klp.lto section */
 	uint32_t size;
@@ -115,12 +117,18 @@ struct klp_record {
 	struct klp_src *src_pool;
 	struct klp_edge *edge_pool;
 	/*
-	 * The inflated string tables of the zlib blobs, one after the other:
-	 * their strings point here (a stored blob's into the mapped file).
-	 * Their entries are decoded from a scratch buffer and not kept.
+	 * The string tables of all blobs, one after the other (below 4 GB:
+	 * src entries hold 32-bit offsets into it).  The entries of a zlib
+	 * blob are inflated into a scratch buffer and not kept.
 	 */
-	unsigned char *table_pool;
+	char *table_pool;
 };
+
+/* The string at @off of @rec's pool: klp_str(f->blob->rec, f->src->name). */
+static inline const char *klp_str(const struct klp_record *rec, uint32_t off)
+{
+	return rec->table_pool + off;
+}
 
 /* The src entry that edge @e of @f points to. */
 static inline struct klp_src *klp_edge_src(const struct klp_func *f,
@@ -137,11 +145,16 @@ static inline struct klp_src *klp_edge_src(const struct klp_func *f,
 struct klp_record *klp_record_read(struct klp_elf *elf);
 /*
  * The same, validated alike, but the model keeps no edges (every func's
- * @nedge is 0; the blobs' and the record's counts stay those of the file):
- * for the commands that never look at provenance (coverage, verify,
- * extract, diff's linked vmlinux): 72 MB less per record at 1M functions.
+ * @nedge is 0; the blobs' and the record's edge counts stay those of the
+ * file), and of the srcs only those that a func names or whose name may be
+ * counter-numbered (klp_counter_pair() must see those; @nsrc counts the
+ * srcs kept): for the commands that never look at provenance (coverage,
+ * verify, extract, diff's linked vmlinux): at 1M functions 69 MB of edges
+ * and 80 MB of srcs less per record.
  */
 struct klp_record *klp_record_read_no_edges(struct klp_elf *elf);
+/* Frees the edges of @rec: every func's @nedge becomes 0. */
+void klp_record_drop_edges(struct klp_record *rec);
 void klp_record_free(struct klp_record *rec);
 
 /*

@@ -86,6 +86,11 @@ struct klp_select_result {
 	size_t nrefusals;
 };
 
+/*
+ * Reads the provenance of both records of @c into its own indexes and then
+ * drops their edges (klp_record_drop_edges()): nothing after selection
+ * reads them.
+ */
 struct klp_select *klp_select_new(struct klp_corr *c);
 void klp_select_free(struct klp_select *s);
 

@@ -264,8 +264,10 @@ static bool same_source(const struct klp_func *a, const struct klp_func *b)
 {
 	if (!a->src || !b->src)
 		return !a->src && !b->src;
-	return !strcmp(a->src->name, b->src->name) &&
-	       !strcmp(a->src->file, b->src->file);
+	return !strcmp(klp_str(a->blob->rec, a->src->name),
+		       klp_str(b->blob->rec, b->src->name)) &&
+	       !strcmp(klp_str(a->blob->rec, a->src->file),
+		       klp_str(b->blob->rec, b->src->file));
 }
 
 /*

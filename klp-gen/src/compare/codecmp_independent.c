@@ -238,11 +238,15 @@ static int put_symbol(struct form *fm, const struct ifile *f,
 			return -1;
 	} else if (fn->src->flags & KLP_SRC_EXTERN) {
 		if (put_str(fm, "rec(extern|") ||
-		    put_str(fm, fn->src->name) || put(fm, "|", 1))
+		    put_str(fm, klp_str(f->rec, fn->src->name)) ||
+		    put(fm, "|", 1))
 			return -1;
-	} else if (put_str(fm, "rec(") || put_str(fm, fn->src->file) ||
-		   put(fm, "|", 1) || put_counted(fm, fn->src->name, false) ||
-		   put(fm, "|", 1) || put_str(fm, fn->src->unit) ||
+	} else if (put_str(fm, "rec(") ||
+		   put_str(fm, klp_str(f->rec, fn->src->file)) ||
+		   put(fm, "|", 1) ||
+		   put_counted(fm, klp_str(f->rec, fn->src->name), false) ||
+		   put(fm, "|", 1) ||
+		   put_str(fm, klp_str(f->rec, fn->src->unit)) ||
 		   put(fm, "|", 1)) {
 		return -1;
 	}

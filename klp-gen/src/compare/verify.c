@@ -79,7 +79,7 @@ static int add_line(struct verify *v, enum line_kind kind, int side,
 	l->side = side;
 	l->sym = sym;
 	l->peer = peer;
-	l->file = f && f->src ? f->src->file : NULL;
+	l->file = f && f->src ? klp_str(f->blob->rec, f->src->file) : NULL;
 	if (why) {
 		l->why = strdup(why);
 		if (!l->why)

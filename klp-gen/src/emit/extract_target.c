@@ -216,8 +216,8 @@ static bool part_of(struct ex *ex, const struct ex_copy *from,
 	ft = klp_record_func_of_sym(ex->prec, ent);
 	if (!ff || !ft || !ff->src || !ft->src || !(ft->flags & KLP_FUNC_CLONE))
 		return false;
-	return klp_corr_src_of_patched(ex->corr, ff->src) ==
-	       klp_corr_src_of_patched(ex->corr, ft->src);
+	return klp_corr_src_id_of_patched(ex->corr, ff->src) ==
+	       klp_corr_src_id_of_patched(ex->corr, ft->src);
 }
 
 /*
@@ -258,9 +258,11 @@ static bool replaced_through_callers(struct ex *ex, const struct klp_symbol *ent
 			if (r->reason != KLP_PLAN_CALLER)
 				continue;
 			for (size_t k = 0; k < r->nvias; k++)
-				if (!strcmp(r->vias[k].name, f->src->name) &&
+				if (!strcmp(r->vias[k].name,
+					    klp_str(ex->prec, f->src->name)) &&
 				    !strcmp(r->vias[k].file,
-					    klp_select_path(f->src->file)))
+					    klp_select_path(klp_str(ex->prec,
+							    f->src->file))))
 					return true;
 		}
 	}

@@ -8,6 +8,7 @@
  * functions are then hashed per record by (identity, data or code, role)
  * and paired when the key is unique on both sides.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,17 @@ struct side {
 	struct klp_htab func_by_key;
 };
 
+/* An identity in src_by_key (only while the records are correlated). */
+struct inode {
+	struct klp_hnode node;
+	uint32_t id;
+};
+
 struct klp_corr {
 	struct side side[2];		/* 0: original, 1: patched */
 	struct klp_corr_src *srcs;
 	size_t nsrc, cap;
+	struct inode *inodes;		/* per identity */
 	struct klp_htab src_by_key;
 	const char **renamed;		/* per patched flat src (counter) */
 };
@@ -80,11 +88,13 @@ static uint64_t src_key_hash(const char *file, const char *name,
 }
 
 /* @name: the name @s goes by (klp_counter_pair()'s for a renumbered one). */
-static uint64_t src_hash(const struct klp_src *s, const char *name)
+static uint64_t src_hash(const struct klp_record *rec,
+			 const struct klp_src *s, const char *name)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
 
-	return src_key_hash(ext ? "" : s->file, name, ext ? "" : s->unit);
+	return src_key_hash(ext ? "" : klp_str(rec, s->file), name,
+			    ext ? "" : klp_str(rec, s->unit));
 }
 
 /*
@@ -97,25 +107,34 @@ static uint32_t intern_src(struct klp_corr *c, int k, struct klp_src *s,
 			   const char *name, uint64_t h, bool own)
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
-	const char *file = ext ? "" : s->file;
-	const char *unit = ext ? "" : s->unit;
-	struct klp_corr_src *id = NULL, *pos;
+	const char *file = ext ? "" : klp_str(c->side[k].rec, s->file);
+	const char *unit = ext ? "" : klp_str(c->side[k].rec, s->unit);
+	struct klp_corr_src *id = NULL, *cs;
+	struct inode *pos;
 
-	klp_htab_for_each(pos, &c->src_by_key, h, struct klp_corr_src, node)
-		if (pos->is_extern == ext && !strcmp(pos->name, name) &&
-		    !strcmp(pos->file, file) && !strcmp(pos->unit, unit)) {
-			id = pos;
+	klp_htab_for_each(pos, &c->src_by_key, h, struct inode, node) {
+		cs = &c->srcs[pos->id];
+		if (cs->is_extern == ext &&
+		    !strcmp(klp_corr_src_name(c, pos->id), name) &&
+		    !strcmp(klp_corr_src_file(c, pos->id), file) &&
+		    !strcmp(klp_corr_src_unit(c, pos->id), unit)) {
+			id = cs;
 			break;
 		}
+	}
 	if (!id) {
-		/* cap is the total of both records: no reallocation. */
+		/*
+		 * cap is the total of both records: no reallocation.  A
+		 * renamed src of the patched build (@name not its own) finds
+		 * the identity its original made: klp_counter_pair() takes
+		 * the name from a src of the same file and unit.
+		 */
 		id = &c->srcs[c->nsrc];
-		id->id = (uint32_t)c->nsrc++;
-		id->file = file;
-		id->name = name;
-		id->unit = unit;
+		id->id = (uint32_t)c->nsrc;
 		id->is_extern = ext;
-		if (klp_htab_add(&c->src_by_key, &id->node, h))
+		c->inodes[c->nsrc].id = id->id;
+		if (klp_htab_add(&c->src_by_key, &c->inodes[c->nsrc++].node,
+				 h))
 			return NO_ID;
 	}
 	{
@@ -185,8 +204,10 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 				const char *rn = k ? c->renamed[ns + i0 + i] :
 						     NULL;
 
-				name[i] = rn ? rn : bl->srcs[i0 + i].name;
-				h[i] = src_hash(&bl->srcs[i0 + i], name[i]);
+				name[i] = rn ? rn :
+					  klp_str(rec, bl->srcs[i0 + i].name);
+				h[i] = src_hash(rec, &bl->srcs[i0 + i],
+						name[i]);
 				klp_htab_prefetch(&c->src_by_key, h[i]);
 			}
 			for (uint32_t i = 0; i < n; i++)
@@ -195,7 +216,8 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 				struct klp_src *s = &bl->srcs[i0 + i];
 				uint32_t id = intern_src(c, k, s, name[i], h[i],
 							 !strcmp(bl->unit,
-								 s->unit));
+								 klp_str(rec,
+								 s->unit)));
 
 				if (id == NO_ID)
 					return klp_err("%s: out of memory",
@@ -452,6 +474,8 @@ static void free_pairing(struct klp_corr *c)
 	free(c->renamed);
 	c->renamed = NULL;
 	klp_htab_free(&c->src_by_key);
+	free(c->inodes);
+	c->inodes = NULL;
 }
 
 struct klp_corr *klp_correlate(struct klp_record *orig,
@@ -468,8 +492,9 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 	}
 	c->cap = orig->nsrc + patched->nsrc + 1;
 	c->srcs = calloc(c->cap, sizeof(*c->srcs));
+	c->inodes = calloc(c->cap, sizeof(*c->inodes));
 	/* Identities are mostly shared: sized for one side (it grows). */
-	if (!c->srcs || klp_htab_init(&c->src_by_key, c->cap / 2 + 1)) {
+	if (!c->srcs || !c->inodes || klp_htab_init(&c->src_by_key, c->cap / 2 + 1)) {
 		klp_err("out of memory");
 		goto fail;
 	}
@@ -529,10 +554,32 @@ struct klp_corr_src *klp_corr_src(const struct klp_corr *c, size_t id)
 	return id < c->nsrc ? &c->srcs[id] : NULL;
 }
 
-struct klp_corr_src *klp_corr_src_of_patched(const struct klp_corr *c,
-					     const struct klp_src *s)
+/* A string of identity @id, from its representative (the original's first). */
+static const char *rep_str(const struct klp_corr *c, uint32_t id,
+			   size_t field)
 {
-	return &c->srcs[srcid_of(&c->side[1], s)];
+	const struct klp_corr_src *cs = &c->srcs[id];
+	const struct klp_src *s = cs->orig ? cs->orig : cs->patched;
+
+	if (cs->is_extern && field != offsetof(struct klp_src, name))
+		return "";
+	return klp_str(c->side[!cs->orig].rec,
+		       *(const uint32_t *)((const char *)s + field));
+}
+
+const char *klp_corr_src_file(const struct klp_corr *c, uint32_t id)
+{
+	return rep_str(c, id, offsetof(struct klp_src, file));
+}
+
+const char *klp_corr_src_name(const struct klp_corr *c, uint32_t id)
+{
+	return rep_str(c, id, offsetof(struct klp_src, name));
+}
+
+const char *klp_corr_src_unit(const struct klp_corr *c, uint32_t id)
+{
+	return rep_str(c, id, offsetof(struct klp_src, unit));
 }
 
 uint32_t klp_corr_src_id_of_orig(const struct klp_corr *c,

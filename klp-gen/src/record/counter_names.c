@@ -300,7 +300,10 @@ int klp_counter_pair(const struct klp_record *orig,
 
 				if (s->flags & KLP_SRC_EXTERN)
 					continue;
-				r = klp_counter_name(s->name, &c.canon, &c.num,
+				c.file = klp_str(recs[k], s->file);
+				c.unit = klp_str(recs[k], s->unit);
+				c.name = klp_str(recs[k], s->name);
+				r = klp_counter_name(c.name, &c.canon, &c.num,
 						     &c.ndigits);
 				if (r < 0)
 					goto out;
@@ -310,9 +313,6 @@ int klp_counter_pair(const struct klp_record *orig,
 					free(c.canon);
 					goto out;
 				}
-				c.file = s->file;
-				c.unit = s->unit;
-				c.name = s->name;
 				e[n++] = c;
 			}
 		}

@@ -148,7 +148,9 @@ static void put_func_flags(struct dbuf *out, const struct klp_func *f)
 	put_flag(out, &sep, is_static, "static");
 	put_flag(out, &sep, is_static && f->binding != KLP_BIND_LOCAL,
 		 "promoted");
-	put_flag(out, &sep, s && strcmp(f->sym_name, s->name), "renamed");
+	put_flag(out, &sep, s && strcmp(f->sym_name,
+					klp_str(f->blob->rec, s->name)),
+		 "renamed");
 	put_flag(out, &sep, f->flags & KLP_FUNC_CLONE, "clone");
 	put_flag(out, &sep, f->flags & KLP_FUNC_ALIAS, "alias");
 	put_flag(out, &sep, f->flags & KLP_FUNC_ASM, "asm");
@@ -170,14 +172,15 @@ static void put_edge_flags(struct dbuf *out, uint32_t flags)
 }
 
 /* " file=F:B-E unit=U fp=X", or " extern" for a declaration. */
-static void put_src_where(struct dbuf *out, const struct klp_src *s)
+static void put_src_where(struct dbuf *out, const struct klp_record *rec,
+			  const struct klp_src *s)
 {
 	if (s->flags & KLP_SRC_EXTERN) {
 		put_cstr(out, " extern");
 		return;
 	}
 	put_cstr(out, " file=");
-	put_str(out, s->file, false);
+	put_str(out, klp_str(rec, s->file), false);
 	if (!(s->flags & KLP_SRC_NODEBUG)) {
 		put_char(out, ':');
 		put_dec(out, s->line_begin);
@@ -185,7 +188,7 @@ static void put_src_where(struct dbuf *out, const struct klp_src *s)
 		put_dec(out, s->line_end);
 	}
 	put_cstr(out, " unit=");
-	put_str(out, s->unit, false);
+	put_str(out, klp_str(rec, s->unit), false);
 	put_cstr(out, " fp=");
 	put_hex(out, s->fingerprint, 16);
 }
@@ -222,8 +225,8 @@ static void put_func(struct dbuf *out, const struct klp_record *rec,
 	put_str(out, f->sym_name, false);
 	put_cstr(out, " src=");
 	if (s) {
-		put_str(out, s->name, false);
-		put_src_where(out, s);
+		put_str(out, klp_str(rec, s->name), false);
+		put_src_where(out, rec, s);
 	} else {
 		put_char(out, '?');
 	}
@@ -236,9 +239,9 @@ static void put_func(struct dbuf *out, const struct klp_record *rec,
 		put_cstr(out, " elfsym=");
 		put_str(out, f->sym->name, false);
 	}
-	if (s && s->section[0]) {
+	if (s && klp_str(rec, s->section)[0]) {
 		put_cstr(out, " section=");
-		put_str(out, s->section, false);
+		put_str(out, klp_str(rec, s->section), false);
 	}
 	put_char(out, '\n');
 
@@ -248,8 +251,8 @@ static void put_func(struct dbuf *out, const struct klp_record *rec,
 		put_cstr(out, "  ");
 		put_cstr(out, klp_edge_kind_name(e->kind));
 		put_char(out, ' ');
-		put_str(out, klp_edge_src(f, e)->name, false);
-		put_src_where(out, klp_edge_src(f, e));
+		put_str(out, klp_str(rec, klp_edge_src(f, e)->name), false);
+		put_src_where(out, rec, klp_edge_src(f, e));
 		put_edge_flags(out, e->flags);
 		put_char(out, '\n');
 	}

@@ -78,9 +78,16 @@ struct blob_ctx {
 	int64_t last_nul;
 	/* Where a zlib blob's tables are inflated (the largest blob's size). */
 	unsigned char *scratch;
-	/* Decoded bytes from here on may leave memory (decode_blob()). */
-	const unsigned char *done;
+	uint32_t nsrc;			/* the blob's srcs in the file */
+	/*
+	 * Without edges, per src of the blob: its place among the srcs kept
+	 * (KEEP while deciding, DROP if not kept); NULL: all are kept.
+	 */
+	uint32_t *keep;
 };
+
+#define KEEP	(UINT32_MAX - 1)
+#define DROP	UINT32_MAX
 
 #define blob_err(c, fmt, ...) \
 	klp_err("%s: " KLP_REC_SECTION " blob at offset 0x%" PRIx64 ": " fmt, \
@@ -161,16 +168,6 @@ static int check_header(struct blob_ctx *c, uint64_t rem, uint32_t *size)
 		return blob_err(c, "the string table does not start with an empty string");
 	*size = blob_size;
 	return 0;
-}
-
-/* The string table bytes of the blob at c->p that the model keeps (0 if stored). */
-static uint64_t kept_strtab_size(const struct blob_ctx *c)
-{
-	const unsigned char *h = c->p;
-
-	if (le32(FIELD(klp_rec_header, codec, h)) != KLP_CODEC_ZLIB)
-		return 0;
-	return le32(FIELD(klp_rec_header, strtab_size, h));
 }
 
 /* Bytes that the second walk inflates for the blob at c->p (0 if stored). */
@@ -291,33 +288,65 @@ static const char *blob_str(struct blob_ctx *c, uint32_t off,
 	return NULL;
 }
 
+/* The string at @off of the blob's table, as an offset into the pool. */
+static int src_str(struct blob_ctx *c, const struct klp_blob *b,
+		   const unsigned char *off, uint32_t idx, const char *what,
+		   uint32_t *out)
+{
+	const char *str = blob_str(c, le32(off), "src", idx, what);
+
+	*out = str ? (uint32_t)(str - b->rec->table_pool) : 0;
+	return str ? 0 : -1;
+}
+
+/*
+ * A record read without edges keeps the srcs that a func names, and those
+ * that may be counter-numbered (klp_counter_pair() must see all of those):
+ * at 1M functions two thirds of the srcs are only edge targets.
+ */
+static void mark_kept_srcs(struct blob_ctx *c, const unsigned char *funcs,
+			   uint32_t nfunc)
+{
+	for (uint32_t i = 0; i < c->nsrc; i++)
+		c->keep[i] = DROP;
+	for (uint32_t i = 0; i < nfunc; i++, funcs += FUNC_SIZE) {
+		uint32_t src = le32(FIELD(klp_rec_func, src, funcs));
+
+		if (src < c->nsrc)
+			c->keep[src] = KEEP;
+	}
+}
+
+
 static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		       const unsigned char *p)
 {
-	for (uint32_t i = 0; i < b->nsrc; i++, p += SRC_SIZE) {
-		struct klp_src *s = &b->srcs[i];
+	b->nsrc = 0;
+	for (uint32_t i = 0; i < c->nsrc; i++, p += SRC_SIZE) {
+		struct klp_src *s = &b->srcs[b->nsrc];
 
-		s->index = i;
+		s->index = b->nsrc;
 		s->fingerprint = le64(FIELD(klp_rec_src, fingerprint, p));
 		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));
 		s->line_end = le32(FIELD(klp_rec_src, line_end, p));
 		s->flags = le32(FIELD(klp_rec_src, flags, p));
-		s->name = blob_str(c, le32(FIELD(klp_rec_src, name, p)),
-				   "src", i, "name");
-		if (!s->name)
+		if (src_str(c, b, FIELD(klp_rec_src, name, p), i, "name",
+			    &s->name) ||
+		    src_str(c, b, FIELD(klp_rec_src, file, p), i, "file",
+			    &s->file) ||
+		    src_str(c, b, FIELD(klp_rec_src, unit, p), i, "unit",
+			    &s->unit) ||
+		    src_str(c, b, FIELD(klp_rec_src, section, p), i,
+			    "section", &s->section))
 			return -1;
-		s->file = blob_str(c, le32(FIELD(klp_rec_src, file, p)),
-				   "src", i, "file");
-		if (!s->file)
-			return -1;
-		s->unit = blob_str(c, le32(FIELD(klp_rec_src, unit, p)),
-				   "src", i, "unit");
-		if (!s->unit)
-			return -1;
-		s->section = blob_str(c, le32(FIELD(klp_rec_src, section, p)),
-				      "src", i, "section");
-		if (!s->section)
-			return -1;
+		/* Kept, or overwritten by the next src (file index @i). */
+		if (c->keep && c->keep[i] != KEEP &&
+		    ((s->flags & KLP_SRC_EXTERN) ||
+		     !strstr(klp_str(b->rec, s->name), "__")))
+			continue;
+		if (c->keep)
+			c->keep[i] = b->nsrc;
+		b->nsrc++;
 	}
 	return 0;
 }
@@ -336,9 +365,9 @@ static int decode_edges(struct blob_ctx *c, struct klp_blob *b,
 			e = &tmp;
 		e->kind = le16(FIELD(klp_rec_edge, kind, p));
 		e->flags = le16(FIELD(klp_rec_edge, flags, p));
-		if (src >= b->nsrc)
+		if (src >= c->nsrc)
 			return blob_err(c, "edge %u: src index %u out of range (%u srcs)",
-					i, src, b->nsrc);
+					i, src, c->nsrc);
 		if (e->kind < KLP_EDGE_INLINE || e->kind > KLP_EDGE_CALLER)
 			return blob_err(c, "edge %u: unknown kind %u", i,
 					e->kind);
@@ -366,10 +395,11 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 				       "func", i, "sym");
 		if (!f->sym_name)
 			return -1;
-		if (src != KLP_REC_NO_SRC && src >= b->nsrc)
+		if (src != KLP_REC_NO_SRC && src >= c->nsrc)
 			return blob_err(c, "func %u (%s): src index %u out of range (%u srcs)",
-					i, f->sym_name, src, b->nsrc);
-		f->src = src == KLP_REC_NO_SRC ? NULL : &b->srcs[src];
+					i, f->sym_name, src, c->nsrc);
+		f->src = src == KLP_REC_NO_SRC ? NULL :
+			 &b->srcs[c->keep ? c->keep[src] : src];
 		if ((uint64_t)first + count > b->nedge)
 			return blob_err(c, "func %u (%s): edges %u..%" PRIu64 " out of range (%u edges)",
 					i, f->sym_name, first,
@@ -400,7 +430,7 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	b->phase = le32(FIELD(klp_rec_header, phase, h));
 	b->toolchain_id = le64(FIELD(klp_rec_header, toolchain_id, h));
 	b->nfunc = le32(FIELD(klp_rec_header, nfunc, h));
-	b->nsrc = le32(FIELD(klp_rec_header, nsrc, h));
+	c->nsrc = le32(FIELD(klp_rec_header, nsrc, h));
 	b->nedge = le32(FIELD(klp_rec_header, nedge, h));
 
 	addrs = h + HDR_SIZE;
@@ -416,20 +446,18 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 		funcs = c->scratch;
 	}
 	srcs = funcs + (size_t)b->nfunc * FUNC_SIZE;
-	edges = srcs + (size_t)b->nsrc * SRC_SIZE;
+	edges = srcs + (size_t)c->nsrc * SRC_SIZE;
 	c->strtab = (const char *)(edges + (size_t)b->nedge * EDGE_SIZE);
-	if (funcs == c->scratch) {
-		/*
-		 * Only the string table outlives the decoding: the entries
-		 * are inflated into a buffer that the next blob reuses (at
-		 * 1M functions they are 216 MB per record).
-		 */
-		char *keep = (char *)rec->table_pool + used[3];
-
-		memcpy(keep, c->strtab, c->strtab_size);
-		c->strtab = keep;
-		used[3] += c->strtab_size;
-	}
+	/*
+	 * Only the string table outlives the decoding, copied into the
+	 * record's pool (src entries hold offsets into it): a zlib blob's
+	 * entries are inflated into a buffer that the next blob reuses (at
+	 * 1M functions they are 216 MB per record), and no page of the
+	 * section needs to stay.
+	 */
+	memcpy(rec->table_pool + used[3], c->strtab, c->strtab_size);
+	c->strtab = rec->table_pool + used[3];
+	used[3] += c->strtab_size;
 	/* check_header() saw strtab_size > 0 */
 	if (c->strtab[0] != '\0')
 		return blob_err(c, "the string table does not start with an empty string");
@@ -455,29 +483,16 @@ static int decode_blob(struct blob_ctx *c, struct klp_record *rec,
 	b->funcs = rec->func_pool + used[0];
 	b->srcs = rec->src_pool + used[1];
 	b->edges = rec->edge_pool ? rec->edge_pool + used[2] : NULL;
+	if (c->keep)
+		mark_kept_srcs(c, funcs, b->nfunc);
+	if (decode_srcs(c, b, srcs))
+		return -1;
 	used[0] += b->nfunc;
 	used[1] += b->nsrc;
 	used[2] += b->nedge;
-	if (decode_srcs(c, b, srcs) || decode_edges(c, b, edges) ||
-	    decode_funcs(c, b, addrs, funcs))
-		return -1;
-	/*
-	 * The header and the entries are decoded for good; the model points
-	 * only into a stored blob's string table (a zlib blob's is a copy).
-	 * Blobs are smaller than a page: the bytes up to the next table kept
-	 * are released together, the rest after the last blob.
-	 */
-	if (funcs != c->scratch) {
-		klp_elf_release(rec->elf, c->done,
-				(size_t)((const unsigned char *)c->strtab -
-					 c->done));
-		c->done = (const unsigned char *)c->strtab + c->strtab_size;
-	}
-	return 0;
+	return decode_edges(c, b, edges) ||
+	       decode_funcs(c, b, addrs, funcs) ? -1 : 0;
 }
-
-static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
-					      bool keep_edges);
 
 #define func_err(rec, f, fmt, ...) \
 	klp_err("%s: blob %u (unit %s): func %s: " fmt, (rec)->elf->name, \
@@ -643,16 +658,6 @@ static int resolve_funcs(struct klp_record *rec)
 	return 0;
 }
 
-struct klp_record *klp_record_read(struct klp_elf *elf)
-{
-	return klp_record_read_opt(elf, true);
-}
-
-struct klp_record *klp_record_read_no_edges(struct klp_elf *elf)
-{
-	return klp_record_read_opt(elf, false);
-}
-
 static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 					      bool keep_edges)
 {
@@ -663,6 +668,7 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 	uint32_t blob_size;
 	size_t n = 0, total[4] = { 0 }, used[4] = { 0 };
 	uint64_t scratch_size = 0;
+	uint32_t max_nsrc = 0;
 	int r;
 
 	rec = calloc(1, sizeof(*rec));
@@ -695,34 +701,43 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 		n++;
 		total[0] += le32(FIELD(klp_rec_header, nfunc, c.p));
 		total[1] += le32(FIELD(klp_rec_header, nsrc, c.p));
+		if (le32(FIELD(klp_rec_header, nsrc, c.p)) > max_nsrc)
+			max_nsrc = le32(FIELD(klp_rec_header, nsrc, c.p));
 		total[2] += le32(FIELD(klp_rec_header, nedge, c.p));
-		total[3] += kept_strtab_size(&c);
+		total[3] += le32(FIELD(klp_rec_header, strtab_size, c.p));
 		if (inflated_size(&c) > scratch_size)
 			scratch_size = inflated_size(&c);
 	}
 	if (r < 0)
 		goto fail;
+	if (total[3] > UINT32_MAX) {
+		klp_err("%s: the string tables of " KLP_REC_SECTION " take %zu bytes, more than the 4 GB this klp-gen holds",
+			elf->name, total[3]);
+		goto fail;
+	}
 	rec->blobs = calloc(n ? n : 1, sizeof(*rec->blobs));
 	rec->func_pool = calloc(total[0] + 1, sizeof(*rec->func_pool));
 	rec->src_pool = calloc(total[1] + 1, sizeof(*rec->src_pool));
 	if (keep_edges)
 		rec->edge_pool = calloc(total[2] + 1,
 					sizeof(*rec->edge_pool));
+	else
+		c.keep = malloc(((size_t)max_nsrc + 1) * sizeof(*c.keep));
 	rec->table_pool = malloc(total[3] + 1);
 	c.scratch = malloc(scratch_size + 1);
 	if (!rec->blobs || !rec->func_pool || !rec->src_pool ||
-	    (keep_edges && !rec->edge_pool) || !rec->table_pool ||
+	    (keep_edges ? !rec->edge_pool : !c.keep) || !rec->table_pool ||
 	    !c.scratch) {
 		klp_err("%s: out of memory", elf->name);
 		goto fail;
 	}
 
 	/* Second walk: decode them. */
-	c.done = data;
 	for (off = 0; rec->nblob < n &&
 	     next_blob(&c, data, size, &off, &blob_size) > 0;) {
 		struct klp_blob *b = &rec->blobs[rec->nblob];
 
+		b->rec = rec;
 		b->index = rec->nblob++;
 		if (decode_blob(&c, rec, b, used))
 			goto fail;
@@ -731,15 +746,41 @@ static struct klp_record *klp_record_read_opt(struct klp_elf *elf,
 		rec->nedge += b->nedge;
 	}
 	free(c.scratch);
+	free(c.keep);
 	c.scratch = NULL;
-	klp_elf_release(elf, c.done, (size_t)(data + size - c.done));
+	c.keep = NULL;
+	klp_elf_release(elf, data, size);
 	if (resolve_funcs(rec))
 		goto fail;
 	return rec;
 fail:
 	free(c.scratch);
+	free(c.keep);
 	klp_record_free(rec);
 	return NULL;
+}
+
+struct klp_record *klp_record_read(struct klp_elf *elf)
+{
+	return klp_record_read_opt(elf, true);
+}
+
+struct klp_record *klp_record_read_no_edges(struct klp_elf *elf)
+{
+	return klp_record_read_opt(elf, false);
+}
+
+void klp_record_drop_edges(struct klp_record *rec)
+{
+	for (size_t b = 0; rec->edge_pool && b < rec->nblob; b++) {
+		rec->blobs[b].edges = NULL;
+		for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
+			rec->blobs[b].funcs[i].edges = NULL;
+			rec->blobs[b].funcs[i].nedge = 0;
+		}
+	}
+	free(rec->edge_pool);
+	rec->edge_pool = NULL;
 }
 
 void klp_record_free(struct klp_record *rec)

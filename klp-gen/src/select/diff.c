@@ -143,7 +143,7 @@ static struct klp_plan *build_plan(struct klp_diff *d)
 			goto fail;
 		for (size_t k = 0; k < rp->nvia; k++)
 			if (klp_plan_add_via(rep, klp_select_src_file(c, rp->via[k]),
-					     klp_corr_src(c, rp->via[k])->name))
+					     klp_corr_src_name(c, rp->via[k])))
 				goto fail;
 	}
 	/* Changed but unreachable: verify and extract read them. */

@@ -17,7 +17,7 @@ static void report_ids(FILE *out, struct klp_corr *c, const char *title,
 {
 	fprintf(out, "%s: %zu\n", title, l->n);
 	for (size_t i = 0; i < l->n; i++)
-		fprintf(out, "  %s (%s)\n", klp_corr_src(c, l->ids[i])->name,
+		fprintf(out, "  %s (%s)\n", klp_corr_src_name(c, l->ids[i]),
 			klp_select_src_file(c, l->ids[i]));
 }
 
@@ -30,7 +30,7 @@ static void report_notes(FILE *out, struct klp_corr *c, const char *title,
 			klp_select_func_file(v[i].orig));
 		if (v[i].via != UINT32_MAX)
 			fprintf(out, " via %s (%s)",
-				klp_corr_src(c, v[i].via)->name,
+				klp_corr_src_name(c, v[i].via),
 				klp_select_src_file(c, v[i].via));
 		fprintf(out, ": %s\n", v[i].text);
 	}
@@ -40,10 +40,10 @@ void klp_report_outside(FILE *out, const struct klp_diff *d)
 {
 	for (size_t i = 0; i < d->pc.noutside; i++) {
 		const struct klp_patch_outside *o = &d->pc.outside[i];
-		struct klp_corr_src *cs = klp_corr_src(d->c, o->id);
-
-		fprintf(out, "  %s %s (%s, unit %s)\n", o->what, cs->name,
-			klp_select_path(cs->file), klp_select_path(cs->unit));
+		fprintf(out, "  %s %s (%s, unit %s)\n", o->what,
+			klp_corr_src_name(d->c, o->id),
+			klp_select_path(klp_corr_src_file(d->c, o->id)),
+			klp_select_path(klp_corr_src_unit(d->c, o->id)));
 	}
 }
 
@@ -94,7 +94,7 @@ void klp_report_text(FILE *out, const struct klp_diff *d)
 			fputs(", inlines", out);
 		for (size_t k = 0; k < rp->nvia; k++)
 			fprintf(out, "%s%s (%s)", k ? ", " : " ",
-				klp_corr_src(c, rp->via[k])->name,
+				klp_corr_src_name(c, rp->via[k]),
 				klp_select_src_file(c, rp->via[k]));
 		if (rp->reason == KLP_PLAN_IPO)
 			fprintf(out, "; machine code differs: %s", rp->detail);
@@ -156,14 +156,12 @@ static void jstr(FILE *out, const char *s)
 
 static void jsrc(FILE *out, struct klp_corr *c, uint32_t id)
 {
-	struct klp_corr_src *cs = klp_corr_src(c, id);
-
 	fputs("{\"name\": ", out);
-	jstr(out, cs->name);
+	jstr(out, klp_corr_src_name(c, id));
 	fputs(", \"file\": ", out);
 	jstr(out, klp_select_src_file(c, id));
 	fputs(", \"unit\": ", out);
-	jstr(out, cs->unit);
+	jstr(out, klp_corr_src_unit(c, id));
 	fputc('}', out);
 }
 

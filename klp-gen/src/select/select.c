@@ -6,7 +6,9 @@
  * func of the ORIGINAL record (numbered blob by blob).  The IPO closure walks
  * a reverse index, built once in O(edges): for each source, the funcs with a
  * CALLEE or CALLER edge to it in either build, and the funcs of the sources
- * that a patched function newly calls.  Finding who references a function (needed
+ * that a patched function newly calls; and per func the sources it inlines.
+ * Nothing reads an edge after that: the records drop theirs (at 1M
+ * functions 69 MB each).  Finding who references a function (needed
  * only when a selected function cannot be patched itself, or a removed one
  * may still be called) scans the relocations once per round for a whole set
  * of wanted targets.
@@ -58,6 +60,8 @@ struct klp_select {
 	uint32_t *ipo_funcs;		/* flat funcs */
 	size_t *own_start;		/* per source id, nsrc + 1 entries */
 	uint32_t *own_funcs;		/* flat funcs, by own source */
+	size_t *inl_start;		/* per flat func, nfunc + 1 entries */
+	uint32_t *inl_ids;		/* the source ids they inline */
 	uint32_t *stamp;		/* per source id: dedupe of vias */
 	uint32_t cur_stamp;
 	bool has_run;
@@ -170,23 +174,27 @@ const char *klp_select_path(const char *file)
 
 const char *klp_select_src_file(struct klp_corr *c, uint32_t id)
 {
-	struct klp_corr_src *cs = klp_corr_src(c, id);
-
-	return cs->is_extern ? "extern" : klp_select_path(cs->file);
+	return klp_corr_src(c, id)->is_extern ? "extern" :
+	       klp_select_path(klp_corr_src_file(c, id));
 }
 
 const char *klp_select_func_file(const struct klp_func *f)
 {
-	return klp_select_path(f->src ? f->src->file : f->blob->unit);
+	return klp_select_path(f->src ? klp_str(f->blob->rec, f->src->file) :
+				 f->blob->unit);
+}
+
+/* Is section name @sec one of code that ran at boot (or never runs)? */
+static bool init_section(const char *sec)
+{
+	return starts(sec, ".init") || starts(sec, ".exit");
 }
 
 static bool in_init(const struct klp_func *f)
 {
-	if (f->src && (starts(f->src->section, ".init") ||
-		       starts(f->src->section, ".exit")))
+	if (f->src && init_section(klp_str(f->blob->rec, f->src->section)))
 		return true;
-	return f->sec && (starts(f->sec->name, ".init") ||
-			  starts(f->sec->name, ".exit"));
+	return f->sec && init_section(f->sec->name);
 }
 
 static bool is_code(const struct klp_func *f)
@@ -282,30 +290,39 @@ static int build_own_index(struct klp_select *s)
 
 /*
  * The reverse IPO index: per source, the ORIGINAL funcs with an IPO edge
- * to it, in either build (see ipo_patched_entries()).
+ * to it, in either build (see ipo_patched_entries()).  And per ORIGINAL
+ * func (code), the sources of its INLINE edges, in edge order.
  */
 static int build_ipo_index(struct klp_select *s)
 {
 	struct klp_record *p = klp_corr_patched(s->c);
-	size_t total = 0;
+	size_t total = 0, n = 0;
 
 	if (build_own_index(s))
 		return -1;
 	s->ipo_start = calloc(s->nsrc + 2, sizeof(*s->ipo_start));
-	if (!s->ipo_start)
+	s->inl_start = calloc(s->nfunc + 1, sizeof(*s->inl_start));
+	if (!s->ipo_start || !s->inl_start)
 		return oom();
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < 2; pass++, n = 0) {
 		for (size_t j = 0; j < s->nfunc; j++) {
 			struct klp_func *f = s->funcs[j];
 
-			if (!is_code(f))
-				continue;
-			for (uint32_t e = 0; e < f->nedge; e++)
+			s->inl_start[j] = n;
+			for (uint32_t e = 0; is_code(f) && e < f->nedge; e++) {
+				uint32_t id = klp_corr_edge_src_id_of_orig(
+					s->c, f, &f->edges[e]);
+
 				if (ipo_kind(f->edges[e].kind))
-					ipo_put(s, pass,
-						klp_corr_edge_src_id_of_orig(s->c, f, &f->edges[e]),
-						j);
+					ipo_put(s, pass, id, j);
+				else if (f->edges[e].kind == KLP_EDGE_INLINE &&
+					 pass)
+					s->inl_ids[n++] = id;
+				else if (f->edges[e].kind == KLP_EDGE_INLINE)
+					n++;
+			}
 		}
+		s->inl_start[s->nfunc] = n;
 		/* plan has no patched build (the ORIGINAL twice) */
 		for (size_t b = 0; p != s->orig && b < p->nblob; b++)
 			for (uint32_t i = 0; i < p->blobs[b].nfunc; i++)
@@ -317,11 +334,16 @@ static int build_ipo_index(struct klp_select *s)
 			total = s->ipo_start[s->nsrc + 1];
 			s->ipo_funcs = malloc((total + 1) *
 					      sizeof(*s->ipo_funcs));
-			if (!s->ipo_funcs)
+			s->inl_ids = malloc((n + 1) * sizeof(*s->inl_ids));
+			if (!s->ipo_funcs || !s->inl_ids)
 				return oom();
 		}
 	}
 	/* ipo_start[id] .. ipo_start[id + 1] now delimit source id */
+	free(s->own_start);
+	free(s->own_funcs);
+	s->own_start = NULL;
+	s->own_funcs = NULL;
 	return 0;
 }
 
@@ -379,6 +401,8 @@ struct klp_select *klp_select_new(struct klp_corr *c)
 		}
 	if (build_ipo_index(s))
 		goto fail;
+	klp_record_drop_edges(recs[0]);
+	klp_record_drop_edges(recs[1]);
 	return s;
 fail:
 	klp_select_free(s);
@@ -424,6 +448,8 @@ void klp_select_free(struct klp_select *s)
 	free(s->ipo_funcs);
 	free(s->own_start);
 	free(s->own_funcs);
+	free(s->inl_start);
+	free(s->inl_ids);
 	free(s);
 }
 
@@ -448,18 +474,25 @@ struct data_node {
 	bool paired;
 };
 
-static uint64_t data_key(const struct klp_corr_src *cs)
+static uint64_t data_key(const struct klp_corr *c, uint32_t id)
 {
-	return klp_hash_pair(klp_hash_pair(klp_hash_str(cs->file),
-					   klp_hash_str(cs->unit)),
-			     klp_role_hash(cs->name));
+	uint64_t h = klp_hash_str(klp_corr_src_file(c, id));
+
+	h = klp_hash_pair(h, klp_hash_str(klp_corr_src_unit(c, id)));
+	return klp_hash_pair(h, klp_role_hash(klp_corr_src_name(c, id)));
 }
 
-static bool data_key_eq(const struct klp_corr_src *a,
-			const struct klp_corr_src *b)
+static bool data_key_eq(const struct klp_corr *c, uint32_t a, uint32_t b)
 {
-	return !strcmp(a->file, b->file) && !strcmp(a->unit, b->unit) &&
-	       klp_role_eq(a->name, b->name);
+	return !strcmp(klp_corr_src_file(c, a), klp_corr_src_file(c, b)) &&
+	       !strcmp(klp_corr_src_unit(c, a), klp_corr_src_unit(c, b)) &&
+	       klp_role_eq(klp_corr_src_name(c, a), klp_corr_src_name(c, b));
+}
+
+/* Is @name promoted (a ".llvm.<hash>" suffix), and not compiler-private? */
+static bool promoted_name(const char *name)
+{
+	return name[0] != '.' && klp_role_len(name) != strlen(name);
 }
 
 /*
@@ -483,27 +516,22 @@ static int pair_promoted_data(struct klp_select *s)
 		return oom();
 	}
 	for (size_t i = 0; i < rm->n; i++) {
-		struct klp_corr_src *cs = klp_corr_src(s->c, rm->ids[i]);
-
 		nodes[i].id = rm->ids[i];
-		if (cs->name[0] == '.' || klp_role_len(cs->name) ==
-					  strlen(cs->name))
+		if (!promoted_name(klp_corr_src_name(s->c, rm->ids[i])))
 			continue;
-		if (klp_htab_add(&t, &nodes[i].node, data_key(cs)))
+		if (klp_htab_add(&t, &nodes[i].node,
+				 data_key(s->c, rm->ids[i])))
 			goto out;
 	}
 	for (size_t i = 0; i < nw->n; i++) {
 		struct klp_corr_src *cn = klp_corr_src(s->c, nw->ids[i]);
 		struct data_node *pos, *peer = NULL;
 
-		if (cn->name[0] != '.' &&
-		    klp_role_len(cn->name) != strlen(cn->name))
-			klp_htab_for_each(pos, &t, data_key(cn),
+		if (promoted_name(klp_corr_src_name(s->c, cn->id)))
+			klp_htab_for_each(pos, &t, data_key(s->c, cn->id),
 					  struct data_node, node) {
-				struct klp_corr_src *co =
-					klp_corr_src(s->c, pos->id);
-
-				if (!pos->paired && data_key_eq(co, cn)) {
+				if (!pos->paired &&
+				    data_key_eq(s->c, pos->id, cn->id)) {
 					peer = pos;
 					break;
 				}
@@ -635,13 +663,14 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 	for (size_t i = 0; i < s->r.changed.n; i++) {
 		uint32_t id = s->r.changed.ids[i];
 		struct klp_corr_src *cs = klp_corr_src(s->c, id);
+		const char *sec = cs->orig ? klp_str(klp_corr_orig(s->c),
+						     cs->orig->section) : "";
 
 		affect(s, id, queue, tail);
-		if (cs->orig && (starts(cs->orig->section, ".init") ||
-				 starts(cs->orig->section, ".exit")) &&
+		if (init_section(sec) &&
 		    refuse(s, "__init code changed: %s (%s) is in section %s: it ran at boot and was freed, a live patch cannot change it",
-			   cs->name, klp_select_path(cs->file),
-			   cs->orig->section))
+			   klp_corr_src_name(s->c, id),
+			   klp_select_path(klp_corr_src_file(s->c, id)), sec))
 			return -1;
 	}
 	for (size_t j = 0; j < s->nfunc; j++) {
@@ -657,12 +686,9 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 		if (!is_code(f) || (f->flags & KLP_FUNC_ASM))
 			continue;
 		s->cur_stamp++;
-		for (uint32_t e = 0; e < f->nedge; e++) {
-			uint32_t id;
+		for (size_t e = s->inl_start[j]; e < s->inl_start[j + 1]; e++) {
+			uint32_t id = s->inl_ids[e];
 
-			if (f->edges[e].kind != KLP_EDGE_INLINE)
-				continue;
-			id = klp_corr_edge_src_id_of_orig(s->c, f, &f->edges[e]);
 			if (!(s->sflags[id] & S_CHANGED) || id == own ||
 			    s->stamp[id] == s->cur_stamp)
 				continue;
@@ -1264,7 +1290,7 @@ static int changed_data(struct klp_select *s)
 
 		if ((s->sflags[id] & S_CHDATA) &&
 		    refuse(s, "changed data: %s (%s): the layout or initializer of an existing variable changed; a live patch changes code, not data",
-			   klp_corr_src(s->c, id)->name,
+			   klp_corr_src_name(s->c, id),
 			   klp_select_src_file(s->c, id)))
 			return -1;
 	}

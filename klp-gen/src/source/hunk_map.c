@@ -61,7 +61,7 @@ static int index_sources(struct mapper *mp, const struct klp_udiff *d)
 			return -1;
 	for (uint32_t id = 0; id < nsrc; id++) {
 		struct klp_corr_src *cs = klp_corr_src(mp->c, id);
-		const char *q = cs->file;
+		const char *q = klp_corr_src_file(mp->c, id);
 		long i;
 
 		if (!lined(cs))
@@ -126,7 +126,7 @@ static int map_hunk(struct mapper *mp, const struct klp_udiff_hunk *h)
 			if (!change_in(ch, s))
 				continue;
 			if (mp->is_data[id]) {
-				var = s->name;
+				var = klp_str(klp_corr_orig(mp->c), s->name);
 				continue;
 			}
 			hit = true;

@@ -29,7 +29,7 @@ struct planner {
 
 static void print_src(struct planner *p, FILE *out, uint32_t id)
 {
-	fprintf(out, "%s (%s", klp_corr_src(p->c, id)->name, klp_select_src_file(p->c, id));
+	fprintf(out, "%s (%s", klp_corr_src_name(p->c, id), klp_select_src_file(p->c, id));
 	if (p->map.hunk_of[id])
 		fprintf(out, ", hunk %u", p->map.hunk_of[id]);
 	fputc(')', out);

@@ -142,7 +142,7 @@ static void mark_code(struct klp_patch_files *pf, struct klp_corr *c)
 
 		if (cs->is_extern)
 			continue;
-		f = match(pf, cs->file);
+		f = match(pf, klp_corr_src_file(c, id));
 		if (f)
 			f->has_code = true;
 	}
@@ -209,7 +209,7 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 		{ &r->removed_data, "removed variable" },
 	};
 	const struct klp_patch_outside *o;
-	struct klp_corr_src *cs;
+	const char *name, *file, *unit;
 	size_t cap = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -232,9 +232,9 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 		for (size_t i = 0; i < lists[k].l->n; i++) {
 			uint32_t id = lists[k].l->ids[i];
 
-			cs = klp_corr_src(c, id);
-			if (cs->is_extern || match(pf, cs->file) ||
-			    match(pf, cs->unit))
+			if (klp_corr_src(c, id)->is_extern ||
+			    match(pf, klp_corr_src_file(c, id)) ||
+			    match(pf, klp_corr_src_unit(c, id)))
 				continue;
 			if (add_outside(out, id, lists[k].what, &cap))
 				return -1;
@@ -243,16 +243,15 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 		return 0;
 
 	o = &out->outside[0];
-	cs = klp_corr_src(c, o->id);
+	name = klp_corr_src_name(c, o->id);
+	file = klp_select_path(klp_corr_src_file(c, o->id));
+	unit = klp_select_path(klp_corr_src_unit(c, o->id));
 	if (out->noutside == 1)
 		klp_err("%s: %s %s (file %s, unit %s) is in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
-			patched_path, o->what, cs->name,
-			klp_select_path(cs->file), klp_select_path(cs->unit),
-			patch_path);
+			patched_path, o->what, name, file, unit, patch_path);
 	else
 		klp_err("%s: %s %s (file %s, unit %s) and %zu more change%s are in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
-			patched_path, o->what, cs->name,
-			klp_select_path(cs->file), klp_select_path(cs->unit),
+			patched_path, o->what, name, file, unit,
 			out->noutside - 1, out->noutside > 2 ? "s" : "",
 			patch_path);
 	return -1;

@@ -89,6 +89,7 @@ struct klp_elf {
 	struct klp_section *symtab;	/* NULL if the file has none */
 	size_t nsym;
 	struct klp_symbol *syms;	/* indexed by symbol number */
+	bool syms_subset;		/* klp_elf_open_names(): see there */
 
 	struct klp_htab sec_by_name;
 	struct klp_htab sym_by_name;
@@ -112,6 +113,17 @@ struct klp_elf {
  * stay valid until klp_elf_close().
  */
 struct klp_elf *klp_elf_open(const char *path);
+/*
+ * The same, holding only the symbols whose names @keep takes (each name is
+ * checked as by klp_elf_open()): every lookup by name or place works on
+ * those, sym->idx is still the symbol table's number, but klp_elf_symbol()
+ * finds none and no relocation is loaded.  For the linked vmlinux, of
+ * which diff needs the kallsyms positions of a few names (a million
+ * symbols otherwise: 140 MB).
+ */
+struct klp_elf *klp_elf_open_names(const char *path,
+				   bool (*keep)(const char *name, void *ctx),
+				   void *ctx);
 void klp_elf_close(struct klp_elf *elf);
 
 static inline bool klp_elf_is_relocatable(const struct klp_elf *elf)

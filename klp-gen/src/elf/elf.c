@@ -324,7 +324,8 @@ static uint64_t pos_hash(const struct klp_elf *elf, uint32_t secidx,
 
 #define SYM_BATCH	16
 
-static int read_symbols(struct klp_elf *elf)
+static int read_symbols(struct klp_elf *elf,
+			bool (*keep)(const char *name, void *ctx), void *ctx)
 {
 	const unsigned char *data, *str, *xtab = NULL;
 	uint64_t size, strsize, xsize = 0;
@@ -340,17 +341,22 @@ static int read_symbols(struct klp_elf *elf)
 	if (xindex && klp_elf_section_data(elf, xindex, &xtab, &xsize))
 		return -1;
 
-	elf->nsym = size / sizeof(Elf64_Sym);
-	elf->syms = calloc(elf->nsym ? elf->nsym : 1, sizeof(*elf->syms));
+	/*
+	 * With @keep, the kept symbols are packed at the front: the pages of
+	 * the rest of the calloc'ed array are never touched.
+	 */
+	elf->syms = calloc(size ? size / sizeof(Elf64_Sym) : 1,
+			   sizeof(*elf->syms));
 	if (!elf->syms)
 		return klp_err("%s: out of memory", elf->name);
+	elf->syms_subset = keep != NULL;
 
-	for (size_t i = 0; i < elf->nsym; i++) {
-		struct klp_symbol *sym = &elf->syms[i];
+	for (size_t i = 0; i < size / sizeof(Elf64_Sym); i++) {
+		struct klp_symbol *sym = &elf->syms[elf->nsym];
 		Elf64_Sym es;
 
 		memcpy(&es, data + i * sizeof(es), sizeof(es));
-		sym->idx = i;
+		*sym = (struct klp_symbol){ .idx = i };	/* may be a dropped one */
 		sym->name = strtab_get(str, strsize, es.st_name);
 		if (!sym->name)
 			return klp_err("%s: symbol %zu has name offset 0x%x past the end of its string table",
@@ -362,11 +368,19 @@ static int read_symbols(struct klp_elf *elf)
 		sym->visibility = GELF_ST_VISIBILITY(es.st_other);
 		if (resolve_shndx(elf, sym, &es, xtab, xsize))
 			return -1;
+		if (keep && !keep(sym->name, ctx))
+			continue;
+		elf->nsym++;
 		if (sym->type == STT_SECTION && sym->sec && !sym->sec->sym)
 			sym->sec->sym = sym;
 	}
-	/* Decoded for good (the names stay: they point into @str). */
+	/*
+	 * Decoded for good (the names stay: they point into @str, which a
+	 * subset reads back a page at a time if need be).
+	 */
 	klp_elf_release(elf, data, size);
+	if (keep)
+		klp_elf_release(elf, str, strsize);
 	if (xtab)
 		klp_elf_release(elf, xtab, xsize);
 
@@ -412,6 +426,13 @@ static int read_symbols(struct klp_elf *elf)
 
 struct klp_elf *klp_elf_open(const char *path)
 {
+	return klp_elf_open_names(path, NULL, NULL);
+}
+
+struct klp_elf *klp_elf_open_names(const char *path,
+				   bool (*keep)(const char *name, void *ctx),
+				   void *ctx)
+{
 	struct klp_elf *elf;
 
 	elf = calloc(1, sizeof(*elf));
@@ -436,7 +457,8 @@ struct klp_elf *klp_elf_open(const char *path)
 		goto fail;
 	}
 	if (check_header(elf) || read_section_headers(elf) ||
-	    name_sections(elf) || link_rela_sections(elf) || read_symbols(elf) ||
+	    name_sections(elf) || link_rela_sections(elf) ||
+	    read_symbols(elf, keep, ctx) ||
 	    klp_elf_index_holders(elf))
 		goto fail;
 	return elf;
@@ -478,7 +500,7 @@ struct klp_section *klp_elf_section(const struct klp_elf *elf, size_t idx)
 
 struct klp_symbol *klp_elf_symbol(const struct klp_elf *elf, size_t idx)
 {
-	return idx < elf->nsym ? &elf->syms[idx] : NULL;
+	return idx < elf->nsym && !elf->syms_subset ? &elf->syms[idx] : NULL;
 }
 
 static struct klp_section *sec_named_from(struct klp_hnode *n,
@@ -618,6 +640,9 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 			       (unsigned long)rela->sh.sh_entsize,
 			       (unsigned long)rela->sh.sh_size,
 			       sizeof(Elf64_Rela));
+	if (elf->syms_subset)
+		return klp_err("%s: opened for some symbol names only, not for its relocations",
+			       elf->name);
 	if (!elf->symtab || rela->sh.sh_link != elf->symtab->idx)
 		return klp_err("%s: section %u (%s) links to section %u, not to the symbol table",
 			       elf->name, rela->idx, rela->name,

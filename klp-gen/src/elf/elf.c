@@ -324,6 +324,13 @@ static uint64_t pos_hash(const struct klp_elf *elf, uint32_t secidx,
 
 #define SYM_BATCH	16
 
+/*
+ * A table of a million entries leaves the resident set as it is decoded,
+ * every RELEASE_EVERY entries (klp_elf_release()), not only at its end: all
+ * its pages would otherwise be resident at once (48 MB of `.rela.text`).
+ */
+#define RELEASE_EVERY	65536
+
 static int read_symbols(struct klp_elf *elf,
 			bool (*keep)(const char *name, void *ctx), void *ctx)
 {
@@ -357,6 +364,11 @@ static int read_symbols(struct klp_elf *elf,
 
 		memcpy(&es, data + i * sizeof(es), sizeof(es));
 		*sym = (struct klp_symbol){ .idx = i };	/* may be a dropped one */
+		if (i % RELEASE_EVERY == RELEASE_EVERY - 1) {
+			klp_elf_release(elf, data, i * sizeof(es));
+			if (keep && es.st_name < strsize)
+				klp_elf_release(elf, str, es.st_name);
+		}
 		sym->name = strtab_get(str, strsize, es.st_name);
 		if (!sym->name)
 			return klp_err("%s: symbol %zu has name offset 0x%x past the end of its string table",
@@ -663,6 +675,8 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 		Elf64_Rela er;
 
 		memcpy(&er, data + i * sizeof(er), sizeof(er));
+		if (i % RELEASE_EVERY == RELEASE_EVERY - 1)
+			klp_elf_release(elf, data, i * sizeof(er));
 		symidx = ELF64_R_SYM(er.r_info);
 		if (symidx >= elf->nsym) {
 			klp_err("%s: section %u (%s): relocation %zu refers to symbol %lu, past the end of the symbol table (%zu symbols)",

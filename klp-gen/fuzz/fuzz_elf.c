@@ -165,7 +165,7 @@ static void check_relocs(struct klp_elf *elf)
 		KLP_FUZZ_CHECK(sec->relocs_loaded);
 		KLP_FUZZ_CHECK(!klp_elf_load_relocs(elf, sec));
 		for (size_t j = 0; j < sec->nreloc; j++) {
-			struct klp_reloc *rel = &sec->relocs[j], *r, **v;
+			struct klp_reloc *rel = &sec->relocs[j], *r, *v;
 			bool found = false;
 			size_t n;
 
@@ -184,10 +184,11 @@ static void check_relocs(struct klp_elf *elf)
 			KLP_FUZZ_CHECK(!klp_elf_relocs_in(elf, sec, rel->offset,
 							  rel->offset + 1, &v,
 							  &n));
-			KLP_FUZZ_CHECK(sec->by_off[rel->pos] == rel);
+			KLP_FUZZ_CHECK(!j || rel[-1].offset < rel->offset ||
+				       (rel[-1].offset == rel->offset &&
+					rel[-1].idx < rel->idx));
 			KLP_FUZZ_CHECK(rel->offset >= UINT64_MAX - 1 ||
-				       (v <= sec->by_off + rel->pos &&
-					sec->by_off + rel->pos < v + n));
+				       (v <= rel && rel < v + n));
 		}
 	}
 }

@@ -35,7 +35,7 @@ struct klp_reloc {
 	struct klp_symbol *sym;		/* NULL for symbol index 0 */
 	/* 32 bytes, not 40: diff holds millions (klp_elf_load_relocs()). */
 	uint32_t type;			/* R_X86_64_* */
-	uint32_t pos;			/* in klp_section.by_off */
+	uint32_t idx;			/* in the RELA section (file order) */
 };
 
 struct klp_section {
@@ -52,8 +52,11 @@ struct klp_section {
 	/* Relocations that apply to this section: see klp_elf_load_relocs(). */
 	bool relocs_loaded;
 	size_t nreloc;
-	struct klp_reloc *relocs;	/* in file order */
-	struct klp_reloc **by_off;	/* by offset, file order at one */
+	/*
+	 * By offset, file order at one offset: the file's order as compilers
+	 * and linkers write it (sorted here otherwise), so no second index.
+	 */
+	struct klp_reloc *relocs;
 
 	struct klp_hnode name_node;
 };
@@ -188,8 +191,7 @@ int klp_elf_section_data(const struct klp_elf *elf,
 void klp_elf_release(const struct klp_elf *elf, const void *p, size_t len);
 
 /*
- * Loads, once, the RELA relocations that apply to @sec and indexes them by
- * offset.  A section without relocations gets none.  Relocations are loaded
+ * Loads, once, the RELA relocations that apply to @sec, by offset.  A section without relocations gets none.  Relocations are loaded
  * per section because a file like vmlinux.o has millions of them and most
  * tools need those of a few sections only.
  */
@@ -217,7 +219,7 @@ struct klp_reloc *klp_elf_next_reloc_at(const struct klp_section *sec,
  * find_reloc_by_dest_range()).
  */
 int klp_elf_relocs_in(struct klp_elf *elf, struct klp_section *sec,
-		      uint64_t start, uint64_t end, struct klp_reloc ***v,
+		      uint64_t start, uint64_t end, struct klp_reloc **v,
 		      size_t *n);
 
 /*
@@ -293,7 +295,7 @@ struct klp_symbol *klp_elf_symbol_for_place(const struct klp_elf *elf,
 /* Internal to elf*.c: the sorted lists of elf_find.c. */
 /* qsort() order of struct klp_symbol pointers: by value, then index. */
 int klp_elf_sym_by_value(const void *a, const void *b);
-int klp_elf_sort_relocs(struct klp_section *sec, size_t n);
+void klp_elf_sort_relocs(struct klp_section *sec, size_t n);
 int klp_elf_index_holders(struct klp_elf *elf);
 
 /* "STT_FUNC" style names for messages. */

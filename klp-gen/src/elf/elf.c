@@ -483,10 +483,8 @@ void klp_elf_close(struct klp_elf *elf)
 {
 	if (!elf)
 		return;
-	for (size_t i = 0; elf->secs && i < elf->nsec; i++) {
+	for (size_t i = 0; elf->secs && i < elf->nsec; i++)
 		free(elf->secs[i].relocs);
-		free(elf->secs[i].by_off);
-	}
 	free(elf->hold);
 	free(elf->hold_first);
 	free(elf->hold_sized);
@@ -663,7 +661,7 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 		return -1;
 
 	n = size / sizeof(Elf64_Rela);
-	if (n > UINT32_MAX)	/* klp_reloc.pos is 32 bits */
+	if (n > UINT32_MAX)	/* klp_reloc.idx is 32 bits */
 		return klp_err("%s: section %u (%s) has %zu relocations, more than klp-gen handles (%u)",
 			       elf->name, rela->idx, rela->name, n, UINT32_MAX);
 	sec->relocs = calloc(n ? n : 1, sizeof(*sec->relocs));
@@ -684,6 +682,7 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 				(unsigned long)symidx, elf->nsym);
 			goto fail;
 		}
+		rel->idx = (uint32_t)i;		/* n <= UINT32_MAX */
 		rel->offset = er.r_offset;
 		rel->type = ELF64_R_TYPE(er.r_info);
 		rel->addend = er.r_addend;
@@ -699,8 +698,7 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 	}
 	/* Decoded for good: a later read faults them back in. */
 	klp_elf_release(elf, data, size);
-	if (klp_elf_sort_relocs(sec, n))
-		goto nomem;
+	klp_elf_sort_relocs(sec, n);
 	sec->nreloc = n;
 	sec->relocs_loaded = true;
 	return 0;
@@ -730,9 +728,7 @@ void klp_elf_release(const struct klp_elf *elf, const void *p, size_t len)
 void klp_elf_unload_relocs(struct klp_section *sec)
 {
 	free(sec->relocs);
-	free(sec->by_off);
 	sec->relocs = NULL;
-	sec->by_off = NULL;
 	sec->nreloc = 0;
 	sec->relocs_loaded = false;
 }

@@ -65,14 +65,13 @@ struct klp_symbol {
 	const char *name;
 	uint64_t value;
 	uint64_t size;
-	uint32_t idx;			/* with the next four: 80 bytes, not 88 */
+	uint32_t idx;			/* with the next four: 64 bytes */
 	uint32_t shndx;			/* with SHN_XINDEX resolved */
 	unsigned char type;		/* STT_* */
 	unsigned char bind;		/* STB_* */
 	unsigned char visibility;	/* STV_* */
 	/* The defining section; NULL for undefined, absolute, common. */
 	struct klp_section *sec;
-	struct klp_hnode name_node;
 	struct klp_hnode pos_node;	/* by (section, value), see below */
 };
 
@@ -92,10 +91,12 @@ struct klp_elf {
 	struct klp_section *symtab;	/* NULL if the file has none */
 	size_t nsym;
 	struct klp_symbol *syms;	/* indexed by symbol number */
-	bool syms_subset;		/* klp_elf_open_names(): see there */
+	bool syms_subset;		/* klp_elf_open_names() with names */
 
 	struct klp_htab sec_by_name;
+	/* Made on the first lookup by name; name_nodes[i] is syms[i]'s. */
 	struct klp_htab sym_by_name;
+	struct klp_hnode *name_nodes;
 	struct klp_htab sym_by_pos;
 	/*
 	 * For klp_elf_holders_first(): the STT_FUNC and STT_OBJECT symbols of
@@ -112,21 +113,21 @@ struct klp_elf {
 };
 
 /*
- * Opens and indexes @path.  NULL on error with klp_errmsg() set.  @path must
- * stay valid until klp_elf_close().
+ * Opens and indexes @path, holding the symbols of @names[0 .. @n) only
+ * (the array gets sorted; every name is checked all the same), or all if
+ * @names is NULL.  NULL on error with klp_errmsg() set.  @path must stay
+ * valid until klp_elf_close().  With @names, every lookup by name or place
+ * works on those, sym->idx is still the symbol table's number, but
+ * klp_elf_symbol() finds none and no relocation is loaded: for the linked
+ * vmlinux, of which diff needs the kallsyms positions of a few names (a
+ * million symbols otherwise: 140 MB).
  */
-struct klp_elf *klp_elf_open(const char *path);
-/*
- * The same, holding only the symbols whose names @keep takes (each name is
- * checked as by klp_elf_open()): every lookup by name or place works on
- * those, sym->idx is still the symbol table's number, but klp_elf_symbol()
- * finds none and no relocation is loaded.  For the linked vmlinux, of
- * which diff needs the kallsyms positions of a few names (a million
- * symbols otherwise: 140 MB).
- */
-struct klp_elf *klp_elf_open_names(const char *path,
-				   bool (*keep)(const char *name, void *ctx),
-				   void *ctx);
+struct klp_elf *klp_elf_open_names(const char *path, const char **names,
+				   size_t n);
+static inline struct klp_elf *klp_elf_open(const char *path)
+{
+	return klp_elf_open_names(path, NULL, 0);
+}
 void klp_elf_close(struct klp_elf *elf);
 
 static inline bool klp_elf_is_relocatable(const struct klp_elf *elf)

@@ -11,7 +11,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "klp/callbacks.h"
 #include "klp/codecmp.h"
@@ -87,24 +86,6 @@ static struct klp_symbol *linked_sym(struct klp_diff *d,
 	return found;
 }
 
-/* The names diff asks the linked vmlinux about, sorted (bsearch()). */
-struct names {
-	const char **v;
-	size_t n;
-};
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static bool asked(const char *name, void *names)
-{
-	struct names *nm = names;
-
-	return nm->n && bsearch(&name, nm->v, nm->n, sizeof(*nm->v), by_name);
-}
-
 /*
  * The linked vmlinux with the symbols of the replaced functions' names
  * only (klp_elf_open_names()): all but a few of its million symbols would
@@ -112,16 +93,15 @@ static bool asked(const char *name, void *names)
  */
 static int open_linked(struct klp_diff *d, const struct klp_select_result *r)
 {
-	struct names nm = { calloc(r->nrepl + 1, sizeof(*nm.v)), 0 };
+	const char **names = calloc(r->nrepl + 1, sizeof(*names));
 
-	if (!nm.v)
+	if (!names)
 		return klp_err("out of memory");
-	for (; nm.n < r->nrepl; nm.n++)
-		nm.v[nm.n] = r->repl[nm.n].orig->sym->name;
-	qsort(nm.v, nm.n, sizeof(*nm.v), by_name);
+	for (size_t i = 0; i < r->nrepl; i++)
+		names[i] = r->repl[i].orig->sym->name;
 	klp_elf_close(d->linked_elf);
-	d->linked_elf = klp_elf_open_names(d->linked_path, asked, &nm);
-	free(nm.v);
+	d->linked_elf = klp_elf_open_names(d->linked_path, names, r->nrepl);
+	free(names);
 	return d->linked_elf ? 0 : -1;
 }
 
@@ -280,8 +260,8 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 	}
 	if (d->linked_path) {
 		/* Checked now; its symbols are read once diff knows which. */
-		d->linked_elf = klp_elf_open_names(d->linked_path, asked,
-						   &(struct names){ 0 });
+		d->linked_elf = klp_elf_open_names(d->linked_path,
+						   (const char *[]){ NULL }, 0);
 		if (!d->linked_elf)
 			goto fail;
 		if (klp_elf_is_relocatable(d->linked_elf)) {

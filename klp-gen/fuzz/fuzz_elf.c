@@ -9,12 +9,14 @@
  *   - every section's relocations: the loader and the lookup by offset;
  *   - in linked files, the kallsyms position of every symbol kallsyms holds,
  *     and the inverse lookup, as `klp-gen diff --orig-linked` and
- *     `klp-gen extract` compute them.
+ *     `klp-gen extract` compute them;
+ *   - the model of some names only (klp_elf_open_names()) against the whole.
  * Besides crashes, leaks and hangs, it checks what klp/elf.h and
  * klp/kallsyms.h promise: each lookup finds the entry it indexes, chains come
  * in file order, a failure always leaves a message naming the file, and
  * klp_kallsyms_find() inverts klp_kallsyms_pos().
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_input.h"
@@ -165,7 +167,7 @@ static void check_relocs(struct klp_elf *elf)
 		KLP_FUZZ_CHECK(sec->relocs_loaded);
 		KLP_FUZZ_CHECK(!klp_elf_load_relocs(elf, sec));
 		for (size_t j = 0; j < sec->nreloc; j++) {
-			struct klp_reloc *rel = &sec->relocs[j], *r, **v;
+			struct klp_reloc *rel = &sec->relocs[j], *r, *v;
 			bool found = false;
 			size_t n;
 
@@ -184,10 +186,11 @@ static void check_relocs(struct klp_elf *elf)
 			KLP_FUZZ_CHECK(!klp_elf_relocs_in(elf, sec, rel->offset,
 							  rel->offset + 1, &v,
 							  &n));
-			KLP_FUZZ_CHECK(sec->by_off[rel->pos] == rel);
+			KLP_FUZZ_CHECK(!j || rel[-1].offset < rel->offset ||
+				       (rel[-1].offset == rel->offset &&
+					rel[-1].idx < rel->idx));
 			KLP_FUZZ_CHECK(rel->offset >= UINT64_MAX - 1 ||
-				       (v <= sec->by_off + rel->pos &&
-					sec->by_off + rel->pos < v + n));
+				       (v <= rel && rel < v + n));
 		}
 	}
 }
@@ -226,6 +229,51 @@ static void check_kallsyms(struct klp_elf *elf)
 	}
 }
 
+/*
+ * klp_elf_open_names() (diff's linked vmlinux): for the names it holds it
+ * answers as the whole model does, symbol for symbol and position for
+ * position; it finds no symbol by number and loads no relocation.
+ */
+static void check_subset(struct klp_elf *elf, const char *path)
+{
+	const char **names = calloc(elf->nsym + 1, sizeof(*names));
+	struct klp_elf *sub;
+	size_t n = 0;
+
+	KLP_FUZZ_CHECK(names);
+	for (size_t i = 1; i < elf->nsym; i += 2)
+		names[n++] = elf->syms[i].name;
+	sub = klp_elf_open_names(path, names, n);
+	KLP_FUZZ_CHECK(sub);
+	for (size_t i = 1; i < elf->nsym; i += 2) {
+		struct klp_symbol *a = klp_elf_symbol_by_name(elf,
+							      elf->syms[i].name);
+		struct klp_symbol *b = klp_elf_symbol_by_name(sub,
+							      elf->syms[i].name);
+		unsigned long pa, pb;
+		int ra, rb;
+
+		for (; a && b; a = klp_elf_next_symbol_by_name(elf, a),
+			       b = klp_elf_next_symbol_by_name(sub, b)) {
+			KLP_FUZZ_CHECK(a->idx == b->idx && a->value == b->value &&
+				       a->shndx == b->shndx);
+			ra = klp_kallsyms_pos(elf, a, &pa);
+			rb = klp_kallsyms_pos(sub, b, &pb);
+			KLP_FUZZ_CHECK(ra == rb && (ra || pa == pb));
+			klp_err_clear();
+		}
+		KLP_FUZZ_CHECK(!a && !b);
+	}
+	KLP_FUZZ_CHECK(!klp_elf_symbol(sub, 0));
+	for (size_t i = 1; i < sub->nsec; i++)
+		if (sub->secs[i].rela) {
+			KLP_FUZZ_CHECK(klp_elf_load_relocs(sub, &sub->secs[i]));
+			check_failed(sub);
+		}
+	klp_elf_close(sub);
+	free(names);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct klp_elf *elf;
@@ -245,6 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_symbols(elf);
 		check_relocs(elf);
 		check_kallsyms(elf);
+		check_subset(elf, path);
 		klp_elf_close(elf);
 	}
 	close(fd);

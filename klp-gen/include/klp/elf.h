@@ -35,7 +35,7 @@ struct klp_reloc {
 	struct klp_symbol *sym;		/* NULL for symbol index 0 */
 	/* 32 bytes, not 40: diff holds millions (klp_elf_load_relocs()). */
 	uint32_t type;			/* R_X86_64_* */
-	uint32_t pos;			/* in klp_section.by_off */
+	uint32_t idx;			/* in the RELA section (file order) */
 };
 
 struct klp_section {
@@ -52,8 +52,11 @@ struct klp_section {
 	/* Relocations that apply to this section: see klp_elf_load_relocs(). */
 	bool relocs_loaded;
 	size_t nreloc;
-	struct klp_reloc *relocs;	/* in file order */
-	struct klp_reloc **by_off;	/* by offset, file order at one */
+	/*
+	 * By offset, file order at one offset: the file's order as compilers
+	 * and linkers write it (sorted here otherwise), so no second index.
+	 */
+	struct klp_reloc *relocs;
 
 	struct klp_hnode name_node;
 };
@@ -62,14 +65,13 @@ struct klp_symbol {
 	const char *name;
 	uint64_t value;
 	uint64_t size;
-	uint32_t idx;			/* with the next four: 80 bytes, not 88 */
+	uint32_t idx;			/* with the next four: 64 bytes */
 	uint32_t shndx;			/* with SHN_XINDEX resolved */
 	unsigned char type;		/* STT_* */
 	unsigned char bind;		/* STB_* */
 	unsigned char visibility;	/* STV_* */
 	/* The defining section; NULL for undefined, absolute, common. */
 	struct klp_section *sec;
-	struct klp_hnode name_node;
 	struct klp_hnode pos_node;	/* by (section, value), see below */
 };
 
@@ -89,9 +91,12 @@ struct klp_elf {
 	struct klp_section *symtab;	/* NULL if the file has none */
 	size_t nsym;
 	struct klp_symbol *syms;	/* indexed by symbol number */
+	bool syms_subset;		/* klp_elf_open_names() with names */
 
 	struct klp_htab sec_by_name;
+	/* Made on the first lookup by name; name_nodes[i] is syms[i]'s. */
 	struct klp_htab sym_by_name;
+	struct klp_hnode *name_nodes;
 	struct klp_htab sym_by_pos;
 	/*
 	 * For klp_elf_holders_first(): the STT_FUNC and STT_OBJECT symbols of
@@ -108,10 +113,21 @@ struct klp_elf {
 };
 
 /*
- * Opens and indexes @path.  NULL on error with klp_errmsg() set.  @path must
- * stay valid until klp_elf_close().
+ * Opens and indexes @path, holding the symbols of @names[0 .. @n) only
+ * (the array gets sorted; every name is checked all the same), or all if
+ * @names is NULL.  NULL on error with klp_errmsg() set.  @path must stay
+ * valid until klp_elf_close().  With @names, every lookup by name or place
+ * works on those, sym->idx is still the symbol table's number, but
+ * klp_elf_symbol() finds none and no relocation is loaded: for the linked
+ * vmlinux, of which diff needs the kallsyms positions of a few names (a
+ * million symbols otherwise: 140 MB).
  */
-struct klp_elf *klp_elf_open(const char *path);
+struct klp_elf *klp_elf_open_names(const char *path, const char **names,
+				   size_t n);
+static inline struct klp_elf *klp_elf_open(const char *path)
+{
+	return klp_elf_open_names(path, NULL, 0);
+}
 void klp_elf_close(struct klp_elf *elf);
 
 static inline bool klp_elf_is_relocatable(const struct klp_elf *elf)
@@ -176,8 +192,7 @@ int klp_elf_section_data(const struct klp_elf *elf,
 void klp_elf_release(const struct klp_elf *elf, const void *p, size_t len);
 
 /*
- * Loads, once, the RELA relocations that apply to @sec and indexes them by
- * offset.  A section without relocations gets none.  Relocations are loaded
+ * Loads, once, the RELA relocations that apply to @sec, by offset.  A section without relocations gets none.  Relocations are loaded
  * per section because a file like vmlinux.o has millions of them and most
  * tools need those of a few sections only.
  */
@@ -205,7 +220,7 @@ struct klp_reloc *klp_elf_next_reloc_at(const struct klp_section *sec,
  * find_reloc_by_dest_range()).
  */
 int klp_elf_relocs_in(struct klp_elf *elf, struct klp_section *sec,
-		      uint64_t start, uint64_t end, struct klp_reloc ***v,
+		      uint64_t start, uint64_t end, struct klp_reloc **v,
 		      size_t *n);
 
 /*
@@ -281,7 +296,7 @@ struct klp_symbol *klp_elf_symbol_for_place(const struct klp_elf *elf,
 /* Internal to elf*.c: the sorted lists of elf_find.c. */
 /* qsort() order of struct klp_symbol pointers: by value, then index. */
 int klp_elf_sym_by_value(const void *a, const void *b);
-int klp_elf_sort_relocs(struct klp_section *sec, size_t n);
+void klp_elf_sort_relocs(struct klp_section *sec, size_t n);
 int klp_elf_index_holders(struct klp_elf *elf);
 
 /* "STT_FUNC" style names for messages. */

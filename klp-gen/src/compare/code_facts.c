@@ -65,31 +65,31 @@ int cf_sym_bytes(const struct klp_elf *elf, const struct klp_symbol *s,
 }
 
 int cf_sym_relocs(struct klp_elf *elf, const struct klp_symbol *s,
-		  struct klp_reloc ***v, size_t *n)
+		  struct klp_reloc **v, size_t *n)
 {
 	if (klp_elf_relocs_in(elf, s->sec, s->value, s->value + s->size, v, n))
 		return -1;
 	for (size_t i = 0; i < *n; i++) {
 		unsigned int width, bias;
 
-		if (cf_reloc_shape((*v)[i]->type, &width, &bias))
+		if (cf_reloc_shape((*v)[i].type, &width, &bias))
 			return klp_err("%s: %s+0x%llx: relocation type %u is not supported in code",
 				       elf->name, s->name,
-				       (unsigned long long)((*v)[i]->offset -
+				       (unsigned long long)((*v)[i].offset -
 							    s->value),
-				       (*v)[i]->type);
+				       (*v)[i].type);
 	}
 	return 0;
 }
 
 void cf_mask_fields(unsigned char *buf, uint64_t from, uint64_t len,
-		    struct klp_reloc *const *v, size_t i0, size_t i1)
+		    const struct klp_reloc *v, size_t i0, size_t i1)
 {
 	for (size_t i = i0; i < i1; i++) {
 		unsigned int width, bias;
-		uint64_t off = v[i]->offset - from;
+		uint64_t off = v[i].offset - from;
 
-		cf_reloc_shape(v[i]->type, &width, &bias);
+		cf_reloc_shape(v[i].type, &width, &bias);
 		for (uint64_t k = off; k < off + width && k < len; k++)
 			buf[k] = 0;
 	}
@@ -201,7 +201,7 @@ static bool lands_in(const struct klp_reloc *r, const struct klp_symbol *fn)
 
 int cf_frag_extent(struct klp_elf *elf, const struct klp_symbol *fn,
 		   struct klp_section *sec, uint64_t base, uint64_t top,
-		   struct klp_reloc ***v, size_t *n, uint64_t *stop,
+		   struct klp_reloc **v, size_t *n, uint64_t *stop,
 		   const unsigned char **data)
 {
 	uint64_t size;
@@ -212,8 +212,8 @@ int cf_frag_extent(struct klp_elf *elf, const struct klp_symbol *fn,
 		return -1;
 	*n = 0;
 	*stop = top + 1;
-	for (size_t i = 0; i < all && (*v)[i]->offset < base + FRAG_MAX; i++) {
-		const struct klp_reloc *r = (*v)[i];
+	for (size_t i = 0; i < all && (*v)[i].offset < base + FRAG_MAX; i++) {
+		const struct klp_reloc *r = &(*v)[i];
 		unsigned int width, bias;
 
 		if (lands_in(r, fn)) {
@@ -230,7 +230,7 @@ int cf_frag_extent(struct klp_elf *elf, const struct klp_symbol *fn,
 		return klp_err("%s: %s: out-of-line code at %s+0x%llx runs past the section",
 			       elf->name, fn->name, sec->name,
 			       (unsigned long long)base);
-	while (*n < all && (*v)[*n]->offset < *stop)
+	while (*n < all && (*v)[*n].offset < *stop)
 		(*n)++;
 	return 0;
 }

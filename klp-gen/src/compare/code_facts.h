@@ -38,14 +38,14 @@ int cf_sym_bytes(const struct klp_elf *elf, const struct klp_symbol *s,
  * that code can hold (else klp_err).
  */
 int cf_sym_relocs(struct klp_elf *elf, const struct klp_symbol *s,
-		  struct klp_reloc ***v, size_t *n);
+		  struct klp_reloc **v, size_t *n);
 
 /*
  * Zeroes in @buf, a copy of @len bytes from @from of a section, the fields
  * of the relocations @v[@i0 .. @i1).
  */
 void cf_mask_fields(unsigned char *buf, uint64_t from, uint64_t len,
-		    struct klp_reloc *const *v, size_t i0, size_t i1);
+		    const struct klp_reloc *v, size_t i0, size_t i1);
 
 /*
  * The symbol at the place of @s that @rec describes (@s itself first), or
@@ -105,7 +105,7 @@ int cf_pcrel_tail(struct klp_x86_dec **x86, const struct klp_elf *elf,
  */
 int cf_frag_extent(struct klp_elf *elf, const struct klp_symbol *fn,
 		   struct klp_section *sec, uint64_t base, uint64_t top,
-		   struct klp_reloc ***v, size_t *n, uint64_t *stop,
+		   struct klp_reloc **v, size_t *n, uint64_t *stop,
 		   const unsigned char **data);
 
 #endif /* KLP_CODE_FACTS_H */

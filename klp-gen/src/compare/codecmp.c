@@ -522,7 +522,7 @@ static const struct frag *find_frag(const struct klp_codecmp *cc, int k,
 static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 			const struct frag **fr, char *why, size_t whylen)
 {
-	struct klp_reloc **v[2];
+	struct klp_reloc *v[2];
 	size_t end[2];
 	uint64_t stop[2], len;
 	const unsigned char *data[2];
@@ -551,7 +551,7 @@ static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 		return reason(why, whylen, "out-of-line code in %s: bytes differ at +0x%zx",
 			      name, first_difference(cc->buf[0], cc->buf[1]));
 	for (size_t i = 0; i < end[0]; i++) {
-		const struct klp_reloc *ra = v[0][i], *rb = v[1][i];
+		const struct klp_reloc *ra = &v[0][i], *rb = &v[1][i];
 		uint64_t oa = ra->offset - fr[0]->base;
 		struct target t[2];
 
@@ -559,7 +559,7 @@ static int compare_frag(struct klp_codecmp *cc, const struct klp_symbol **fn,
 			return reason(why, whylen, "out-of-line code in %s: relocation at +0x%lx differs",
 				      name, (unsigned long)oa);
 		for (int k = 0; k < 2; k++) {
-			if (resolve(&cc->side[k], v[k][i], &t[k]))
+			if (resolve(&cc->side[k], &v[k][i], &t[k]))
 				return -1;
 			/* Places in fragments: relative to the fragments' start. */
 			if (t[k].kind == T_FRAG && t[k].sec == fr[k]->sec)
@@ -608,7 +608,7 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 {
 	const struct klp_symbol *s[2] = { orig, patched };
 	const unsigned char *data[2];
-	struct klp_reloc **v[2];
+	struct klp_reloc *v[2];
 	size_t n, nrel[2];
 
 	for (int k = 0; k < 2; k++)
@@ -642,7 +642,7 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 		return -1;
 	cc->nfrag[0] = cc->nfrag[1] = 0;
 	for (size_t i = 0; i < nrel[0]; i++) {
-		const struct klp_reloc *ra = v[0][i], *rb = v[1][i];
+		const struct klp_reloc *ra = &v[0][i], *rb = &v[1][i];
 		uint64_t oa = ra->offset - orig->value;
 		uint64_t ob = rb->offset - patched->value;
 
@@ -658,7 +658,7 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 			int r;
 
 			cc->side[k].fn = s[k];
-			r = resolve(&cc->side[k], v[k][i], t);
+			r = resolve(&cc->side[k], &v[k][i], t);
 			cc->side[k].fn = NULL;
 			if (r)
 				return -1;
@@ -674,7 +674,7 @@ int klp_codecmp_sym(struct klp_codecmp *cc, const struct klp_symbol *orig,
 				t[k].off -= (int64_t)find_frag(cc, k, t[k].secname)->base;
 		if (!same_target(cc, &t[0], &t[1]))
 			return reason_at(why, whylen, t, true, "relocation at +0x%lx: ",
-					 (unsigned long)(v[0][i]->offset -
+					 (unsigned long)(v[0][i].offset -
 							 orig->value));
 	}
 
@@ -835,7 +835,7 @@ static int other_function(struct cmp_side *sd, const struct klp_reloc *r,
  * ENTRY_MAX: relocations in it @v[0 .. *end), its length in *len.
  */
 static int entry_window(struct cmp_side *sd, const struct attach *at,
-			const struct klp_symbol *fn, struct klp_reloc ***v,
+			const struct klp_symbol *fn, struct klp_reloc **v,
 			size_t *end, uint64_t *len)
 {
 	struct klp_section *sec = at->from;
@@ -846,8 +846,8 @@ static int entry_window(struct cmp_side *sd, const struct attach *at,
 		return -1;
 	if (stop > sec->sh.sh_size)
 		stop = sec->sh.sh_size;
-	for (*end = 0; *end < n && (*v)[*end]->offset < stop; (*end)++) {
-		const struct klp_reloc *r = (*v)[*end];
+	for (*end = 0; *end < n && (*v)[*end].offset < stop; (*end)++) {
+		const struct klp_reloc *r = &(*v)[*end];
 		int other;
 
 		if (r->offset <= start)
@@ -876,7 +876,7 @@ static int compare_entry(struct klp_codecmp *cc,
 			 const struct klp_symbol **fn,
 			 const struct attach **at, char *why, size_t whylen)
 {
-	struct klp_reloc **v[2];
+	struct klp_reloc *v[2];
 	size_t end[2];
 	uint64_t len[2];
 	const char *name = at[0]->from->name;
@@ -906,7 +906,7 @@ static int compare_entry(struct klp_codecmp *cc,
 			memset(cc->buf[k], 0, len[k]);
 	}
 	for (size_t i = 0; i < end[0]; i++) {
-		const struct klp_reloc *r[2] = { v[0][i], v[1][i] };
+		const struct klp_reloc *r[2] = { &v[0][i], &v[1][i] };
 		uint64_t off = r[0]->offset - at[0]->rel->offset;
 		unsigned int width, bias;
 		struct target t[2];
@@ -1019,7 +1019,7 @@ static int counter_text_same(struct klp_codecmp *cc,
 	const unsigned char *data[2];
 
 	for (int k = 0; k < 2; k++) {
-		struct klp_reloc **v;
+		struct klp_reloc *v;
 		size_t n;
 
 		if (cf_sym_bytes(cc->side[k].elf, s[k], &data[k]) ||

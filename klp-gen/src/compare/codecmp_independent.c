@@ -390,7 +390,7 @@ named:
 /* Writes @len bytes @d (from @from of their section) with the fields of
  * @v[0..@n) zeroed. */
 static int put_masked(struct form *fm, const unsigned char *d, uint64_t from,
-		      uint64_t len, struct klp_reloc **v, size_t n)
+		      uint64_t len, const struct klp_reloc *v, size_t n)
 {
 	size_t at = fm->len;
 
@@ -413,7 +413,7 @@ static int by_frag_name(const void *a, const void *b)
 static int put_fragment(struct form *fm, struct ifile *f,
 			const struct klp_symbol *fn, const struct ifrag *fr)
 {
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	const unsigned char *d;
 	uint64_t base = (uint64_t)fr->base, stop;
 	size_t n;
@@ -436,8 +436,8 @@ static int put_fragment(struct form *fm, struct ifile *f,
 		if (begin_item(fm, false) ||
 		    putf(fm, "out-of-line code in %s: relocation at +0x%llx type %u -> ",
 			 fr->sec->name,
-			 (unsigned long long)(v[i]->offset - base), v[i]->type) ||
-		    put_target(fm, f, NULL, v[i], false))
+			 (unsigned long long)(v[i].offset - base), v[i].type) ||
+		    put_target(fm, f, NULL, &v[i], false))
 			return -1;
 		end_item(fm);
 	}
@@ -449,7 +449,7 @@ static int build_form(struct form *fm, struct ifile *f,
 		      const struct klp_symbol *s)
 {
 	const unsigned char *d;
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	size_t n;
 
 	fm->len = 0;
@@ -466,15 +466,15 @@ static int build_form(struct form *fm, struct ifile *f,
 	end_item(fm);
 	/* Where the function lands in out-of-line code, before describing. */
 	for (size_t i = 0; i < n; i++)
-		if (put_target(fm, f, s, v[i], true))
+		if (put_target(fm, f, s, &v[i], true))
 			return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (begin_item(fm, false) ||
 		    put(fm, "relocation at +", 15) ||
-		    put_hex64(fm, v[i]->offset - s->value) ||
-		    put(fm, " type ", 6) || put_u64(fm, v[i]->type, 10) ||
+		    put_hex64(fm, v[i].offset - s->value) ||
+		    put(fm, " type ", 6) || put_u64(fm, v[i].type, 10) ||
 		    put(fm, " -> ", 4) ||
-		    put_target(fm, f, s, v[i], false))
+		    put_target(fm, f, s, &v[i], false))
 			return -1;
 		end_item(fm);
 	}

@@ -324,7 +324,76 @@ static uint64_t pos_hash(const struct klp_elf *elf, uint32_t secidx,
 
 #define SYM_BATCH	16
 
-static int read_symbols(struct klp_elf *elf)
+/*
+ * A table of a million entries leaves the resident set as it is decoded,
+ * every RELEASE_EVERY entries (klp_elf_release()), not only at its end: all
+ * its pages would otherwise be resident at once (48 MB of `.rela.text`).
+ */
+#define RELEASE_EVERY	65536
+
+/*
+ * Adds the symbols to the name (@names) or the position index, backwards
+ * so that lookups return them in symbol table order, in batches whose
+ * buckets are prefetched first (a million symbols: every add would
+ * otherwise wait for memory).
+ */
+static int index_syms(struct klp_elf *elf, bool names)
+{
+	struct klp_htab *t = names ? &elf->sym_by_name : &elf->sym_by_pos;
+
+	if (klp_htab_init(t, elf->nsym))
+		return -1;
+	for (size_t end = elf->nsym; end > 0;) {
+		size_t start = end > SYM_BATCH ? end - SYM_BATCH : 0;
+		uint64_t h[SYM_BATCH];
+
+		for (size_t i = end; i-- > start;) {
+			struct klp_symbol *sym = &elf->syms[i];
+
+			if (!names && !indexed_by_pos(sym))
+				continue;
+			h[i - start] = names ? klp_hash_str(sym->name) :
+				       pos_hash(elf, sym->sec->idx, sym->value);
+			klp_htab_prefetch(t, h[i - start]);
+		}
+		for (size_t i = end; i-- > start;)
+			if ((names || indexed_by_pos(&elf->syms[i])) &&
+			    klp_htab_add(t, names ? &elf->name_nodes[i] :
+						    &elf->syms[i].pos_node,
+					 h[i - start]))
+				return -1;
+		end = start;
+	}
+	return 0;
+}
+
+/*
+ * The name index is made on the first lookup by name (it is a cache: no
+ * answer changes): diff, verify and plan at a million functions never
+ * make one (32 MB per file).  Out of memory, lookups scan the table.
+ */
+static bool names_indexed(const struct klp_elf *elf)
+{
+	struct klp_elf *e = (struct klp_elf *)elf;
+
+	if (!e->name_nodes && e->nsym) {
+		e->name_nodes = malloc(e->nsym * sizeof(*e->name_nodes));
+		if (e->name_nodes && index_syms(e, true)) {
+			free(e->name_nodes);
+			e->name_nodes = NULL;
+			klp_htab_free(&e->sym_by_name);
+		}
+	}
+	return e->name_nodes;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* All symbols, or with @names (sorted) those of these names. */
+static int read_symbols(struct klp_elf *elf, const char **names, size_t n)
 {
 	const unsigned char *data, *str, *xtab = NULL;
 	uint64_t size, strsize, xsize = 0;
@@ -340,17 +409,27 @@ static int read_symbols(struct klp_elf *elf)
 	if (xindex && klp_elf_section_data(elf, xindex, &xtab, &xsize))
 		return -1;
 
-	elf->nsym = size / sizeof(Elf64_Sym);
-	elf->syms = calloc(elf->nsym ? elf->nsym : 1, sizeof(*elf->syms));
+	/*
+	 * With @names, the kept symbols are packed at the front: the pages of
+	 * the rest of the calloc'ed array are never touched.
+	 */
+	elf->syms = calloc(size ? size / sizeof(Elf64_Sym) : 1,
+			   sizeof(*elf->syms));
 	if (!elf->syms)
 		return klp_err("%s: out of memory", elf->name);
+	elf->syms_subset = names != NULL;
 
-	for (size_t i = 0; i < elf->nsym; i++) {
-		struct klp_symbol *sym = &elf->syms[i];
+	for (size_t i = 0; i < size / sizeof(Elf64_Sym); i++) {
+		struct klp_symbol *sym = &elf->syms[elf->nsym];
 		Elf64_Sym es;
 
 		memcpy(&es, data + i * sizeof(es), sizeof(es));
-		sym->idx = i;
+		*sym = (struct klp_symbol){ .idx = i };	/* may be a dropped one */
+		if (i % RELEASE_EVERY == RELEASE_EVERY - 1) {
+			klp_elf_release(elf, data, i * sizeof(es));
+			if (names && es.st_name < strsize)
+				klp_elf_release(elf, str, es.st_name);
+		}
 		sym->name = strtab_get(str, strsize, es.st_name);
 		if (!sym->name)
 			return klp_err("%s: symbol %zu has name offset 0x%x past the end of its string table",
@@ -362,58 +441,35 @@ static int read_symbols(struct klp_elf *elf)
 		sym->visibility = GELF_ST_VISIBILITY(es.st_other);
 		if (resolve_shndx(elf, sym, &es, xtab, xsize))
 			return -1;
+		if (names && !(n && bsearch(&sym->name, names, n,
+					     sizeof(*names), by_str)))
+			continue;
+		elf->nsym++;
 		if (sym->type == STT_SECTION && sym->sec && !sym->sec->sym)
 			sym->sec->sym = sym;
 	}
-	/* Decoded for good (the names stay: they point into @str). */
+	/*
+	 * Decoded for good (the names stay: they point into @str, which a
+	 * subset reads back a page at a time if need be).
+	 */
 	klp_elf_release(elf, data, size);
+	if (names)
+		klp_elf_release(elf, str, strsize);
 	if (xtab)
 		klp_elf_release(elf, xtab, xsize);
 
-	if (klp_htab_init(&elf->sym_by_name, elf->nsym) ||
-	    klp_htab_init(&elf->sym_by_pos, elf->nsym))
+	if (index_syms(elf, false))
 		return klp_err("%s: out of memory", elf->name);
-	/*
-	 * Backwards, so that lookups return symbols in symbol table order;
-	 * in batches whose buckets are prefetched first (a million symbols:
-	 * every add would otherwise wait for memory).
-	 */
-	for (size_t end = elf->nsym; end > 0;) {
-		size_t start = end > SYM_BATCH ? end - SYM_BATCH : 0;
-		uint64_t hn[SYM_BATCH], hp[SYM_BATCH];
-
-		for (size_t i = end; i-- > start;) {
-			struct klp_symbol *sym = &elf->syms[i];
-
-			hn[i - start] = klp_hash_str(sym->name);
-			klp_htab_prefetch(&elf->sym_by_name, hn[i - start]);
-			if (indexed_by_pos(sym)) {
-				hp[i - start] = pos_hash(elf, sym->sec->idx,
-							 sym->value);
-				klp_htab_prefetch(&elf->sym_by_pos,
-						  hp[i - start]);
-			}
-		}
-		for (size_t i = end; i-- > start;) {
-			struct klp_symbol *sym = &elf->syms[i];
-
-			if (klp_htab_add(&elf->sym_by_name, &sym->name_node,
-					 hn[i - start]))
-				return klp_err("%s: out of memory", elf->name);
-			if (indexed_by_pos(sym) &&
-			    klp_htab_add(&elf->sym_by_pos, &sym->pos_node,
-					 hp[i - start]))
-				return klp_err("%s: out of memory", elf->name);
-		}
-		end = start;
-	}
 	return 0;
 }
 
-struct klp_elf *klp_elf_open(const char *path)
+struct klp_elf *klp_elf_open_names(const char *path, const char **names,
+				   size_t n)
 {
 	struct klp_elf *elf;
 
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_str);
 	elf = calloc(1, sizeof(*elf));
 	if (!elf) {
 		klp_err("%s: out of memory", path);
@@ -436,7 +492,8 @@ struct klp_elf *klp_elf_open(const char *path)
 		goto fail;
 	}
 	if (check_header(elf) || read_section_headers(elf) ||
-	    name_sections(elf) || link_rela_sections(elf) || read_symbols(elf) ||
+	    name_sections(elf) || link_rela_sections(elf) ||
+	    read_symbols(elf, names, n) ||
 	    klp_elf_index_holders(elf))
 		goto fail;
 	return elf;
@@ -449,10 +506,8 @@ void klp_elf_close(struct klp_elf *elf)
 {
 	if (!elf)
 		return;
-	for (size_t i = 0; elf->secs && i < elf->nsec; i++) {
+	for (size_t i = 0; elf->secs && i < elf->nsec; i++)
 		free(elf->secs[i].relocs);
-		free(elf->secs[i].by_off);
-	}
 	free(elf->hold);
 	free(elf->hold_first);
 	free(elf->hold_sized);
@@ -460,6 +515,7 @@ void klp_elf_close(struct klp_elf *elf)
 	klp_htab_free(&elf->sec_by_name);
 	klp_htab_free(&elf->sym_by_name);
 	klp_htab_free(&elf->sym_by_pos);
+	free(elf->name_nodes);
 	free(elf->secs);
 	free(elf->syms);
 	if (elf->image_mapped)
@@ -478,7 +534,7 @@ struct klp_section *klp_elf_section(const struct klp_elf *elf, size_t idx)
 
 struct klp_symbol *klp_elf_symbol(const struct klp_elf *elf, size_t idx)
 {
-	return idx < elf->nsym ? &elf->syms[idx] : NULL;
+	return idx < elf->nsym && !elf->syms_subset ? &elf->syms[idx] : NULL;
 }
 
 static struct klp_section *sec_named_from(struct klp_hnode *n,
@@ -508,33 +564,40 @@ struct klp_section *klp_elf_next_section_by_name(const struct klp_elf *elf,
 	return sec_named_from(klp_htab_next(&sec->name_node), sec->name);
 }
 
-static struct klp_symbol *sym_named_from(struct klp_hnode *n,
+/* From name_nodes @n, or without the index from syms[@i] on. */
+static struct klp_symbol *sym_named_from(const struct klp_elf *elf,
+					 struct klp_hnode *n, size_t i,
 					 const char *name)
 {
-	for (; n; n = klp_htab_next(n)) {
-		struct klp_symbol *sym;
-
-		sym = klp_container_of(n, struct klp_symbol, name_node);
-		if (!strcmp(sym->name, name))
-			return sym;
-	}
+	for (; !elf->name_nodes && i < elf->nsym; i++)
+		if (!strcmp(elf->syms[i].name, name))
+			return &elf->syms[i];
+	for (; n; n = klp_htab_next(n))
+		if (!strcmp(elf->syms[n - elf->name_nodes].name, name))
+			return &elf->syms[n - elf->name_nodes];
 	return NULL;
 }
 
 struct klp_symbol *klp_elf_symbol_by_name(const struct klp_elf *elf,
 					  const char *name)
 {
-	return sym_named_from(klp_htab_first(&elf->sym_by_name,
-					     klp_hash_str(name)), name);
+	return sym_named_from(elf, names_indexed(elf) ?
+			      klp_htab_first(&elf->sym_by_name,
+					     klp_hash_str(name)) : NULL,
+			      0, name);
 }
 
 struct klp_symbol *klp_elf_next_symbol_by_name(const struct klp_elf *elf,
 					       const struct klp_symbol *sym)
 {
-	(void)elf;
-	return sym_named_from(klp_htab_next(&sym->name_node), sym->name);
+	size_t i = (size_t)(sym - elf->syms);
+
+	return sym_named_from(elf, elf->name_nodes ?
+			      klp_htab_next(&elf->name_nodes[i]) : NULL,
+			      i + 1, sym->name);
 }
 
+/* At @value in @sec, or at the address @value in any section (@sec NULL). */
 static struct klp_symbol *sym_at_from(struct klp_hnode *n,
 				      const struct klp_section *sec,
 				      uint64_t value)
@@ -543,7 +606,7 @@ static struct klp_symbol *sym_at_from(struct klp_hnode *n,
 		struct klp_symbol *sym;
 
 		sym = klp_container_of(n, struct klp_symbol, pos_node);
-		if (sym->sec == sec && sym->value == value)
+		if ((!sec || sym->sec == sec) && sym->value == value)
 			return sym;
 	}
 	return NULL;
@@ -568,26 +631,13 @@ struct klp_symbol *klp_elf_next_symbol_at(const struct klp_elf *elf,
 			   sym->value);
 }
 
-static struct klp_symbol *sym_at_addr_from(struct klp_hnode *n,
-					   uint64_t addr)
-{
-	for (; n; n = klp_htab_next(n)) {
-		struct klp_symbol *sym;
-
-		sym = klp_container_of(n, struct klp_symbol, pos_node);
-		if (sym->value == addr)
-			return sym;
-	}
-	return NULL;
-}
-
 struct klp_symbol *klp_elf_symbol_at_addr(const struct klp_elf *elf,
 					  uint64_t addr)
 {
 	if (elf->type == ET_REL)
 		return NULL;
-	return sym_at_addr_from(klp_htab_first(&elf->sym_by_pos,
-					       klp_hash_u64(addr)), addr);
+	return sym_at_from(klp_htab_first(&elf->sym_by_pos,
+					  klp_hash_u64(addr)), NULL, addr);
 }
 
 struct klp_symbol *klp_elf_next_symbol_at_addr(const struct klp_elf *elf,
@@ -595,7 +645,7 @@ struct klp_symbol *klp_elf_next_symbol_at_addr(const struct klp_elf *elf,
 {
 	if (elf->type == ET_REL || !indexed_by_pos(sym))
 		return NULL;
-	return sym_at_addr_from(klp_htab_next(&sym->pos_node), sym->value);
+	return sym_at_from(klp_htab_next(&sym->pos_node), NULL, sym->value);
 }
 
 int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
@@ -618,6 +668,9 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 			       (unsigned long)rela->sh.sh_entsize,
 			       (unsigned long)rela->sh.sh_size,
 			       sizeof(Elf64_Rela));
+	if (elf->syms_subset)
+		return klp_err("%s: opened for some symbol names only, not for its relocations",
+			       elf->name);
 	if (!elf->symtab || rela->sh.sh_link != elf->symtab->idx)
 		return klp_err("%s: section %u (%s) links to section %u, not to the symbol table",
 			       elf->name, rela->idx, rela->name,
@@ -626,7 +679,7 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 		return -1;
 
 	n = size / sizeof(Elf64_Rela);
-	if (n > UINT32_MAX)	/* klp_reloc.pos is 32 bits */
+	if (n > UINT32_MAX)	/* klp_reloc.idx is 32 bits */
 		return klp_err("%s: section %u (%s) has %zu relocations, more than klp-gen handles (%u)",
 			       elf->name, rela->idx, rela->name, n, UINT32_MAX);
 	sec->relocs = calloc(n ? n : 1, sizeof(*sec->relocs));
@@ -638,6 +691,8 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 		Elf64_Rela er;
 
 		memcpy(&er, data + i * sizeof(er), sizeof(er));
+		if (i % RELEASE_EVERY == RELEASE_EVERY - 1)
+			klp_elf_release(elf, data, i * sizeof(er));
 		symidx = ELF64_R_SYM(er.r_info);
 		if (symidx >= elf->nsym) {
 			klp_err("%s: section %u (%s): relocation %zu refers to symbol %lu, past the end of the symbol table (%zu symbols)",
@@ -645,6 +700,7 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 				(unsigned long)symidx, elf->nsym);
 			goto fail;
 		}
+		rel->idx = (uint32_t)i;		/* n <= UINT32_MAX */
 		rel->offset = er.r_offset;
 		rel->type = ELF64_R_TYPE(er.r_info);
 		rel->addend = er.r_addend;
@@ -660,8 +716,7 @@ int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)
 	}
 	/* Decoded for good: a later read faults them back in. */
 	klp_elf_release(elf, data, size);
-	if (klp_elf_sort_relocs(sec, n))
-		goto nomem;
+	klp_elf_sort_relocs(sec, n);
 	sec->nreloc = n;
 	sec->relocs_loaded = true;
 	return 0;
@@ -691,9 +746,7 @@ void klp_elf_release(const struct klp_elf *elf, const void *p, size_t len)
 void klp_elf_unload_relocs(struct klp_section *sec)
 {
 	free(sec->relocs);
-	free(sec->by_off);
 	sec->relocs = NULL;
-	sec->by_off = NULL;
 	sec->nreloc = 0;
 	sec->relocs_loaded = false;
 }

@@ -13,33 +13,25 @@
 
 static int by_offset(const void *a, const void *b)
 {
-	const struct klp_reloc *x = *(const struct klp_reloc *const *)a;
-	const struct klp_reloc *y = *(const struct klp_reloc *const *)b;
+	const struct klp_reloc *x = a, *y = b;
 
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
 	/* File order among relocations at one offset. */
-	return x < y ? -1 : x > y;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Called by klp_elf_load_relocs(): sorts the loaded sec->relocs[0 .. n). */
-int klp_elf_sort_relocs(struct klp_section *sec, size_t n)
+/*
+ * Called by klp_elf_load_relocs(): sorts the loaded sec->relocs[0 .. n),
+ * which every compiler and linker output seen (vmlinux.o, .ko) already is.
+ */
+void klp_elf_sort_relocs(struct klp_section *sec, size_t n)
 {
-	bool in_order = true;
-
-	sec->by_off = malloc((n ? n : 1) * sizeof(*sec->by_off));
-	if (!sec->by_off)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		sec->by_off[i] = &sec->relocs[i];
-		if (i && sec->relocs[i].offset < sec->relocs[i - 1].offset)
-			in_order = false;
-	}
-	if (!in_order)
-		qsort(sec->by_off, n, sizeof(*sec->by_off), by_offset);
-	for (size_t i = 0; i < n; i++)
-		sec->by_off[i]->pos = (uint32_t)i;	/* n <= UINT32_MAX */
-	return 0;
+	for (size_t i = 1; i < n; i++)
+		if (sec->relocs[i].offset < sec->relocs[i - 1].offset) {
+			qsort(sec->relocs, n, sizeof(*sec->relocs), by_offset);
+			return;
+		}
 }
 
 /* Index of the first relocation of @sec at or after @offset. */
@@ -50,7 +42,7 @@ static size_t reloc_lower_bound(const struct klp_section *sec, uint64_t offset)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (sec->by_off[mid]->offset < offset)
+		if (sec->relocs[mid].offset < offset)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -66,21 +58,21 @@ struct klp_reloc *klp_elf_reloc_at(const struct klp_section *sec,
 	if (!sec->nreloc)
 		return NULL;
 	i = reloc_lower_bound(sec, offset);
-	return i < sec->nreloc && sec->by_off[i]->offset == offset ?
-	       sec->by_off[i] : NULL;
+	return i < sec->nreloc && sec->relocs[i].offset == offset ?
+	       &sec->relocs[i] : NULL;
 }
 
 struct klp_reloc *klp_elf_next_reloc_at(const struct klp_section *sec,
 					const struct klp_reloc *rel)
 {
-	size_t i = rel->pos + 1;
+	size_t i = (size_t)(rel - sec->relocs) + 1;
 
-	return i < sec->nreloc && sec->by_off[i]->offset == rel->offset ?
-	       sec->by_off[i] : NULL;
+	return i < sec->nreloc && sec->relocs[i].offset == rel->offset ?
+	       &sec->relocs[i] : NULL;
 }
 
 int klp_elf_relocs_in(struct klp_elf *elf, struct klp_section *sec,
-		      uint64_t start, uint64_t end, struct klp_reloc ***v,
+		      uint64_t start, uint64_t end, struct klp_reloc **v,
 		      size_t *n)
 {
 	size_t lo, hi;
@@ -93,7 +85,7 @@ int klp_elf_relocs_in(struct klp_elf *elf, struct klp_section *sec,
 		return 0;
 	lo = reloc_lower_bound(sec, start);
 	hi = end == UINT64_MAX ? sec->nreloc : reloc_lower_bound(sec, end);
-	*v = sec->by_off + lo;
+	*v = sec->relocs + lo;
 	*n = hi > lo ? hi - lo : 0;
 	return 0;
 }

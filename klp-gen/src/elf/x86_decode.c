@@ -10,11 +10,11 @@
  * Decoding a function once records, per instruction, its start, length,
  * fields and, for a relative call or jump, where it lands.
  */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <llvm-c/Disassembler.h>
-#include <llvm-c/Target.h>
 
 #include "klp/error.h"
 #include "klp/grow.h"
@@ -65,19 +65,58 @@ static int op_info(void *info, uint64_t pc, uint64_t off, uint64_t opsize,
 	return 0;
 }
 
+/*
+ * libLLVM is loaded by the first decoder (dlopen()), not at start: loading
+ * it makes 48 MB resident (its relocations, its static constructors),
+ * which the commands that never decode (glue, dump, and diff, verify and
+ * plan on most inputs) need not pay.
+ */
+static struct {
+	void (*init[3])(void);
+	LLVMDisasmContextRef (*create)(const char *, void *, int,
+				       LLVMOpInfoCallback,
+				       LLVMSymbolLookupCallback);
+	void (*dispose)(LLVMDisasmContextRef);
+	size_t (*insn)(LLVMDisasmContextRef, uint8_t *, uint64_t, uint64_t,
+		       char *, size_t);
+} llvm;
+
+static int load_llvm(void)
+{
+	static const char *const names[] = {
+		"LLVMInitializeX86TargetInfo", "LLVMInitializeX86TargetMC",
+		"LLVMInitializeX86Disassembler", "LLVMCreateDisasm",
+		"LLVMDisasmDispose", "LLVMDisasmInstruction",
+	};
+	void *h, *fn[6];
+
+	_Static_assert(sizeof(fn) == sizeof(llvm), "one pointer per name");
+	if (llvm.insn)
+		return 0;
+	h = dlopen(KLP_LIBLLVM_PATH, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return klp_err("cannot load LLVM's disassembler: %s", dlerror());
+	for (int i = 0; i < 6; i++)
+		if (!(fn[i] = dlsym(h, names[i])))
+			return klp_err("%s: no %s", KLP_LIBLLVM_PATH, names[i]);
+	memcpy(&llvm, fn, sizeof(fn));
+	for (int i = 0; i < 3; i++)
+		llvm.init[i]();
+	return 0;
+}
+
 struct klp_x86_dec *klp_x86_dec_new(void)
 {
-	struct klp_x86_dec *d = calloc(1, sizeof(*d));
+	struct klp_x86_dec *d;
 
+	if (load_llvm())
+		return NULL;
+	d = calloc(1, sizeof(*d));
 	if (!d) {
 		klp_err("out of memory");
 		return NULL;
 	}
-	LLVMInitializeX86TargetInfo();
-	LLVMInitializeX86TargetMC();
-	LLVMInitializeX86Disassembler();
-	d->llvm = LLVMCreateDisasm("x86_64-unknown-linux-gnu", d, 1, op_info,
-				   NULL);
+	d->llvm = llvm.create("x86_64-unknown-linux-gnu", d, 1, op_info, NULL);
 	if (!d->llvm) {
 		free(d);
 		klp_err("LLVM has no x86-64 disassembler (LLVMCreateDisasm failed)");
@@ -98,7 +137,7 @@ void klp_x86_dec_free(struct klp_x86_dec *d)
 		free(f);
 	}
 	klp_htab_free(&d->funcs);
-	LLVMDisasmDispose(d->llvm);
+	llvm.dispose(d->llvm);
 	free(d);
 }
 
@@ -163,9 +202,8 @@ static int decode(struct klp_x86_dec *d, struct dfunc *f, uint64_t until)
 		memset(&in, 0, sizeof(in));
 		in.start = off;
 		d->cur = &in;
-		len = LLVMDisasmInstruction(d->llvm, (uint8_t *)f->code + off,
-					    f->size - off, off, text,
-					    sizeof(text));
+		len = llvm.insn(d->llvm, (uint8_t *)f->code + off,
+				f->size - off, off, text, sizeof(text));
 		d->cur = NULL;
 		if (!len) {
 			f->done = true;

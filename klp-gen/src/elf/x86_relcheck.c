@@ -87,7 +87,7 @@ static int check_section(struct klp_elf *elf, struct klp_section *sec,
 			 struct klp_x86_relcheck *st)
 {
 	struct klp_symbol **f = NULL;
-	struct klp_reloc **r;
+	struct klp_reloc *r;
 	const unsigned char *data;
 	uint64_t size;
 	size_t nf = 0, fi = 0, nr;
@@ -99,7 +99,7 @@ static int check_section(struct klp_elf *elf, struct klp_section *sec,
 		goto out;
 	st->sections++;
 	for (size_t i = 0; i < nr; i++) {
-		const struct klp_reloc *rel = r[i];
+		const struct klp_reloc *rel = &r[i];
 		uint64_t lo, hi, off = rel->offset;
 		struct klp_x86_insn in;
 		unsigned int w, tail;

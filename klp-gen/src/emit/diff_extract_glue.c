@@ -49,8 +49,12 @@ static int extract_args(const struct klp_dxg_args *a, struct klp_diff *d,
 		.out = a->out_path,
 		.patched_elf = d->patched_elf,
 		.patched_rec = d->patched_rec,
-		.orig_elf = module ? d->orig_elf : d->linked_elf,
-		/* diff reads the linked record only when a name repeats */
+		/*
+		 * diff reads the linked record, and the whole linked model,
+		 * only when a name repeats; else extract opens it
+		 */
+		.orig_elf = module ? d->orig_elf :
+			    d->linked_rec ? d->linked_elf : NULL,
 		.orig_rec = module ? d->orig_rec : d->linked_rec,
 	};
 	return 0;

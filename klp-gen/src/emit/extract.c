@@ -159,7 +159,7 @@ int ex_sec_bytes(struct ex *ex, struct klp_section *sec, uint64_t start,
 /* Rewrites the relocations of one copied range, then its table entries. */
 static int process_copy(struct ex *ex, struct ex_copy *c)
 {
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	size_t n;
 	long osym = -1;
 	char where[600];
@@ -169,7 +169,7 @@ static int process_copy(struct ex *ex, struct ex_copy *c)
 	if (klp_elf_relocs_in(ex->pe, c->sec, c->start, c->start + c->size, &v, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		const struct klp_reloc *r = v[i];
+		const struct klp_reloc *r = &v[i];
 
 		snprintf(where, sizeof(where), "%s+0x%" PRIx64 " (%s %s%+" PRId64 ")",
 			 c->name, r->offset - c->start, ex_rtype_name(r->type),

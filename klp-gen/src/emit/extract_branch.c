@@ -33,19 +33,19 @@
 #include "klp/x86_decode.h"
 
 /* Is one of @v[0, @n) (sorted by offset) in [@lo, @hi)? */
-static bool reloc_in(struct klp_reloc **v, size_t n, size_t *i, uint64_t lo,
+static bool reloc_in(const struct klp_reloc *v, size_t n, size_t *i, uint64_t lo,
 		     uint64_t hi)
 {
-	while (*i < n && v[*i]->offset < lo)
+	while (*i < n && v[*i].offset < lo)
 		(*i)++;
-	return *i < n && v[*i]->offset < hi;
+	return *i < n && v[*i].offset < hi;
 }
 
 int ex_fix_branches(struct ex *ex, struct ex_copy *c,
 		    const unsigned char *bytes)
 {
 	const struct klp_x86_insn *in;
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	size_t n, ni, ri = 0;
 	bool complete;
 

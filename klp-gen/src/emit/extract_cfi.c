@@ -29,7 +29,7 @@ int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
 		    const char *where, struct ex_cfi_pre *pre)
 {
 	struct klp_symbol *found;
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	size_t n;
 
 	memset(pre, 0, sizeof(*pre));
@@ -42,7 +42,7 @@ int ex_cfi_preamble(struct ex *ex, const struct klp_symbol *fn,
 	if (n)
 		return klp_err("%s: the kCFI preamble %s has a relocation at +0x%" PRIx64 "; a preamble is a hash and NOPs, refusing",
 			       where, found->name,
-			       v[0]->offset - found->value);
+			       v[0].offset - found->value);
 	if (ex_sec_bytes(ex, fn->sec, found->value, fn->value - found->value,
 			 &pre->bytes))
 		return -1;

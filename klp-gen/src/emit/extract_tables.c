@@ -325,7 +325,7 @@ static int copy_entry(struct ex *ex, struct ex_table *t, struct ex_copy *c,
 	uint64_t at = ref->entry * t->entsize, ooff;
 	long *osec = t->kind == T_KCFI_TRAPS ? &ex->tables->kt_osec : &t->osec;
 	const unsigned char *d;
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	uint64_t size;
 	size_t n;
 	char where[600];
@@ -348,19 +348,19 @@ static int copy_entry(struct ex *ex, struct ex_table *t, struct ex_copy *c,
 	    klp_elf_relocs_in(ex->pe, sec, at, at + t->entsize, &v, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t field = v[i]->offset - at;
+		uint64_t field = v[i].offset - at;
 		long osym = -1;
 		char w[700];
 
 		snprintf(w, sizeof(w), "%s, field +%" PRIu64, where, field);
 		if (alt && field == ALT_REPL_FIELD) {
-			if (copy_altrepl(ex, c, w, v[i],
+			if (copy_altrepl(ex, c, w, &v[i],
 					 d[at + ALT_REPLLEN_FIELD], *osec,
 					 ooff + field))
 				return -1;
 			continue;
 		}
-		if (ex_emit_reloc(ex, c, w, v[i], false, *osec, ooff + field,
+		if (ex_emit_reloc(ex, c, w, &v[i], false, *osec, ooff + field,
 				  &osym) ||
 		    ex_check_load_time(ex, w, osym))
 			return -1;
@@ -402,7 +402,7 @@ static int rewrite_runtime_ptr(struct ex *ex, struct ex_table *t,
 	struct klp_symbol *s, *var = NULL;
 	const unsigned char *d;
 	unsigned char insn[10];
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	uint64_t size, at, out;
 	unsigned int reg;
 	size_t n, nvar = 0;

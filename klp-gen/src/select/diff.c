@@ -63,8 +63,15 @@ static struct klp_symbol *linked_sym(struct klp_diff *d,
 			d->linked_path, sym->name, d->orig_path);
 		return NULL;
 	}
-	/* several locals of that name: pair them through the records */
+	/*
+	 * several locals of that name: pair them through the records (the
+	 * record needs the whole model, relocations included)
+	 */
 	if (!d->linked_c) {
+		klp_elf_close(d->linked_elf);
+		d->linked_elf = klp_elf_open(d->linked_path);
+		if (!d->linked_elf)
+			return NULL;
 		d->linked_rec = klp_record_read_no_edges(d->linked_elf);
 		if (!d->linked_rec)
 			return NULL;
@@ -79,6 +86,25 @@ static struct klp_symbol *linked_sym(struct klp_diff *d,
 	return found;
 }
 
+/*
+ * The linked vmlinux with the symbols of the replaced functions' names
+ * only (klp_elf_open_names()): all but a few of its million symbols would
+ * be held for nothing.
+ */
+static int open_linked(struct klp_diff *d, const struct klp_select_result *r)
+{
+	const char **names = calloc(r->nrepl + 1, sizeof(*names));
+
+	if (!names)
+		return klp_err("out of memory");
+	for (size_t i = 0; i < r->nrepl; i++)
+		names[i] = r->repl[i].orig->sym->name;
+	klp_elf_close(d->linked_elf);
+	d->linked_elf = klp_elf_open_names(d->linked_path, names, r->nrepl);
+	free(names);
+	return d->linked_elf ? 0 : -1;
+}
+
 static int compute_sympos(struct klp_diff *d)
 {
 	const struct klp_select_result *r = klp_select_result(d->sel);
@@ -86,6 +112,8 @@ static int compute_sympos(struct klp_diff *d)
 	d->sympos = calloc(r->nrepl + 1, sizeof(*d->sympos));
 	if (!d->sympos)
 		return klp_err("out of memory");
+	if (d->linked_elf && open_linked(d, r))
+		return -1;
 	for (size_t i = 0; i < r->nrepl; i++) {
 		const struct klp_symbol *sym = r->repl[i].orig->sym;
 		struct klp_symbol *ls;
@@ -231,7 +259,9 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 		goto fail;
 	}
 	if (d->linked_path) {
-		d->linked_elf = klp_elf_open(d->linked_path);
+		/* Checked now; its symbols are read once diff knows which. */
+		d->linked_elf = klp_elf_open_names(d->linked_path,
+						   (const char *[]){ NULL }, 0);
 		if (!d->linked_elf)
 			goto fail;
 		if (klp_elf_is_relocatable(d->linked_elf)) {

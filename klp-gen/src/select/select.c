@@ -793,7 +793,7 @@ static int has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
 {
 	uint64_t end = sym->value + (sym->size && sym->size < FENTRY_WINDOW ?
 				     sym->size : FENTRY_WINDOW);
-	struct klp_reloc **v;
+	struct klp_reloc *v;
 	size_t n;
 
 	if (!sym->sec)
@@ -801,8 +801,8 @@ static int has_fentry(struct klp_elf *elf, const struct klp_symbol *sym)
 	if (klp_elf_relocs_in(elf, sym->sec, sym->value, end, &v, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (v[i]->sym && v[i]->sym->name &&
-		    !strcmp(v[i]->sym->name, "__fentry__"))
+		if (v[i].sym && v[i].sym->name &&
+		    !strcmp(v[i].sym->name, "__fentry__"))
 			return 1;
 	return 0;
 }

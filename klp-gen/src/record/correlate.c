@@ -451,11 +451,7 @@ static int check_same_build(const struct klp_record *orig,
 	return 0;
 }
 
-/*
- * What only the interning reads (the identities' hash table and nodes, the
- * counter renaming): ~100 MB at 1M functions, freed before the funcs are
- * indexed so that the two never meet (diff's peak).
- */
+/* What only the interning reads: freed before the funcs are indexed. */
 static void free_interning(struct klp_corr *c)
 {
 	free(c->renamed);
@@ -509,12 +505,10 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 	    (patched != orig && side_init(c, 1, patched)))
 		goto fail;
 	free_interning(c);
-	if (index_funcs(c, 0))
+	if (index_funcs(c, 0) || (patched != orig && index_funcs(c, 1)))
 		goto fail;
 	if (patched == orig)
 		share_side(c);
-	else if (index_funcs(c, 1))
-		goto fail;
 	pair_funcs(c);
 	free_pairing(c);
 	return c;

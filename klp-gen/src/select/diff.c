@@ -83,10 +83,7 @@ static int compute_sympos(struct klp_diff *d)
 {
 	const struct klp_select_result *r = klp_select_result(d->sel);
 
-	/*
-	 * Opened only now: its model is not held through correlation and
-	 * selection (~120 MB at 1M functions, then diff's peak).
-	 */
+	/* Opened only now: not held through correlation and selection. */
 	if (d->linked_path && !(d->linked_elf = klp_elf_open(d->linked_path)))
 		return -1;
 	if (d->linked_elf && klp_elf_is_relocatable(d->linked_elf))

@@ -416,11 +416,7 @@ static void free_notes(struct klp_select_note *v, size_t n)
 	free(v);
 }
 
-/*
- * The per-source and per-func state and the indexes: nothing reads them
- * once klp_select_run() is done (only the result), and diff then loads the
- * linked vmlinux's symbols (~95 MB at 1M functions off that peak).
- */
+/* The state and indexes: after klp_select_run() only the result is read. */
 static void free_state(struct klp_select *s)
 {
 	void *v[] = { s->sflags, s->stamp, s->func_base, s->funcs, s->fflags,

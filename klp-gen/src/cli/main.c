@@ -5,6 +5,7 @@
  * This file dispatches to the subcommands and holds the helpers they share
  * to read their command line and report errors.
  */
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,6 +80,12 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * A fixed threshold: glibc's dynamic one rises to the size of each
+	 * big array freed, so later ones land in the heap and are not given
+	 * back when freed (diff at 1M functions: 1385 -> 1287 MB peak).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

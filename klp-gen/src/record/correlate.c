@@ -451,11 +451,17 @@ static int check_same_build(const struct klp_record *orig,
 	return 0;
 }
 
-/*
- * What only the pairing reads (the func nodes and their roles, the hash
- * tables, the counter renaming): ~150 MB at 1M functions (diff) that the
- * lookups after klp_correlate() do without.
- */
+/* What only the interning reads: freed before the funcs are indexed. */
+static void free_interning(struct klp_corr *c)
+{
+	free(c->renamed);
+	c->renamed = NULL;
+	klp_htab_free(&c->src_by_key);
+	free(c->inodes);
+	c->inodes = NULL;
+}
+
+/* What only the pairing reads (the func nodes and their roles, the tables). */
 static void free_pairing(struct klp_corr *c)
 {
 	for (int k = 0; k < 2 - shared_sides(c); k++) {
@@ -471,11 +477,7 @@ static void free_pairing(struct klp_corr *c)
 		sd->fnodes = NULL;
 		klp_htab_free(&sd->func_by_key);
 	}
-	free(c->renamed);
-	c->renamed = NULL;
-	klp_htab_free(&c->src_by_key);
-	free(c->inodes);
-	c->inodes = NULL;
+	free_interning(c);
 }
 
 struct klp_corr *klp_correlate(struct klp_record *orig,
@@ -499,12 +501,14 @@ struct klp_corr *klp_correlate(struct klp_record *orig,
 		goto fail;
 	}
 	if (klp_counter_pair(orig, patched, &c->renamed) ||
-	    side_init(c, 0, orig) || index_funcs(c, 0))
+	    side_init(c, 0, orig) ||
+	    (patched != orig && side_init(c, 1, patched)))
+		goto fail;
+	free_interning(c);
+	if (index_funcs(c, 0) || (patched != orig && index_funcs(c, 1)))
 		goto fail;
 	if (patched == orig)
 		share_side(c);
-	else if (side_init(c, 1, patched) || index_funcs(c, 1))
-		goto fail;
 	pair_funcs(c);
 	free_pairing(c);
 	return c;

@@ -416,6 +416,17 @@ static void free_notes(struct klp_select_note *v, size_t n)
 	free(v);
 }
 
+/* The state and indexes: after klp_select_run() only the result is read. */
+static void free_state(struct klp_select *s)
+{
+	void *v[] = { s->sflags, s->stamp, s->func_base, s->funcs, s->fflags,
+		      s->repl_of, s->ipo_start, s->ipo_funcs, s->own_start,
+		      s->own_funcs, s->inl_start, s->inl_ids };
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		free(v[i]);
+}
+
 void klp_select_free(struct klp_select *s)
 {
 	if (!s)
@@ -438,18 +449,8 @@ void klp_select_free(struct klp_select *s)
 	for (size_t i = 0; i < s->r.nrefusals; i++)
 		free(s->r.refusals[i]);
 	free(s->r.refusals);
-	free(s->sflags);
-	free(s->stamp);
-	free(s->func_base);
-	free(s->funcs);
-	free(s->fflags);
-	free(s->repl_of);
-	free(s->ipo_start);
-	free(s->ipo_funcs);
-	free(s->own_start);
-	free(s->own_funcs);
-	free(s->inl_start);
-	free(s->inl_ids);
+	if (!s->has_run)
+		free_state(s);
 	free(s);
 }
 
@@ -1307,12 +1308,11 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 		return klp_err("selection already ran");
 	s->has_run = true;
 	s->opts = o;
-	if (changed_data(s))
-		return -1;
 	queue = malloc((s->nsrc + 1) * sizeof(*queue));
 	if (!queue)
-		return oom();
-	if (must_replace(s, queue, &tail) || ipo_closure(s, queue, &tail))
+		oom();
+	if (!queue || changed_data(s) || must_replace(s, queue, &tail) ||
+	    ipo_closure(s, queue, &tail))
 		goto out;
 	if (o->cc && asm_changes(s))
 		goto out;
@@ -1325,6 +1325,7 @@ int klp_select_run(struct klp_select *s, const struct klp_select_opts *o)
 	ret = 0;
 out:
 	free(queue);
+	free_state(s);
 	return ret;
 }
 

@@ -148,12 +148,10 @@ static int place_section(struct klp_udiff *d, size_t first, size_t end,
 		return klp_err("out of memory");
 	if (src_file_read(&f, path)) {
 		/* klp_err() formats into the buffer klp_errmsg() returns */
-		char *why = strdup(klp_errmsg());
+		const char *why = strdupa(klp_errmsg());
 
 		klp_err("%s: hunk #%u of %s (%s) cannot be placed: %s",
-			patch_path, h0->file_index, h0->file, h0->header,
-			why ? why : "out of memory");
-		free(why);
+			patch_path, h0->file_index, h0->file, h0->header, why);
 		free(path);
 		return -1;
 	}

@@ -210,6 +210,7 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 	};
 	const struct klp_patch_outside *o;
 	struct klp_corr_src *cs;
+	char more[64] = "";
 	size_t cap = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -244,16 +245,11 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 
 	o = &out->outside[0];
 	cs = klp_corr_src(c, o->id);
-	if (out->noutside == 1)
-		klp_err("%s: %s %s (file %s, unit %s) is in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
-			patched_path, o->what, cs->name,
-			klp_select_path(cs->file), klp_select_path(cs->unit),
-			patch_path);
-	else
-		klp_err("%s: %s %s (file %s, unit %s) and %zu more change%s are in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
-			patched_path, o->what, cs->name,
-			klp_select_path(cs->file), klp_select_path(cs->unit),
-			out->noutside - 1, out->noutside > 2 ? "s" : "",
-			patch_path);
-	return -1;
+	if (out->noutside > 1)
+		snprintf(more, sizeof(more), " and %zu more change%s",
+			 out->noutside - 1, out->noutside > 2 ? "s" : "");
+	return klp_err("%s: %s %s (file %s, unit %s)%s %s in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
+		       patched_path, o->what, cs->name,
+		       klp_select_path(cs->file), klp_select_path(cs->unit),
+		       more, out->noutside > 1 ? "are" : "is", patch_path);
 }

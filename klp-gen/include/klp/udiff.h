@@ -29,7 +29,6 @@ struct klp_udiff_hunk {
 				 * @file (a rename); NULL otherwise */
 	unsigned long old_start, old_count;
 	unsigned long new_start, new_count;
-	unsigned int patch_line; /* where its @@ line is in the patch */
 	char *header;		/* its "@@ -A,B +C,D @@" line, for messages */
 	unsigned int section;	/* 1-based: which ---/+++ header it follows */
 	unsigned int file_index; /* 1-based within its section, as patch counts */

@@ -25,7 +25,7 @@
  * link), and direct calls or jumps from .init/.exit code (run at boot, or
  * never, and freed).  A relocation from anything else (code, data, an
  * export entry, an address taken in boot code) means it may be reached.
- * 0 if not proven (@why, if not NULL, says why), -1 on error.
+ * 0 if not proven (@why says why), -1 on error.
  */
 int klp_unreachable(struct klp_elf *elf, const struct klp_symbol *fn,
 		    char *why, size_t whylen);

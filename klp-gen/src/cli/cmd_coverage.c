@@ -53,10 +53,8 @@ int cmd_coverage(int argc, char **argv)
 	if (!path)
 		return klp_usage_error("coverage", coverage_usage,
 				       "no FILE given");
-	if (klp_coverage_check(path, &ex, list ? stdout : NULL, &res)) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
+	if (klp_coverage_check(path, &ex, list ? stdout : NULL, &res))
+		return klp_failed();
 	printf("coverage: %zu function symbols, %zu without a record",
 	       res.total, res.missing);
 	if (res.excused)

@@ -78,7 +78,6 @@ int cmd_diff(int argc, char **argv)
 				d.orig_path, d.patched_path);
 		return 0;
 	default:
-		klp_report(klp_errmsg());
-		return 1;
+		return klp_failed();
 	}
 }

@@ -80,7 +80,6 @@ int cmd_diff_extract_glue(int argc, char **argv)
 			a.orig_path, a.patched_path, a.out_path, a.glue_path);
 		return 0;
 	default:
-		klp_report(klp_errmsg());
-		return 1;
+		return klp_failed();
 	}
 }

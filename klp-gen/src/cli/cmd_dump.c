@@ -44,19 +44,11 @@ int cmd_dump(int argc, char **argv)
 	if (!path)
 		return klp_usage_error("dump", dump_usage, "no FILE given");
 
-	ret = 1;
 	elf = klp_elf_open(path);
-	if (!elf) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
+	if (!elf)
+		return klp_failed();
 	rec = klp_record_read(elf);
-	if (!rec)
-		klp_report(klp_errmsg());
-	else if (klp_dump_record(stdout, rec))
-		klp_report(klp_errmsg());
-	else
-		ret = 0;
+	ret = !rec || klp_dump_record(stdout, rec) ? klp_failed() : 0;
 	klp_record_free(rec);
 	klp_elf_close(elf);
 	return ret;

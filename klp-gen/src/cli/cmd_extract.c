@@ -89,10 +89,8 @@ int cmd_extract(int argc, char **argv)
 	if (!a.plan || !a.patched || !a.orig || !a.symvers || !a.out)
 		return klp_usage_error("extract", extract_usage,
 				       "--plan, --patched, --orig, --symvers and -o are all required");
-	if (klp_extract(&a, &st)) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
+	if (klp_extract(&a, &st))
+		return klp_failed();
 	print_extract_stats(a.out, &st, a.no_cfi_preambles);
 	return 0;
 }

@@ -45,10 +45,8 @@ int cmd_finalize(int argc, char **argv)
 				       "IN.ko and -o OUT.ko are required");
 	if (symvers) {
 		exports = klp_exports_read(symvers);
-		if (!exports) {
-			klp_report(klp_errmsg());
-			return 1;
-		}
+		if (!exports)
+			return klp_failed();
 	}
 	if (klp_finalize(in, out, exports, &st)) {
 		klp_report(klp_errmsg());

@@ -78,8 +78,6 @@ int cmd_glue(int argc, char **argv)
 	ret = !plan ||
 	      (nobjs && klp_glue_check_objects(plan, j.plan_path, objs, nobjs)) ||
 	      klp_outfile_write(out_path, write_glue, &j);
-	if (ret)
-		klp_report(klp_errmsg());
 	klp_plan_free(plan);
-	return ret;
+	return ret ? klp_failed() : 0;
 }

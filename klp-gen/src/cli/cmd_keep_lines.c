@@ -42,10 +42,8 @@ int cmd_keep_lines(int argc, char **argv)
 	}
 	if (!diff || !out || nfiles != 2)
 		goto usage;
-	if (klp_keeplines_file(diff, files[0], files[1], out, stdout)) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
+	if (klp_keeplines_file(diff, files[0], files[1], out, stdout))
+		return klp_failed();
 	return 0;
 usage:
 	return klp_usage_error("keep-lines", keep_lines_usage,

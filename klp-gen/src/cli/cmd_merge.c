@@ -58,31 +58,28 @@ int cmd_merge(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++) {
 		plans[i] = klp_plan_read(names[i]);
-		if (!plans[i]) {
-			klp_report(klp_errmsg());
-			goto done;
-		}
+		if (!plans[i])
+			goto fail;
 	}
 	m = klp_plan_merge(plans, names, n);
-	if (!m) {
-		klp_report(klp_errmsg());
-		goto done;
-	}
+	if (!m)
+		goto fail;
 	if (!m->nreplaces && !m->nrefusals) {
 		klp_report("the plans replace nothing in any object: a live patch that changes nothing is an error");
 		ret = 3;
 		goto done;
 	}
-	if (klp_outfile_write(out_path, write_plan, m)) {
-		klp_report(klp_errmsg());
-		goto done;
-	}
+	if (klp_outfile_write(out_path, write_plan, m))
+		goto fail;
 	if (m->nrefusals) {
 		fprintf(stderr, "klp-gen merge: %s refuses the patch: %s\n",
 			out_path, m->refusals[0].text);
 		goto done;
 	}
 	ret = 0;
+	goto done;
+fail:
+	ret = klp_failed();
 done:
 	for (size_t i = 0; plans && i < n; i++)
 		klp_plan_free(plans[i]);

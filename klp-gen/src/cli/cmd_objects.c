@@ -59,7 +59,5 @@ int cmd_objects(int argc, char **argv)
 		ret = klp_objects_of_plan(pos[0], plan, stdout);
 		klp_plan_free(plan);
 	}
-	if (ret)
-		klp_report(klp_errmsg());
-	return ret ? 1 : 0;
+	return ret ? klp_failed() : 0;
 }

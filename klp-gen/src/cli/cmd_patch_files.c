@@ -40,9 +40,7 @@ int cmd_patch_files(int argc, char **argv)
 		return klp_usage_error("patch-files", patch_files_usage,
 				       "no PATCH given");
 	if (klp_patch_paths((const char *const *)argv, (size_t)n, all, in,
-			    stdout)) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
+			    stdout))
+		return klp_failed();
 	return 0;
 }

@@ -62,10 +62,8 @@ int cmd_plan(int argc, char **argv)
 	if (stated && source)
 		return klp_usage_error("plan", plan_usage,
 				       "--source and --stated-lines exclude each other");
-	if (klp_hunk_plan_run(args[0], args[1], source, stated, &text, &len)) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
+	if (klp_hunk_plan_run(args[0], args[1], source, stated, &text, &len))
+		return klp_failed();
 	fwrite(text, 1, len, stdout);
 	free(text);
 	if (!fflush(stdout))

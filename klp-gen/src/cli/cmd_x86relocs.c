@@ -46,10 +46,8 @@ int cmd_x86relocs(int argc, char **argv)
 	}
 	ret = klp_x86_check_relocs(elf, stdout, all, &st);
 	klp_elf_close(elf);
-	if (ret) {
-		klp_report(klp_errmsg());
-		return 1;
-	}
+	if (ret)
+		return klp_failed();
 	printf("x86-relocs: %zu relocations in %zu code sections: %zu on an operand field, %zu inside an instruction but not on a field, %zu not in a decoded instruction\n",
 	       st.relocs, st.sections, st.on_field, st.not_field, st.undecoded);
 	printf("x86-relocs: %zu PC-relative 4-byte fields; immediate after the field: 0: %zu, 1: %zu, 2: %zu, 4: %zu\n",

@@ -50,6 +50,8 @@ extern const char x86relocs_usage[];
 
 /* Prints "klp-gen: MSG" to stderr; the tool's one way to report errors. */
 void klp_report(const char *msg);
+/* Reports klp_errmsg(), the failed step's message; returns 1, its exit status. */
+int klp_failed(void);
 
 /*
  * Prints "klp-gen CMD: MESSAGE" and the command's usage to stderr; returns

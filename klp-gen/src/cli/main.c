@@ -36,6 +36,12 @@ void klp_report(const char *msg)
 	fprintf(stderr, "klp-gen: %s\n", msg);
 }
 
+int klp_failed(void)
+{
+	klp_report(klp_errmsg());
+	return 1;
+}
+
 int klp_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 {
 	va_list ap;

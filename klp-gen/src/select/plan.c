@@ -467,9 +467,8 @@ struct reader {
 /* Prefixes the message that a builder recorded with "PATH:LINE: ". */
 static int rerr(const struct reader *r)
 {
-	char msg[1024];
+	const char *msg = strdupa(klp_errmsg());
 
-	snprintf(msg, sizeof(msg), "%s", klp_errmsg());
 	return klp_err("%s:%u: %s", r->path, r->line, msg);
 }
 

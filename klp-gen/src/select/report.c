@@ -154,14 +154,22 @@ static void jstr(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* @sep, then "@key": @val as a JSON string (null for NULL). */
+static void jfield(FILE *out, const char *sep, const char *key,
+		   const char *val)
+{
+	fprintf(out, "%s\"%s\": ", sep, key);
+	if (val)
+		jstr(out, val);
+	else
+		fputs("null", out);
+}
+
 static void jsrc(FILE *out, struct klp_corr *c, uint32_t id)
 {
-	fputs("{\"name\": ", out);
-	jstr(out, klp_corr_src_name(c, id));
-	fputs(", \"file\": ", out);
-	jstr(out, klp_select_src_file(c, id));
-	fputs(", \"unit\": ", out);
-	jstr(out, klp_corr_src_unit(c, id));
+	jfield(out, "{", "name", klp_corr_src_name(c, id));
+	jfield(out, ", ", "file", klp_select_src_file(c, id));
+	jfield(out, ", ", "unit", klp_corr_src_unit(c, id));
 	fputc('}', out);
 }
 
@@ -181,17 +189,14 @@ static void jnotes(FILE *out, struct klp_corr *c, const char *key,
 {
 	fprintf(out, ",\n  \"%s\": [", key);
 	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",\n    " : "\n    ", out);
-		fputs("{\"sym\": ", out);
-		jstr(out, v[i].orig->sym->name);
-		fputs(", \"file\": ", out);
-		jstr(out, klp_select_func_file(v[i].orig));
+		jfield(out, i ? ",\n    {" : "\n    {", "sym",
+		       v[i].orig->sym->name);
+		jfield(out, ", ", "file", klp_select_func_file(v[i].orig));
 		if (v[i].via != UINT32_MAX) {
 			fputs(", \"via\": ", out);
 			jsrc(out, c, v[i].via);
 		}
-		fputs(", \"why\": ", out);
-		jstr(out, v[i].text);
+		jfield(out, ", ", "why", v[i].text);
 		fputc('}', out);
 	}
 	fputc(']', out);
@@ -207,9 +212,8 @@ static void jmoved(FILE *out, const struct klp_udiff *u)
 
 		if (!h->placed || (!h->offset && !h->fuzz))
 			continue;
-		fputs(first ? "{\"file\": " : ", {\"file\": ", out);
+		jfield(out, first ? "{" : ", {", "file", h->file);
 		first = false;
-		jstr(out, h->file);
 		fprintf(out, ", \"hunk\": %u, \"line\": %lu, \"offset\": %ld, \"fuzz\": %u}",
 			h->file_index, h->where, h->offset, h->fuzz);
 	}
@@ -220,37 +224,29 @@ void klp_report_json(FILE *out, const struct klp_diff *d)
 	const struct klp_select_result *r = klp_select_result(d->sel);
 	struct klp_corr *c = d->c;
 
-	fputs("{\n  \"orig\": ", out);
-	jstr(out, d->orig_path);
-	fputs(",\n  \"patched\": ", out);
-	jstr(out, d->patched_path);
-	fputs(",\n  \"result\": ", out);
-	jstr(out, r->nrefusals ? "refused" :
-		  r->nrepl ? "ok" : "no function changed");
+	jfield(out, "{\n  ", "orig", d->orig_path);
+	jfield(out, ",\n  ", "patched", d->patched_path);
+	jfield(out, ",\n  ", "result", r->nrefusals ? "refused" :
+	       r->nrepl ? "ok" : "no function changed");
 	jids(out, c, "changed_functions", &r->changed);
 	fputs(",\n  \"replace\": [", out);
 	for (size_t i = 0; i < r->nrepl; i++) {
 		const struct klp_select_repl *rp = &r->repl[i];
 
-		fputs(i ? ",\n    " : "\n    ", out);
-		fputs("{\"old_sym\": ", out);
-		jstr(out, rp->orig->sym->name);
-		fprintf(out, ", \"sympos\": %lu, \"new_sym\": ", d->sympos[i]);
-		jstr(out, rp->patched->sym->name);
-		fputs(", \"reason\": ", out);
-		jstr(out, klp_plan_reason_name(rp->reason));
-		fputs(", \"file\": ", out);
-		jstr(out, klp_select_func_file(rp->orig));
+		jfield(out, i ? ",\n    {" : "\n    {", "old_sym",
+		       rp->orig->sym->name);
+		fprintf(out, ", \"sympos\": %lu", d->sympos[i]);
+		jfield(out, ", ", "new_sym", rp->patched->sym->name);
+		jfield(out, ", ", "reason", klp_plan_reason_name(rp->reason));
+		jfield(out, ", ", "file", klp_select_func_file(rp->orig));
 		fputs(", \"via\": [", out);
 		for (size_t k = 0; k < rp->nvia; k++) {
 			fputs(k ? ", " : "", out);
 			jsrc(out, c, rp->via[k]);
 		}
 		fputc(']', out);
-		if (rp->detail[0]) {
-			fputs(", \"detail\": ", out);
-			jstr(out, rp->detail);
-		}
+		if (rp->detail[0])
+			jfield(out, ", ", "detail", rp->detail);
 		fputc('}', out);
 	}
 	fputc(']', out);
@@ -266,28 +262,18 @@ void klp_report_json(FILE *out, const struct klp_diff *d)
 	       r->nsame_code);
 	jnotes(out, c, "ipo_candidates_unchanged", r->ipo_same, r->nipo_same);
 	if (d->pf) {
-		fputs(",\n  \"patch\": {\"path\": ", out);
-		jstr(out, d->patch_path);
-		fprintf(out, ", \"changes\": %zu, \"included\": ",
-			d->pc.nchanges);
-		if (d->pc.included)
-			jstr(out, d->pc.included);
-		else
-			fputs("null", out);
+		jfield(out, ",\n  \"patch\": {", "path", d->patch_path);
+		fprintf(out, ", \"changes\": %zu", d->pc.nchanges);
+		jfield(out, ", ", "included", d->pc.included);
 		fputs(", \"outside\": [", out);
 		for (size_t i = 0; i < d->pc.noutside; i++) {
-			fputs(i ? ", " : "", out);
-			fputs("{\"what\": ", out);
-			jstr(out, d->pc.outside[i].what);
+			jfield(out, i ? ", {" : "{", "what", d->pc.outside[i].what);
 			fputs(", \"source\": ", out);
 			jsrc(out, c, d->pc.outside[i].id);
 			fputc('}', out);
 		}
-		fputs("], \"source\": ", out);
-		if (klp_patch_files_source(d->pf))
-			jstr(out, klp_patch_files_source(d->pf));
-		else
-			fputs("null", out);
+		fputc(']', out);
+		jfield(out, ", ", "source", klp_patch_files_source(d->pf));
 		fputs(", \"moved_hunks\": [", out);
 		jmoved(out, klp_patch_files_diff(d->pf));
 		fputs("]}", out);

@@ -80,13 +80,8 @@ int klp_unreachable(struct klp_elf *elf, const struct klp_symbol *fn,
 {
 	const struct klp_section *home = fn->sec;
 	struct klp_x86_dec *dec = NULL;
-	char dummy[1];
 	int ret = 1;
 
-	if (!why) {
-		why = dummy;
-		whylen = sizeof(dummy);
-	}
 	if (!home || fn->value || fn->size < home->sh.sh_size) {
 		snprintf(why, whylen, "its code shares section %s with other code, which may reach it without a relocation",
 			 home ? home->name : "(none)");

@@ -148,12 +148,10 @@ static int place_section(struct klp_udiff *d, size_t first, size_t end,
 		return klp_err("out of memory");
 	if (src_file_read(&f, path)) {
 		/* klp_err() formats into the buffer klp_errmsg() returns */
-		char *why = strdup(klp_errmsg());
+		const char *why = strdupa(klp_errmsg());
 
 		klp_err("%s: hunk #%u of %s (%s) cannot be placed: %s",
-			patch_path, h0->file_index, h0->file, h0->header,
-			why ? why : "out of memory");
-		free(why);
+			patch_path, h0->file_index, h0->file, h0->header, why);
 		free(path);
 		return -1;
 	}
@@ -268,12 +266,18 @@ bool klp_hunk_place_print(FILE *out, const struct klp_udiff_hunk *h)
 	return true;
 }
 
-/* Is @path a @type (S_IFDIR, S_IFREG)? */
-static bool is_a(const char *path, mode_t type)
+/* Is @dir/@name a @type (S_IFDIR, S_IFREG)? */
+static bool is_a(const char *dir, const char *name, mode_t type)
 {
 	struct stat st;
+	char *p;
+	bool ok;
 
-	return !stat(path, &st) && (st.st_mode & S_IFMT) == type;
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return false;
+	ok = !stat(p, &st) && (st.st_mode & S_IFMT) == type;
+	free(p);
+	return ok;
 }
 
 /* Does @dir hold every file @d changes (an in-tree build's source)? */
@@ -282,16 +286,9 @@ static bool holds_patch(const char *dir, const struct klp_udiff *d)
 	bool any = false;
 
 	for (size_t i = 0; i < d->nhunks; i++) {
-		char *p;
-		bool ok;
-
 		if (d->hunks[i].new_file)
 			continue;
-		if (asprintf(&p, "%s/%s", dir, d->hunks[i].file) < 0)
-			return false;
-		ok = is_a(p, S_IFREG);
-		free(p);
-		if (!ok)
+		if (!is_a(dir, d->hunks[i].file, S_IFREG))
 			return false;
 		any = true;
 	}
@@ -303,11 +300,8 @@ static char *source_at(const char *dir, const struct klp_udiff *d)
 {
 	char *cand;
 
-	if (asprintf(&cand, "%s/source", dir) < 0)
-		return NULL;
-	if (is_a(cand, S_IFDIR))
-		return cand;
-	free(cand);
+	if (is_a(dir, "source", S_IFDIR))
+		return asprintf(&cand, "%s/source", dir) < 0 ? NULL : cand;
 	return holds_patch(dir, d) ? strdup(dir) : NULL;
 }
 

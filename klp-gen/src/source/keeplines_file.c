@@ -75,9 +75,8 @@ int klp_keeplines_file(const char *diff_path, const char *orig_path,
 	if (!fp)
 		goto done;
 	if (klp_keeplines_write(fp, patched, plen, &kl)) {
-		char why[256];
+		const char *why = strdupa(klp_errmsg());
 
-		snprintf(why, sizeof(why), "%s", klp_errmsg());
 		klp_err("%s: %s", out_path, why);
 		goto done;
 	}

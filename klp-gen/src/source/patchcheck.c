@@ -209,7 +209,7 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 		{ &r->removed_data, "removed variable" },
 	};
 	const struct klp_patch_outside *o;
-	const char *name, *file, *unit;
+	char more[64] = "";
 	size_t cap = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -243,16 +243,12 @@ int klp_patch_check(struct klp_patch_files *pf, const char *patch_path,
 		return 0;
 
 	o = &out->outside[0];
-	name = klp_corr_src_name(c, o->id);
-	file = klp_select_path(klp_corr_src_file(c, o->id));
-	unit = klp_select_path(klp_corr_src_unit(c, o->id));
-	if (out->noutside == 1)
-		klp_err("%s: %s %s (file %s, unit %s) is in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
-			patched_path, o->what, name, file, unit, patch_path);
-	else
-		klp_err("%s: %s %s (file %s, unit %s) and %zu more change%s are in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
-			patched_path, o->what, name, file, unit,
-			out->noutside - 1, out->noutside > 2 ? "s" : "",
-			patch_path);
-	return -1;
+	if (out->noutside > 1)
+		snprintf(more, sizeof(more), " and %zu more change%s",
+			 out->noutside - 1, out->noutside > 2 ? "s" : "");
+	return klp_err("%s: %s %s (file %s, unit %s)%s %s in no file that the patch %s touches: the patched build does not match the patch (another source tree, or other changes in it)",
+		       patched_path, o->what, klp_corr_src_name(c, o->id),
+		       klp_select_path(klp_corr_src_file(c, o->id)),
+		       klp_select_path(klp_corr_src_unit(c, o->id)),
+		       more, out->noutside > 1 ? "are" : "is", patch_path);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "klp/error.h"
+#include "klp/grow.h"
 #include "klp/udiff.h"
 
 struct reader {
@@ -127,24 +128,15 @@ static int add_change(struct klp_udiff_hunk *h, unsigned long line,
 
 /*
  * Appends the @i-th old-side line's text (context or removed) to
- * @h->old_text, kept NULL-terminated; grown as lines come, not sized by
- * the header's count, which a bad patch may state as huge.
+ * @h->old_text (capacity *@cap), kept NULL-terminated; grown as lines come,
+ * not sized by the header's count, which a bad patch may state as huge.
  */
-static int add_old_text(struct klp_udiff_hunk *h, unsigned long i,
+static int add_old_text(struct klp_udiff_hunk *h, size_t *cap, unsigned long i,
 			const char *text)
 {
-	/*
-	 * Capacity 8, 16, 32 ... slots (read_hunk() allocates the first 8):
-	 * full when @i is 7, 15, 31 ..., as slot i + 1 holds the NULL.
-	 */
-	if (i >= 7 && !(i & (i + 1))) {
-		char **v = realloc(h->old_text, 2 * (i + 1) * sizeof(*v));
-
-		if (!v)
-			return klp_err("out of memory");
-		memset(v + i, 0, (i + 2) * sizeof(*v));
-		h->old_text = v;
-	}
+	if (klp_grow(&h->old_text, cap, i + 2, sizeof(*h->old_text)))
+		return -1;
+	h->old_text[i + 1] = NULL;
 	h->old_text[i] = strdup(text);
 	return h->old_text[i] ? 0 : klp_err("out of memory");
 }
@@ -154,6 +146,7 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 	const char *p = r->line + 4;
 	unsigned long new_start, new_count, old_left, new_left, old_line;
 	unsigned long nold = 0, trailing = 0;
+	size_t cap = 0;
 	bool changed = false;
 
 	if (parse_range(&p, &h->old_start, &h->old_count) || *p != ' ' ||
@@ -168,13 +161,15 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 	if ((!h->old_start && h->old_count) || (!new_start && new_count))
 		return klp_err("%s:%u: malformed hunk header '%s': lines start at 1",
 			       r->path, r->lineno, r->line);
-	h->patch_line = r->lineno;
 	h->new_start = new_start;
 	h->new_count = new_count;
 	h->header = strdup(r->line);
-	h->old_text = calloc(8, sizeof(*h->old_text));
-	if (!h->header || !h->old_text)
+	if (!h->header)
 		return klp_err("out of memory");
+	/* NULL-terminated even when empty */
+	if (klp_grow(&h->old_text, &cap, 1, sizeof(*h->old_text)))
+		return -1;
+	h->old_text[0] = NULL;
 	old_left = h->old_count;
 	new_left = new_count;
 	/* an empty old side ("-0,0" or "-5,0") inserts after old_start */
@@ -191,7 +186,7 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 		case '\0':	/* context line whose space was stripped */
 			if (!old_left || !new_left)
 				goto bad;
-			if (add_old_text(h, nold++, r->line[0] ? r->line + 1 : ""))
+			if (add_old_text(h, &cap, nold++, r->line[0] ? r->line + 1 : ""))
 				return -1;
 			if (changed)
 				trailing++;
@@ -204,7 +199,7 @@ static int read_hunk(struct reader *r, struct klp_udiff_hunk *h)
 		case '-':
 			if (!old_left)
 				goto bad;
-			if (add_old_text(h, nold++, r->line + 1))
+			if (add_old_text(h, &cap, nold++, r->line + 1))
 				return -1;
 			changed = true;
 			trailing = 0;
@@ -270,6 +265,7 @@ struct klp_udiff *klp_udiff_read(const char *path)
 	char *old = NULL, *cur = NULL, *cur_renamed = NULL;
 	bool old_null = false, have_file = false, cur_new = false;
 	unsigned int section = 0, in_section = 0;
+	size_t hcap = 0;
 	int ret = -1;
 
 	if (!d) {
@@ -323,20 +319,17 @@ struct klp_udiff *klp_udiff_read(const char *path)
 			continue;
 		}
 		if (!strncmp(r.line, "@@ -", 4)) {
-			struct klp_udiff_hunk *v, *h;
+			struct klp_udiff_hunk *h;
 
 			if (!have_file) {
 				klp_err("%s:%u: hunk before any ---/+++ file header",
 					path, r.lineno);
 				goto out;
 			}
-			v = realloc(d->hunks, (d->nhunks + 1) * sizeof(*v));
-			if (!v) {
-				klp_err("out of memory");
+			if (klp_grow(&d->hunks, &hcap, d->nhunks + 1,
+				     sizeof(*d->hunks)))
 				goto out;
-			}
-			d->hunks = v;
-			h = &v[d->nhunks++];
+			h = &d->hunks[d->nhunks++];
 			memset(h, 0, sizeof(*h));
 			h->index = (unsigned int)d->nhunks;
 			h->section = section;

@@ -20,21 +20,21 @@ struct klp_blob;
 
 /* A source function (a src entry). */
 struct klp_src {
-	uint64_t fingerprint;
+	uint64_t fingerprint;	/* 4-aligned: see the end */
 	/*
 	 * Offsets into the string pool of the record (klp_str()), not
 	 * pointers: 40 bytes, not 56 (3M srcs at 1M functions).  No blob
-	 * pointer either: a src's flat index is its place in the src_pool.
+	 * pointer either: a src's flat index is its place in the src_pool
+	 * (its index in its blob: s - blob->srcs).
 	 */
 	uint32_t name;
 	uint32_t file;
 	uint32_t unit;
 	uint32_t section;		/* "" unless explicit */
-	uint32_t index;			/* in blob->srcs */
 	uint32_t line_begin;
 	uint32_t line_end;
 	uint32_t flags;			/* KLP_SRC_* */
-};
+} __attribute__((packed, aligned(4)));	/* 36 bytes, not 40 (3M per record) */
 
 /*
  * A provenance edge.  Eight bytes: a record of a million functions has ten

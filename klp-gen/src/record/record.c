@@ -325,7 +325,6 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 	for (uint32_t i = 0; i < c->nsrc; i++, p += SRC_SIZE) {
 		struct klp_src *s = &b->srcs[b->nsrc];
 
-		s->index = b->nsrc;
 		s->fingerprint = le64(FIELD(klp_rec_src, fingerprint, p));
 		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));
 		s->line_end = le32(FIELD(klp_rec_src, line_end, p));

@@ -233,7 +233,7 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 
 static size_t flat_func(const struct side *sd, const struct klp_func *f)
 {
-	return sd->func_base[f->blob->index] + f->index;
+	return sd->func_base[f->blob->index] + klp_func_index(f);
 }
 
 static uint32_t srcid_of(const struct side *sd, const struct klp_src *s)

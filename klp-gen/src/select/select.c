@@ -72,7 +72,7 @@ struct klp_select {
 
 static size_t flat_of(const struct klp_select *s, const struct klp_func *f)
 {
-	return s->func_base[f->blob->index] + f->index;
+	return s->func_base[f->blob->index] + klp_func_index(f);
 }
 
 static bool starts(const char *s, const char *prefix)
@@ -244,11 +244,11 @@ static void ipo_patched_entries(struct klp_select *s, int pass,
 	s->cur_stamp++;
 	if (g && is_code(g))
 		for (uint32_t e = 0; e < g->nedge; e++)
-			s->stamp[klp_corr_edge_src_id_of_orig(s->c, g, &g->edges[e])] =
+			s->stamp[klp_corr_edge_src_id_of_orig(s->c, g, &klp_func_edges(g)[e])] =
 				s->cur_stamp;
 	for (uint32_t e = 0; e < pf->nedge; e++) {
-		uint32_t kind = pf->edges[e].kind;
-		uint32_t id = klp_corr_edge_src_id_of_patched(s->c, pf, &pf->edges[e]);
+		uint32_t kind = klp_func_edges(pf)[e].kind;
+		uint32_t id = klp_corr_edge_src_id_of_patched(s->c, pf, &klp_func_edges(pf)[e]);
 
 		if (g && is_code(g) && ipo_kind(kind))
 			ipo_put(s, pass, id, flat_of(s, g));
@@ -308,17 +308,18 @@ static int build_ipo_index(struct klp_select *s)
 		for (size_t j = 0; j < s->nfunc; j++) {
 			struct klp_func *f = s->funcs[j];
 
+			const struct klp_edge *ed = klp_func_edges(f);
+
 			s->inl_start[j] = n;
 			for (uint32_t e = 0; is_code(f) && e < f->nedge; e++) {
 				uint32_t id = klp_corr_edge_src_id_of_orig(
-					s->c, f, &f->edges[e]);
+					s->c, f, &ed[e]);
 
-				if (ipo_kind(f->edges[e].kind))
+				if (ipo_kind(ed[e].kind))
 					ipo_put(s, pass, id, j);
-				else if (f->edges[e].kind == KLP_EDGE_INLINE &&
-					 pass)
+				else if (ed[e].kind == KLP_EDGE_INLINE && pass)
 					s->inl_ids[n++] = id;
-				else if (f->edges[e].kind == KLP_EDGE_INLINE)
+				else if (ed[e].kind == KLP_EDGE_INLINE)
 					n++;
 			}
 		}
@@ -1165,7 +1166,8 @@ static int cmp_repl(const void *a, const void *b)
 
 	if (f->blob->index != g->blob->index)
 		return f->blob->index < g->blob->index ? -1 : 1;
-	return f->index < g->index ? -1 : f->index > g->index;
+	return klp_func_index(f) < klp_func_index(g) ? -1 :
+	       klp_func_index(f) > klp_func_index(g);
 }
 
 struct at_node {

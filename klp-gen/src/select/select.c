@@ -55,12 +55,13 @@ struct klp_select {
 	size_t *func_base;		/* per ORIGINAL blob */
 	struct klp_func **funcs;	/* per flat func */
 	uint8_t *fflags;		/* per flat func */
-	size_t *repl_of;		/* per flat func: repl index + 1, or 0 */
-	size_t *ipo_start;		/* per source id, nsrc + 1 entries */
+	/* 32-bit: the entries they count are uint32_t (prefix_sum()) */
+	uint32_t *repl_of;		/* per flat func: repl index + 1, or 0 */
+	uint32_t *ipo_start;		/* per source id, nsrc + 1 entries */
 	uint32_t *ipo_funcs;		/* flat funcs */
-	size_t *own_start;		/* per source id, nsrc + 1 entries */
+	uint32_t *own_start;		/* per source id, nsrc + 1 entries */
 	uint32_t *own_funcs;		/* flat funcs, by own source */
-	size_t *inl_start;		/* per flat func, nfunc + 1 entries */
+	uint32_t *inl_start;		/* per flat func, nfunc + 1 entries */
 	uint32_t *inl_ids;		/* the source ids they inline */
 	uint32_t *stamp;		/* per source id: dedupe of vias */
 	uint32_t cur_stamp;
@@ -262,6 +263,20 @@ static void ipo_patched_entries(struct klp_select *s, int pass,
 	}
 }
 
+/* The counts (at [id + 2]) become running totals; -1 past 32 bits. */
+static int prefix_sum(uint32_t *v, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 2; i < n; i++) {
+		sum += v[i];
+		if (sum > UINT32_MAX)
+			return klp_err("too many provenance entries for 32-bit indexes");
+		v[i] = (uint32_t)sum;
+	}
+	return 0;
+}
+
 /* Per source, the ORIGINAL funcs (code) whose own source it is. */
 static int build_own_index(struct klp_select *s)
 {
@@ -281,9 +296,8 @@ static int build_own_index(struct klp_select *s)
 				s->own_funcs[s->own_start[id + 1]++] =
 					(uint32_t)j;
 		}
-		if (!pass)
-			for (size_t i = 2; i < s->nsrc + 2; i++)
-				s->own_start[i] += s->own_start[i - 1];
+		if (!pass && prefix_sum(s->own_start, s->nsrc + 2))
+			return -1;
 	}
 	return 0;
 }
@@ -330,8 +344,9 @@ static int build_ipo_index(struct klp_select *s)
 				ipo_patched_entries(s, pass,
 						    &p->blobs[b].funcs[i]);
 		if (!pass) {
-			for (size_t i = 2; i < s->nsrc + 2; i++)
-				s->ipo_start[i] += s->ipo_start[i - 1];
+			if (prefix_sum(s->ipo_start, s->nsrc + 2) ||
+			    n > UINT32_MAX)
+				return klp_err("too many provenance entries for 32-bit indexes");
 			total = s->ipo_start[s->nsrc + 1];
 			s->ipo_funcs = malloc((total + 1) *
 					      sizeof(*s->ipo_funcs));

@@ -35,7 +35,7 @@ struct side {
 	size_t *func_base;		/* per blob: first flat func index */
 	uint32_t *src_id;		/* per flat src: identity */
 	struct fnode *fnodes;		/* per flat func */
-	struct klp_func **peer;		/* per flat func */
+	uint32_t *peer;			/* per flat func: peer's flat index + 1, or 0 */
 	bool *ambiguous;		/* per flat func */
 	struct klp_htab func_by_key;
 };
@@ -396,8 +396,8 @@ static void pair_funcs(struct klp_corr *c)
 		co = count_key(o, f, n, h, &mo);
 		cp = count_key(p, f, n, h, &mp);
 		if (co == 1 && cp == 1) {
-			o->peer[i] = fnode_func(p, mp);
-			p->peer[mp - p->fnodes] = f;
+			o->peer[i] = (uint32_t)(mp - p->fnodes) + 1;
+			p->peer[mp - p->fnodes] = (uint32_t)i + 1;
 		} else if (cp > 0) {
 			mark_all(c, 0, f, n, h);
 			mark_all(c, 1, f, n, h);
@@ -544,20 +544,25 @@ void klp_corr_free(struct klp_corr *c)
 	free(c);
 }
 
+/* The peer of @f of side @from, or NULL. */
+static struct klp_func *peer_of(const struct klp_corr *c, int from,
+				const struct klp_func *f)
+{
+	uint32_t p = c->side[from].peer[flat_func(&c->side[from], f)];
+
+	return p ? &c->side[!from].rec->func_pool[p - 1] : NULL;
+}
+
 struct klp_func *klp_corr_orig_of(const struct klp_corr *c,
 				  const struct klp_func *patched_func)
 {
-	const struct side *sd = &c->side[1];
-
-	return sd->peer[flat_func(sd, patched_func)];
+	return peer_of(c, 1, patched_func);
 }
 
 struct klp_func *klp_corr_patched_of(const struct klp_corr *c,
 				     const struct klp_func *orig_func)
 {
-	const struct side *sd = &c->side[0];
-
-	return sd->peer[flat_func(sd, orig_func)];
+	return peer_of(c, 0, orig_func);
 }
 
 size_t klp_corr_nsrc(const struct klp_corr *c)
@@ -672,7 +677,7 @@ static struct klp_symbol *peer_sym(const struct klp_corr *c, int from,
 
 	if (f) {
 		for (; f; f = klp_record_next_func_of_sym(sd->rec, f)) {
-			struct klp_func *p = sd->peer[flat_func(sd, f)];
+			struct klp_func *p = peer_of(c, from, f);
 
 			if (p && p->sym)
 				return p->sym;

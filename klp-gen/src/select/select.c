@@ -52,8 +52,7 @@ struct klp_select {
 	size_t nsrc;
 	uint8_t *sflags;		/* per source id */
 	size_t nfunc;
-	size_t *func_base;		/* per ORIGINAL blob */
-	struct klp_func **funcs;	/* per flat func */
+	struct klp_func *funcs;		/* per flat func: orig's func_pool */
 	uint8_t *fflags;		/* per flat func */
 	/* 32-bit: the entries they count are uint32_t (prefix_sum()) */
 	uint32_t *repl_of;		/* per flat func: repl index + 1, or 0 */
@@ -73,7 +72,7 @@ struct klp_select {
 
 static size_t flat_of(const struct klp_select *s, const struct klp_func *f)
 {
-	return s->func_base[f->blob->index] + klp_func_index(f);
+	return (size_t)(f - s->funcs);
 }
 
 static bool starts(const char *s, const char *prefix)
@@ -286,9 +285,9 @@ static int build_own_index(struct klp_select *s)
 		return oom();
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t j = 0; j < s->nfunc; j++) {
-			uint32_t id = id_of(s, s->funcs[j]);
+			uint32_t id = id_of(s, &s->funcs[j]);
 
-			if (!is_code(s->funcs[j]) || id == NONE)
+			if (!is_code(&s->funcs[j]) || id == NONE)
 				continue;
 			if (!pass)
 				s->own_start[id + 2]++;
@@ -320,7 +319,7 @@ static int build_ipo_index(struct klp_select *s)
 		return oom();
 	for (int pass = 0; pass < 2; pass++, n = 0) {
 		for (size_t j = 0; j < s->nfunc; j++) {
-			struct klp_func *f = s->funcs[j];
+			struct klp_func *f = &s->funcs[j];
 
 			const struct klp_edge *ed = klp_func_edges(f);
 
@@ -380,21 +379,12 @@ struct klp_select *klp_select_new(struct klp_corr *c)
 	s->nfunc = s->orig->nfunc;
 	s->sflags = calloc(s->nsrc + 1, 1);
 	s->stamp = calloc(s->nsrc + 1, sizeof(*s->stamp));
-	s->func_base = calloc(s->orig->nblob + 1, sizeof(*s->func_base));
-	s->funcs = calloc(s->nfunc + 1, sizeof(*s->funcs));
+	s->funcs = s->orig->func_pool;
 	s->fflags = calloc(s->nfunc + 1, 1);
 	s->repl_of = calloc(s->nfunc + 1, sizeof(*s->repl_of));
-	if (!s->sflags || !s->stamp || !s->func_base || !s->funcs ||
-	    !s->fflags || !s->repl_of) {
+	if (!s->sflags || !s->stamp || !s->fflags || !s->repl_of) {
 		oom();
 		goto fail;
-	}
-	for (size_t b = 0, n = 0; b < s->orig->nblob; b++) {
-		struct klp_blob *bl = &s->orig->blobs[b];
-
-		s->func_base[b] = n;
-		for (uint32_t i = 0; i < bl->nfunc; i++)
-			s->funcs[n++] = &bl->funcs[i];
 	}
 	for (int k = 0; k < 2; k++)
 		for (size_t b = 0; b < recs[k]->nblob; b++) {
@@ -435,7 +425,7 @@ static void free_notes(struct klp_select_note *v, size_t n)
 /* The state and indexes: after klp_select_run() only the result is read. */
 static void free_state(struct klp_select *s)
 {
-	void *v[] = { s->sflags, s->stamp, s->func_base, s->funcs, s->fflags,
+	void *v[] = { s->sflags, s->stamp, s->fflags,
 		      s->repl_of, s->ipo_start, s->ipo_funcs, s->own_start,
 		      s->own_funcs, s->inl_start, s->inl_ids };
 
@@ -691,7 +681,7 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			return -1;
 	}
 	for (size_t j = 0; j < s->nfunc; j++) {
-		struct klp_func *f = s->funcs[j];
+		struct klp_func *f = &s->funcs[j];
 		uint32_t own = id_of(s, f);
 		bool changed = own != NONE && (s->sflags[own] & S_CHANGED);
 		struct klp_select_repl *r = NULL;
@@ -762,7 +752,7 @@ static int ipo_closure(struct klp_select *s, uint32_t *queue, size_t *tail)
 		for (size_t k = s->ipo_start[id]; k < s->ipo_start[id + 1];
 		     k++) {
 			uint32_t j = s->ipo_funcs[k];
-			struct klp_func *f = s->funcs[j], *peer;
+			struct klp_func *f = &s->funcs[j], *peer;
 			char why[128] = "";
 			int differs = 1;
 			struct klp_select_repl *r;
@@ -960,7 +950,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 			struct klp_section *from, uint64_t off,
 			struct klp_symbol *holder)
 {
-	struct klp_func *t = s->funcs[target], *g;
+	struct klp_func *t = &s->funcs[target], *g;
 	struct klp_select_repl *r;
 	size_t gj;
 
@@ -1000,7 +990,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
  */
 static int unreferenced(struct klp_select *s, size_t j)
 {
-	struct klp_func *f = s->funcs[j];
+	struct klp_func *f = &s->funcs[j];
 	char why[256] = "";
 	int u = klp_unreachable(s->orig->elf, f->sym, why, sizeof(why));
 
@@ -1085,7 +1075,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 		       struct klp_section *from, uint64_t off,
 		       struct klp_symbol *holder)
 {
-	struct klp_func *t = s->funcs[target], *g;
+	struct klp_func *t = &s->funcs[target], *g;
 	size_t gj;
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
@@ -1113,7 +1103,7 @@ static int removed_still_called(struct klp_select *s)
 	for (size_t i = 0; i < s->r.removed_funcs.n; i++)
 		s->stamp[s->r.removed_funcs.ids[i]] = UINT32_MAX;
 	for (size_t j = 0; j < s->nfunc; j++) {
-		struct klp_func *f = s->funcs[j];
+		struct klp_func *f = &s->funcs[j];
 		uint32_t id = id_of(s, f);
 
 		if (is_code(f) && id != NONE && s->stamp[id] == UINT32_MAX) {
@@ -1142,7 +1132,7 @@ static int asm_changes(struct klp_select *s)
 	const struct klp_select_opts *o = s->opts;
 
 	for (size_t j = 0; j < s->nfunc; j++) {
-		struct klp_func *f = s->funcs[j], *peer;
+		struct klp_func *f = &s->funcs[j], *peer;
 		bool is_asm = f->src && (f->flags & KLP_FUNC_ASM);
 		uint32_t own = id_of(s, f);
 		char why[128] = "";
@@ -1270,7 +1260,7 @@ static int changed_data(struct klp_select *s)
 		s->sflags[s->r.changed_data.ids[i]] |= S_CHDATA;
 	for (int pass = 0; o->cc && pass < 2; pass++)
 		for (size_t j = 0; j < s->nfunc; j++) {
-			struct klp_func *f = s->funcs[j], *peer;
+			struct klp_func *f = &s->funcs[j], *peer;
 			uint32_t id = id_of(s, f);
 			int d;
 

@@ -164,6 +164,11 @@ struct klp_symbol *klp_elf_symbol_at(const struct klp_elf *elf,
 				     uint64_t value);
 struct klp_symbol *klp_elf_next_symbol_at(const struct klp_elf *elf,
 					  const struct klp_symbol *sym);
+/*
+ * Frees the position index (16 MB of buckets at a million symbols) while a
+ * command does not look symbols up by place; the next lookup makes it again.
+ */
+void klp_elf_drop_pos_index(struct klp_elf *elf);
 
 /*
  * Linked files only (NULL in ET_REL): the symbols whose st_value is @addr, in

@@ -20,21 +20,21 @@ struct klp_blob;
 
 /* A source function (a src entry). */
 struct klp_src {
-	uint64_t fingerprint;
+	uint64_t fingerprint;	/* 4-aligned: see the end */
 	/*
 	 * Offsets into the string pool of the record (klp_str()), not
 	 * pointers: 40 bytes, not 56 (3M srcs at 1M functions).  No blob
-	 * pointer either: a src's flat index is its place in the src_pool.
+	 * pointer either: a src's flat index is its place in the src_pool
+	 * (its index in its blob: s - blob->srcs).
 	 */
 	uint32_t name;
 	uint32_t file;
 	uint32_t unit;
 	uint32_t section;		/* "" unless explicit */
-	uint32_t index;			/* in blob->srcs */
 	uint32_t line_begin;
 	uint32_t line_end;
 	uint32_t flags;			/* KLP_SRC_* */
-};
+} __attribute__((packed, aligned(4)));	/* 36 bytes, not 40 (3M per record) */
 
 /*
  * A provenance edge.  Eight bytes: a record of a million functions has ten
@@ -52,10 +52,12 @@ struct klp_func {
 	struct klp_blob *blob;
 	const char *sym_name;		/* the name the record gives */
 	struct klp_src *src;		/* NULL if KLP_REC_NO_SRC */
-	struct klp_edge *edges;
-	/* Together, without padding (88 bytes, not 96). */
-	uint32_t index;			/* in blob->funcs */
-	uint32_t nedge;
+	/*
+	 * Together, without padding: 80 bytes.  Its index in blob->funcs is
+	 * klp_func_index(), its edges klp_func_edges().
+	 */
+	uint32_t edge_first;		/* in blob->edges */
+	uint32_t nedge;			/* 0 once the edges are dropped */
 	uint32_t flags;			/* KLP_FUNC_* */
 	uint16_t binding;		/* KLP_BIND_* (checked before narrowing) */
 	bool discarded;			/* see below */
@@ -128,6 +130,16 @@ struct klp_record {
 static inline const char *klp_str(const struct klp_record *rec, uint32_t off)
 {
 	return rec->table_pool + off;
+}
+
+static inline uint32_t klp_func_index(const struct klp_func *f)
+{
+	return (uint32_t)(f - f->blob->funcs);
+}
+
+static inline struct klp_edge *klp_func_edges(const struct klp_func *f)
+{
+	return f->nedge ? &f->blob->edges[f->edge_first] : NULL;
 }
 
 /* The src entry that edge @e of @f points to. */

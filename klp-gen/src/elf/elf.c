@@ -597,11 +597,37 @@ struct klp_symbol *klp_elf_next_symbol_by_name(const struct klp_elf *elf,
 			      i + 1, sym->name);
 }
 
+/*
+ * The position index is made again on the first lookup after
+ * klp_elf_drop_pos_index(); out of memory, lookups scan the table (from @i).
+ */
+static bool pos_indexed(const struct klp_elf *elf)
+{
+	struct klp_elf *e = (struct klp_elf *)elf;
+
+	if (!e->sym_by_pos.nbuckets && e->nsym && index_syms(e, false))
+		klp_htab_free(&e->sym_by_pos);
+	return e->sym_by_pos.nbuckets;
+}
+
+void klp_elf_drop_pos_index(struct klp_elf *elf)
+{
+	klp_htab_free(&elf->sym_by_pos);
+}
+
 /* At @value in @sec, or at the address @value in any section (@sec NULL). */
-static struct klp_symbol *sym_at_from(struct klp_hnode *n,
+static struct klp_symbol *sym_at_from(const struct klp_elf *elf, size_t i,
+				      struct klp_hnode *n,
 				      const struct klp_section *sec,
 				      uint64_t value)
 {
+	for (; !elf->sym_by_pos.nbuckets && i < elf->nsym; i++) {
+		struct klp_symbol *sym = &elf->syms[i];
+
+		if (indexed_by_pos(sym) && (!sec || sym->sec == sec) &&
+		    sym->value == value)
+			return sym;
+	}
 	for (; n; n = klp_htab_next(n)) {
 		struct klp_symbol *sym;
 
@@ -616,19 +642,21 @@ struct klp_symbol *klp_elf_symbol_at(const struct klp_elf *elf,
 				     const struct klp_section *sec,
 				     uint64_t value)
 {
-	return sym_at_from(klp_htab_first(&elf->sym_by_pos,
-					  pos_hash(elf, sec->idx, value)),
+	return sym_at_from(elf, 0, pos_indexed(elf) ?
+			   klp_htab_first(&elf->sym_by_pos,
+					  pos_hash(elf, sec->idx, value)) : NULL,
 			   sec, value);
 }
 
 struct klp_symbol *klp_elf_next_symbol_at(const struct klp_elf *elf,
 					  const struct klp_symbol *sym)
 {
-	(void)elf;
 	if (!indexed_by_pos(sym))
 		return NULL;
-	return sym_at_from(klp_htab_next(&sym->pos_node), sym->sec,
-			   sym->value);
+	return sym_at_from(elf, (size_t)(sym - elf->syms) + 1,
+			   elf->sym_by_pos.nbuckets ?
+			   klp_htab_next(&sym->pos_node) : NULL,
+			   sym->sec, sym->value);
 }
 
 struct klp_symbol *klp_elf_symbol_at_addr(const struct klp_elf *elf,
@@ -636,8 +664,10 @@ struct klp_symbol *klp_elf_symbol_at_addr(const struct klp_elf *elf,
 {
 	if (elf->type == ET_REL)
 		return NULL;
-	return sym_at_from(klp_htab_first(&elf->sym_by_pos,
-					  klp_hash_u64(addr)), NULL, addr);
+	return sym_at_from(elf, 0, pos_indexed(elf) ?
+			   klp_htab_first(&elf->sym_by_pos,
+					  klp_hash_u64(addr)) : NULL,
+			   NULL, addr);
 }
 
 struct klp_symbol *klp_elf_next_symbol_at_addr(const struct klp_elf *elf,
@@ -645,7 +675,10 @@ struct klp_symbol *klp_elf_next_symbol_at_addr(const struct klp_elf *elf,
 {
 	if (elf->type == ET_REL || !indexed_by_pos(sym))
 		return NULL;
-	return sym_at_from(klp_htab_next(&sym->pos_node), NULL, sym->value);
+	return sym_at_from(elf, (size_t)(sym - elf->syms) + 1,
+			   elf->sym_by_pos.nbuckets ?
+			   klp_htab_next(&sym->pos_node) : NULL,
+			   NULL, sym->value);
 }
 
 int klp_elf_load_relocs(struct klp_elf *elf, struct klp_section *sec)

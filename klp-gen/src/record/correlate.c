@@ -21,10 +21,10 @@
 
 struct fnode {
 	struct klp_hnode node;
-	struct klp_func *f;
 	/*
 	 * sym_name, or its counter-free form (malloc'd, then freed by
-	 * free_pairing()); no separate buffer pointer: 40 bytes per func.
+	 * free_pairing()); no separate buffer pointer, and the func is
+	 * fnode_func(): 32 bytes per func.
 	 */
 	const char *role;
 	uint32_t srcid;			/* NO_ID: func without a source */
@@ -35,7 +35,7 @@ struct side {
 	size_t *func_base;		/* per blob: first flat func index */
 	uint32_t *src_id;		/* per flat src: identity */
 	struct fnode *fnodes;		/* per flat func */
-	struct klp_func **peer;		/* per flat func */
+	uint32_t *peer;			/* per flat func: peer's flat index + 1, or 0 */
 	bool *ambiguous;		/* per flat func */
 	struct klp_htab func_by_key;
 };
@@ -233,7 +233,7 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 
 static size_t flat_func(const struct side *sd, const struct klp_func *f)
 {
-	return sd->func_base[f->blob->index] + f->index;
+	return sd->func_base[f->blob->index] + klp_func_index(f);
 }
 
 static uint32_t srcid_of(const struct side *sd, const struct klp_src *s)
@@ -242,22 +242,33 @@ static uint32_t srcid_of(const struct side *sd, const struct klp_src *s)
 	return sd->src_id[s - sd->rec->src_pool];
 }
 
-static uint64_t func_key_hash(const struct fnode *n)
+/* fnodes[i] is the func at flat index i: func_pool[i]. */
+static struct klp_func *fnode_func(const struct side *sd,
+				   const struct fnode *n)
 {
-	uint64_t h = n->srcid == NO_ID ? klp_hash_str(n->f->blob->unit) :
+	return &sd->rec->func_pool[n - sd->fnodes];
+}
+
+static uint64_t func_key_hash(const struct klp_func *f, const struct fnode *n)
+{
+	uint64_t h = n->srcid == NO_ID ? klp_hash_str(f->blob->unit) :
 					 klp_hash_u64(n->srcid);
 
 	h = klp_hash_pair(h, klp_role_hash(n->role));
-	return klp_hash_pair(h, n->f->flags & KLP_FUNC_DATA);
+	return klp_hash_pair(h, f->flags & KLP_FUNC_DATA);
 }
 
-static bool func_key_eq(const struct fnode *a, const struct fnode *b)
+/* Node @a of side @sa has the key of @b (func @fb). */
+static bool func_key_eq(const struct side *sa, const struct fnode *a,
+			const struct klp_func *fb, const struct fnode *b)
 {
+	const struct klp_func *fa = fnode_func(sa, a);
+
 	if (a->srcid != b->srcid)
 		return false;
-	if (a->srcid == NO_ID && strcmp(a->f->blob->unit, b->f->blob->unit))
+	if (a->srcid == NO_ID && strcmp(fa->blob->unit, fb->blob->unit))
 		return false;
-	if ((a->f->flags ^ b->f->flags) & KLP_FUNC_DATA)
+	if ((fa->flags ^ fb->flags) & KLP_FUNC_DATA)
 		return false;
 	return klp_role_eq(a->role, b->role);
 }
@@ -267,17 +278,17 @@ static bool func_key_eq(const struct fnode *a, const struct fnode *b)
  * a renumbering (klp_counter_pair()), and its symbol is named like it.
  * Funcs without a source keep their names: nothing else pairs them.
  */
-static int set_role(struct fnode *n)
+static int set_role(const struct klp_func *f, struct fnode *n)
 {
 	unsigned long long num;
 	unsigned int nd;
 	char *buf = NULL;
 	int r;
 
-	n->role = n->f->sym_name;
+	n->role = f->sym_name;
 	if (n->srcid == NO_ID)
 		return 0;
-	r = klp_counter_name(n->f->sym_name, &buf, &num, &nd);
+	r = klp_counter_name(f->sym_name, &buf, &num, &nd);
 	if (r > 0)
 		n->role = buf;
 	else
@@ -303,12 +314,11 @@ static int index_funcs(struct klp_corr *c, int k)
 				struct klp_func *f = &bl->funcs[i0 + i];
 				struct fnode *n = &sd->fnodes[flat_func(sd, f)];
 
-				n->f = f;
 				n->srcid = f->src ? srcid_of(sd, f->src) :
 						    NO_ID;
-				if (set_role(n))
+				if (set_role(f, n))
 					return -1;
-				h[i] = func_key_hash(n);
+				h[i] = func_key_hash(f, n);
 				klp_htab_prefetch(&sd->func_by_key, h[i]);
 			}
 			for (uint32_t i = 0; i < cnt; i++) {
@@ -327,16 +337,17 @@ static int index_funcs(struct klp_corr *c, int k)
 	return 0;
 }
 
-/* The nodes of side @sd with the key of @n: how many, and the first. */
-static size_t count_key(const struct side *sd, const struct fnode *n,
-			uint64_t h, struct fnode **first)
+/* The nodes of side @sd with the key of @n (func @f): how many, the first. */
+static size_t count_key(const struct side *sd, const struct klp_func *f,
+			const struct fnode *n, uint64_t h,
+			struct fnode **first)
 {
 	struct fnode *pos;
 	size_t cnt = 0;
 
 	*first = NULL;
 	klp_htab_for_each(pos, &sd->func_by_key, h, struct fnode, node)
-		if (func_key_eq(pos, n)) {
+		if (func_key_eq(sd, pos, f, n)) {
 			if (!cnt)
 				*first = pos;
 			cnt++;
@@ -344,15 +355,15 @@ static size_t count_key(const struct side *sd, const struct fnode *n,
 	return cnt;
 }
 
-static void mark_all(struct klp_corr *c, int k, const struct fnode *n,
-		     uint64_t h)
+static void mark_all(struct klp_corr *c, int k, const struct klp_func *f,
+		     const struct fnode *n, uint64_t h)
 {
 	struct side *sd = &c->side[k];
 	struct fnode *pos;
 
 	klp_htab_for_each(pos, &sd->func_by_key, h, struct fnode, node)
-		if (func_key_eq(pos, n))
-			sd->ambiguous[flat_func(sd, pos->f)] = true;
+		if (func_key_eq(sd, pos, f, n))
+			sd->ambiguous[pos - sd->fnodes] = true;
 }
 
 static void pair_funcs(struct klp_corr *c)
@@ -363,6 +374,7 @@ static void pair_funcs(struct klp_corr *c)
 
 	for (size_t i = 0; i < o->rec->nfunc; i++) {
 		struct fnode *n = &o->fnodes[i], *mo, *mp;
+		struct klp_func *f = &o->rec->func_pool[i];
 		size_t co, cp;
 		uint64_t h;
 
@@ -370,25 +382,25 @@ static void pair_funcs(struct klp_corr *c)
 		if (i % SRC_BATCH == 0)
 			for (size_t j = i; j < i + SRC_BATCH &&
 			     j < o->rec->nfunc; j++) {
-				const struct fnode *m = &o->fnodes[j];
+				const struct klp_func *g = &o->rec->func_pool[j];
 
-				if (!m->f || m->f->discarded)
+				if (g->discarded)
 					continue;
-				hb[j - i] = func_key_hash(m);
+				hb[j - i] = func_key_hash(g, &o->fnodes[j]);
 				klp_htab_prefetch(&o->func_by_key, hb[j - i]);
 				klp_htab_prefetch(&p->func_by_key, hb[j - i]);
 			}
-		if (!n->f || n->f->discarded || o->peer[i] || o->ambiguous[i])
+		if (f->discarded || o->peer[i] || o->ambiguous[i])
 			continue;
 		h = hb[i % SRC_BATCH];
-		co = count_key(o, n, h, &mo);
-		cp = count_key(p, n, h, &mp);
+		co = count_key(o, f, n, h, &mo);
+		cp = count_key(p, f, n, h, &mp);
 		if (co == 1 && cp == 1) {
-			o->peer[i] = mp->f;
-			p->peer[flat_func(p, mp->f)] = n->f;
+			o->peer[i] = (uint32_t)(mp - p->fnodes) + 1;
+			p->peer[mp - p->fnodes] = (uint32_t)i + 1;
 		} else if (cp > 0) {
-			mark_all(c, 0, n, h);
-			mark_all(c, 1, n, h);
+			mark_all(c, 0, f, n, h);
+			mark_all(c, 1, f, n, h);
 		}
 	}
 }
@@ -470,7 +482,7 @@ static void free_pairing(struct klp_corr *c)
 		for (size_t i = 0; sd->fnodes && i < sd->rec->nfunc; i++) {
 			struct fnode *n = &sd->fnodes[i];
 
-			if (n->f && n->role != n->f->sym_name)
+			if (n->role && n->role != fnode_func(sd, n)->sym_name)
 				free((char *)n->role);
 		}
 		free(sd->fnodes);
@@ -532,20 +544,25 @@ void klp_corr_free(struct klp_corr *c)
 	free(c);
 }
 
+/* The peer of @f of side @from, or NULL. */
+static struct klp_func *peer_of(const struct klp_corr *c, int from,
+				const struct klp_func *f)
+{
+	uint32_t p = c->side[from].peer[flat_func(&c->side[from], f)];
+
+	return p ? &c->side[!from].rec->func_pool[p - 1] : NULL;
+}
+
 struct klp_func *klp_corr_orig_of(const struct klp_corr *c,
 				  const struct klp_func *patched_func)
 {
-	const struct side *sd = &c->side[1];
-
-	return sd->peer[flat_func(sd, patched_func)];
+	return peer_of(c, 1, patched_func);
 }
 
 struct klp_func *klp_corr_patched_of(const struct klp_corr *c,
 				     const struct klp_func *orig_func)
 {
-	const struct side *sd = &c->side[0];
-
-	return sd->peer[flat_func(sd, orig_func)];
+	return peer_of(c, 0, orig_func);
 }
 
 size_t klp_corr_nsrc(const struct klp_corr *c)
@@ -660,7 +677,7 @@ static struct klp_symbol *peer_sym(const struct klp_corr *c, int from,
 
 	if (f) {
 		for (; f; f = klp_record_next_func_of_sym(sd->rec, f)) {
-			struct klp_func *p = sd->peer[flat_func(sd, f)];
+			struct klp_func *p = peer_of(c, from, f);
 
 			if (p && p->sym)
 				return p->sym;

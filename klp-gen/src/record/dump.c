@@ -246,7 +246,7 @@ static void put_func(struct dbuf *out, const struct klp_record *rec,
 	put_char(out, '\n');
 
 	for (uint32_t i = 0; i < f->nedge; i++) {
-		const struct klp_edge *e = &f->edges[i];
+		const struct klp_edge *e = &klp_func_edges(f)[i];
 
 		put_cstr(out, "  ");
 		put_cstr(out, klp_edge_kind_name(e->kind));

@@ -325,7 +325,6 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 	for (uint32_t i = 0; i < c->nsrc; i++, p += SRC_SIZE) {
 		struct klp_src *s = &b->srcs[b->nsrc];
 
-		s->index = b->nsrc;
 		s->fingerprint = le64(FIELD(klp_rec_src, fingerprint, p));
 		s->line_begin = le32(FIELD(klp_rec_src, line_begin, p));
 		s->line_end = le32(FIELD(klp_rec_src, line_end, p));
@@ -387,7 +386,6 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 		uint32_t binding = le32(FIELD(klp_rec_func, binding, p));
 
 		f->blob = b;
-		f->index = i;
 		f->addr = le64(addrs + (size_t)i * ADDR_SIZE);
 		f->flags = le32(FIELD(klp_rec_func, flags, p));
 		f->binding = (uint16_t)binding;
@@ -404,7 +402,7 @@ static int decode_funcs(struct blob_ctx *c, struct klp_blob *b,
 			return blob_err(c, "func %u (%s): edges %u..%" PRIu64 " out of range (%u edges)",
 					i, f->sym_name, first,
 					(uint64_t)first + count, b->nedge);
-		f->edges = count && b->edges ? &b->edges[first] : NULL;
+		f->edge_first = first;
 		f->nedge = b->edges ? count : 0;
 		if (binding > KLP_BIND_WEAK)
 			return blob_err(c, "func %u (%s): unknown binding %u",
@@ -518,7 +516,7 @@ static int sym_rank(const struct klp_func *f, const struct klp_symbol *sym)
  */
 static int resolve_by_reloc(struct klp_record *rec, struct klp_func *f)
 {
-	uint64_t at = f->blob->offset + HDR_SIZE + (uint64_t)f->index * ADDR_SIZE;
+	uint64_t at = f->blob->offset + HDR_SIZE + (uint64_t)klp_func_index(f) * ADDR_SIZE;
 	struct klp_reloc *rel = klp_elf_reloc_at(rec->sec, at);
 	struct klp_symbol *sym, *best = NULL;
 	int best_rank = 0;
@@ -775,7 +773,6 @@ void klp_record_drop_edges(struct klp_record *rec)
 	for (size_t b = 0; rec->edge_pool && b < rec->nblob; b++) {
 		rec->blobs[b].edges = NULL;
 		for (uint32_t i = 0; i < rec->blobs[b].nfunc; i++) {
-			rec->blobs[b].funcs[i].edges = NULL;
 			rec->blobs[b].funcs[i].nedge = 0;
 		}
 	}

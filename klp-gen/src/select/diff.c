@@ -239,6 +239,9 @@ int klp_diff_run(struct klp_diff *d, FILE *report)
 	if (open_side(d->orig_path, &d->orig_elf, &d->orig_rec) ||
 	    open_side(d->patched_path, &d->patched_elf, &d->patched_rec))
 		goto fail;
+	/* Made again by select's first lookup by place: not at the peaks. */
+	klp_elf_drop_pos_index(d->orig_elf);
+	klp_elf_drop_pos_index(d->patched_elf);
 	if (!klp_elf_is_relocatable(d->orig_elf) ||
 	    !klp_elf_is_relocatable(d->patched_elf)) {
 		klp_err("%s: ORIG and PATCHED must be relocatable objects (vmlinux.o), not linked files",

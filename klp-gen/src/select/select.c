@@ -52,15 +52,15 @@ struct klp_select {
 	size_t nsrc;
 	uint8_t *sflags;		/* per source id */
 	size_t nfunc;
-	size_t *func_base;		/* per ORIGINAL blob */
-	struct klp_func **funcs;	/* per flat func */
+	struct klp_func *funcs;		/* per flat func: orig's func_pool */
 	uint8_t *fflags;		/* per flat func */
-	size_t *repl_of;		/* per flat func: repl index + 1, or 0 */
-	size_t *ipo_start;		/* per source id, nsrc + 1 entries */
+	/* 32-bit: the entries they count are uint32_t (prefix_sum()) */
+	uint32_t *repl_of;		/* per flat func: repl index + 1, or 0 */
+	uint32_t *ipo_start;		/* per source id, nsrc + 1 entries */
 	uint32_t *ipo_funcs;		/* flat funcs */
-	size_t *own_start;		/* per source id, nsrc + 1 entries */
+	uint32_t *own_start;		/* per source id, nsrc + 1 entries */
 	uint32_t *own_funcs;		/* flat funcs, by own source */
-	size_t *inl_start;		/* per flat func, nfunc + 1 entries */
+	uint32_t *inl_start;		/* per flat func, nfunc + 1 entries */
 	uint32_t *inl_ids;		/* the source ids they inline */
 	uint32_t *stamp;		/* per source id: dedupe of vias */
 	uint32_t cur_stamp;
@@ -72,7 +72,7 @@ struct klp_select {
 
 static size_t flat_of(const struct klp_select *s, const struct klp_func *f)
 {
-	return s->func_base[f->blob->index] + f->index;
+	return (size_t)(f - s->funcs);
 }
 
 static bool starts(const char *s, const char *prefix)
@@ -244,11 +244,11 @@ static void ipo_patched_entries(struct klp_select *s, int pass,
 	s->cur_stamp++;
 	if (g && is_code(g))
 		for (uint32_t e = 0; e < g->nedge; e++)
-			s->stamp[klp_corr_edge_src_id_of_orig(s->c, g, &g->edges[e])] =
+			s->stamp[klp_corr_edge_src_id_of_orig(s->c, g, &klp_func_edges(g)[e])] =
 				s->cur_stamp;
 	for (uint32_t e = 0; e < pf->nedge; e++) {
-		uint32_t kind = pf->edges[e].kind;
-		uint32_t id = klp_corr_edge_src_id_of_patched(s->c, pf, &pf->edges[e]);
+		uint32_t kind = klp_func_edges(pf)[e].kind;
+		uint32_t id = klp_corr_edge_src_id_of_patched(s->c, pf, &klp_func_edges(pf)[e]);
 
 		if (g && is_code(g) && ipo_kind(kind))
 			ipo_put(s, pass, id, flat_of(s, g));
@@ -262,6 +262,20 @@ static void ipo_patched_entries(struct klp_select *s, int pass,
 	}
 }
 
+/* The counts (at [id + 2]) become running totals; -1 past 32 bits. */
+static int prefix_sum(uint32_t *v, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 2; i < n; i++) {
+		sum += v[i];
+		if (sum > UINT32_MAX)
+			return klp_err("too many provenance entries for 32-bit indexes");
+		v[i] = (uint32_t)sum;
+	}
+	return 0;
+}
+
 /* Per source, the ORIGINAL funcs (code) whose own source it is. */
 static int build_own_index(struct klp_select *s)
 {
@@ -271,9 +285,9 @@ static int build_own_index(struct klp_select *s)
 		return oom();
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t j = 0; j < s->nfunc; j++) {
-			uint32_t id = id_of(s, s->funcs[j]);
+			uint32_t id = id_of(s, &s->funcs[j]);
 
-			if (!is_code(s->funcs[j]) || id == NONE)
+			if (!is_code(&s->funcs[j]) || id == NONE)
 				continue;
 			if (!pass)
 				s->own_start[id + 2]++;
@@ -281,9 +295,8 @@ static int build_own_index(struct klp_select *s)
 				s->own_funcs[s->own_start[id + 1]++] =
 					(uint32_t)j;
 		}
-		if (!pass)
-			for (size_t i = 2; i < s->nsrc + 2; i++)
-				s->own_start[i] += s->own_start[i - 1];
+		if (!pass && prefix_sum(s->own_start, s->nsrc + 2))
+			return -1;
 	}
 	return 0;
 }
@@ -306,19 +319,20 @@ static int build_ipo_index(struct klp_select *s)
 		return oom();
 	for (int pass = 0; pass < 2; pass++, n = 0) {
 		for (size_t j = 0; j < s->nfunc; j++) {
-			struct klp_func *f = s->funcs[j];
+			struct klp_func *f = &s->funcs[j];
+
+			const struct klp_edge *ed = klp_func_edges(f);
 
 			s->inl_start[j] = n;
 			for (uint32_t e = 0; is_code(f) && e < f->nedge; e++) {
 				uint32_t id = klp_corr_edge_src_id_of_orig(
-					s->c, f, &f->edges[e]);
+					s->c, f, &ed[e]);
 
-				if (ipo_kind(f->edges[e].kind))
+				if (ipo_kind(ed[e].kind))
 					ipo_put(s, pass, id, j);
-				else if (f->edges[e].kind == KLP_EDGE_INLINE &&
-					 pass)
+				else if (ed[e].kind == KLP_EDGE_INLINE && pass)
 					s->inl_ids[n++] = id;
-				else if (f->edges[e].kind == KLP_EDGE_INLINE)
+				else if (ed[e].kind == KLP_EDGE_INLINE)
 					n++;
 			}
 		}
@@ -329,8 +343,9 @@ static int build_ipo_index(struct klp_select *s)
 				ipo_patched_entries(s, pass,
 						    &p->blobs[b].funcs[i]);
 		if (!pass) {
-			for (size_t i = 2; i < s->nsrc + 2; i++)
-				s->ipo_start[i] += s->ipo_start[i - 1];
+			if (prefix_sum(s->ipo_start, s->nsrc + 2) ||
+			    n > UINT32_MAX)
+				return klp_err("too many provenance entries for 32-bit indexes");
 			total = s->ipo_start[s->nsrc + 1];
 			s->ipo_funcs = malloc((total + 1) *
 					      sizeof(*s->ipo_funcs));
@@ -364,21 +379,12 @@ struct klp_select *klp_select_new(struct klp_corr *c)
 	s->nfunc = s->orig->nfunc;
 	s->sflags = calloc(s->nsrc + 1, 1);
 	s->stamp = calloc(s->nsrc + 1, sizeof(*s->stamp));
-	s->func_base = calloc(s->orig->nblob + 1, sizeof(*s->func_base));
-	s->funcs = calloc(s->nfunc + 1, sizeof(*s->funcs));
+	s->funcs = s->orig->func_pool;
 	s->fflags = calloc(s->nfunc + 1, 1);
 	s->repl_of = calloc(s->nfunc + 1, sizeof(*s->repl_of));
-	if (!s->sflags || !s->stamp || !s->func_base || !s->funcs ||
-	    !s->fflags || !s->repl_of) {
+	if (!s->sflags || !s->stamp || !s->fflags || !s->repl_of) {
 		oom();
 		goto fail;
-	}
-	for (size_t b = 0, n = 0; b < s->orig->nblob; b++) {
-		struct klp_blob *bl = &s->orig->blobs[b];
-
-		s->func_base[b] = n;
-		for (uint32_t i = 0; i < bl->nfunc; i++)
-			s->funcs[n++] = &bl->funcs[i];
 	}
 	for (int k = 0; k < 2; k++)
 		for (size_t b = 0; b < recs[k]->nblob; b++) {
@@ -419,7 +425,7 @@ static void free_notes(struct klp_select_note *v, size_t n)
 /* The state and indexes: after klp_select_run() only the result is read. */
 static void free_state(struct klp_select *s)
 {
-	void *v[] = { s->sflags, s->stamp, s->func_base, s->funcs, s->fflags,
+	void *v[] = { s->sflags, s->stamp, s->fflags,
 		      s->repl_of, s->ipo_start, s->ipo_funcs, s->own_start,
 		      s->own_funcs, s->inl_start, s->inl_ids };
 
@@ -675,7 +681,7 @@ static int must_replace(struct klp_select *s, uint32_t *queue, size_t *tail)
 			return -1;
 	}
 	for (size_t j = 0; j < s->nfunc; j++) {
-		struct klp_func *f = s->funcs[j];
+		struct klp_func *f = &s->funcs[j];
 		uint32_t own = id_of(s, f);
 		bool changed = own != NONE && (s->sflags[own] & S_CHANGED);
 		struct klp_select_repl *r = NULL;
@@ -746,7 +752,7 @@ static int ipo_closure(struct klp_select *s, uint32_t *queue, size_t *tail)
 		for (size_t k = s->ipo_start[id]; k < s->ipo_start[id + 1];
 		     k++) {
 			uint32_t j = s->ipo_funcs[k];
-			struct klp_func *f = s->funcs[j], *peer;
+			struct klp_func *f = &s->funcs[j], *peer;
 			char why[128] = "";
 			int differs = 1;
 			struct klp_select_repl *r;
@@ -944,7 +950,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
 			struct klp_section *from, uint64_t off,
 			struct klp_symbol *holder)
 {
-	struct klp_func *t = s->funcs[target], *g;
+	struct klp_func *t = &s->funcs[target], *g;
 	struct klp_select_repl *r;
 	size_t gj;
 
@@ -984,7 +990,7 @@ static int redirect_ref(struct klp_select *s, size_t target,
  */
 static int unreferenced(struct klp_select *s, size_t j)
 {
-	struct klp_func *f = s->funcs[j];
+	struct klp_func *f = &s->funcs[j];
 	char why[256] = "";
 	int u = klp_unreachable(s->orig->elf, f->sym, why, sizeof(why));
 
@@ -1069,7 +1075,7 @@ static int removed_ref(struct klp_select *s, size_t target,
 		       struct klp_section *from, uint64_t off,
 		       struct klp_symbol *holder)
 {
-	struct klp_func *t = s->funcs[target], *g;
+	struct klp_func *t = &s->funcs[target], *g;
 	size_t gj;
 
 	if (!(from->sh.sh_flags & SHF_EXECINSTR))
@@ -1097,7 +1103,7 @@ static int removed_still_called(struct klp_select *s)
 	for (size_t i = 0; i < s->r.removed_funcs.n; i++)
 		s->stamp[s->r.removed_funcs.ids[i]] = UINT32_MAX;
 	for (size_t j = 0; j < s->nfunc; j++) {
-		struct klp_func *f = s->funcs[j];
+		struct klp_func *f = &s->funcs[j];
 		uint32_t id = id_of(s, f);
 
 		if (is_code(f) && id != NONE && s->stamp[id] == UINT32_MAX) {
@@ -1126,7 +1132,7 @@ static int asm_changes(struct klp_select *s)
 	const struct klp_select_opts *o = s->opts;
 
 	for (size_t j = 0; j < s->nfunc; j++) {
-		struct klp_func *f = s->funcs[j], *peer;
+		struct klp_func *f = &s->funcs[j], *peer;
 		bool is_asm = f->src && (f->flags & KLP_FUNC_ASM);
 		uint32_t own = id_of(s, f);
 		char why[128] = "";
@@ -1165,7 +1171,8 @@ static int cmp_repl(const void *a, const void *b)
 
 	if (f->blob->index != g->blob->index)
 		return f->blob->index < g->blob->index ? -1 : 1;
-	return f->index < g->index ? -1 : f->index > g->index;
+	return klp_func_index(f) < klp_func_index(g) ? -1 :
+	       klp_func_index(f) > klp_func_index(g);
 }
 
 struct at_node {
@@ -1253,7 +1260,7 @@ static int changed_data(struct klp_select *s)
 		s->sflags[s->r.changed_data.ids[i]] |= S_CHDATA;
 	for (int pass = 0; o->cc && pass < 2; pass++)
 		for (size_t j = 0; j < s->nfunc; j++) {
-			struct klp_func *f = s->funcs[j], *peer;
+			struct klp_func *f = &s->funcs[j], *peer;
 			uint32_t id = id_of(s, f);
 			int d;
 

@@ -702,9 +702,9 @@ if [ -n "$ptk" ]; then
 	i=0
 	while [ $i -lt "$pairs" ]; do
 		# In turn, so that both see the same machine; the reference last
-		# keeps its build for the checks below.  Each run starts from a
-		# new work dir: klp-build.sh reuses one it finds, which would make
-		# the second reference an incremental build.
+		# keeps its build for the checks below.  The previous pair's dirs
+		# are removed first, outside the timed runs: kbuild-copy.sh would
+		# rename them and delete them in the background, during the run.
 		rm -rf "$tmp/ptk-fast" "$tmp/ptk-ref"
 		ptk_run fast "$tmp/ptk-fast"
 		ptk_run reference "$tmp/ptk-ref" KLP_BUILD_REFERENCE=1

@@ -793,6 +793,11 @@ kernel_overhead() {
 		printf ") %d %.4f\n", m, med }' "$f"
 }
 plugin_sum() { [ -f "$1" ] && cksum < "$1" | awk '{ print $1, $2 }'; }
+# row TARGET NOW VERDICT: one row of the targets table, beside $p, the
+# previous report's figure.
+row() { out "| $1 | $2 | ${p:-none} |${3:+ **$3**} |"; }
+# at_most VALUE BOUND: "met" or "NOT met".
+at_most() { awk -v v="$1" -v b="$2" 'BEGIN { print v <= b ? "met" : "NOT met" }'; }
 
 targets() {
 	out "### Targets (issue 15), beside the previous report${prev_date:+ ($prev_date)}"
@@ -804,9 +809,9 @@ targets() {
 	p=$(prev_target "$k")
 	if [ -n "$ptk" ]; then
 		met=$(awk -v t="$ptk_total" -v b="$ptk_bound" -v n="$pairs" 'BEGIN { print (n >= 3 && t <= b) ? "met" : (t <= b ? "met in fewer than 3 runs" : "NOT met") }')
-		out "| $k ($ptk_cfg) ≤ $ptk_bound s wall, median of 3 | $ptk_total s median of $pairs ($ptk_all; scenario $ptk, agrees with the reference) | ${p:-none} | **$met** |"
+		row "$k ($ptk_cfg) ≤ $ptk_bound s wall, median of 3" "$ptk_total s median of $pairs ($ptk_all; scenario $ptk, agrees with the reference)" "$met"
 	else
-		out "| $k ≤ 20 s wall (tiny config), median of 3 | not run (--patch-to-ko NAME --pairs 3) | ${p:-none} | |"
+		row "$k ≤ 20 s wall (tiny config), median of 3" "not run (--patch-to-ko NAME --pairs 3)" ""
 	fi
 	# The broad config: bench/broad-config.sh's last report (its own
 	# generated block of docs/performance.md), not rerun here (the broad
@@ -818,20 +823,18 @@ targets() {
 		on && /^\| patch to .ko/ { m = $0; sub(/.*median \*\*/, "", m); sub(/ s\*\*.*/, "", m); print m, d; exit }' "$doc")
 	if [ -n "$b" ]; then
 		bm=${b%% *} bd=${b#* }
-		met=$(awk -v t="$bm" 'BEGIN { print t <= 40 ? "met" : "NOT met" }')
-		out "| $k ≤ 2 x 20 s wall, median of 3 | $bm s median of 3 (net-sockstat; bench/broad-config.sh of $bd, not rerun) | ${p:-none} | **$met** |"
+		row "$k ≤ 2 x 20 s wall, median of 3" "$bm s median of 3 (net-sockstat; bench/broad-config.sh of $bd, not rerun)" "$(at_most "$bm" 40)"
 	else
-		out "| $k ≤ 2 x 20 s wall, median of 3 | not measured (bench/broad-config.sh --write) | ${p:-none} | |"
+		row "$k ≤ 2 x 20 s wall, median of 3" "not measured (bench/broad-config.sh --write)" ""
 	fi
 	# Record size (part 4).
 	k="record"
 	p=$(prev_target "$k")
 	[ -n "$p" ] || p=$(awk -F'|' '/^### / { r = ($0 ~ /Record size/) } r && $7 ~ /%/ { gsub(/^ +| +$/, "", $7); print $7; exit }' "$tmp/prev.md")
-	if [ -n "${rec_share:-}" ]; then
-		met=$(awk -v s="$rec_share" 'BEGIN { print s <= 3 ? "met" : "NOT met" }')
-		out "| $k (.klp.lto + .rela.klp.lto) ≤ 3 % of vmlinux.o | $rec_share % ($rec_bytes of $rec_osize bytes) | ${p:-none} | **$met** |"
+	if [ -z "${rec_share:-}" ]; then
+		row "$k ≤ 3 % of vmlinux.o" "not run (part 1 and 4 were turned off)" ""
 	else
-		out "| $k ≤ 3 % of vmlinux.o | not run (part 1 and 4 were turned off) | ${p:-none} | |"
+		row "$k (.klp.lto + .rela.klp.lto) ≤ 3 % of vmlinux.o" "$rec_share % ($rec_bytes of $rec_osize bytes)" "$(at_most "$rec_share" 3)"
 	fi
 	# Plugin overhead (bench/kernel-build.sh).
 	k="plugin overhead"
@@ -850,19 +853,18 @@ targets() {
 			else from="$from; plugin cksum $ms, --build's is $ns"; fi
 		fi
 		met=$(awk -v r="$r" -v m="$m" 'BEGIN { print (m >= 3 && r <= 1.03) ? "met" : (r <= 1.03 ? "met in fewer than 3 pairs" : "NOT met") }')
-		out "| $k ≤ 3 % of a kernel build's CPU, ≥ 3 alternating pairs | $o; $from | ${p:-none} | **$met** |"
+		row "$k ≤ 3 % of a kernel build's CPU, ≥ 3 alternating pairs" "$o; $from" "$met"
 	else
-		out "| $k ≤ 3 % of a kernel build's CPU, ≥ 3 alternating pairs | not run (--kernel-build; no $ktimes/bench-kernel.times) | ${p:-none} | |"
+		row "$k ≤ 3 % of a kernel build's CPU, ≥ 3 alternating pairs" "not run (--kernel-build; no $ktimes/bench-kernel.times)" ""
 	fi
 	if [ "$do_kernel" = yes ]; then
 		k="kernel pair: diff + extract + glue in one process"
 		p=$(prev_target "$k")
 		[ -n "$p" ] || p=$(sed -n 's/^Target diff + module emission (diff, extract, glue)[^:]*: \([0-9.]*\) s CPU, \([0-9]*\) MB.*/\1 s, \2 MB (three processes)/p' "$tmp/prev.md")
 		if [ "$(get RES k dxg)" = ok ]; then
-			met=$(awk -v t="$(get CPU k dxg)" 'BEGIN { print t <= 1 ? "met" : "NOT met" }')
-			out "| $k (diff-extract-glue) ≤ 1 s CPU | $(get CPU k dxg) s, $(get RSS k dxg) MB (three processes: $tsum s) | ${p:-none} | **$met** |"
+			row "$k (diff-extract-glue) ≤ 1 s CPU" "$(get CPU k dxg) s, $(get RSS k dxg) MB (three processes: $tsum s)" "$(at_most "$(get CPU k dxg)" 1)"
 		else
-			out "| $k ≤ 1 s CPU | $(get RES k dxg): $(get NOTE k dxg) | ${p:-none} | |"
+			row "$k ≤ 1 s CPU" "$(get RES k dxg): $(get NOTE k dxg)" ""
 		fi
 	fi
 	if [ "$do_scaling" = yes ]; then
@@ -877,9 +879,9 @@ targets() {
 			[ -n "$p" ] || p=$(prev_scale "$lb" "$s")
 			if [ "$(get RES "s$big" "$s")" = ok ]; then
 				met=$(awk -v t="$(get CPU "s$big" "$s")" -v r="$(get RSS "s$big" "$s")" 'BEGIN { print (t <= 5 && r <= 1024) ? "met" : "NOT met" }')
-				out "| $k≤ 5 s CPU and ≤ 1 GB | $(get CPU "s$big" "$s") s, $(get RSS "s$big" "$s") MB | ${p:-none} | **$met** |"
+				row "$k≤ 5 s CPU and ≤ 1 GB" "$(get CPU "s$big" "$s") s, $(get RSS "s$big" "$s") MB" "$met"
 			else
-				out "| $k≤ 5 s CPU and ≤ 1 GB | $(get RES "s$big" "$s") | ${p:-none} | |"
+				row "$k≤ 5 s CPU and ≤ 1 GB" "$(get RES "s$big" "$s")" ""
 			fi
 		done
 	fi

@@ -23,7 +23,7 @@ struct klp_src {
 	uint64_t fingerprint;	/* 4-aligned: see the end */
 	/*
 	 * Offsets into the string pool of the record (klp_str()), not
-	 * pointers: 40 bytes, not 56 (3M srcs at 1M functions).  No blob
+	 * pointers, and packed: 36 bytes, not 56 (3M srcs at 1M functions).  No blob
 	 * pointer either: a src's flat index is its place in the src_pool
 	 * (its index in its blob: s - blob->srcs).
 	 */
@@ -34,7 +34,7 @@ struct klp_src {
 	uint32_t line_begin;
 	uint32_t line_end;
 	uint32_t flags;			/* KLP_SRC_* */
-} __attribute__((packed, aligned(4)));	/* 36 bytes, not 40 (3M per record) */
+} __attribute__((packed, aligned(4)));	/* no tail padding to 8 */
 
 /*
  * A provenance edge.  Eight bytes: a record of a million functions has ten

@@ -49,7 +49,7 @@
 # A patch that does not compile alone is regrouped with the files of its
 # commit (group.py) and the group runs as one patch (runs/GROUP/).
 # Every stage is cached: rerunning repeats only the patches without a result
-# (delete runs/PATCH to repeat one).  KLP_BUILD (default ./build) is the
+# of this klp-gen and plugin (delete runs/PATCH to repeat one).  KLP_BUILD (default ./build) is the
 # cmake build dir with the plugin and klp-gen.
 set -eu
 
@@ -158,6 +158,16 @@ if [ ! -f "$D/compiled.tsv" ] || [ "$D/compiled.tsv" -ot "$orig/vmlinux" ]; then
 	python3 "$here/compiled.py" --build "$orig" "$D/patches/index.tsv" > "$D/compiled.tsv.tmp"
 	mv "$D/compiled.tsv.tmp" "$D/compiled.tsv"
 fi
+# A result stands only for the klp-gen and plugin that made it (their
+# checksums in runs/ID/tool): after a rebuild of either, every patch runs
+# again rather than reporting what an older tool did.
+tool="klp-gen $(cksum < "$klpgen" | cut -d' ' -f1-2), plugin $(cksum < "$plugin" | cut -d' ' -f1-2)"
+for r in "$D"/runs/*/; do
+	[ -f "$r/done" ] || continue
+	[ "$(cat "$r/tool" 2>/dev/null)" = "$tool" ] && continue
+	say "$(basename "$r"): its result is of another klp-gen or plugin: it runs again"
+	rm -rf "$r"
+done
 ntot=$(wc -l < "$D/patches/index.tsv")
 ncomp=$(awk -F'\t' '$4 != "no"' "$D/compiled.tsv" | wc -l)
 say "$ntot changed files, $ncomp of them read by kernel objects of ORIG"
@@ -245,6 +255,7 @@ run_one() {
 	if [ "$keep" = yes ]; then ln -s "$bw" "$r/build"
 	else rm -rf "$bw/kernel" && mv "$bw" "$r/build"; fi
 	python3 "$here/report.py" row "$D" "$p" > "$r/result.tsv"
+	echo "$tool" > "$r/tool"
 	cut -f3-5 "$r/result.tsv" | tr '\t' ' ' > "$r/done"
 	say "$p: $(cat "$r/done") ($(cat "$r/klp-build.seconds") s)"
 }
@@ -268,6 +279,7 @@ prefilter_one() {
 	cp "$D/prefilter/$p.txt" "$r/prefilter.txt"
 	cp "$D/prefilter/$p.seconds" "$r/prefilter.seconds"
 	python3 "$here/report.py" row "$D" "$p" > "$r/result.tsv"
+	echo "$tool" > "$r/tool"
 	cut -f3-5 "$r/result.tsv" | tr '\t' ' ' > "$r/done"
 	return 0
 }

@@ -34,6 +34,13 @@ int klp_counter_name(const char *name, char **canon, unsigned long long *num,
 		     unsigned int *ndigits);
 
 /*
+ * May @name be counter-numbered?  A cheap test that holds for every name
+ * klp_counter_name() numbers (and more): for a reader that must keep
+ * all of those without paying for the exact test.
+ */
+bool klp_counter_maybe(const char *name);
+
+/*
  * Are the bytes @a (@na) and @b (@nb) the same text but for the numbers
  * of `__UNIQUE_ID_<prefix><counter>` identifiers in them?  A string that
  * holds a stringified expression does (a trace event's print_fmt, where

@@ -75,6 +75,12 @@ static size_t initcall_numbers(const char *p, size_t n, size_t *at)
 	return 0;
 }
 
+/* Every numbered part starts with "__" (UNIQUE and the initcall prefixes). */
+bool klp_counter_maybe(const char *name)
+{
+	return strstr(name, "__") != NULL;
+}
+
 int klp_counter_name(const char *name, char **canon, unsigned long long *num,
 		     unsigned int *ndigits)
 {

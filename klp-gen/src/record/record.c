@@ -16,6 +16,7 @@
 
 #include <zlib.h>
 
+#include "klp/counter_names.h"
 #include "klp/error.h"
 #include "klp/record.h"
 
@@ -341,7 +342,7 @@ static int decode_srcs(struct blob_ctx *c, struct klp_blob *b,
 		/* Kept, or overwritten by the next src (file index @i). */
 		if (c->keep && c->keep[i] != KEEP &&
 		    ((s->flags & KLP_SRC_EXTERN) ||
-		     !strstr(klp_str(b->rec, s->name), "__")))
+		     !klp_counter_maybe(klp_str(b->rec, s->name))))
 			continue;
 		if (c->keep)
 			c->keep[i] = b->nsrc;

@@ -30,9 +30,9 @@
 #   --no-prefilter          run every patch through klp-build.sh (else a patch
 #                           whose readers preprocess to the same tokens is
 #                           "no-code-change (preprocessor)": prefilter.py)
-#   --orig-as-is            keep an ORIG built with a plugin of another path
-#                           (the same plugin built elsewhere; the path is in
-#                           FROM/orig/klp-lto.plugin and klp-build.sh uses it)
+#   --orig-as-is            ORIG and the patched builds use the plugin ORIG
+#                           was built with (its path in FROM/orig/klp-lto.plugin,
+#                           e.g. the same plugin built elsewhere), not KLP_BUILD's
 #   --no-qemu               skip the QEMU cycle
 #   --keep                  keep each patched build dir (GBs each)
 #   --timeout N             QEMU timeout per patch (default 240 s)
@@ -48,8 +48,10 @@
 # (patches/, compiled.tsv, prefilter/, groups/, runs/PATCH/ with every log).
 # A patch that does not compile alone is regrouped with the files of its
 # commit (group.py) and the group runs as one patch (runs/GROUP/).
-# Every stage is cached: rerunning repeats only the patches without a result
-# of this klp-gen and plugin (delete runs/PATCH to repeat one).  KLP_BUILD (default ./build) is the
+# Every stage is cached: ORIG is rebuilt incrementally (make, which rebuilds
+# all of it when the plugin's checksum changed); rerunning repeats only the
+# patches without a result of this klp-gen and plugin (delete runs/PATCH to
+# repeat one).  KLP_BUILD (default ./build) is the
 # cmake build dir with the plugin and klp-gen.
 set -eu
 
@@ -134,18 +136,26 @@ pa=$(cat "$A/linux-6.12-pristine/.klp-lto-pristine") pb=$(cat "$B/linux-6.12-pri
 say "FROM $from (Linux $pa), TO $to (Linux $pb)"
 
 # --- 2. ORIG: FROM built with the plugin ---
+# build-kernel.sh runs every time: make is incremental (about 15 s when
+# nothing changed), and kbuild's klp-lto patch puts the plugin's checksum
+# in the compile flags, so an ORIG of an older plugin at the same path is
+# rebuilt rather than diffed against a patched build of the new plugin.
 orig=$A/orig${config:+-$config}
 blog=$A/build-kernel${config:+-$config}.log bsec=$A/build-seconds${config:+-$config}
 oplugin=$(cat "$orig/klp-lto.plugin" 2>/dev/null || true)
 if [ "$asis" = yes ] && [ -f "$oplugin" ]; then plugin=$oplugin; fi
-if [ ! -f "$orig/vmlinux" ] || [ ! -f "$orig/arch/x86/boot/bzImage" ] || [ "$oplugin" != "$plugin" ]; then
-	say "building ORIG ($from) with the plugin into $orig"
-	t0=$(date +%s)
-	KLP_WORK=$A "$top/scripts/build-kernel.sh" --src "$A/src" --out "$orig" --plugin "$plugin" \
-		${frag:+--config-extra "$frag"} > "$blog" 2>&1 ||
-		{ tail -20 "$blog" >&2; die "ORIG build failed; see $blog"; }
+before=$(stat -c %Y "$orig/vmlinux" 2>/dev/null || echo none)
+say "ORIG ($from) with the plugin in $orig (incremental)"
+t0=$(date +%s)
+KLP_WORK=$A "$top/scripts/build-kernel.sh" --src "$A/src" --out "$orig" --plugin "$plugin" \
+	${frag:+--config-extra "$frag"} > "$blog" 2>&1 ||
+	{ tail -20 "$blog" >&2; die "ORIG build failed; see $blog"; }
+[ -f "$orig/arch/x86/boot/bzImage" ] || die "ORIG build made no bzImage; see $blog"
+if [ "$(stat -c %Y "$orig/vmlinux")" != "$before" ]; then
 	echo "$(( $(date +%s) - t0 ))" > "$bsec"
 	say "ORIG built in $(cat "$bsec") s"
+else
+	say "ORIG up to date ($(( $(date +%s) - t0 )) s)"
 fi
 
 # --- 3. the patches ---

@@ -79,22 +79,43 @@ uint64_t klp_role_hash(const char *name)
 	return klp_hash_bytes(name, klp_role_len(name));
 }
 
-static uint64_t src_key_hash(const char *file, const char *name,
-			     const char *unit)
+/*
+ * The hash of the pool string at @off, remembered for the next call: a
+ * blob's srcs mostly share one file and one unit string.
+ */
+struct str_memo {
+	uint32_t off;
+	bool set;
+	uint64_t h;
+};
+
+static uint64_t memo_hash(const struct klp_record *rec, struct str_memo *m,
+			  uint32_t off)
 {
-	return klp_hash_pair(klp_hash_pair(klp_hash_str(file),
-					   klp_hash_str(name)),
-			     klp_hash_str(unit));
+	if (!m->set || m->off != off) {
+		m->h = klp_hash_str(klp_str(rec, off));
+		m->off = off;
+		m->set = true;
+	}
+	return m->h;
 }
 
-/* @name: the name @s goes by (klp_counter_pair()'s for a renumbered one). */
+/*
+ * The src_by_key hash of @s: of its file, name and unit ("" and "" for an
+ * extern); @name: the name @s goes by (klp_counter_pair()'s for a
+ * renumbered one); @m: the file's and the unit's memo.
+ */
 static uint64_t src_hash(const struct klp_record *rec,
-			 const struct klp_src *s, const char *name)
+			 const struct klp_src *s, const char *name,
+			 struct str_memo m[2])
 {
 	bool ext = s->flags & KLP_SRC_EXTERN;
+	uint64_t none = klp_hash_str("");
 
-	return src_key_hash(ext ? "" : klp_str(rec, s->file), name,
-			    ext ? "" : klp_str(rec, s->unit));
+	return klp_hash_pair(klp_hash_pair(ext ? none :
+					   memo_hash(rec, &m[0], s->file),
+					   klp_hash_str(name)),
+			     ext ? none : memo_hash(rec, &m[1], s->unit));
 }
 
 /*
@@ -187,6 +208,7 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 		return klp_err("%s: out of memory", rec->elf->name);
 	for (size_t b = 0; b < rec->nblob; b++) {
 		struct klp_blob *bl = &rec->blobs[b];
+		struct str_memo memo[2] = { { 0 } };
 
 		sd->func_base[b] = nf;
 		/*
@@ -207,7 +229,7 @@ static int side_init(struct klp_corr *c, int k, struct klp_record *rec)
 				name[i] = rn ? rn :
 					  klp_str(rec, bl->srcs[i0 + i].name);
 				h[i] = src_hash(rec, &bl->srcs[i0 + i],
-						name[i]);
+						name[i], memo);
 				klp_htab_prefetch(&c->src_by_key, h[i]);
 			}
 			for (uint32_t i = 0; i < n; i++)

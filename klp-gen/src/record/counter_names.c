@@ -89,6 +89,9 @@ int klp_counter_name(const char *name, char **canon, unsigned long long *num,
 	char *out;
 
 	*canon = NULL;
+	/* Most names have no numbered part: no copy for them. */
+	if (!klp_counter_maybe(name))
+		return 0;
 	out = malloc(len + 1);
 	if (!out)
 		return klp_err("out of memory");

@@ -35,7 +35,8 @@
 #   --work DIR         default $KLP_WORK or $HOME/.cache/klp-lto
 #   --orig DIR         original kernel build dir (default WORK/kernel-orig)
 #   --patched DIR      patched kernel build dir (default: the newest
-#                      TOP/klp-build-klp_*/kernel whose build finished;
+#                      TOP/klp-build-klp_*/kernel whose build finished, of
+#                      ORIG's .config and newer than ORIG's vmlinux.o;
 #                      TOP is $KLP_BUILD_TOP, where test/kernel/run-all.sh
 #                      put the scenarios' patched builds, else WORK)
 #   --patch FILE       the source patch of that pair, for `plan` (default:
@@ -314,18 +315,24 @@ if [ "$do_kernel" = yes ]; then
 	: "${orig:=$work/kernel-orig}"
 	btop=${KLP_BUILD_TOP:-$work}
 	if [ -z "$patched" ]; then
-		# The newest scripts/klp-build.sh run whose kernel build finished
-		# and whose plan replaces functions (not a refusal scenario): it
-		# writes the plan once the patched kernel is built.
+		# The newest scripts/klp-build.sh run of this ORIG (its .config,
+		# and built after ORIG's last build: not of another config, nor
+		# of an ORIG since rebuilt by another plugin) whose kernel build
+		# finished and whose plan replaces functions (not a refusal
+		# scenario): it writes the plan once the patched kernel is built.
+		of_orig() {
+			cmp -s "$1/kernel/.config" "$orig/.config" &&
+				[ "$1/kernel/vmlinux.o" -nt "$orig/vmlinux.o" ]
+		}
 		patched=$(ls -td "$btop"/klp-build-klp_* 2>/dev/null | while read -r d; do
-			[ -f "$d/kernel/vmlinux.o" ] && [ -f "$d/plan" ] &&
+			[ -f "$d/kernel/vmlinux.o" ] && of_orig "$d" && [ -f "$d/plan" ] &&
 				grep -q '^replace ' "$d/plan" && ! grep -q '^refuse' "$d/plan" &&
 				{ echo "$d/kernel"; break; }; done || true)
 		# Before klp-gen diff works there is no plan: then the newest
 		# finished build (diff.err) that is not a refuse-* scenario.
 		[ -n "$patched" ] || patched=$(ls -td "$btop"/klp-build-klp_* 2>/dev/null | while read -r d; do
 			case $d in */klp-build-klp_refuse_*) continue ;; esac
-			[ -f "$d/kernel/vmlinux.o" ] && [ -e "$d/diff.err" ] &&
+			[ -f "$d/kernel/vmlinux.o" ] && of_orig "$d" && [ -e "$d/diff.err" ] &&
 				{ echo "$d/kernel"; break; }; done || true)
 	fi
 	if [ -z "$patchf" ] && [ -n "$patched" ]; then

@@ -84,7 +84,7 @@ bool klp_counter_maybe(const char *name)
 int klp_counter_name(const char *name, char **canon, unsigned long long *num,
 		     unsigned int *ndigits)
 {
-	size_t len = strlen(name), o = 0;
+	size_t len, o = 0;
 	bool numbered = false;
 	char *out;
 
@@ -92,6 +92,7 @@ int klp_counter_name(const char *name, char **canon, unsigned long long *num,
 	/* Most names have no numbered part: no copy for them. */
 	if (!klp_counter_maybe(name))
 		return 0;
+	len = strlen(name);
 	out = malloc(len + 1);
 	if (!out)
 		return klp_err("out of memory");
